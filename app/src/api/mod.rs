@@ -1,0 +1,9 @@
+//! Server functions and the data they return, by area. These are the only
+//! calls the pages make; each one authorizes, validates, calls the store and
+//! maps the error.
+
+pub mod error;
+pub mod integration;
+pub mod listing;
+
+pub use error::AppError;

@@ -1,0 +1,45 @@
+//! The frame of every page: header with navigation, main area, footer.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Wraps a page in the site header and footer. The `data-hydrated` flag on
+/// the root turns true once the browser has taken over the page.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    view! {
+        <div id="app" class="flex min-h-screen flex-col" data-hydrated=move || hydrated.get().to_string()>
+            <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+                "Skip to content"
+            </a>
+            <Header />
+            <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">{children()}</main>
+            <footer class="border-t border-slate-200 bg-white">
+                <div class="mx-auto max-w-6xl px-4 py-6 text-sm text-slate-500 sm:px-6">
+                    "Marketplace — properties, leases, invoices and maintenance in one place."
+                </div>
+            </footer>
+        </div>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let link = "rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-emerald-50 hover:text-emerald-800 aria-[current=page]:bg-emerald-100 aria-[current=page]:text-emerald-900";
+    view! {
+        <header class="border-b border-slate-200 bg-white">
+            <nav class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-3 sm:px-6" aria-label="Main">
+                <A href="/" attr:class="flex items-center gap-2 text-lg font-semibold text-emerald-800">
+                    <img src="/favicon.svg" alt="" class="h-7 w-7" />
+                    "Marketplace"
+                </A>
+                <div class="flex flex-wrap items-center gap-1">
+                    <A href="/properties" attr:class=link>"Properties"</A>
+                    <A href="/admin/system-status" attr:class=link>"System status"</A>
+                </div>
+            </nav>
+        </header>
+    }
+}

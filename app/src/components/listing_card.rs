@@ -1,0 +1,60 @@
+//! A search result card: photo, title, price with its unit, place, source.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::listing::ListingSummary;
+
+/// "per month", "per night"… for a price unit.
+pub fn price_unit_label(unit: &str) -> &'static str {
+    match unit {
+        "month" => "per month",
+        "week" => "per week",
+        "day" => "per day",
+        "hour" => "per hour",
+        _ => "",
+    }
+}
+
+/// The badge telling where a listing comes from.
+#[component]
+pub fn SourceBadge(#[prop(into)] source: String) -> impl IntoView {
+    let (label, class) = match source.as_str() {
+        "cocorico" => ("Partner listing", "bg-amber-100 text-amber-900"),
+        _ => ("Marketplace", "bg-emerald-100 text-emerald-900"),
+    };
+    view! { <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {class}")>{label}</span> }
+}
+
+/// One listing in a result grid.
+#[component]
+pub fn ListingCard(listing: ListingSummary) -> impl IntoView {
+    let href = format!("/properties/{}", listing.slug);
+    let photo = listing.photo.clone();
+    let bedrooms = match listing.bedrooms {
+        0 => "Studio".to_owned(),
+        1 => "1 bedroom".to_owned(),
+        n => format!("{n} bedrooms"),
+    };
+    view! {
+        <li class="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm transition hover:shadow-md">
+            <A href=href attr:class="block focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600">
+                {match photo {
+                    Some(p) => view! { <img src=p.url alt=p.alt loading="lazy" class="aspect-[4/3] w-full object-cover" /> }.into_any(),
+                    None => view! { <div class="flex aspect-[4/3] w-full items-center justify-center bg-slate-100 text-slate-400">"No photo"</div> }.into_any(),
+                }}
+                <div class="space-y-1 p-4">
+                    <div class="flex items-start justify-between gap-2">
+                        <h2 class="font-semibold leading-snug text-slate-900">{listing.title.clone()}</h2>
+                        <SourceBadge source=listing.source.clone() />
+                    </div>
+                    <p class="text-sm text-slate-600">{format!("{} · {} · {}", listing.city, bedrooms, listing.property_type)}</p>
+                    <p class="text-lg font-semibold text-emerald-800">
+                        {listing.price.to_string()}
+                        <span class="ml-1 text-sm font-normal text-slate-500">{price_unit_label(&listing.price_unit)}</span>
+                    </p>
+                </div>
+            </A>
+        </li>
+    }
+}

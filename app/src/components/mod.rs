@@ -1,0 +1,7 @@
+//! UI pieces shared by several pages.
+
+pub mod http_status;
+pub mod layout;
+pub mod listing_card;
+pub mod notice;
+pub mod pagination;

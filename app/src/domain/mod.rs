@@ -1,0 +1,16 @@
+//! Domain value types shared by the server and the browser: parsed once at the
+//! edges, so the rest of the code never handles a raw string or a float for money.
+
+mod invoice_status;
+mod money;
+mod page;
+mod platform;
+mod role;
+mod slug;
+
+pub use invoice_status::InvoiceStatus;
+pub use money::{Currency, Money};
+pub use page::{PageRequest, PageRequestError};
+pub use platform::Platform;
+pub use role::Role;
+pub use slug::{ListingSlug, SlugError};

@@ -1,0 +1,5 @@
+//! Admin pages.
+
+mod system_status;
+
+pub use system_status::SystemStatusPage;

@@ -1,0 +1,6 @@
+//! Pages, one folder per area; each page is a `…Page` component.
+
+pub mod admin;
+pub mod home;
+pub mod not_found;
+pub mod portal;

@@ -1,0 +1,39 @@
+//! Shared server state, handed to axum handlers and (as Leptos context) to
+//! server functions.
+
+use axum::extract::FromRef;
+use leptos::prelude::{LeptosOptions, use_context};
+use sqlx::PgPool;
+
+use crate::api::AppError;
+
+/// Everything a request handler may need; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The PostgreSQL pool.
+    pub pool: PgPool,
+    /// Where the site's assets are and how they are named.
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for PgPool {
+    fn from_ref(state: &AppState) -> Self {
+        state.pool.clone()
+    }
+}
+
+/// The state provided to server functions and SSR.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| super::error::internal("application state missing from context"))
+}
+
+/// The database pool, from the state in context.
+pub fn pool() -> Result<PgPool, AppError> {
+    app_state().map(|s| s.pool)
+}

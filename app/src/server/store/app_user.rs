@@ -1,0 +1,109 @@
+//! `app_user`: people who sign in (admins, landlords and tenants).
+
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+/// A user as stored.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: Option<String>,
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Creates the user unless the id or e-mail exists. Returns whether a row was written.
+pub async fn insert_user_if_absent(db: impl PgExecutor<'_>, user: &NewUser) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "INSERT INTO app_user (id, email, display_name, role, password_hash, phone)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        user.id,
+        user.email,
+        user.display_name,
+        user.role,
+        user.password_hash,
+        user.phone
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The user with this e-mail (case-insensitive), if any.
+pub async fn find_user_by_email(db: impl PgExecutor<'_>, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UserRow,
+        "SELECT id, email, display_name, role, password_hash FROM app_user WHERE lower(email) = lower($1)",
+        email
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The user with this id, if any.
+pub async fn find_user(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as!(UserRow, "SELECT id, email, display_name, role, password_hash FROM app_user WHERE id = $1", id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Counts users per role, for the demo summary and health pages.
+pub async fn count_users_by_role(db: impl PgExecutor<'_>) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(r#"SELECT role, count(*) AS "n!" FROM app_user GROUP BY role ORDER BY role"#)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.role, r.n)).collect())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn user(n: u128, role: &str) -> NewUser {
+        NewUser {
+            id: Uuid::from_u128(n),
+            email: format!("user{n}@example.test"),
+            display_name: format!("User {n}"),
+            role: role.into(),
+            password_hash: None,
+            phone: None,
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn emails_are_unique_whatever_their_case(pool: sqlx::PgPool) {
+        assert!(insert_user_if_absent(&pool, &user(1, "tenant")).await.unwrap());
+        let mut twin = user(2, "tenant");
+        twin.email = "USER1@example.test".into();
+        assert!(!insert_user_if_absent(&pool, &twin).await.unwrap());
+        let found = find_user_by_email(&pool, "User1@Example.test").await.unwrap().unwrap();
+        assert_eq!(found.id, Uuid::from_u128(1));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn unknown_roles_are_refused_by_the_database(pool: sqlx::PgPool) {
+        assert!(insert_user_if_absent(&pool, &user(1, "superuser")).await.is_err());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn users_are_counted_by_role(pool: sqlx::PgPool) {
+        for (n, role) in [(1, "admin"), (2, "tenant"), (3, "tenant")] {
+            insert_user_if_absent(&pool, &user(n, role)).await.unwrap();
+        }
+        let counts = count_users_by_role(&pool).await.unwrap();
+        assert_eq!(counts, vec![("admin".to_owned(), 1), ("tenant".to_owned(), 2)]);
+        assert!(find_user(&pool, Uuid::from_u128(9)).await.unwrap().is_none());
+    }
+}

@@ -1,0 +1,17 @@
+//! SQL, one module per table: plain async functions taking an executor.
+//! Queries are checked against the schema at compile time (`.sqlx/` holds the
+//! offline data).
+
+pub mod app_user;
+pub mod external_ref;
+pub mod invoice;
+pub mod lease;
+pub mod listing;
+pub mod maintenance_ticket;
+pub mod payment;
+pub mod property;
+pub mod refresh_token;
+pub mod sync_run;
+pub mod sync_state;
+pub mod unit;
+pub mod webhook_event;

@@ -1,0 +1,103 @@
+//! `payment`: money received against an invoice.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+/// A payment as stored.
+#[derive(Debug, Clone)]
+pub struct PaymentRow {
+    pub id: Uuid,
+    pub invoice_id: Uuid,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub received_at: DateTime<Utc>,
+    pub method: String,
+    pub reference: String,
+}
+
+/// A payment to record.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub id: Uuid,
+    pub invoice_id: Uuid,
+    pub tenant_id: Uuid,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub received_at: DateTime<Utc>,
+    pub method: String,
+    pub reference: String,
+}
+
+/// Records the payment unless its id or bank reference is known. Returns whether it was written.
+pub async fn insert_payment_if_absent(db: impl PgExecutor<'_>, p: &NewPayment) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "INSERT INTO payment (id, invoice_id, tenant_id, amount_minor, currency, received_at, method, reference)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+        p.id,
+        p.invoice_id,
+        p.tenant_id,
+        p.amount_minor,
+        p.currency,
+        p.received_at,
+        p.method,
+        p.reference
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// A tenant's payments, newest first.
+pub async fn list_payments_of_tenant(db: impl PgExecutor<'_>, tenant_id: Uuid) -> Result<Vec<PaymentRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PaymentRow,
+        r#"SELECT id, invoice_id, amount_minor, currency AS "currency!", received_at, method, reference
+           FROM payment WHERE tenant_id = $1 ORDER BY received_at DESC, id"#,
+        tenant_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::store::invoice::tests::{invoice, setup_leases};
+    use crate::server::store::invoice::{insert_invoice_if_absent, list_invoices_of_tenant};
+
+    fn payment(n: u128, amount: i64, reference: &str) -> NewPayment {
+        NewPayment {
+            id: Uuid::from_u128(n),
+            invoice_id: Uuid::from_u128(1),
+            tenant_id: Uuid::from_u128(2),
+            amount_minor: amount,
+            currency: "EUR".into(),
+            received_at: Utc::now(),
+            method: "bank_transfer".into(),
+            reference: reference.into(),
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn payments_add_up_on_the_invoice_and_references_are_unique(pool: sqlx::PgPool) {
+        setup_leases(&pool).await;
+        let mut conn = pool.acquire().await.unwrap();
+        insert_invoice_if_absent(&mut conn, &invoice(1, 1000, 2, 1)).await.unwrap();
+        assert!(insert_payment_if_absent(&pool, &payment(50, 60_000, "BANK-1")).await.unwrap());
+        assert!(insert_payment_if_absent(&pool, &payment(51, 41_000, "BANK-2")).await.unwrap());
+        assert!(!insert_payment_if_absent(&pool, &payment(52, 41_000, "BANK-2")).await.unwrap());
+        let invoices = list_invoices_of_tenant(&pool, Uuid::from_u128(2)).await.unwrap();
+        assert_eq!(invoices[0].paid_minor, 101_000);
+        assert_eq!(list_payments_of_tenant(&pool, Uuid::from_u128(2)).await.unwrap().len(), 2);
+        assert!(list_payments_of_tenant(&pool, Uuid::from_u128(3)).await.unwrap().is_empty());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_payment_must_be_positive(pool: sqlx::PgPool) {
+        setup_leases(&pool).await;
+        let mut conn = pool.acquire().await.unwrap();
+        insert_invoice_if_absent(&mut conn, &invoice(1, 1000, 2, 1)).await.unwrap();
+        assert!(insert_payment_if_absent(&pool, &payment(50, 0, "BANK-0")).await.is_err());
+    }
+}

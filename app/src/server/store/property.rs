@@ -1,0 +1,106 @@
+//! `property`: buildings owned by a landlord.
+
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+/// A property as stored.
+#[derive(Debug, Clone)]
+pub struct PropertyRow {
+    pub id: Uuid,
+    pub landlord_id: Uuid,
+    pub name: String,
+    pub address_line: String,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+/// A property to create.
+#[derive(Debug, Clone)]
+pub struct NewProperty {
+    pub id: Uuid,
+    pub landlord_id: Uuid,
+    pub name: String,
+    pub address_line: String,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// Creates the property unless its id exists. Returns whether a row was written.
+pub async fn insert_property_if_absent(db: impl PgExecutor<'_>, p: &NewProperty) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "INSERT INTO property (id, landlord_id, name, address_line, city, postal_code, country, latitude, longitude)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+        p.id,
+        p.landlord_id,
+        p.name,
+        p.address_line,
+        p.city,
+        p.postal_code,
+        p.country,
+        p.latitude,
+        p.longitude
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The properties of one landlord, by name.
+pub async fn list_properties_of_landlord(
+    db: impl PgExecutor<'_>,
+    landlord_id: Uuid,
+) -> Result<Vec<PropertyRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PropertyRow,
+        "SELECT id, landlord_id, name, address_line, city, postal_code, country
+         FROM property WHERE landlord_id = $1 ORDER BY name, id",
+        landlord_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::server::store::app_user::{insert_user_if_absent, tests::user};
+
+    pub(crate) fn property(n: u128, landlord: u128) -> NewProperty {
+        NewProperty {
+            id: Uuid::from_u128(n),
+            landlord_id: Uuid::from_u128(landlord),
+            name: format!("Residence {n}"),
+            address_line: format!("{n} Quai Perrache"),
+            city: "Lyon".into(),
+            postal_code: "69002".into(),
+            country: "FR".into(),
+            latitude: None,
+            longitude: None,
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_landlord_lists_only_their_own_properties(pool: sqlx::PgPool) {
+        insert_user_if_absent(&pool, &user(1, "landlord")).await.unwrap();
+        insert_user_if_absent(&pool, &user(2, "landlord")).await.unwrap();
+        insert_property_if_absent(&pool, &property(10, 1)).await.unwrap();
+        insert_property_if_absent(&pool, &property(11, 1)).await.unwrap();
+        insert_property_if_absent(&pool, &property(20, 2)).await.unwrap();
+        let mine = list_properties_of_landlord(&pool, Uuid::from_u128(1)).await.unwrap();
+        assert_eq!(mine.len(), 2);
+        assert!(mine.iter().all(|p| p.landlord_id == Uuid::from_u128(1)));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_property_needs_an_existing_landlord_and_a_country_code(pool: sqlx::PgPool) {
+        assert!(insert_property_if_absent(&pool, &property(10, 1)).await.is_err());
+        insert_user_if_absent(&pool, &user(1, "landlord")).await.unwrap();
+        let mut bad = property(10, 1);
+        bad.country = "France".into();
+        assert!(insert_property_if_absent(&pool, &bad).await.is_err());
+    }
+}

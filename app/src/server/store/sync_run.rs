@@ -1,0 +1,165 @@
+//! `sync_run`: one row per integration run, with its counts, cursor and
+//! error; finishing a run also updates the platform's `sync_state`.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+
+use crate::domain::Platform;
+
+/// What happened to the records of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunCounts {
+    /// Records read from the source.
+    pub records_in: i32,
+    /// Records written to the destination.
+    pub records_out: i32,
+    /// Records that failed and were reported.
+    pub records_failed: i32,
+    /// Records that needed no change.
+    pub records_skipped: i32,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// Everything was done.
+    Succeeded,
+    /// The run stopped: a plain-words message and the technical detail.
+    Failed { error: String, detail: String },
+}
+
+/// A run as stored.
+#[derive(Debug, Clone)]
+pub struct SyncRunRow {
+    pub id: i64,
+    pub platform: String,
+    pub trigger: String,
+    pub status: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub records_in: i32,
+    pub records_out: i32,
+    pub records_failed: i32,
+    pub records_skipped: i32,
+    pub cursor: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Records the start of a run and returns its id.
+pub async fn start_run(db: impl PgExecutor<'_>, platform: Platform, trigger: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO sync_run (platform, trigger) VALUES ($1, $2) RETURNING id",
+        platform.as_str(),
+        trigger
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Records the end of a run and updates the platform's state (failure streak,
+/// last success, watermark), in the caller's transaction.
+pub async fn finish_run(
+    conn: &mut PgConnection,
+    run_id: i64,
+    counts: RunCounts,
+    cursor: Option<&str>,
+    outcome: &RunOutcome,
+) -> Result<(), sqlx::Error> {
+    let (status, error, detail) = match outcome {
+        RunOutcome::Succeeded => ("succeeded", None, None),
+        RunOutcome::Failed { error, detail } => ("failed", Some(error.as_str()), Some(detail.as_str())),
+    };
+    let platform = sqlx::query_scalar!(
+        "UPDATE sync_run SET status = $2, finished_at = now(), records_in = $3, records_out = $4,
+             records_failed = $5, records_skipped = $6, cursor = $7, error = $8, error_detail = $9
+         WHERE id = $1 RETURNING platform",
+        run_id,
+        status,
+        counts.records_in,
+        counts.records_out,
+        counts.records_failed,
+        counts.records_skipped,
+        cursor,
+        error,
+        detail
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE sync_state SET last_run_id = $2,
+             consecutive_failures = CASE WHEN $3 THEN 0 ELSE consecutive_failures + 1 END,
+             last_success_at = CASE WHEN $3 THEN now() ELSE last_success_at END,
+             watermark = COALESCE($4, watermark)
+         WHERE platform = $1",
+        platform,
+        run_id,
+        status == "succeeded",
+        cursor
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The latest runs of a platform, newest first.
+pub async fn list_recent_runs(
+    db: impl PgExecutor<'_>,
+    platform: Platform,
+    limit: i64,
+) -> Result<Vec<SyncRunRow>, sqlx::Error> {
+    sqlx::query_as!(
+        SyncRunRow,
+        "SELECT id, platform, trigger, status, started_at, finished_at, records_in, records_out, records_failed,
+                records_skipped, cursor, error
+         FROM sync_run WHERE platform = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
+        platform.as_str(),
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::store::sync_state::list_sync_states;
+
+    async fn state(pool: &sqlx::PgPool) -> crate::server::store::sync_state::SyncStateRow {
+        list_sync_states(pool).await.unwrap().into_iter().find(|s| s.platform == "condo").unwrap()
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn failures_count_up_and_a_success_resets_them(pool: sqlx::PgPool) {
+        let failed = RunOutcome::Failed { error: "Condo did not answer".into(), detail: "timeout after 10 s".into() };
+        for _ in 0..2 {
+            let id = start_run(&pool, Platform::Condo, "schedule").await.unwrap();
+            finish_run(&mut pool.acquire().await.unwrap(), id, RunCounts::default(), None, &failed).await.unwrap();
+        }
+        let s = state(&pool).await;
+        assert_eq!(s.consecutive_failures, 2);
+        assert_eq!(s.last_error.as_deref(), Some("Condo did not answer"));
+        assert!(s.last_success_at.is_none());
+
+        let id = start_run(&pool, Platform::Condo, "manual").await.unwrap();
+        let counts = RunCounts { records_in: 10, records_out: 8, records_failed: 0, records_skipped: 2 };
+        let mut conn = pool.acquire().await.unwrap();
+        finish_run(&mut conn, id, counts, Some("2026-11-01T00:00:00Z#42"), &RunOutcome::Succeeded).await.unwrap();
+        let s = state(&pool).await;
+        assert_eq!(s.consecutive_failures, 0);
+        assert!(s.last_success_at.is_some());
+        assert_eq!(s.watermark.as_deref(), Some("2026-11-01T00:00:00Z#42"));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn recent_runs_come_newest_first_with_their_counts(pool: sqlx::PgPool) {
+        let first = start_run(&pool, Platform::Cocorico, "cli").await.unwrap();
+        let second = start_run(&pool, Platform::Cocorico, "schedule").await.unwrap();
+        let counts = RunCounts { records_in: 5, ..RunCounts::default() };
+        finish_run(&mut pool.acquire().await.unwrap(), second, counts, None, &RunOutcome::Succeeded).await.unwrap();
+        let runs = list_recent_runs(&pool, Platform::Cocorico, 10).await.unwrap();
+        assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), vec![second, first]);
+        assert_eq!(runs[0].records_in, 5);
+        assert_eq!(runs[1].status, "running");
+        assert!(list_recent_runs(&pool, Platform::KillBill, 10).await.unwrap().is_empty());
+    }
+}

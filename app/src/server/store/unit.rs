@@ -1,0 +1,119 @@
+//! `unit`: the rentable flats, houses or rooms of a property.
+
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+/// A unit as stored.
+#[derive(Debug, Clone)]
+pub struct UnitRow {
+    pub id: Uuid,
+    pub property_id: Uuid,
+    pub label: String,
+    pub section: Option<String>,
+    pub floor: Option<String>,
+    pub bedrooms: i32,
+}
+
+/// A unit to create.
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub id: Uuid,
+    pub property_id: Uuid,
+    pub label: String,
+    pub section: Option<String>,
+    pub floor: Option<String>,
+    pub bedrooms: i32,
+    pub bathrooms: i32,
+    pub area_m2: Option<i32>,
+    pub rent_minor: Option<i64>,
+    pub currency: Option<String>,
+}
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitUpsert {
+    /// The unit's id (the existing one when the label was known).
+    pub id: Uuid,
+    /// Whether a row was inserted or changed.
+    pub written: bool,
+}
+
+/// Creates the unit, or updates its section and floor when the property
+/// already has a unit with this label.
+pub async fn upsert_unit(db: impl PgExecutor<'_>, u: &NewUnit) -> Result<UnitUpsert, sqlx::Error> {
+    sqlx::query_as!(
+        UnitUpsert,
+        r#"WITH written AS (
+             INSERT INTO unit (id, property_id, label, section, floor, bedrooms, bathrooms, area_m2, rent_minor, currency)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (property_id, label) DO UPDATE
+               SET section = EXCLUDED.section, floor = EXCLUDED.floor
+               WHERE (unit.section, unit.floor) IS DISTINCT FROM (EXCLUDED.section, EXCLUDED.floor)
+             RETURNING id)
+           SELECT id AS "id!", true AS "written!" FROM written
+           UNION ALL SELECT id, false FROM unit WHERE property_id = $2 AND label = $3
+           LIMIT 1"#,
+        u.id,
+        u.property_id,
+        u.label,
+        u.section,
+        u.floor,
+        u.bedrooms,
+        u.bathrooms,
+        u.area_m2,
+        u.rent_minor,
+        u.currency
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The units of a property, by label.
+pub async fn list_units_of_property(db: impl PgExecutor<'_>, property_id: Uuid) -> Result<Vec<UnitRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UnitRow,
+        "SELECT id, property_id, label, section, floor, bedrooms FROM unit WHERE property_id = $1 ORDER BY label",
+        property_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::server::store::app_user::{insert_user_if_absent, tests::user};
+    use crate::server::store::property::{insert_property_if_absent, tests::property};
+
+    pub(crate) fn unit(n: u128, property: u128, label: &str) -> NewUnit {
+        NewUnit {
+            id: Uuid::from_u128(n),
+            property_id: Uuid::from_u128(property),
+            label: label.into(),
+            section: Some("A".into()),
+            floor: Some("1".into()),
+            bedrooms: 2,
+            bathrooms: 1,
+            area_m2: Some(48),
+            rent_minor: Some(95_000),
+            currency: Some("EUR".into()),
+        }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_label_names_one_unit_per_property(pool: sqlx::PgPool) {
+        insert_user_if_absent(&pool, &user(1, "landlord")).await.unwrap();
+        insert_property_if_absent(&pool, &property(10, 1)).await.unwrap();
+        let first = upsert_unit(&pool, &unit(100, 10, "3A")).await.unwrap();
+        let mut moved = unit(101, 10, "3A");
+        moved.floor = Some("3".into());
+        let second = upsert_unit(&pool, &moved).await.unwrap();
+        assert_eq!(first.id, second.id, "same label, same unit");
+        assert!(first.written && second.written);
+        let unchanged = upsert_unit(&pool, &moved).await.unwrap();
+        assert_eq!(unchanged, UnitUpsert { id: first.id, written: false }, "a no-op upsert still names the unit");
+        let units = list_units_of_property(&pool, Uuid::from_u128(10)).await.unwrap();
+        assert_eq!(units.len(), 1);
+        assert_eq!(units[0].floor.as_deref(), Some("3"));
+    }
+}

@@ -1,0 +1,9 @@
+//! Contract-faithful stand-ins for the outside platforms the Marketplace talks to.
+//!
+//! Each emulator lives in its own module and serves the wire contract described in
+//! `../shared/contracts/<platform>/`. They are used by the tests, the benchmarks,
+//! the browser tests and the first-run demo.
+
+pub mod cocorico;
+pub mod condo;
+pub mod killbill;

@@ -1,0 +1,13 @@
+//! `sandbox <platform> [args…]`: runs one platform emulator (or loader) from the command line.
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let platform = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    match platform.as_str() {
+        "killbill" => sandbox::killbill::cli_main(rest),
+        "condo" => sandbox::condo::cli_main(rest),
+        "cocorico" => sandbox::cocorico::cli_main(rest),
+        _ => anyhow::bail!("usage: sandbox <killbill|condo|cocorico> [args…]"),
+    }
+}

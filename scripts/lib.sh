@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Shared preparation for scripts/run.sh and scripts/test.sh: installs what is
+# missing (the wasm target, cargo-leptos, wasm-bindgen, npm packages, Chromium
+# for the browser tests) and provides a PostgreSQL database.
+#
+# Source it; it does not run anything by itself.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA_DIR="${MARKETPLACE_DATA_DIR:-$ROOT/.data}"
+CARGO_LEPTOS_VERSION="0.3.10"
+WASM_BINDGEN_VERSION="0.2.130"
+export SQLX_OFFLINE=true
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+say() { printf '\033[1;32m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# Installs Debian packages when we may (root with apt-get), else says how.
+apt_install() {
+  if is_root && command -v apt-get >/dev/null; then
+    say "installing $* (apt-get)"
+    if [ ! -f "$DATA_DIR/.apt-updated" ]; then
+      apt-get update -qq >&2 && mkdir -p "$DATA_DIR" && touch "$DATA_DIR/.apt-updated"
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+  else
+    die "please install: $* (for example: sudo apt-get install -y $*)"
+  fi
+}
+
+ensure_rust_tools() {
+  command -v cargo >/dev/null || die "Rust is required: see https://rustup.rs"
+  if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown >&2
+  fi
+  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked >&2
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (must match the wasm-bindgen crate)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force >&2
+  fi
+}
+
+ensure_node_modules() {
+  command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    say "installing npm packages (Tailwind CSS, wasm-opt, Playwright)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund >&2)
+  fi
+}
+
+ensure_chromium() {
+  if [ -z "${CHROMIUM_PATH:-}" ]; then
+    CHROMIUM_PATH="$(command -v chromium || command -v chromium-browser || true)"
+  fi
+  [ -n "$CHROMIUM_PATH" ] || { apt_install chromium; CHROMIUM_PATH="$(command -v chromium)"; }
+  export CHROMIUM_PATH
+}
+
+# Builds the release server and the site (wasm, CSS, assets) with cargo-leptos.
+build_site() {
+  say "building the server and the site (cargo leptos build --release)"
+  (cd "$ROOT" && cargo leptos build --release >&2)
+}
+
+# The server binary cargo-leptos built.
+server_bin() {
+  local target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
+  echo "$target_dir/release/marketplace"
+}
+
+pg_bindir() {
+  local dir
+  if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then
+    pg_config --bindir
+    return
+  fi
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+  [ -n "$dir" ] && [ -x "$dir/initdb" ] && echo "$dir"
+}
+
+# Runs a command as the owner of the private cluster (initdb refuses root).
+as_pg_owner() {
+  if is_root; then
+    runuser -u "$PG_OWNER" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# Sets DATABASE_URL: the caller's if set, else a private cluster in .data/.
+ensure_database() {
+  if [ -n "${DATABASE_URL:-}" ]; then
+    say "using the database in DATABASE_URL"
+    return
+  fi
+  local bindir port pgdata
+  bindir="$(pg_bindir || true)"
+  [ -n "$bindir" ] || die "PostgreSQL is not installed. Install it (sudo apt-get install -y postgresql) or set DATABASE_URL."
+  port="${MARKETPLACE_PG_PORT:-55432}"
+  local base="$DATA_DIR"
+  PG_OWNER="$(id -un)"
+  if is_root; then
+    PG_OWNER="$(id -un postgres 2>/dev/null || echo nobody)"
+    mkdir -p "$base"
+    # The cluster's owner must reach its folder; a checkout under /root it cannot.
+    if ! runuser -u "$PG_OWNER" -- test -x "$base"; then
+      base="/var/tmp/marketplace-$(printf '%s' "$ROOT" | md5sum | cut -c1-10)"
+    fi
+  fi
+  pgdata="$base/postgres"
+  local rundir="$base/postgres-run"
+  mkdir -p "$rundir"
+  if is_root; then chown "$PG_OWNER" "$rundir"; fi
+  if [ ! -f "$pgdata/PG_VERSION" ]; then
+    say "creating a private PostgreSQL cluster in $pgdata"
+    mkdir -p "$pgdata"
+    if is_root; then chown "$PG_OWNER" "$pgdata"; fi
+    as_pg_owner "$bindir/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! as_pg_owner "$bindir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    say "starting the private PostgreSQL on 127.0.0.1:$port"
+    as_pg_owner "$bindir/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
+      -o "-p $port -k $rundir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null
+  fi
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$port/marketplace"
+  export MARKETPLACE_PG_BINDIR="$bindir"
+  "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'marketplace'" | grep -q 1 \
+    || "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres marketplace
+}
+
+# Prints DATABASE_URL with its database replaced by $1.
+database_url_for() {
+  local base="${DATABASE_URL%%\?*}"
+  echo "${base%/*}/$1"
+}
+
+# Drops and recreates database $1 on the DATABASE_URL server.
+recreate_database() {
+  local admin
+  admin="$(database_url_for postgres)"
+  psql_cmd "$admin" -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
+  psql_cmd "$admin" -c "CREATE DATABASE \"$1\"" >/dev/null
+}
+
+psql_cmd() {
+  command -v psql >/dev/null || [ -n "${MARKETPLACE_PG_BINDIR:-}" ] || pg_bindir >/dev/null || apt_install postgresql-client
+  local psql="psql"
+  if [ -n "${MARKETPLACE_PG_BINDIR:-}" ]; then psql="$MARKETPLACE_PG_BINDIR/psql"; fi
+  command -v "$psql" >/dev/null || psql="$(pg_bindir)/psql"
+  PGOPTIONS="--client-min-messages=warning" "$psql" "$@" -v ON_ERROR_STOP=1 -q
+}

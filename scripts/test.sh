@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: every Rust test (unit, store tests on a real
+# PostgreSQL, full-stack tests) and the Playwright browser tests against the
+# release build. Same preparation as scripts/run.sh, plus Chromium.
+source "$(dirname "$0")/lib.sh"
+
+ensure_rust_tools
+ensure_node_modules
+ensure_chromium
+ensure_database
+
+say "Rust tests"
+(cd "$ROOT" && cargo test --workspace --locked)
+
+build_site
+
+say "browser tests (Playwright in $CHROMIUM_PATH)"
+E2E_DB="marketplace_e2e"
+recreate_database "$E2E_DB"
+export E2E_PORT="${E2E_PORT:-3111}"
+export E2E_BASE_URL="http://127.0.0.1:$E2E_PORT"
+LOG_DIR="$ROOT/target/e2e"
+mkdir -p "$LOG_DIR"
+(
+  export DATABASE_URL="$(database_url_for "$E2E_DB")"
+  export MARKETPLACE_PORT="$E2E_PORT" MARKETPLACE_SITE_ROOT="$ROOT/target/site" MARKETPLACE_DEMO=true
+  BIN="$(server_bin)"
+  "$BIN" seed demo
+  exec "$BIN" serve
+) >"$LOG_DIR/server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "$E2E_BASE_URL/api/health/ready" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG_DIR/server.log" >&2; die "the server did not start"; }
+  sleep 0.5
+done
+curl -fsS "$E2E_BASE_URL/api/health/ready" >/dev/null || { cat "$LOG_DIR/server.log" >&2; die "the server is not ready"; }
+(cd "$ROOT" && npx playwright test --config end2end/playwright.config.ts)

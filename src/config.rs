@@ -1,0 +1,132 @@
+//! Configuration: one typed struct read from the environment. Every variable
+//! is listed, with its default, in `.env.example`.
+
+use anyhow::{Context, bail};
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+/// A value that must never be printed (passwords, connection strings).
+#[derive(Clone)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    /// Wraps a secret value.
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line (production).
+    Json,
+    /// Human-readable lines (a terminal).
+    Pretty,
+}
+
+/// Everything the server reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: PostgreSQL connection string (required).
+    pub database_url: Secret<String>,
+    /// `MARKETPLACE_HOST`: address to listen on (default 127.0.0.1).
+    pub host: IpAddr,
+    /// `MARKETPLACE_PORT`: port to listen on (default 3101; 0 picks a free one).
+    pub port: u16,
+    /// `MARKETPLACE_SITE_ROOT`: folder with the built site (default `target/site`).
+    pub site_root: PathBuf,
+    /// `MARKETPLACE_DB_MAX_CONNECTIONS`: pool size (default 10).
+    pub db_max_connections: u32,
+    /// `MARKETPLACE_LOG_FORMAT`: `json` or `pretty` (default `json`).
+    pub log_format: LogFormat,
+    /// `MARKETPLACE_DEMO`: demo mode (default false).
+    pub demo: bool,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let get = |key: &str, default: &str| lookup(key).filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned());
+        let database_url = lookup("DATABASE_URL").filter(|v| !v.is_empty()).context("DATABASE_URL is not set")?;
+        let log_format = match get("MARKETPLACE_LOG_FORMAT", "json").as_str() {
+            "json" => LogFormat::Json,
+            "pretty" => LogFormat::Pretty,
+            other => bail!("MARKETPLACE_LOG_FORMAT must be `json` or `pretty`, not `{other}`"),
+        };
+        Ok(Self {
+            database_url: Secret::new(database_url),
+            host: get("MARKETPLACE_HOST", "127.0.0.1").parse().context("MARKETPLACE_HOST is not an IP address")?,
+            port: get("MARKETPLACE_PORT", "3101").parse().context("MARKETPLACE_PORT is not a port number")?,
+            site_root: PathBuf::from(get("MARKETPLACE_SITE_ROOT", "target/site")),
+            db_max_connections: get("MARKETPLACE_DB_MAX_CONNECTIONS", "10")
+                .parse()
+                .context("MARKETPLACE_DB_MAX_CONNECTIONS is not a number")?,
+            log_format,
+            demo: parse_bool(&get("MARKETPLACE_DEMO", "false")).context("MARKETPLACE_DEMO must be true or false")?,
+        })
+    }
+
+    /// The socket address to bind.
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::new(self.host, self.port)
+    }
+}
+
+fn parse_bool(raw: &str) -> Option<bool> {
+    match raw.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_when_only_the_database_is_given() {
+        let c = config(&[("DATABASE_URL", "postgres://u:hunter2@db/m")]).unwrap();
+        assert_eq!(c.addr().to_string(), "127.0.0.1:3101");
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert!(!c.demo);
+    }
+
+    #[test]
+    fn the_database_url_is_required_and_never_printed() {
+        assert!(config(&[]).is_err());
+        let c = config(&[("DATABASE_URL", "postgres://u:hunter2@db/m")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn malformed_values_are_refused_with_the_variable_named() {
+        let err = config(&[("DATABASE_URL", "x"), ("MARKETPLACE_PORT", "http")]).unwrap_err();
+        assert!(err.to_string().contains("MARKETPLACE_PORT"));
+        assert!(config(&[("DATABASE_URL", "x"), ("MARKETPLACE_DEMO", "maybe")]).is_err());
+    }
+}

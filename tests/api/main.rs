@@ -1,0 +1,5 @@
+//! Full-stack tests: the real server on port 0 against a fresh PostgreSQL database.
+
+mod health;
+mod helpers;
+mod portal;
