@@ -2,6 +2,8 @@
 //! is listed, with its default, in `.env.example`.
 
 use anyhow::{Context, bail};
+use app::server::adapters::{cocorico::CocoricoSettings, condo::CondoSettings, killbill::KillBillSettings};
+use app::server::sync::SyncSettings;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -54,6 +56,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `MARKETPLACE_DEMO`: demo mode (default false).
     pub demo: bool,
+    /// The platforms' settings (each `None` until its variables are set) and
+    /// `MARKETPLACE_LOG_DIR`, the folder of the integration logs (default `logs/integration`).
+    pub sync: SyncSettings,
 }
 
 impl Config {
@@ -81,6 +86,12 @@ impl Config {
                 .context("MARKETPLACE_DB_MAX_CONNECTIONS is not a number")?,
             log_format,
             demo: parse_bool(&get("MARKETPLACE_DEMO", "false")).context("MARKETPLACE_DEMO must be true or false")?,
+            sync: SyncSettings {
+                killbill: KillBillSettings::from_lookup(&lookup).context("Kill Bill settings")?,
+                condo: CondoSettings::from_lookup(&lookup).context("Condo settings")?,
+                cocorico: CocoricoSettings::from_lookup(&lookup).context("Cocorico settings")?,
+                log_dir: PathBuf::from(get("MARKETPLACE_LOG_DIR", "logs/integration")),
+            },
         })
     }
 

@@ -22,6 +22,11 @@ enum Command {
     Serve,
     /// Applies pending database migrations and exits.
     Migrate,
+    /// Runs one platform's sync now (or every configured one with `all`).
+    Sync {
+        /// `killbill`, `condo`, `cocorico` or `all`.
+        platform: String,
+    },
     /// Loads data sets.
     Seed {
         #[command(subcommand)]
@@ -52,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
+        Command::Sync { platform } => sync(config, &platform).await,
         Command::Seed { set: SeedSet::Demo { anchor } } => {
             let pool = app::server::db::connect(config.database_url.expose(), 2).await?;
             app::server::db::migrate(&pool).await?;
@@ -61,4 +67,31 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `marketplace sync <platform|all>`: the same code path as the scheduler;
+/// exits non-zero when a run fails.
+async fn sync(config: Config, which: &str) -> anyhow::Result<()> {
+    use app::domain::Platform;
+    use app::server::sync::{SyncContext, run_platform};
+    use std::io::IsTerminal;
+
+    let platforms: Vec<Platform> = match which {
+        "all" => Platform::ALL.into_iter().filter(|p| config.sync.is_configured(*p)).collect(),
+        name => vec![Platform::parse(name).with_context(|| format!("unknown platform `{name}` (killbill, condo, cocorico or all)"))?],
+    };
+    let pool = app::server::db::connect(config.database_url.expose(), 4).await?;
+    app::server::db::migrate(&pool).await?;
+    let ctx = SyncContext { pool, settings: config.sync.clone(), progress: std::io::stderr().is_terminal() };
+    let mut failed = Vec::new();
+    for platform in platforms {
+        match run_platform(&ctx, platform, "cli").await {
+            Ok(summary) => tracing::info!(platform = %platform, ?summary, "sync finished"),
+            Err(err) => {
+                tracing::error!(platform = %platform, error = format!("{err:#}"), "sync failed");
+                failed.push(platform.display_name());
+            }
+        }
+    }
+    if failed.is_empty() { Ok(()) } else { anyhow::bail!("sync failed for {}", failed.join(", ")) }
 }

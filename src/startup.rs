@@ -28,6 +28,10 @@ impl Application {
             .await
             .context("connecting to PostgreSQL")?;
         app::server::db::migrate(&pool).await.context("applying migrations")?;
+        for platform in app::domain::Platform::ALL {
+            let configured = config.sync.is_configured(platform);
+            app::server::store::sync_state::set_configured(&pool, platform, configured).await?;
+        }
         let listener = TcpListener::bind(config.addr()).await.with_context(|| format!("binding {}", config.addr()))?;
         let leptos_options = LeptosOptions::builder()
             .output_name("marketplace")

@@ -1,0 +1,5 @@
+//! The Cocorico adapter.
+
+mod settings;
+
+pub use settings::CocoricoSettings;

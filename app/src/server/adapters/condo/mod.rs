@@ -1,0 +1,5 @@
+//! The Condo adapter.
+
+mod settings;
+
+pub use settings::CondoSettings;

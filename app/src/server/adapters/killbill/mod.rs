@@ -1,0 +1,5 @@
+//! The KillBill adapter.
+
+mod settings;
+
+pub use settings::KillBillSettings;
