@@ -157,3 +157,42 @@ psql_cmd() {
   command -v "$psql" >/dev/null || psql="$(pg_bindir)/psql"
   PGOPTIONS="--client-min-messages=warning" "$psql" "$@" -v ON_ERROR_STOP=1 -q
 }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Sets COCORICO_ADMIN_URL: the caller's, a MariaDB already on 3306, or a
+# private one started in .data/ from the installed MariaDB binaries.
+ensure_mariadb() {
+  if [ -n "${COCORICO_ADMIN_URL:-}" ]; then return; fi
+  if port_open 3306; then
+    export COCORICO_ADMIN_URL="mysql://root@127.0.0.1:3306"
+    return
+  fi
+  local port="${MARKETPLACE_MARIADB_PORT:-33306}" base="$DATA_DIR/mariadb" owner
+  owner="$(id -un)"
+  if ! port_open "$port"; then
+    command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || apt_install mariadb-server
+    local mariadbd; mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
+    if is_root; then owner="$(id -un mysql 2>/dev/null || echo root)"; fi
+    mkdir -p "$base"
+    if is_root; then chown "$owner" "$base"; fi
+    if [ ! -d "$base/data/mysql" ]; then
+      say "creating a private MariaDB in $base"
+      mariadb-install-db --datadir="$base/data" --user="$owner" --auth-root-authentication-method=normal >/dev/null
+    fi
+    say "starting the private MariaDB on 127.0.0.1:$port"
+    "$mariadbd" --datadir="$base/data" --port="$port" --bind-address=127.0.0.1 --socket="$base/mariadb.sock" \
+      --pid-file="$base/mariadb.pid" --user="$owner" >"$base/server.log" 2>&1 &
+    for _ in $(seq 1 60); do port_open "$port" && break; sleep 0.5; done
+    port_open "$port" || die "MariaDB did not start (see $base/server.log)"
+  fi
+  export COCORICO_ADMIN_URL="mysql://root@127.0.0.1:$port"
+}
+
+# Drops the databases full-stack tests left behind on the DATABASE_URL server.
+drop_test_databases() {
+  local admin names
+  admin="$(database_url_for postgres)"
+  names="$(psql_cmd "$admin" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'mkt\_it\_%'")"
+  for name in $names; do psql_cmd "$admin" -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null; done
+}

@@ -8,6 +8,8 @@ ensure_rust_tools
 ensure_node_modules
 ensure_chromium
 ensure_database
+ensure_mariadb
+drop_test_databases
 
 say "Rust tests"
 (cd "$ROOT" && cargo test --workspace --locked)
