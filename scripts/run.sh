@@ -13,7 +13,21 @@ BIN="$(server_bin)"
 export MARKETPLACE_SITE_ROOT="${MARKETPLACE_SITE_ROOT:-$ROOT/target/site}"
 export MARKETPLACE_DEMO="${MARKETPLACE_DEMO:-true}"
 export MARKETPLACE_LOG_FORMAT="${MARKETPLACE_LOG_FORMAT:-pretty}"
+export MARKETPLACE_KEYS_DIR="${MARKETPLACE_KEYS_DIR:-$DATA_DIR/keys}"
 "$BIN" migrate
+"$BIN" keys generate
+# The demo accounts' password: generated once for this checkout, never committed.
+if [ -z "${MARKETPLACE_DEMO_PASSWORD:-}" ]; then
+  if [ ! -s "$DATA_DIR/demo-password" ]; then
+    mkdir -p "$DATA_DIR" && (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$DATA_DIR/demo-password")
+  fi
+  MARKETPLACE_DEMO_PASSWORD="$(cat "$DATA_DIR/demo-password")"
+fi
+export MARKETPLACE_DEMO_PASSWORD
 "$BIN" seed demo
+say "demo accounts (password: $MARKETPLACE_DEMO_PASSWORD):"
+say "  admin@marketplace.test      → /admin/system-status"
+say "  landlord1@marketplace.test  → /maintenance"
+say "  tenant1@marketplace.test    → /account"
 say "Marketplace is starting on http://${MARKETPLACE_HOST:-127.0.0.1}:${MARKETPLACE_PORT:-3101} (Ctrl-C stops it)"
 exec "$BIN" serve

@@ -20,13 +20,18 @@ say "browser tests (Playwright in $CHROMIUM_PATH)"
 E2E_DB="marketplace_e2e"
 recreate_database "$E2E_DB"
 export E2E_PORT="${E2E_PORT:-3111}"
+# A fresh password for the demo accounts of this run; the browser tests read it.
+MARKETPLACE_DEMO_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+export MARKETPLACE_DEMO_PASSWORD
 export E2E_BASE_URL="http://127.0.0.1:$E2E_PORT"
 LOG_DIR="$ROOT/target/e2e"
-mkdir -p "$LOG_DIR"
+rm -rf "$LOG_DIR/keys" && mkdir -p "$LOG_DIR"
 (
   export DATABASE_URL="$(database_url_for "$E2E_DB")"
   export MARKETPLACE_PORT="$E2E_PORT" MARKETPLACE_SITE_ROOT="$ROOT/target/site" MARKETPLACE_DEMO=true
+  export MARKETPLACE_KEYS_DIR="$LOG_DIR/keys" MARKETPLACE_PUBLIC_KEY_PATH="$LOG_DIR/public.pem"
   BIN="$(server_bin)"
+  "$BIN" keys generate
   "$BIN" seed demo
   exec "$BIN" serve
 ) >"$LOG_DIR/server.log" 2>&1 &

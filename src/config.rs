@@ -56,6 +56,19 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `MARKETPLACE_DEMO`: demo mode (default false).
     pub demo: bool,
+    /// `MARKETPLACE_KEYS_DIR`: folder of the private signing keys, outside the
+    /// repository (default `.data/keys`).
+    pub keys_dir: PathBuf,
+    /// `MARKETPLACE_PUBLIC_KEY_PATH`: where the current public key is written
+    /// for other services (default `infra/keys/public.pem`).
+    pub public_key_path: PathBuf,
+    /// `MARKETPLACE_PUBLIC_URL`: the site's public address; `https://` makes
+    /// cookies `Secure` (default `http://127.0.0.1:3101`).
+    pub public_url: String,
+    /// `MARKETPLACE_JWT_ISSUER` and `MARKETPLACE_JWT_AUDIENCE` (default `marketplace` both).
+    pub jwt_issuer: String,
+    /// See `jwt_issuer`.
+    pub jwt_audience: String,
     /// The platforms' settings (each `None` until its variables are set) and
     /// `MARKETPLACE_LOG_DIR`, the folder of the integration logs (default `logs/integration`).
     pub sync: SyncSettings,
@@ -86,6 +99,11 @@ impl Config {
                 .context("MARKETPLACE_DB_MAX_CONNECTIONS is not a number")?,
             log_format,
             demo: parse_bool(&get("MARKETPLACE_DEMO", "false")).context("MARKETPLACE_DEMO must be true or false")?,
+            keys_dir: PathBuf::from(get("MARKETPLACE_KEYS_DIR", ".data/keys")),
+            public_key_path: PathBuf::from(get("MARKETPLACE_PUBLIC_KEY_PATH", "infra/keys/public.pem")),
+            public_url: get("MARKETPLACE_PUBLIC_URL", "http://127.0.0.1:3101"),
+            jwt_issuer: get("MARKETPLACE_JWT_ISSUER", "marketplace"),
+            jwt_audience: get("MARKETPLACE_JWT_AUDIENCE", "marketplace"),
             sync: SyncSettings {
                 killbill: KillBillSettings::from_lookup(&lookup).context("Kill Bill settings")?,
                 condo: CondoSettings::from_lookup(&lookup).context("Condo settings")?,
@@ -93,6 +111,16 @@ impl Config {
                 log_dir: PathBuf::from(get("MARKETPLACE_LOG_DIR", "logs/integration")),
             },
         })
+    }
+
+    /// Token and cookie settings.
+    pub fn auth_settings(&self) -> app::server::auth::AuthSettings {
+        app::server::auth::AuthSettings {
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
+            secure_cookies: self.public_url.starts_with("https://"),
+            ..app::server::auth::AuthSettings::default()
+        }
     }
 
     /// The socket address to bind.

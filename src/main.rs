@@ -27,11 +27,24 @@ enum Command {
         /// `killbill`, `condo`, `cocorico` or `all`.
         platform: String,
     },
+    /// Manages the token signing keys.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
     /// Loads data sets.
     Seed {
         #[command(subcommand)]
         set: SeedSet,
     },
+}
+
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Creates the key pair if there is none (private key in MARKETPLACE_KEYS_DIR, mode 0600).
+    Generate,
+    /// Adds a new signing key; tokens signed with the old ones still verify.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -58,11 +71,13 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Sync { platform } => sync(config, &platform).await,
+        Command::Keys { action } => manage_keys(&config, &action),
         Command::Seed { set: SeedSet::Demo { anchor } } => {
             let pool = app::server::db::connect(config.database_url.expose(), 2).await?;
             app::server::db::migrate(&pool).await?;
             let anchor = anchor.unwrap_or_else(|| chrono::Utc::now().date_naive());
-            let report = app::server::seed::seed_demo(&pool, anchor).await?;
+            let password = std::env::var("MARKETPLACE_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
+            let report = app::server::seed::seed_demo(&pool, anchor, password.as_deref()).await?;
             tracing::info!(?report, "demo data seeded");
             Ok(())
         }
@@ -94,4 +109,24 @@ async fn sync(config: Config, which: &str) -> anyhow::Result<()> {
         }
     }
     if failed.is_empty() { Ok(()) } else { anyhow::bail!("sync failed for {}", failed.join(", ")) }
+}
+
+/// `marketplace keys generate|rotate`; the public key is written for other services.
+fn manage_keys(config: &Config, action: &KeysAction) -> anyhow::Result<()> {
+    use app::server::auth::{KeyStore, keys};
+    match action {
+        KeysAction::Generate => {
+            if !keys::ensure_signing_key(&config.keys_dir)? {
+                tracing::info!(dir = %config.keys_dir.display(), "a signing key exists already");
+            }
+        }
+        KeysAction::Rotate => {
+            let kid = keys::add_signing_key(&config.keys_dir)?;
+            tracing::info!(%kid, "new signing key; earlier keys still verify");
+        }
+    }
+    let store = KeyStore::load(&config.keys_dir)?;
+    keys::write_public_pem(&store, &config.public_key_path)?;
+    tracing::info!(kid = store.signing_kid(), public_key = %config.public_key_path.display(), "keys ready");
+    Ok(())
 }

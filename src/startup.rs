@@ -7,7 +7,9 @@ use app::server::state::AppState;
 use axum::Router;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use app::server::auth::{AuthService, KeyStore, keys};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -39,7 +41,9 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
             .build();
-        let state = AppState { pool, leptos_options };
+        let keys = load_keys(&config)?;
+        let auth = Arc::new(AuthService::new(keys, config.auth_settings()));
+        let state = AppState { pool, leptos_options, auth };
         Ok(Self { router: router(state.clone()), listener, state })
     }
 
@@ -61,11 +65,25 @@ impl Application {
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(addr = %self.local_addr()?, "serving");
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await?;
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         self.state.pool.close().await;
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// Loads the signing keys. Outside demo mode a missing key stops the start;
+/// in demo mode one is generated.
+fn load_keys(config: &Config) -> anyhow::Result<KeyStore> {
+    if config.demo && keys::ensure_signing_key(&config.keys_dir)? {
+        tracing::info!(dir = %config.keys_dir.display(), "generated a signing key for the demo");
+    }
+    let store = KeyStore::load(&config.keys_dir).context("loading the token signing keys")?;
+    if config.demo {
+        keys::write_public_pem(&store, &config.public_key_path)?;
+    }
+    Ok(store)
 }
 
 /// The whole HTTP surface: JSON routes, server functions, pages and assets.
@@ -83,6 +101,8 @@ fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::session::refresh_session))
+        .layer(axum::middleware::from_fn(crate::http::session::reject_cross_site))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -7,7 +7,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::pages::admin::SystemStatusPage;
+use crate::pages::auth::{AccountPage, LoginPage};
 use crate::pages::home::HomePage;
+use crate::pages::maintenance::MaintenancePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::portal::{ListingPage, PropertiesPage};
 
@@ -47,6 +49,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/properties") view=PropertiesPage ssr=SsrMode::Async />
                     <Route path=path!("/properties/:slug") view=ListingPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/system-status") view=SystemStatusPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/maintenance") view=MaintenancePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

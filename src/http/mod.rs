@@ -1,12 +1,16 @@
-//! Plain JSON routes (no pages): health now; auth, webhooks and the public
-//! API as they come. Each module owns its `router()`.
+//! Plain HTTP routes (no pages): health, sign-in, JWKS, and the session
+//! middleware; webhooks and the public API as they come. Each module owns its `router()`.
 
+mod auth;
 mod health;
+mod jwks;
+mod me;
+pub mod session;
 
 use app::server::state::AppState;
 use axum::Router;
 
 /// Every JSON route.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(health::router())
+    Router::new().merge(health::router()).merge(auth::router()).merge(jwks::router()).merge(me::router())
 }

@@ -4,6 +4,21 @@ use marketplace::config::Config;
 use marketplace::startup::Application;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 
+/// The password of the demo accounts in these tests.
+pub const DEMO_PASSWORD: &str = "a demo password for tests";
+
+/// One signing key for every test of this process (RSA generation is slow).
+static KEYS_DIR: std::sync::LazyLock<std::path::PathBuf> = std::sync::LazyLock::new(|| {
+    let dir = std::env::temp_dir().join(format!("mkt-test-keys-{}", uuid::Uuid::new_v4()));
+    app::server::auth::keys::ensure_signing_key(&dir).expect("generate a signing key");
+    dir
+});
+
+/// The signing keys the test servers use.
+pub fn keys_dir() -> std::path::PathBuf {
+    KEYS_DIR.clone()
+}
+
 /// A running server and a handle on its database.
 pub struct TestApp {
     pub address: String,
@@ -12,6 +27,27 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Signs in through the JSON API and returns the response.
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/auth/login", self.address))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// Signs in a demo account and returns its access token.
+    pub async fn token_of(&self, email: &str) -> String {
+        let body: serde_json::Value = self.login(email, DEMO_PASSWORD).await.json().await.expect("json");
+        body["access_token"].as_str().expect("an access token").to_owned()
+    }
+
+    /// GETs a path with a Bearer token.
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.address)).bearer_auth(token).send().await.expect("request failed")
+    }
+
     /// GETs a path and returns the response.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.address)).send().await.expect("request failed")
@@ -38,6 +74,7 @@ pub async fn spawn_app(seed: bool) -> TestApp {
         "DATABASE_URL" => Some(database_url.clone()),
         "MARKETPLACE_PORT" => Some("0".into()),
         "MARKETPLACE_DB_MAX_CONNECTIONS" => Some("4".into()),
+        "MARKETPLACE_KEYS_DIR" => Some(keys_dir().to_string_lossy().into_owned()),
         _ => None,
     })
     .expect("test configuration");
@@ -46,7 +83,7 @@ pub async fn spawn_app(seed: bool) -> TestApp {
     let pool = application.state().pool.clone();
     if seed {
         let anchor = chrono::NaiveDate::from_ymd_opt(2026, 11, 15).expect("date");
-        app::server::seed::seed_demo(&pool, anchor).await.expect("seed demo data");
+        app::server::seed::seed_demo(&pool, anchor, Some(DEMO_PASSWORD)).await.expect("seed demo data");
     }
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");

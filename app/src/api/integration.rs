@@ -58,6 +58,7 @@ pub struct IntegrationStatus {
 /// The status of every integration, for the admin panel.
 #[server(endpoint = "integrations/status")]
 pub async fn list_integrations() -> Result<Vec<IntegrationStatus>, AppError> {
+    crate::server::auth::require_user()?.require_admin()?;
     let pool = crate::server::state::pool()?;
     let states = crate::server::store::sync_state::list_sync_states(&pool).await?;
     let now = chrono::Utc::now();

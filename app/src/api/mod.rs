@@ -2,8 +2,10 @@
 //! calls the pages make; each one authorizes, validates, calls the store and
 //! maps the error.
 
+pub mod account;
 pub mod error;
 pub mod integration;
 pub mod listing;
+pub mod session;
 
 pub use error::AppError;

@@ -3,6 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api::session::{SessionUser, whoami};
+use crate::domain::Role;
+
 /// Wraps a page in the site header and footer. The `data-hydrated` flag on
 /// the root turns true once the browser has taken over the page.
 #[component]
@@ -27,6 +30,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
+    let me = Resource::new(|| (), |_| whoami());
     let link = "rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-emerald-50 hover:text-emerald-800 aria-[current=page]:bg-emerald-100 aria-[current=page]:text-emerald-900";
     view! {
         <header class="border-b border-slate-200 bg-white">
@@ -37,9 +41,32 @@ fn Header() -> impl IntoView {
                 </A>
                 <div class="flex flex-wrap items-center gap-1">
                     <A href="/properties" attr:class=link>"Properties"</A>
-                    <A href="/admin/system-status" attr:class=link>"System status"</A>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move { view! { <SessionLinks user=me.await.ok().flatten() link /> } })}
+                    </Transition>
                 </div>
             </nav>
         </header>
     }
+}
+
+/// The links that depend on who is signed in, and the sign-in / sign-out control.
+#[component]
+fn SessionLinks(user: Option<SessionUser>, link: &'static str) -> impl IntoView {
+    let Some(user) = user else {
+        return view! { <a href="/login" class=link>"Sign in"</a> }.into_any();
+    };
+    let own = match user.role {
+        Role::Admin => ("/admin/system-status", "System status"),
+        Role::Landlord => ("/maintenance", "Maintenance"),
+        Role::Tenant => ("/account", "My account"),
+    };
+    view! {
+        <A href=own.0 attr:class=link>{own.1}</A>
+        <span class="px-2 text-sm text-slate-500" data-testid="signed-in-as">{format!("{} ({})", user.display_name, user.role)}</span>
+        <form method="post" action="/logout">
+            <button type="submit" class=link>"Sign out"</button>
+        </form>
+    }
+    .into_any()
 }

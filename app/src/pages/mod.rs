@@ -1,6 +1,8 @@
 //! Pages, one folder per area; each page is a `…Page` component.
 
 pub mod admin;
+pub mod auth;
 pub mod home;
+pub mod maintenance;
 pub mod not_found;
 pub mod portal;

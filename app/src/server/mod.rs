@@ -1,7 +1,9 @@
 //! Server-only code: state, errors, the store, adapters, sync jobs and demo data.
 //! Nothing here imports UI code, and nothing here is built for the browser.
 
+pub mod account;
 pub mod adapters;
+pub mod auth;
 pub mod db;
 pub mod error;
 pub mod seed;

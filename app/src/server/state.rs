@@ -4,6 +4,9 @@
 use axum::extract::FromRef;
 use leptos::prelude::{LeptosOptions, use_context};
 use sqlx::PgPool;
+use std::sync::Arc;
+
+use super::auth::AuthService;
 
 use crate::api::AppError;
 
@@ -14,6 +17,8 @@ pub struct AppState {
     pub pool: PgPool,
     /// Where the site's assets are and how they are named.
     pub leptos_options: LeptosOptions,
+    /// Keys, token settings and the login limiter.
+    pub auth: Arc<AuthService>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::integration::{IntegrationHealth, IntegrationStatus, list_integrations};
+use crate::api::AppError;
+use crate::components::http_status::set_http_status;
 use crate::components::notice::ErrorNotice;
+use leptos_router::components::Redirect;
 
 /// The integrations panel.
 #[component]
@@ -22,6 +25,11 @@ pub fn SystemStatusPage() -> impl IntoView {
                             {list.into_iter().map(|status| view! { <IntegrationCard status /> }).collect_view()}
                         </ul>
                     }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <Redirect path="/login?next=/admin/system-status" /> }.into_any(),
+                    Err(AppError::Forbidden) => {
+                        set_http_status(403);
+                        view! { <div class="mt-6"><ErrorNotice title="Admins only" message="This panel is for the operations team." /></div> }.into_any()
+                    }
                     Err(err) => view! { <div class="mt-6"><ErrorNotice title="Status could not be loaded" message=err.to_string() /></div> }.into_any(),
                 }
             })}

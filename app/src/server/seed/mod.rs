@@ -37,8 +37,13 @@ pub fn demo_id(name: &str) -> Uuid {
     Uuid::new_v5(&NAMESPACE, name.as_bytes())
 }
 
-/// Seeds the demo data, laid out around `anchor` (any day of the anchor month).
-pub async fn seed_demo(pool: &PgPool, anchor: NaiveDate) -> anyhow::Result<SeedReport> {
+/// The accounts that can sign in to the demo, one per role.
+pub const DEMO_LOGINS: [&str; 3] = ["admin@marketplace.test", "landlord1@marketplace.test", "tenant1@marketplace.test"];
+
+/// Seeds the demo data, laid out around `anchor` (any day of the anchor
+/// month). With `password`, the [`DEMO_LOGINS`] accounts get it (only when
+/// they have none yet).
+pub async fn seed_demo(pool: &PgPool, anchor: NaiveDate, password: Option<&str>) -> anyhow::Result<SeedReport> {
     let anchor = anchor.with_day(1).context("anchor month")?;
     let mut tx = pool.begin().await?;
     let mut report = SeedReport::default();
@@ -47,6 +52,12 @@ pub async fn seed_demo(pool: &PgPool, anchor: NaiveDate) -> anyhow::Result<SeedR
     let units = seed_buildings(&mut tx, &mut rng, &mut report).await?;
     seed_tenancies(&mut tx, &mut rng, &units, anchor, &mut report).await?;
     seed_listings(&mut tx, &mut rng, &units, anchor, &mut report).await?;
+    if let Some(password) = password {
+        let hash = crate::server::auth::password::hash_password(password.to_owned()).await?;
+        for email in DEMO_LOGINS {
+            app_user::set_password_if_unset(&mut *tx, demo_id(email), &hash).await?;
+        }
+    }
     tx.commit().await?;
     Ok(report)
 }
@@ -284,7 +295,7 @@ mod tests {
 
     #[sqlx::test(migrations = "../migrations")]
     async fn the_demo_has_the_promised_shape(pool: PgPool) {
-        let report = seed_demo(&pool, anchor()).await.unwrap();
+        let report = seed_demo(&pool, anchor(), Some("demo password")).await.unwrap();
         assert_eq!(report.users, 54, "an admin, 3 landlords and 50 tenants");
         assert_eq!(report.properties, 15);
         assert!((80..=120).contains(&report.units), "{} units", report.units);
@@ -306,13 +317,13 @@ mod tests {
 
     #[sqlx::test(migrations = "../migrations")]
     async fn seeding_twice_changes_nothing(pool: PgPool) {
-        seed_demo(&pool, anchor()).await.unwrap();
+        seed_demo(&pool, anchor(), Some("demo password")).await.unwrap();
         let snapshot = "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM (
             SELECT id::text, updated_at::text FROM app_user UNION ALL SELECT id::text, updated_at::text FROM invoice
             UNION ALL SELECT id::text, updated_at::text FROM payment UNION ALL SELECT id::text, updated_at::text FROM listing
             UNION ALL SELECT id::text, updated_at::text FROM unit) t";
         let before: String = sqlx::query_scalar(snapshot).fetch_one(&pool).await.unwrap();
-        let second = seed_demo(&pool, anchor()).await.unwrap();
+        let second = seed_demo(&pool, anchor(), Some("demo password")).await.unwrap();
         assert_eq!(second, SeedReport::default());
         let after: String = sqlx::query_scalar(snapshot).fetch_one(&pool).await.unwrap();
         assert_eq!(before, after);

@@ -41,6 +41,18 @@ pub async fn insert_user_if_absent(db: impl PgExecutor<'_>, user: &NewUser) -> R
     Ok(result.rows_affected() == 1)
 }
 
+/// Sets a user's password hash unless one is set. Returns whether it was written.
+pub async fn set_password_if_unset(db: impl PgExecutor<'_>, id: Uuid, password_hash: &str) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!(
+        "UPDATE app_user SET password_hash = $2 WHERE id = $1 AND password_hash IS NULL",
+        id,
+        password_hash
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
 /// The user with this e-mail (case-insensitive), if any.
 pub async fn find_user_by_email(db: impl PgExecutor<'_>, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as!(

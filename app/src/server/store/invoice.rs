@@ -109,11 +109,11 @@ pub async fn list_invoices_of_tenant(db: impl PgExecutor<'_>, tenant_id: Uuid) -
     .await
 }
 
-/// One invoice, only if it belongs to `tenant_id` (so another tenant's
-/// invoice is indistinguishable from a missing one).
+/// One invoice, only if it belongs to `tenant_id` (`None` for admins: any),
+/// so another tenant's invoice is indistinguishable from a missing one.
 pub async fn find_invoice_of_tenant(
     db: impl PgExecutor<'_>,
-    tenant_id: Uuid,
+    tenant_id: Option<Uuid>,
     invoice_id: Uuid,
 ) -> Result<Option<InvoiceRow>, sqlx::Error> {
     sqlx::query_as!(
@@ -122,7 +122,7 @@ pub async fn find_invoice_of_tenant(
                   i.currency AS "currency!", i.total_minor,
                   COALESCE((SELECT sum(p.amount_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint AS "paid_minor!",
                   i.voided_at IS NOT NULL AS "voided!"
-           FROM invoice i WHERE i.tenant_id = $1 AND i.id = $2"#,
+           FROM invoice i WHERE ($1::uuid IS NULL OR i.tenant_id = $1) AND i.id = $2"#,
         tenant_id,
         invoice_id
     )
@@ -183,8 +183,9 @@ pub(crate) mod tests {
         let mut conn = pool.acquire().await.unwrap();
         insert_invoice_if_absent(&mut conn, &invoice(1, 1000, 2, 1)).await.unwrap();
         let id = Uuid::from_u128(1);
-        assert!(find_invoice_of_tenant(&pool, Uuid::from_u128(2), id).await.unwrap().is_some());
-        assert!(find_invoice_of_tenant(&pool, Uuid::from_u128(3), id).await.unwrap().is_none());
+        assert!(find_invoice_of_tenant(&pool, Some(Uuid::from_u128(2)), id).await.unwrap().is_some());
+        assert!(find_invoice_of_tenant(&pool, Some(Uuid::from_u128(3)), id).await.unwrap().is_none());
+        assert!(find_invoice_of_tenant(&pool, None, id).await.unwrap().is_some(), "admins see every invoice");
     }
 
     #[sqlx::test(migrations = "../migrations")]

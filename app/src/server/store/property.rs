@@ -49,18 +49,35 @@ pub async fn insert_property_if_absent(db: impl PgExecutor<'_>, p: &NewProperty)
     Ok(result.rows_affected() == 1)
 }
 
-/// The properties of one landlord, by name.
-pub async fn list_properties_of_landlord(
+/// The properties of one landlord (`None` for admins: every property), by name.
+pub async fn list_properties_scoped(
     db: impl PgExecutor<'_>,
-    landlord_id: Uuid,
+    landlord_id: Option<Uuid>,
 ) -> Result<Vec<PropertyRow>, sqlx::Error> {
     sqlx::query_as!(
         PropertyRow,
         "SELECT id, landlord_id, name, address_line, city, postal_code, country
-         FROM property WHERE landlord_id = $1 ORDER BY name, id",
+         FROM property WHERE ($1::uuid IS NULL OR landlord_id = $1) ORDER BY name, id",
         landlord_id
     )
     .fetch_all(db)
+    .await
+}
+
+/// One property, only if `landlord_id` owns it (`None` for admins: any).
+pub async fn find_property_scoped(
+    db: impl PgExecutor<'_>,
+    landlord_id: Option<Uuid>,
+    property_id: Uuid,
+) -> Result<Option<PropertyRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PropertyRow,
+        "SELECT id, landlord_id, name, address_line, city, postal_code, country
+         FROM property WHERE id = $1 AND ($2::uuid IS NULL OR landlord_id = $2)",
+        property_id,
+        landlord_id
+    )
+    .fetch_optional(db)
     .await
 }
 
@@ -90,9 +107,14 @@ pub(crate) mod tests {
         insert_property_if_absent(&pool, &property(10, 1)).await.unwrap();
         insert_property_if_absent(&pool, &property(11, 1)).await.unwrap();
         insert_property_if_absent(&pool, &property(20, 2)).await.unwrap();
-        let mine = list_properties_of_landlord(&pool, Uuid::from_u128(1)).await.unwrap();
+        let mine = list_properties_scoped(&pool, Some(Uuid::from_u128(1))).await.unwrap();
+        assert_eq!(list_properties_scoped(&pool, None).await.unwrap().len(), 3);
         assert_eq!(mine.len(), 2);
         assert!(mine.iter().all(|p| p.landlord_id == Uuid::from_u128(1)));
+        let (one, two, theirs) = (Some(Uuid::from_u128(1)), Some(Uuid::from_u128(2)), Uuid::from_u128(20));
+        assert!(find_property_scoped(&pool, one, theirs).await.unwrap().is_none());
+        assert!(find_property_scoped(&pool, two, theirs).await.unwrap().is_some());
+        assert!(find_property_scoped(&pool, None, theirs).await.unwrap().is_some(), "admins see every property");
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -1,0 +1,5 @@
+//! Landlords' maintenance views.
+
+mod tickets;
+
+pub use tickets::MaintenancePage;

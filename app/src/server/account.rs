@@ -1,0 +1,53 @@
+//! Building a tenant's account view from the store (scoped to that tenant).
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::api::AppError;
+use crate::api::account::{AccountView, InvoiceView, LeaseView, PaymentView};
+use crate::domain::{InvoiceStatus, Money};
+use crate::server::error::internal;
+use crate::server::store::{app_user, invoice, lease, payment};
+
+fn money(minor: i64, currency: &str) -> Result<Money, AppError> {
+    Money::from_parts(minor, currency).map_err(internal)
+}
+
+/// The account of tenant `tenant_id`: only their own rows.
+pub async fn load_account(pool: &PgPool, tenant_id: Uuid) -> Result<AccountView, AppError> {
+    let user = app_user::find_user(pool, tenant_id).await?.ok_or(AppError::NotFound)?;
+    let today = chrono::Utc::now().date_naive();
+    let leases = lease::list_leases_of_tenant(pool, tenant_id).await?;
+    let invoices = invoice::list_invoices_of_tenant(pool, tenant_id).await?;
+    let payments = payment::list_payments_of_tenant(pool, tenant_id).await?;
+    let owed: i64 = invoices.iter().filter(|i| !i.voided).map(|i| (i.total_minor - i.paid_minor).max(0)).sum();
+    let balance = invoices.first().map(|i| money(owed, &i.currency)).transpose()?;
+    Ok(AccountView {
+        display_name: user.display_name,
+        leases: leases
+            .into_iter()
+            .map(|l| Ok(LeaseView { rent: money(l.rent_minor, &l.currency)?, property_name: l.property_name, unit_label: l.unit_label, city: l.city, starts_on: l.starts_on, ends_on: l.ends_on }))
+            .collect::<Result<_, AppError>>()?,
+        invoices: invoices
+            .into_iter()
+            .map(|i| {
+                let status = InvoiceStatus::derive(i.total_minor, i.paid_minor, i.due_on, today, i.voided);
+                Ok(InvoiceView {
+                    id: i.id,
+                    total: money(i.total_minor, &i.currency)?,
+                    paid: money(i.paid_minor, &i.currency)?,
+                    past_due: !i.voided && i.paid_minor < i.total_minor && today > i.due_on,
+                    status,
+                    number: i.number,
+                    period_start: i.period_start,
+                    due_on: i.due_on,
+                })
+            })
+            .collect::<Result<_, AppError>>()?,
+        payments: payments
+            .into_iter()
+            .map(|p| Ok(PaymentView { amount: money(p.amount_minor, &p.currency)?, received_at: p.received_at, method: p.method, reference: p.reference }))
+            .collect::<Result<_, AppError>>()?,
+        balance,
+    })
+}

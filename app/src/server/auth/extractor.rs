@@ -1,0 +1,73 @@
+//! `AuthUser`: who is calling. One extractor for REST handlers (axum) and
+//! server functions alike: `Authorization: Bearer` for machines, the session
+//! cookie for browsers. Role checks are methods on it.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::header;
+use uuid::Uuid;
+
+use super::cookies::{ACCESS_COOKIE, read_cookie};
+use crate::api::AppError;
+use crate::domain::Role;
+use crate::server::state::AppState;
+
+/// A verified caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthUser {
+    pub user_id: Uuid,
+    pub role: Role,
+    /// Set for tenants: their tenant id.
+    pub tenant_id: Option<Uuid>,
+}
+
+/// An access token the session middleware just minted for this request
+/// (the browser's one had expired); preferred over the cookie.
+#[derive(Debug, Clone)]
+pub struct FreshAccessToken(pub String);
+
+impl AuthUser {
+    /// Admins only.
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    /// This role only (admins included when `admin_too`).
+    pub fn require_role(&self, role: Role, admin_too: bool) -> Result<(), AppError> {
+        if self.role == role || (admin_too && self.role == Role::Admin) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+}
+
+/// The caller of a request, if any. A Bearer token that does not verify is
+/// an error; a stale cookie just means "signed out".
+pub fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<AuthUser>, AppError> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+        let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(AppError::Unauthorized)?;
+        return state.auth.verify_access(token.trim()).map(Some);
+    }
+    if let Some(FreshAccessToken(token)) = parts.extensions.get::<FreshAccessToken>() {
+        return Ok(state.auth.verify_access(token).ok());
+    }
+    let cookies = parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
+    Ok(cookies.filter_map(|c| read_cookie(c, ACCESS_COOKIE)).find_map(|t| state.auth.verify_access(t).ok()))
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        authenticate(parts, state)?.ok_or(AppError::Unauthorized)
+    }
+}
+
+/// The caller of the current server function or page render, if signed in.
+pub fn current_user() -> Result<Option<AuthUser>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let Some(parts) = leptos::prelude::use_context::<Parts>() else { return Ok(None) };
+    authenticate(&parts, &state)
+}
+
+/// The caller, or `Unauthorized`.
+pub fn require_user() -> Result<AuthUser, AppError> {
+    current_user()?.ok_or(AppError::Unauthorized)
+}

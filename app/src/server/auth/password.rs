@@ -1,0 +1,56 @@
+//! Passwords: argon2id, computed off the async threads. A login for an
+//! unknown e-mail does the same work as one for a known e-mail, so timing
+//! tells nothing about which accounts exist.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use std::sync::LazyLock;
+
+/// A hash of a random password, verified against when the user does not exist.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let random: String = uuid::Uuid::new_v4().simple().to_string();
+    hash_blocking(&random).unwrap_or_default()
+});
+
+fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+fn verify_blocking(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Hashes a password (PHC string) on a blocking thread.
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    Ok(tokio::task::spawn_blocking(move || hash_blocking(&password)).await?.map_err(|e| anyhow::anyhow!("{e}"))?)
+}
+
+/// Checks a password against a stored hash, or against a dummy hash when
+/// there is none, on a blocking thread. Always false without a stored hash.
+pub async fn verify_password(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(hash) => verify_blocking(&password, &hash),
+        None => {
+            let _ = verify_blocking(&password, &DUMMY_HASH);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_right_password_matches_and_others_do_not() {
+        let hash = hash_password("correct horse".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse".into(), Some(hash.clone())).await);
+        assert!(!verify_password("wrong".into(), Some(hash)).await);
+        assert!(!verify_password("correct horse".into(), None).await);
+        assert!(!verify_password("x".into(), Some("not a hash".into())).await);
+    }
+}

@@ -1,0 +1,82 @@
+//! Access tokens: RS256 JWTs with `iss`, `aud`, `sub`, `role`, `tenant_id`,
+//! `iat`, `nbf`, `exp`, `jti` and a `kid` header. Verification pins the
+//! algorithm, the issuer, the audience and the expiry (with a small leeway).
+
+use jsonwebtoken::{Algorithm, Header, Validation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::keys::KeyStore;
+use crate::domain::Role;
+
+/// Seconds of clock skew tolerated on `exp` and `nbf`.
+pub const LEEWAY_SECS: u64 = 30;
+
+/// The claims we issue and accept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    pub aud: String,
+    /// The user's id.
+    pub sub: String,
+    pub role: Role,
+    /// For tenants: the id other services (Kill Bill's `externalKey`) know them by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    pub iat: i64,
+    pub nbf: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+/// Why a token was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TokenError {
+    /// The header names no `kid`, or one we never issued.
+    #[error("unknown signing key")]
+    UnknownKey,
+    /// Bad signature, algorithm, issuer, audience, expiry or shape.
+    #[error("invalid token: {0}")]
+    Invalid(String),
+}
+
+/// Signs claims with the current key.
+pub fn sign(keys: &KeyStore, claims: &Claims) -> Result<String, jsonwebtoken::errors::Error> {
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(keys.signing_kid().to_owned());
+    jsonwebtoken::encode(&header, claims, keys.encoding_key())
+}
+
+/// Builds the claims of a fresh token for a user.
+pub fn claims_for(user_id: Uuid, role: Role, issuer: &str, audience: &str, ttl_secs: i64) -> Claims {
+    let now = chrono::Utc::now().timestamp();
+    Claims {
+        iss: issuer.to_owned(),
+        aud: audience.to_owned(),
+        sub: user_id.to_string(),
+        role,
+        tenant_id: (role == Role::Tenant).then(|| user_id.to_string()),
+        iat: now,
+        nbf: now,
+        exp: now + ttl_secs,
+        jti: Uuid::new_v4().to_string(),
+    }
+}
+
+/// Verifies a token: RS256 only, one of our keys, our issuer and audience, not expired, not early.
+pub fn verify(keys: &KeyStore, token: &str, issuer: &str, audience: &str) -> Result<Claims, TokenError> {
+    let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(e.to_string()))?;
+    if header.alg != Algorithm::RS256 {
+        return Err(TokenError::Invalid(format!("algorithm {:?} is not accepted", header.alg)));
+    }
+    let key = header.kid.as_deref().and_then(|kid| keys.decoding_key(kid)).ok_or(TokenError::UnknownKey)?;
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.leeway = LEEWAY_SECS;
+    validation.validate_nbf = true;
+    validation.set_issuer(&[issuer]);
+    validation.set_audience(&[audience]);
+    validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+    jsonwebtoken::decode::<Claims>(token, key, &validation)
+        .map(|data| data.claims)
+        .map_err(|e| TokenError::Invalid(e.to_string()))
+}

@@ -1,0 +1,145 @@
+//! Signing in and out: the JSON API for machines (`/api/auth/*`) and the
+//! plain form posts of the login page (`/login`, `/logout`), which work
+//! without JavaScript and land each role on its page.
+
+use app::api::AppError;
+use app::domain::Role;
+use app::server::auth::IssuedTokens;
+use app::server::auth::cookies::{REFRESH_COOKIE, clear_cookies, read_cookie, session_cookies};
+use app::server::state::AppState;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use std::net::SocketAddr;
+
+/// The sign-in routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/login", post(login_json))
+        .route("/api/auth/refresh", post(refresh_json))
+        .route("/api/auth/logout", post(logout_json))
+        .route("/login", post(login_form))
+        .route("/logout", post(logout_form))
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    email: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+struct RefreshRequest {
+    refresh_token: String,
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+fn token_body(tokens: &IssuedTokens) -> Json<serde_json::Value> {
+    Json(json!({
+        "access_token": tokens.access_token,
+        "token_type": "Bearer",
+        "expires_in": tokens.expires_in,
+        "refresh_token": tokens.refresh_token,
+    }))
+}
+
+/// The client's address for rate limiting: the TCP peer (a load balancer in
+/// front should limit per client itself, or be the only peer we see).
+fn client_address(peer: SocketAddr) -> String {
+    peer.ip().to_string()
+}
+
+async fn login_json(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(body): Json<Credentials>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let address = client_address(peer);
+    let tokens = state.auth.login(&state.pool, &body.email, &body.password, &address).await.map_err(|e| match e {
+        AppError::Validation(_) => AppError::Unauthorized,
+        other => other,
+    })?;
+    Ok(token_body(&tokens))
+}
+
+async fn refresh_json(State(state): State<AppState>, Json(body): Json<RefreshRequest>) -> Result<Json<serde_json::Value>, AppError> {
+    Ok(token_body(&state.auth.refresh(&state.pool, &body.refresh_token).await?))
+}
+
+async fn logout_json(State(state): State<AppState>, Json(body): Json<RefreshRequest>) -> Result<impl IntoResponse, AppError> {
+    state.auth.logout(&state.pool, &body.refresh_token).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Where a role lands after signing in, unless a safe local `next` was asked for.
+fn landing(role: Role, next: Option<&str>) -> String {
+    let local = next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'));
+    match (local, role) {
+        (Some(path), _) => path.to_owned(),
+        (None, Role::Admin) => "/admin/system-status".into(),
+        (None, Role::Landlord) => "/maintenance".into(),
+        (None, Role::Tenant) => "/account".into(),
+    }
+}
+
+fn with_cookies(mut response: Response, cookies: [String; 2]) -> Response {
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+async fn login_form(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Form(form): Form<LoginForm>) -> Response {
+    let address = client_address(peer);
+    match state.auth.login(&state.pool, &form.email, &form.password, &address).await {
+        Ok(tokens) => {
+            let to = landing(tokens.role, form.next.as_deref());
+            with_cookies(Redirect::to(&to).into_response(), session_cookies(&tokens, &state.auth.settings))
+        }
+        Err(err) => {
+            let reason = match err {
+                AppError::TooManyRequests { retry_after_secs } => format!("throttled&wait={retry_after_secs}"),
+                AppError::Validation(_) => "invalid".to_owned(),
+                _ => "unavailable".to_owned(),
+            };
+            let email: String = form.email.chars().filter(|c| c.is_ascii_alphanumeric() || "@.-_+".contains(*c)).take(200).collect();
+            Redirect::to(&format!("/login?error={reason}&email={email}")).into_response()
+        }
+    }
+}
+
+async fn logout_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let refresh = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| read_cookie(c, REFRESH_COOKIE));
+    if let Some(token) = refresh {
+        if let Err(err) = state.auth.logout(&state.pool, token).await {
+            tracing::warn!(error = %err, "logout could not revoke the session");
+        }
+    }
+    with_cookies(Redirect::to("/").into_response(), clear_cookies(&state.auth.settings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_lands_on_its_page_and_next_must_be_local() {
+        assert_eq!(landing(Role::Tenant, None), "/account");
+        assert_eq!(landing(Role::Landlord, None), "/maintenance");
+        assert_eq!(landing(Role::Admin, Some("/admin/system-status")), "/admin/system-status");
+        assert_eq!(landing(Role::Tenant, Some("https://evil.test")), "/account");
+        assert_eq!(landing(Role::Tenant, Some("//evil.test")), "/account");
+    }
+}
