@@ -182,3 +182,28 @@ async fn the_jwks_publishes_the_signing_key() {
     validation.set_audience(&["marketplace"]);
     assert!(jsonwebtoken::decode::<Value>(&token, &key, &validation).is_ok());
 }
+
+#[tokio::test]
+async fn outside_demo_mode_the_server_refuses_to_start_without_a_signing_key() {
+    let empty = std::env::temp_dir().join(format!("no-keys-{}", uuid::Uuid::new_v4()));
+    let database_url = crate::helpers::fresh_database().await;
+    let lookup = |demo: &'static str| {
+        let (url, dir) = (database_url.clone(), empty.to_string_lossy().into_owned());
+        let public = empty.join("public.pem").to_string_lossy().into_owned();
+        move |key: &str| match key {
+            "DATABASE_URL" => Some(url.clone()),
+            "MARKETPLACE_PORT" => Some("0".into()),
+            "MARKETPLACE_KEYS_DIR" => Some(dir.clone()),
+            "MARKETPLACE_PUBLIC_KEY_PATH" => Some(public.clone()),
+            "MARKETPLACE_DEMO" => Some(demo.into()),
+            _ => None,
+        }
+    };
+    let config = marketplace::config::Config::from_lookup(lookup("false")).unwrap();
+    let err = marketplace::startup::Application::build(config).await.err().expect("refused");
+    assert!(format!("{err:#}").contains("marketplace keys generate"), "{err:#}");
+    let demo = marketplace::config::Config::from_lookup(lookup("true")).unwrap();
+    assert!(marketplace::startup::Application::build(demo).await.is_ok(), "the demo generates its key");
+    assert!(empty.join("public.pem").exists(), "and publishes the public half");
+    std::fs::remove_dir_all(empty).unwrap();
+}

@@ -55,7 +55,7 @@ impl TestApp {
 }
 
 /// Creates an empty database on the `DATABASE_URL` server and returns its URL.
-async fn fresh_database() -> String {
+pub async fn fresh_database() -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL must point at a PostgreSQL server for these tests");
     let base = base.split('?').next().unwrap_or(&base).to_owned();
     let server = base.rsplit_once('/').map(|(s, _)| s.to_owned()).unwrap_or(base);
