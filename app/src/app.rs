@@ -33,15 +33,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document title of a page. `<title>` text is written as is on the
+/// server, so angle brackets from listing titles (imported text included)
+/// are replaced by look-alikes that cannot close the element.
+fn page_title(title: String) -> String {
+    let safe = title.replace('<', "‹").replace('>', "›");
+    if safe.is_empty() { "Marketplace".to_owned() } else { format!("{safe} · Marketplace") }
+}
+
 /// The root component: metadata, the router and every page.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/marketplace.css" />
-        <Title formatter=|title: String| {
-            if title.is_empty() { "Marketplace".to_owned() } else { format!("{title} · Marketplace") }
-        } />
+        <Title formatter=page_title />
         <Router>
             <Layout>
                 <Routes fallback=NotFoundPage>
@@ -55,5 +61,17 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Layout>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_title;
+
+    #[test]
+    fn a_title_cannot_close_the_title_element() {
+        let title = page_title("Studio </title><script>alert(1)</script>".into());
+        assert!(!title.contains('<') && !title.contains('>'));
+        assert_eq!(page_title(String::new()), "Marketplace");
     }
 }

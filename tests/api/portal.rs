@@ -46,3 +46,18 @@ async fn malformed_page_numbers_get_a_clear_400_never_a_500() {
     assert_eq!(past_the_end.status(), 200);
     assert!(past_the_end.text().await.unwrap().contains("past the last page"));
 }
+
+#[tokio::test]
+async fn a_listing_title_with_markup_is_shown_as_text_everywhere() {
+    let app = spawn_app(true).await;
+    let slug: String = sqlx::query_scalar(
+        "UPDATE listing SET title = 'Studio </title><script>alert(1)</script>'
+         WHERE slug = (SELECT slug FROM listing ORDER BY slug LIMIT 1) RETURNING slug",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let html = app.get(&format!("/properties/{slug}")).await.text().await.unwrap();
+    assert!(!html.contains("<script>alert(1)"), "no live script anywhere on the page");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the heading shows the text escaped");
+}
