@@ -108,3 +108,25 @@ async fn a_cocorico_slug_taken_by_one_of_our_listings_gets_a_suffix(pool: PgPool
     .await
     .unwrap();
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_listing_that_cannot_be_mapped_is_reported_and_left_as_it_was(pool: PgPool) {
+    with_scratch(LISTINGS, 14, move |scratch| async move {
+        let ctx = context(&pool, settings_for(&scratch));
+        cocorico::run(&ctx, "cli").await?;
+        let before = stored(&pool).await?;
+        let broken: i32 = cocorico_ids(&scratch, 2).await?[0].parse()?;
+        let admin = scratch.admin_pool().await?;
+        sqlx::query("UPDATE listing SET location_id = NULL WHERE id = ?").bind(broken).execute(&admin).await?;
+
+        let summary = cocorico::run(&ctx, "cli").await?;
+        assert_eq!((summary.records_failed, summary.records_out), (1, 0));
+        assert_eq!(stored(&pool).await?, before, "the last good version stays published");
+        let journal = std::fs::read_to_string(ctx.settings.log_dir.join("cocorico.log"))?;
+        let skipped = journal.lines().find(|l| l.contains("listing_skipped")).expect("reported in the journal");
+        assert!(skipped.contains(&broken.to_string()) && skipped.contains("no location"), "{skipped}");
+        Ok(())
+    })
+    .await
+    .unwrap();
+}

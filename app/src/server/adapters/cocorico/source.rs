@@ -109,9 +109,9 @@ impl MySqlCocoricoSource {
                     co.lat + 0E0 AS lat, co.lng + 0E0 AS lng, co.address AS formatted_address,
                     u.first_name AS owner_first_name
              FROM listing l
-             JOIN listing_location ln ON ln.id = l.location_id
-             JOIN geo_coordinate co ON co.id = ln.coordinate_id
-             JOIN `user` u ON u.id = l.user_id
+             LEFT JOIN listing_location ln ON ln.id = l.location_id
+             LEFT JOIN geo_coordinate co ON co.id = ln.coordinate_id
+             LEFT JOIN `user` u ON u.id = l.user_id
              WHERE l.status = 2
                AND (COALESCE(l.createdAt, {EPOCH_SQL}) > ? OR (COALESCE(l.createdAt, {EPOCH_SQL}) = ? AND l.id > ?))
              ORDER BY COALESCE(l.createdAt, {EPOCH_SQL}), l.id

@@ -12,7 +12,8 @@ pub const PLACEHOLDER_IMAGE: &str = "default-listing.png";
 pub const STATUS_PUBLISHED: i16 = 2;
 
 /// One `listing` row joined with its `listing_location`, `geo_coordinate`
-/// and its owner's public first name.
+/// and its owner's public first name. The joins are outer ones, so a listing
+/// with a broken location is still seen (and reported) rather than missed.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ListingRecord {
     /// `listing.id`: random, unique, not sequential.
@@ -25,10 +26,10 @@ pub struct ListingRecord {
     pub created_at: Option<NaiveDateTime>,
     /// `listing.updatedAt`; unreliable: translation edits do not bump it.
     pub updated_at: Option<NaiveDateTime>,
-    /// `listing_location.country`: ISO 3166-1 alpha-2.
-    pub country: String,
+    /// `listing_location.country`: ISO 3166-1 alpha-2 (`None`: no location row).
+    pub country: Option<String>,
     /// `listing_location.city`.
-    pub city: String,
+    pub city: Option<String>,
     /// `listing_location.zip`.
     pub zip: Option<String>,
     /// `listing_location.route` (street).
@@ -36,13 +37,13 @@ pub struct ListingRecord {
     /// `listing_location.street_number`.
     pub street_number: Option<String>,
     /// `geo_coordinate.lat`, degrees.
-    pub lat: f64,
+    pub lat: Option<f64>,
     /// `geo_coordinate.lng`, degrees.
-    pub lng: f64,
+    pub lng: Option<f64>,
     /// `geo_coordinate.address`: Google's formatted address.
-    pub formatted_address: String,
+    pub formatted_address: Option<String>,
     /// The owner's public first name (`user.first_name`).
-    pub owner_first_name: String,
+    pub owner_first_name: Option<String>,
 }
 
 /// One `listing_translation` row.

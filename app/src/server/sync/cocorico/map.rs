@@ -26,6 +26,8 @@ pub enum MapError {
     NoTranslation,
     #[error("its country `{0}` is not an ISO 3166 alpha-2 code")]
     Country(String),
+    #[error("it has no location")]
+    NoLocation,
     #[error("it has no city")]
     NoCity,
     #[error("its price is negative")]
@@ -43,11 +45,14 @@ pub fn map_listing(source: &CocoricoListing, settings: &CocoricoSettings) -> Res
     let l = &source.listing;
     let translation = preferred(&source.translations, &settings.locales, |t| t.locale.as_str()).ok_or(MapError::NoTranslation)?;
     let title = Some(title_text(&translation.title)).filter(|t| !t.is_empty()).unwrap_or_else(|| format!("Listing {}", l.id));
-    let country = l.country.trim().to_ascii_uppercase();
+    let (Some(raw_country), Some(city)) = (l.country.as_deref(), l.city.as_deref()) else {
+        return Err(MapError::NoLocation);
+    };
+    let country = raw_country.trim().to_ascii_uppercase();
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(MapError::Country(l.country.clone()));
+        return Err(MapError::Country(raw_country.to_owned()));
     }
-    let city = l.city.trim();
+    let city = city.trim();
     if city.is_empty() {
         return Err(MapError::NoCity);
     }
@@ -66,8 +71,8 @@ pub fn map_listing(source: &CocoricoListing, settings: &CocoricoSettings) -> Res
         city: city.to_owned(),
         postal_code: l.zip.as_deref().unwrap_or("").trim().to_owned(),
         country,
-        latitude: valid_degrees(l.lat, 90.0),
-        longitude: valid_degrees(l.lng, 180.0),
+        latitude: l.lat.and_then(|lat| valid_degrees(lat, 90.0)),
+        longitude: l.lng.and_then(|lng| valid_degrees(lng, 180.0)),
         price_minor,
         currency: settings.currency.as_str().to_owned(),
         price_unit: settings.price_unit.as_str().to_owned(),

@@ -40,15 +40,15 @@ fn fixture() -> CocoricoListing {
             price_cents: 10_000,
             created_at: None,
             updated_at: None,
-            country: "fr".into(),
-            city: "Paris".into(),
+            country: Some("fr".into()),
+            city: Some("Paris".into()),
             zip: Some("75002".into()),
             route: Some("rue de la Lune".into()),
             street_number: Some("9".into()),
-            lat: 48.8697174,
-            lng: 2.3509855,
-            formatted_address: "9 Rue de la Lune, 75002 Paris, France".into(),
-            owner_first_name: "OffererFirstName".into(),
+            lat: Some(48.8697174),
+            lng: Some(2.3509855),
+            formatted_address: Some("9 Rue de la Lune, 75002 Paris, France".into()),
+            owner_first_name: Some("OffererFirstName".into()),
         },
         translations: vec![translation("en", "Listing One"), translation("fr", "Annonce une")],
         images: vec![image("a1.jpg", 1), image(PLACEHOLDER_IMAGE, 2), image("b 2.jpg", 3)],
@@ -124,8 +124,11 @@ fn odd_slugs_countries_and_prices_are_handled() {
     odd.translations[0].slug = Some("Not A Slug".into());
     assert_eq!(map_listing(&odd, &settings()).unwrap().slug, "listing-one-1565694498");
     let mut bad_country = fixture();
-    bad_country.listing.country = "FRA".into();
+    bad_country.listing.country = Some("FRA".into());
     assert_eq!(map_listing(&bad_country, &settings()), Err(MapError::Country("FRA".into())));
+    let mut nowhere = fixture();
+    nowhere.listing.city = None;
+    assert_eq!(map_listing(&nowhere, &settings()), Err(MapError::NoLocation));
     let mut yen = settings();
     yen.currency = Currency::parse("JPY").unwrap();
     assert_eq!(map_listing(&fixture(), &yen).unwrap().price_minor, 100);
