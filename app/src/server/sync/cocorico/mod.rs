@@ -39,26 +39,43 @@ pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary
     let run_id = start_run(&ctx.pool, Platform::Cocorico, trigger).await.context("could not record the run")?;
     let journal = Journal::new(&ctx.settings.log_dir, Platform::Cocorico, run_id);
     journal.record("started", json!({ "trigger": trigger }));
-    match import(ctx, settings, run_id, &journal).await {
-        Ok(summary) => Ok(summary),
-        Err(err) => {
-            let (error, detail) = plain_words(&err);
-            tracing::error!(run_id, error = %error, detail = %detail, "Cocorico sync failed");
-            journal.record("failed", json!({ "error": error, "detail": detail }));
-            let mut conn = ctx.pool.acquire().await.context("could not record the failed run")?;
-            let outcome = RunOutcome::Failed { error: error.clone(), detail };
-            finish_run(&mut conn, run_id, RunCounts::default(), None, &outcome).await.context("could not record the failed run")?;
-            Err(err.context(error))
-        }
+    let counts = match import(ctx, settings, &journal).await {
+        Ok(counts) => counts,
+        Err(err) => return Err(record_failure(ctx, run_id, &journal, err).await),
+    };
+    let run_counts = RunCounts {
+        records_in: to_i32(counts.read as u64),
+        records_out: to_i32(counts.inserted + counts.updated + counts.unpublished),
+        records_failed: to_i32(counts.failed as u64),
+        records_skipped: to_i32(counts.unchanged as u64),
+    };
+    // Recorded after the commit, so `finished_at` is the real end of the run.
+    let mut conn = ctx.pool.acquire().await.context("the import was saved but its run could not be recorded")?;
+    finish_run(&mut conn, run_id, run_counts, None, &RunOutcome::Succeeded)
+        .await
+        .context("the import was saved but its run could not be recorded")?;
+    journal.record(
+        "finished",
+        json!({ "read": counts.read, "inserted": counts.inserted, "updated": counts.updated,
+                "unpublished": counts.unpublished, "unchanged": counts.unchanged, "failed": counts.failed }),
+    );
+    if ctx.progress {
+        eprintln!(
+            "Cocorico: {} approved listings read, {} new, {} changed, {} unpublished, {} unchanged, {} skipped",
+            counts.read, counts.inserted, counts.updated, counts.unpublished, counts.unchanged, counts.failed
+        );
     }
+    Ok(SyncSummary {
+        run_id,
+        records_in: run_counts.records_in,
+        records_out: run_counts.records_out,
+        records_failed: run_counts.records_failed,
+        records_skipped: run_counts.records_skipped,
+    })
 }
 
-async fn import(
-    ctx: &SyncContext,
-    settings: &CocoricoSettings,
-    run_id: i64,
-    journal: &Journal,
-) -> anyhow::Result<SyncSummary> {
+/// Reads the snapshot and applies it in one transaction, committed at the end.
+async fn import(ctx: &SyncContext, settings: &CocoricoSettings, journal: &Journal) -> anyhow::Result<ImportCounts> {
     let mut source = MySqlCocoricoSource::connect(&settings.database_url).await?;
     let mut tx = ctx.pool.begin().await.context("could not open a transaction")?;
     if !try_lock_import(&mut tx, SOURCE).await? {
@@ -68,29 +85,24 @@ async fn import(
     if let Err(err) = source.close().await {
         tracing::warn!(error = %err, "could not close the Cocorico snapshot");
     }
-    let run_counts = RunCounts {
-        records_in: to_i32(counts.read as u64),
-        records_out: to_i32(counts.inserted + counts.updated + counts.unpublished),
-        records_failed: to_i32(counts.failed as u64),
-        records_skipped: to_i32(counts.unchanged as u64),
-    };
-    finish_run(&mut tx, run_id, run_counts, None, &RunOutcome::Succeeded).await.context("could not record the run")?;
     tx.commit().await.context("could not commit the import")?;
-    journal.record(
-        "finished",
-        json!({ "read": counts.read, "inserted": counts.inserted, "updated": counts.updated,
-                "unpublished": counts.unpublished, "unchanged": counts.unchanged, "failed": counts.failed }),
-    );
-    if ctx.progress {
-        eprintln!("Cocorico: {} approved listings read, {} new, {} changed, {} unpublished", counts.read, counts.inserted, counts.updated, counts.unpublished);
+    Ok(counts)
+}
+
+/// Records a failed run in plain words and returns the error to report.
+async fn record_failure(ctx: &SyncContext, run_id: i64, journal: &Journal, err: anyhow::Error) -> anyhow::Error {
+    let (error, detail) = plain_words(&err);
+    tracing::error!(run_id, error = %error, detail = %detail, "Cocorico sync failed");
+    journal.record("failed", json!({ "error": error, "detail": detail }));
+    let outcome = RunOutcome::Failed { error: error.clone(), detail };
+    let recorded = match ctx.pool.acquire().await {
+        Ok(mut conn) => finish_run(&mut conn, run_id, RunCounts::default(), None, &outcome).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = recorded {
+        tracing::error!(run_id, error = %e, "could not record the failed Cocorico run");
     }
-    Ok(SyncSummary {
-        run_id,
-        records_in: run_counts.records_in,
-        records_out: run_counts.records_out,
-        records_failed: run_counts.records_failed,
-        records_skipped: run_counts.records_skipped,
-    })
+    err.context(error)
 }
 
 fn to_i32(value: u64) -> i32 {
