@@ -21,9 +21,11 @@ pub fn description_text(raw: &str) -> String {
     tidy(&mask_contacts(&strip_tags(&decode_entities(raw))))
 }
 
-/// A title kept as typed (the portal escapes it), with whitespace tidied and contacts hidden.
+/// A title as one line of plain text: markup removed like in descriptions.
+/// The portal escapes text, but a title also ends up in places such as the
+/// page's `<title>`, so no tag-shaped text is ever stored.
 pub fn title_text(raw: &str) -> String {
-    tidy(&mask_contacts(raw)).replace('\n', " ")
+    description_text(raw).replace('\n', " ")
 }
 
 /// Removes tags and comments; drops [`DROPPED`] elements with their content;
@@ -266,8 +268,10 @@ mod tests {
     }
 
     #[test]
-    fn titles_keep_their_characters_and_lose_extra_whitespace() {
-        assert_eq!(title_text("  Studio <script>alert(1)</script>\n "), "Studio <script>alert(1)</script>");
+    fn titles_lose_markup_and_extra_whitespace_but_keep_their_characters() {
+        assert_eq!(title_text("  Studio <script>alert(1)</script>\n "), "Studio");
+        assert_eq!(title_text("Studio </title><script>alert(1)</script> &lt;/title&gt;"), "Studio");
+        assert_eq!(title_text("<b>Loft</b>\n<i>Lyon</i> <3"), "Loft Lyon <3");
         assert_eq!(title_text("Cosy flat ☀️ near the Spree — Kreuzberg 🏠"), "Cosy flat ☀️ near the Spree — Kreuzberg 🏠");
     }
 }
