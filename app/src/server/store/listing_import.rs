@@ -205,7 +205,7 @@ mod tests {
         insert_imported(&mut conn, "cocorico", &[imported("11", "One")]).await.unwrap();
         assert_eq!(unpublish_imported(&mut conn, "cocorico", &["11".into()]).await.unwrap(), 1);
         assert_eq!(unpublish_imported(&mut conn, "cocorico", &["11".into()]).await.unwrap(), 0);
-        assert!(list_imported_states(&pool, "cocorico").await.unwrap()[0].published == false);
+        assert!(!list_imported_states(&pool, "cocorico").await.unwrap()[0].published);
         assert_eq!(update_imported(&mut conn, "cocorico", &[imported("11", "Uno")]).await.unwrap(), 1);
         let found = crate::server::store::listing::find_published_by_slug(&pool, "flat-11").await.unwrap().unwrap();
         assert_eq!(found.title, "Uno");
