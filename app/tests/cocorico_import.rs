@@ -130,3 +130,44 @@ async fn a_listing_that_cannot_be_mapped_is_reported_and_left_as_it_was(pool: Pg
     .await
     .unwrap();
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn small_pages_read_every_approved_listing_exactly_once(pool: PgPool) {
+    use app::server::adapters::cocorico::{CocoricoSource, MySqlCocoricoSource};
+    with_scratch(LISTINGS, 15, move |scratch| async move {
+        let admin = scratch.admin_pool().await?;
+        let tricky = &scratch.report.summary.tricky;
+        let no_date = cocorico_ids(&scratch, 2).await?[1].clone();
+        sqlx::query("UPDATE listing SET createdAt = NULL WHERE id = ?").bind(&no_date).execute(&admin).await?;
+
+        let settings = settings_for(&scratch);
+        let mut source = MySqlCocoricoSource::connect(&settings.database_url).await?;
+        let (mut read, mut cursor) = (Vec::new(), None);
+        loop {
+            let page = source.approved_page(cursor.as_ref(), 7).await?;
+            let Some(last) = page.last() else { break };
+            cursor = Some(last.cursor());
+            assert!(page.iter().all(|l| l.listing.status == 2 && !l.translations.is_empty()));
+            read.extend(page.iter().map(|l| l.listing.id.to_string()));
+        }
+        source.close().await?;
+        assert_eq!(read[0], no_date, "a listing without createdAt comes first");
+        assert!(read.contains(&tricky.same_created_at.to_string()) && read.contains(&tricky.script_title.to_string()));
+        let mut sorted = read.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), read.len(), "no listing is read twice");
+        assert_eq!(sorted, cocorico_ids(&scratch, 2).await?, "none is missed");
+
+        let mut source = MySqlCocoricoSource::connect(&settings.database_url).await?;
+        let journal = app::server::sync::journal::Journal::new(&std::env::temp_dir(), app::domain::Platform::Cocorico, 0);
+        let mut tx = pool.begin().await?;
+        let counts = cocorico::import_snapshot(&mut source, &mut tx, &settings, &journal, 7).await?;
+        tx.commit().await?;
+        assert_eq!((counts.read, counts.inserted as usize), (read.len(), read.len()));
+        assert_eq!(published_ids(&stored(&pool).await?), sorted);
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
