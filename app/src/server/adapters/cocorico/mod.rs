@@ -9,6 +9,6 @@ mod wire;
 pub use settings::{CocoricoSettings, PriceUnit, SecretUrl};
 pub use source::{CocoricoError, CocoricoSource, MySqlCocoricoSource};
 pub use wire::{
-    CategoryRecord, CocoricoListing, ImageRecord, ListingRecord, PLACEHOLDER_IMAGE, PageCursor, STATUS_PUBLISHED,
-    TranslationRecord,
+    CategoryRecord, CocoricoListing, IMAGE_FOLDER, ImageRecord, ListingRecord, PLACEHOLDER_IMAGE, PageCursor,
+    STATUS_PUBLISHED, TranslationRecord, image_url, thumbnail_url,
 };

@@ -8,6 +8,27 @@ use sqlx::types::chrono::NaiveDateTime;
 /// Cocorico's `ListingImage::IMAGE_DEFAULT`: a placeholder, not a photo.
 pub const PLACEHOLDER_IMAGE: &str = "default-listing.png";
 
+/// Where Cocorico's web server serves uploaded listing images (`IMAGE_FOLDER`).
+pub const IMAGE_FOLDER: &str = "/uploads/listings/images/";
+
+/// The full-size URL of image `name` on the site at `base_url` (no trailing `/`).
+pub fn image_url(base_url: &str, name: &str) -> String {
+    format!("{base_url}{IMAGE_FOLDER}{}", encode_path_segment(name))
+}
+
+/// The LiipImagine thumbnail URL of image `name` for `filter` (e.g. `listing_large`, 384×288).
+pub fn thumbnail_url(base_url: &str, filter: &str, name: &str) -> String {
+    format!("{base_url}/media/cache/{}{IMAGE_FOLDER}{}", encode_path_segment(filter), encode_path_segment(name))
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+fn encode_path_segment(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 /// `listing.status` of an approved, publicly visible listing (`STATUS_PUBLISHED`).
 pub const STATUS_PUBLISHED: i16 = 2;
 
@@ -115,5 +136,21 @@ impl CocoricoListing {
     /// The cursor that resumes after this listing.
     pub fn cursor(&self) -> PageCursor {
         PageCursor { created_at: self.listing.created_at, id: self.listing.id }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_urls_follow_cocorico_s_upload_and_cache_paths() {
+        let base = "https://cocorico.example";
+        assert_eq!(image_url(base, "4f9b.jpg"), "https://cocorico.example/uploads/listings/images/4f9b.jpg");
+        assert_eq!(
+            thumbnail_url(base, "listing_large", "4f9b.jpg"),
+            "https://cocorico.example/media/cache/listing_large/uploads/listings/images/4f9b.jpg"
+        );
+        assert_eq!(image_url(base, "a b/../c.jpg"), "https://cocorico.example/uploads/listings/images/a%20b%2F..%2Fc.jpg");
     }
 }

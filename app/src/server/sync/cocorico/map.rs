@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::text::{description_text, title_text};
 use crate::domain::{Currency, ListingSlug};
 use crate::server::adapters::cocorico::{
-    CategoryRecord, CocoricoListing, CocoricoSettings, PLACEHOLDER_IMAGE,
+    CategoryRecord, CocoricoListing, CocoricoSettings, PLACEHOLDER_IMAGE, image_url,
 };
 use crate::server::store::listing::StoredPhoto;
 use crate::server::store::listing_import::ImportedListing;
@@ -166,16 +166,9 @@ fn photos(source: &CocoricoListing, base_url: &str, title: &str) -> Vec<StoredPh
         .into_iter()
         .enumerate()
         .map(|(i, name)| StoredPhoto {
-            url: format!("{base_url}/uploads/listings/images/{}", encode_path_segment(name)),
+            url: image_url(base_url, name),
             alt: if count == 1 { title.to_owned() } else { format!("{title}, photo {} of {count}", i + 1) },
         })
-        .collect()
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-fn encode_path_segment(name: &str) -> String {
-    name.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
 
