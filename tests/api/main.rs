@@ -1,7 +1,8 @@
 //! Full-stack tests: the real server on port 0 against a fresh PostgreSQL database.
 
 mod auth;
+mod cocorico;
 mod health;
-mod scoping;
 mod helpers;
 mod portal;
+mod scoping;

@@ -7,6 +7,7 @@ pub mod external_ref;
 pub mod invoice;
 pub mod lease;
 pub mod listing;
+pub mod listing_import;
 pub mod maintenance_ticket;
 pub mod payment;
 pub mod property;

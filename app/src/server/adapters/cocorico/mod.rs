@@ -1,5 +1,14 @@
-//! The Cocorico adapter.
+//! The Cocorico adapter: settings, the [`CocoricoSource`] trait and its
+//! MySQL implementation, and the wire rows. Cocorico has no HTTP API; its
+//! approved listings are read from its database through a read-only account.
 
 mod settings;
+mod source;
+mod wire;
 
-pub use settings::CocoricoSettings;
+pub use settings::{CocoricoSettings, PriceUnit, SecretUrl};
+pub use source::{CocoricoError, CocoricoSource, MySqlCocoricoSource};
+pub use wire::{
+    CategoryRecord, CocoricoListing, IMAGE_FOLDER, ImageRecord, ListingRecord, PLACEHOLDER_IMAGE, PageCursor,
+    STATUS_PUBLISHED, TranslationRecord, image_url, thumbnail_url,
+};
