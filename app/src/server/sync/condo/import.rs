@@ -122,6 +122,7 @@ impl<'a, C: CondoClient> Import<'a, C> {
             Some(previous) => previous.max(last),
             None => last,
         };
+        let started = std::time::Instant::now();
         let mut tx = self.pool.begin().await.context("cannot open a transaction")?;
         let written = store::upsert_condo_tickets(&mut tx, &rows).await.context("cannot write tickets")?;
         store::save_condo_watermark(&mut tx, &mark.format()).await.context("cannot save the watermark")?;
@@ -129,7 +130,8 @@ impl<'a, C: CondoClient> Import<'a, C> {
         self.counts.records_in += page.len() as i32;
         self.counts.records_out += written as i32;
         self.counts.records_skipped += rows.len() as i32 - written as i32;
-        let fields = json!({ "page": self.pages, "tickets": page.len(), "written": written, "watermark": mark.format() });
+        let db_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let fields = json!({ "page": self.pages, "tickets": page.len(), "written": written, "db_ms": db_ms, "watermark": mark.format() });
         self.journal.record("page_committed", fields);
         self.watermark = Some(mark);
         self.draw_progress();
