@@ -148,3 +148,23 @@ async fn unlinked_properties_are_reported_and_their_tickets_not_imported(pool: s
         assert!(units.is_empty(), "no unit guessed for {}", p.name);
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_organization_filter_imports_only_that_organizations_properties_and_tickets(pool: sqlx::PgPool) {
+    let condo = start_condo().await;
+    create_and_link(&pool, &condo, |_| true).await;
+    let expected = condo.handle().summary();
+    let organization = &expected.organizations[1];
+    let mut filtered = settings(&condo);
+    filtered.organization_id = Some(organization.id.to_string());
+    let ctx = context(&pool, filtered);
+
+    let summary = run(&ctx, "cli").await.unwrap();
+
+    let totals = count_condo_tickets(&pool).await.unwrap();
+    assert_eq!(totals.total as usize, organization.tickets.total);
+    assert!(totals.total > 0 && (totals.total as usize) < expected.tickets.total);
+    let properties = expected.properties.iter().filter(|p| p.organization_id == organization.id).count();
+    assert_eq!(summary.records_in as usize, properties + organization.tickets.total);
+    assert_eq!(summary.records_skipped, 0);
+}

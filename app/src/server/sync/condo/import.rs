@@ -88,26 +88,31 @@ impl<'a, C: CondoClient> Import<'a, C> {
         Ok(())
     }
 
-    /// Pages through tickets from the watermark until a short page.
+    /// Pages through tickets from the watermark until a short page. The next page is fetched
+    /// while the current one is committed, so database time hides behind network latency.
     async fn import_tickets(&mut self) -> anyhow::Result<()> {
-        let mut cursor = match &self.watermark {
+        let cursor = match &self.watermark {
             Some(mark) => mark.resume_cursor(self.overlap),
             None => TicketCursor::Start,
         };
         self.journal.record("tickets_from", json!({ "cursor": format!("{cursor:?}") }));
+        let client = self.client;
+        let mut page = client.tickets_page(&cursor, TICKETS_PER_PAGE).await.context("cannot read tickets page 1 from Condo")?;
+        self.pages += 1;
         loop {
-            let page = self.client.tickets_page(&cursor, TICKETS_PER_PAGE).await.with_context(|| {
-                format!("cannot read tickets page {} from Condo", self.pages + 1)
-            })?;
-            self.pages += 1;
             let Some(last) = page.last() else { break };
             let last = Watermark::new(&last.updated_at, last.number)
                 .with_context(|| format!("Condo sent an unreadable updatedAt {:?}", last.updated_at))?;
-            self.commit_page(&page, last.clone()).await?;
-            if page.len() < TICKETS_PER_PAGE {
-                break;
-            }
-            cursor = TicketCursor::After { updated_at: last.updated_at, number: last.number };
+            let next = TicketCursor::After { updated_at: last.updated_at.clone(), number: last.number };
+            let full = page.len() == TICKETS_PER_PAGE;
+            let prefetch = async move {
+                if full { Some(client.tickets_page(&next, TICKETS_PER_PAGE).await) } else { None }
+            };
+            let (committed, fetched) = tokio::join!(self.commit_page(&page, last), prefetch);
+            committed?;
+            let Some(fetched) = fetched else { break };
+            self.pages += 1;
+            page = fetched.with_context(|| format!("cannot read tickets page {} from Condo", self.pages))?;
         }
         if self.progress {
             eprintln!();
