@@ -99,8 +99,7 @@ impl<'a, C: CondoClient> Import<'a, C> {
         let client = self.client;
         let mut page = client.tickets_page(&cursor, TICKETS_PER_PAGE).await.context("cannot read tickets page 1 from Condo")?;
         self.pages += 1;
-        loop {
-            let Some(last) = page.last() else { break };
+        while let Some(last) = page.last() {
             let last = Watermark::new(&last.updated_at, last.number)
                 .with_context(|| format!("Condo sent an unreadable updatedAt {:?}", last.updated_at))?;
             let next = TicketCursor::After { updated_at: last.updated_at.clone(), number: last.number };
