@@ -3,6 +3,7 @@
 //! offline data).
 
 pub mod app_user;
+pub mod condo_import;
 pub mod external_ref;
 pub mod invoice;
 pub mod lease;

@@ -1,8 +1,85 @@
-//! Syncing with Condo.
+//! The Condo import (`marketplace sync condo`): units from the building maps of linked
+//! properties, then maintenance tickets changed since the watermark, soft deletions included.
+//!
+//! Properties are matched only through admin-made links (see `store::condo_import`);
+//! Condo properties without a link are reported in the journal and counted as skipped.
 
+mod import;
+pub mod mapping;
+pub mod watermark;
+
+use anyhow::Context as _;
+use serde_json::json;
+use std::time::Duration;
+
+use super::journal::Journal;
 use super::{SyncContext, SyncSummary};
+use crate::domain::Platform;
+use crate::server::adapters::condo::{CondoClient, CondoError, HttpCondoClient};
+use crate::server::store::sync_run::{RunOutcome, finish_run, start_run};
+use import::Import;
 
-/// Runs one Condo sync.
-pub async fn run(_ctx: &SyncContext, _trigger: &str) -> anyhow::Result<SyncSummary> {
-    anyhow::bail!("the Condo sync is not built yet")
+/// Runs one Condo import with the configured client.
+pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary> {
+    let settings = ctx.settings.condo.clone().context("Condo is not configured (see .env.example)")?;
+    let overlap = settings.cursor_overlap;
+    let client = HttpCondoClient::new(settings).context("cannot build the Condo client")?;
+    run_with_client(ctx, &client, overlap, trigger).await
+}
+
+/// Runs one Condo import with `client`; the run is recorded whatever happens.
+pub async fn run_with_client<C: CondoClient>(
+    ctx: &SyncContext,
+    client: &C,
+    overlap: Duration,
+    trigger: &str,
+) -> anyhow::Result<SyncSummary> {
+    let run_id = start_run(&ctx.pool, Platform::Condo, trigger).await.context("cannot record the start of the run")?;
+    let journal = Journal::new(&ctx.settings.log_dir, Platform::Condo, run_id);
+    journal.record("started", json!({ "trigger": trigger }));
+    let mut import = Import::new(&ctx.pool, client, &journal, overlap, ctx.progress);
+    let result = import.run().await;
+    let outcome = match &result {
+        Ok(()) => RunOutcome::Succeeded,
+        Err(err) => RunOutcome::Failed { error: plain_words(err).to_owned(), detail: format!("{err:#}") },
+    };
+    let cursor = import.watermark.as_ref().map(|w| w.format());
+    let counts = import.counts;
+    let mut conn = ctx.pool.acquire().await.context("cannot record the end of the run")?;
+    finish_run(&mut conn, run_id, counts, cursor.as_deref(), &outcome).await.context("cannot record the end of the run")?;
+    let fields = json!({ "pages": import.pages, "in": counts.records_in, "out": counts.records_out,
+        "failed": counts.records_failed, "skipped": counts.records_skipped, "watermark": cursor });
+    match (&result, &outcome) {
+        (Ok(()), _) => journal.record("finished", fields),
+        (Err(_), RunOutcome::Failed { error, detail }) => {
+            journal.record("failed", json!({ "error": error, "detail": detail, "progress": fields }));
+        }
+        (Err(_), RunOutcome::Succeeded) => {}
+    }
+    result.map_err(|err| err.context(plain_words_of(&outcome)))?;
+    Ok(SyncSummary {
+        run_id,
+        records_in: counts.records_in,
+        records_out: counts.records_out,
+        records_failed: counts.records_failed,
+        records_skipped: counts.records_skipped,
+    })
+}
+
+fn plain_words_of(outcome: &RunOutcome) -> String {
+    match outcome {
+        RunOutcome::Failed { error, .. } => error.clone(),
+        RunOutcome::Succeeded => String::new(),
+    }
+}
+
+/// The failure in plain words for the admin panel.
+pub fn plain_words(err: &anyhow::Error) -> &'static str {
+    if let Some(condo) = err.chain().find_map(|e| e.downcast_ref::<CondoError>()) {
+        return condo.plain_words();
+    }
+    if err.chain().any(|e| e.downcast_ref::<sqlx::Error>().is_some()) {
+        return "Our database did not accept the import";
+    }
+    "The Condo import failed"
 }

@@ -1,0 +1,288 @@
+//! [`CondoClient`] and its HTTP implementation, [`HttpCondoClient`]: sign-in with a cached
+//! token, the property maps, and pages of changed tickets.
+//!
+//! Reference: `contracts/condo/NOTES.md` (§3 authentication, §4 queries and paging, §6 limits).
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use super::error::{CondoError, excerpt};
+use super::settings::CondoSettings;
+use super::wire::{Envelope, GraphqlError, PropertiesData, SignInData, TicketsData, WireProperty, WireTicket};
+
+/// The sign-in mutations (`SignInStaffByPhone`, `SignInServiceByEmail`).
+pub const SIGN_IN_OPERATION: &str = include_str!("operations/sign_in.graphql");
+/// `AllProperties`: properties with their building maps.
+pub const PROPERTIES_OPERATION: &str = include_str!("operations/properties.graphql");
+/// `TicketsChangedSince`: one keyset page of tickets.
+pub const TICKETS_OPERATION: &str = include_str!("operations/tickets.graphql");
+/// Every operation file, by name, for the schema checks.
+pub const OPERATIONS: [(&str, &str); 3] = [
+    ("sign_in.graphql", SIGN_IN_OPERATION),
+    ("properties.graphql", PROPERTIES_OPERATION),
+    ("tickets.graphql", TICKETS_OPERATION),
+];
+/// Tickets per page: up to 3 objects each keeps a page far under Condo's 1000 objects.
+pub const TICKETS_PER_PAGE: usize = 50;
+/// Properties per page.
+const PROPERTIES_PER_PAGE: usize = 100;
+
+/// Where a page of tickets starts, in (`updatedAt`, `number`) order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketCursor {
+    /// From the oldest ticket.
+    Start,
+    /// Tickets updated strictly after this instant (ISO-8601).
+    Since(String),
+    /// Tickets after this (`updatedAt`, `number`) key.
+    After { updated_at: String, number: i64 },
+}
+
+/// What the import needs from Condo.
+pub trait CondoClient: Send + Sync {
+    /// Every readable property with its building map.
+    fn properties(&self) -> impl Future<Output = Result<Vec<WireProperty>, CondoError>> + Send;
+    /// Up to `first` tickets after `cursor`, soft-deleted ones included.
+    fn tickets_page(
+        &self,
+        cursor: &TicketCursor,
+        first: usize,
+    ) -> impl Future<Output = Result<Vec<WireTicket>, CondoError>> + Send;
+}
+
+/// Condo over HTTP (`POST {url}/admin/api`), with retries and a process-wide token cache,
+/// since Condo allows only 10 sign-ins per hour.
+#[derive(Debug, Clone)]
+pub struct HttpCondoClient {
+    http: reqwest::Client,
+    settings: CondoSettings,
+}
+
+/// Session tokens by `url|identity`, kept for the life of the process.
+fn token_cache() -> &'static Mutex<HashMap<String, String>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+impl HttpCondoClient {
+    /// A client for `settings`.
+    pub fn new(settings: CondoSettings) -> Result<Self, CondoError> {
+        let http = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .user_agent(concat!("marketplace-sync/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| CondoError::Connect { detail: e.to_string() })?;
+        Ok(Self { http, settings })
+    }
+
+    fn cache_key(&self) -> String {
+        format!("{}|{}", self.settings.url, self.settings.identity)
+    }
+
+    fn cached_token(&self) -> Option<String> {
+        token_cache().lock().unwrap_or_else(|e| e.into_inner()).get(&self.cache_key()).cloned()
+    }
+
+    fn forget_token(&self) {
+        token_cache().lock().unwrap_or_else(|e| e.into_inner()).remove(&self.cache_key());
+    }
+
+    /// Signs in with the configured identity and caches the token.
+    /// [Condo: `authenticateUserWithPhoneAndPassword`, NOTES.md §3.2]
+    async fn sign_in(&self) -> Result<String, CondoError> {
+        let s = &self.settings;
+        let (operation, variables) = if s.identity.contains('@') {
+            ("SignInServiceByEmail", json!({ "email": s.identity, "password": s.password }))
+        } else {
+            ("SignInStaffByPhone", json!({ "phone": s.identity, "password": s.password }))
+        };
+        let data: SignInData = match self.execute("", SIGN_IN_OPERATION, operation, &variables, None).await {
+            Ok(data) => data,
+            Err(CondoError::Graphql { code, message }) => return Err(CondoError::SignInRefused { code, message }),
+            Err(CondoError::Unauthenticated) => return Err(refused("UNAUTHENTICATED")),
+            Err(other) => return Err(other),
+        };
+        let token = data.auth.and_then(|a| a.token).ok_or_else(|| refused("NO_TOKEN"))?;
+        token_cache().lock().unwrap_or_else(|e| e.into_inner()).insert(self.cache_key(), token.clone());
+        Ok(token)
+    }
+
+    /// Runs an operation with the cached token; on `UNAUTHENTICATED` signs in once and retries.
+    async fn query<T: DeserializeOwned>(&self, suffix: &str, query: &str, operation: &str, variables: Value) -> Result<T, CondoError> {
+        let token = match self.cached_token() {
+            Some(token) => token,
+            None => self.sign_in().await?,
+        };
+        match self.execute(suffix, query, operation, &variables, Some(&token)).await {
+            Err(CondoError::Unauthenticated) => {
+                self.forget_token();
+                let token = self.sign_in().await?;
+                self.execute(suffix, query, operation, &variables, Some(&token)).await
+            }
+            other => other,
+        }
+    }
+
+    /// Sends one operation, retrying timeouts, connection failures, 5xx and 429.
+    async fn execute<T: DeserializeOwned>(
+        &self,
+        suffix: &str,
+        query: &str,
+        operation: &str,
+        variables: &Value,
+        token: Option<&str>,
+    ) -> Result<T, CondoError> {
+        let mut attempt = 0;
+        loop {
+            match self.send_once(suffix, query, operation, variables, token).await {
+                Err(err) if err.is_retryable() && attempt < self.settings.retries => {
+                    tracing::warn!(operation, attempt, error = %err, "Condo request failed, retrying");
+                    tokio::time::sleep(Duration::from_millis(200 << attempt.min(5))).await;
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        suffix: &str,
+        query: &str,
+        operation: &str,
+        variables: &Value,
+        token: Option<&str>,
+    ) -> Result<T, CondoError> {
+        let body = json!({ "operationName": operation, "query": query, "variables": variables });
+        let mut request = self
+            .http
+            .post(format!("{}{suffix}", self.settings.graphql_url()))
+            .header("Accept-Language", "en")
+            .json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let timeout = self.settings.timeout;
+        let response = request.send().await.map_err(|e| CondoError::from_transport(&e, timeout))?;
+        let status = response.status().as_u16();
+        let text = response.text().await.map_err(|e| CondoError::from_transport(&e, timeout))?;
+        interpret(status, &text)
+    }
+}
+
+fn refused(code: &str) -> CondoError {
+    CondoError::SignInRefused { code: code.to_owned(), message: "no session token was returned".to_owned() }
+}
+
+/// Maps an HTTP status and body to data or a [`CondoError`], in one place.
+fn interpret<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, CondoError> {
+    match status {
+        429 => return Err(CondoError::RateLimited { detail: excerpt(text) }),
+        500..=599 => return Err(CondoError::Server { status, excerpt: excerpt(text) }),
+        _ => {}
+    }
+    let envelope: Envelope<Value> = match serde_json::from_str(text) {
+        Ok(envelope) => envelope,
+        Err(_) if (200..300).contains(&status) => return Err(CondoError::Decode { detail: excerpt(text) }),
+        Err(_) => return Err(CondoError::Status { status, excerpt: excerpt(text) }),
+    };
+    if let Some(first) = envelope.errors.first() {
+        return Err(classify(first));
+    }
+    if !(200..300).contains(&status) {
+        return Err(CondoError::Status { status, excerpt: excerpt(text) });
+    }
+    let data = envelope.data.ok_or_else(|| CondoError::Decode { detail: "no `data` in the answer".into() })?;
+    serde_json::from_value(data).map_err(|e| CondoError::Decode { detail: e.to_string() })
+}
+
+fn classify(error: &GraphqlError) -> CondoError {
+    if error.code() == "UNAUTHENTICATED" || error.name.as_deref() == Some("AuthenticationError") {
+        return CondoError::Unauthenticated;
+    }
+    let code = if error.code().is_empty() { error.name.clone().unwrap_or_default() } else { error.code().to_owned() };
+    CondoError::Graphql { code, message: error.message.clone() }
+}
+
+impl HttpCondoClient {
+    fn organization_filter(&self) -> Value {
+        match &self.settings.organization_id {
+            Some(id) => json!({ "organization": { "id": id } }),
+            None => json!({}),
+        }
+    }
+
+    /// The `where` variable of a ticket page (NOTES.md §4.4, steps 2 and 3).
+    fn ticket_where(&self, cursor: &TicketCursor) -> Value {
+        let mut filter = self.organization_filter();
+        match cursor {
+            TicketCursor::Start => {}
+            TicketCursor::Since(at) => filter["updatedAt_gt"] = json!(at),
+            TicketCursor::After { updated_at, number } => {
+                filter["OR"] = json!([{ "updatedAt_gt": updated_at }, { "updatedAt": updated_at, "number_gt": number }]);
+            }
+        }
+        filter
+    }
+}
+
+impl CondoClient for HttpCondoClient {
+    /// [Condo: `allProperties`, NOTES.md §4 "Units"]
+    async fn properties(&self) -> Result<Vec<WireProperty>, CondoError> {
+        let mut all = Vec::new();
+        loop {
+            let variables = json!({ "where": self.organization_filter(), "first": PROPERTIES_PER_PAGE, "skip": all.len() });
+            let page: PropertiesData = self.query("", PROPERTIES_OPERATION, "AllProperties", variables).await?;
+            let short = page.properties.len() < PROPERTIES_PER_PAGE;
+            all.extend(page.properties);
+            if short {
+                return Ok(all);
+            }
+        }
+    }
+
+    /// [Condo: `allTickets` with `?deleted=true`, NOTES.md §4.2 and §4.4]
+    async fn tickets_page(&self, cursor: &TicketCursor, first: usize) -> Result<Vec<WireTicket>, CondoError> {
+        let variables = json!({ "where": self.ticket_where(cursor), "first": first, "skip": 0 });
+        let page: TicketsData = self.query("?deleted=true", TICKETS_OPERATION, "TicketsChangedSince", variables).await?;
+        Ok(page.tickets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_valid_against_condos_schema_and_short_enough() {
+        for (name, text) in OPERATIONS {
+            assert!(text.len() <= 8_192, "{name} is {} characters, over Condo's 8,192 limit", text.len());
+            if let Err(problems) = sandbox::condo::schema::validate_operation(text) {
+                panic!("{name} is not valid against schema.graphql: {problems:#?}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_invalid_operation_is_caught_with_a_precise_message() {
+        let wrong = TICKETS_OPERATION.replace("isEmergency", "priorityLevel");
+        let problems = sandbox::condo::schema::validate_operation(&wrong).unwrap_err();
+        assert!(problems.iter().any(|p| p.contains("priorityLevel")), "{problems:?}");
+    }
+
+    #[test]
+    fn errors_are_classified_from_status_and_body() {
+        let unauth = r#"{"errors":[{"message":"No or incorrect authentication credentials","name":"AuthenticationError","extensions":{"code":"UNAUTHENTICATED"}}],"data":null}"#;
+        assert!(matches!(interpret::<Value>(200, unauth), Err(CondoError::Unauthenticated)));
+        assert!(matches!(interpret::<Value>(502, "<html>Bad Gateway</html>"), Err(CondoError::Server { status: 502, .. })));
+        assert!(matches!(interpret::<Value>(429, ""), Err(CondoError::RateLimited { .. })));
+        let invalid = r#"{"errors":[{"message":"Cannot query field","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}"#;
+        let err = interpret::<Value>(400, invalid).unwrap_err();
+        assert!(matches!(&err, CondoError::Graphql { code, .. } if code == "GRAPHQL_VALIDATION_FAILED"), "{err:?}");
+        assert_eq!(interpret::<Value>(200, r#"{"data":{"a":1}}"#).unwrap(), json!({ "a": 1 }));
+    }
+}

@@ -1,0 +1,157 @@
+//! From Condo's wire types to our rows: statuses by `status.type` (never the localized
+//! name), priorities, titles, times, and units from a property's building map.
+
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+use crate::server::adapters::condo::wire::{BuildingSection, WireProperty, WireTicket};
+use crate::server::store::condo_import::{CondoTicket, CondoUnit};
+
+/// Our `maintenance_ticket.status` for a Condo `TicketStatus.type`.
+pub fn map_status(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "new_or_reopened" => "new_or_reopened",
+        "processing" => "processing",
+        "completed" => "completed",
+        "closed" => "closed",
+        "canceled" => "canceled",
+        "deferred" => "deferred",
+        _ => return None,
+    })
+}
+
+/// Our priority for Condo's `priority` (100 is Condo's default, 500 the highest):
+/// below 100 `low`, 100–199 `normal`, 200–399 `high`, 400 and above `urgent`.
+pub fn map_priority(priority: Option<i64>) -> &'static str {
+    match priority.unwrap_or(100) {
+        ..=99 => "low",
+        100..=199 => "normal",
+        200..=399 => "high",
+        _ => "urgent",
+    }
+}
+
+/// Our id of a Condo ticket: stable, so a re-import never creates a second row.
+pub fn ticket_id(condo_id: &str) -> Uuid {
+    Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("condo:ticket:{condo_id}").as_bytes())
+}
+
+/// Why a ticket could not be mapped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MappingError {
+    #[error("unknown status type {0:?}")]
+    UnknownStatus(String),
+    #[error("unreadable time {0:?}")]
+    BadTime(String),
+}
+
+fn parse_time(raw: &str) -> Result<DateTime<Utc>, MappingError> {
+    DateTime::parse_from_rfc3339(raw).map(|t| t.with_timezone(&Utc)).map_err(|_| MappingError::BadTime(raw.to_owned()))
+}
+
+fn parse_optional(raw: Option<&String>) -> Result<Option<DateTime<Utc>>, MappingError> {
+    raw.map(|r| parse_time(r)).transpose()
+}
+
+/// The title we show: Condo's title, else the first line of the details, else the number.
+fn title_of(ticket: &WireTicket) -> String {
+    let from_details = || ticket.details.as_deref().and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()));
+    match ticket.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).or_else(from_details) {
+        Some(text) => text.chars().take(200).collect(),
+        None => format!("Ticket {}", ticket.number),
+    }
+}
+
+/// Maps one ticket of a linked property (`property_id` is ours).
+pub fn map_ticket(ticket: &WireTicket, property_id: Uuid) -> Result<CondoTicket, MappingError> {
+    let kind = ticket.status.as_ref().and_then(|s| s.kind.clone()).unwrap_or_default();
+    let status = map_status(&kind).ok_or(MappingError::UnknownStatus(kind))?;
+    let updated = parse_time(&ticket.updated_at)?;
+    Ok(CondoTicket {
+        id: ticket_id(&ticket.id),
+        external_id: ticket.id.clone(),
+        property_id,
+        unit_label: ticket.unit_name.clone().filter(|l| !l.is_empty()),
+        number: i32::try_from(ticket.number).ok(),
+        title: title_of(ticket),
+        details: ticket.details.clone().unwrap_or_default(),
+        status,
+        priority: map_priority(ticket.priority),
+        is_emergency: ticket.is_emergency.unwrap_or(false),
+        deadline_at: parse_optional(ticket.deadline.as_ref())?,
+        opened_at: parse_optional(ticket.created_at.as_ref())?.unwrap_or(updated),
+        source_updated_at: updated,
+        source_version: ticket.v.and_then(|v| i32::try_from(v).ok()).unwrap_or(1),
+        deleted_at: parse_optional(ticket.deleted_at.as_ref())?,
+    })
+}
+
+/// The units of a property's map (sections first, then parking), one per label; returns
+/// them and the number of repeated labels left out.
+pub fn map_units(property: &WireProperty, property_id: Uuid) -> (Vec<CondoUnit>, usize) {
+    let Some(map) = &property.map else { return (Vec::new(), 0) };
+    let sections: Vec<&BuildingSection> = map.sections.iter().chain(map.parking.iter()).flatten().collect();
+    let mut seen = HashSet::new();
+    let (mut units, mut repeated) = (Vec::new(), 0);
+    for section in sections {
+        for floor in &section.floors {
+            for unit in &floor.units {
+                let Some(label) = unit.label.clone().filter(|l| !l.is_empty()) else { continue };
+                if !seen.insert(label.clone()) {
+                    repeated += 1;
+                    continue;
+                }
+                let id = Uuid::new_v5(&property_id, label.as_bytes());
+                units.push(CondoUnit { id, property_id, label, section: section.name.clone(), floor: floor.name.clone() });
+            }
+        }
+    }
+    (units, repeated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::adapters::condo::wire::{Envelope, PropertiesData, TicketsData};
+
+    fn example_ticket() -> WireTicket {
+        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/contracts/condo/examples/tickets_changed_since.response.json"));
+        serde_json::from_str::<Envelope<TicketsData>>(text).unwrap().data.unwrap().tickets.remove(0)
+    }
+
+    #[test]
+    fn statuses_map_by_type_and_unknown_types_are_refused() {
+        for kind in ["new_or_reopened", "processing", "completed", "closed", "canceled", "deferred"] {
+            assert_eq!(map_status(kind), Some(kind));
+        }
+        assert_eq!(map_status("In progress"), None);
+        let mut ticket = example_ticket();
+        ticket.status.as_mut().unwrap().kind = Some("declined".into());
+        assert_eq!(map_ticket(&ticket, Uuid::nil()), Err(MappingError::UnknownStatus("declined".into())));
+    }
+
+    #[test]
+    fn priorities_follow_condos_scale() {
+        let mapped: Vec<_> = [Some(50), None, Some(100), Some(200), Some(300), Some(400), Some(500)].map(map_priority).into();
+        assert_eq!(mapped, ["low", "normal", "normal", "high", "high", "urgent", "urgent"]);
+    }
+
+    #[test]
+    fn a_ticket_without_title_takes_the_first_line_of_its_details() {
+        let ticket = map_ticket(&example_ticket(), Uuid::nil()).unwrap();
+        assert_eq!(ticket.title, "Water is leaking from the ceiling in the bathroom");
+        assert_eq!((ticket.status, ticket.unit_label.as_deref(), ticket.source_version), ("processing", Some("27"), 3));
+        assert_eq!(ticket.id, ticket_id("c0a4a3d2-5b1e-4e8f-9f3a-7d2b6e1c4a10"));
+    }
+
+    #[test]
+    fn units_come_from_sections_and_parking_with_their_section_and_floor() {
+        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/contracts/condo/examples/properties_changed_since.response.json"));
+        let property = serde_json::from_str::<Envelope<PropertiesData>>(text).unwrap().data.unwrap().properties.remove(0);
+        let (units, repeated) = map_units(&property, Uuid::from_u128(10));
+        let labels: Vec<_> = units.iter().map(|u| (u.label.as_str(), u.section.as_deref(), u.floor.as_deref())).collect();
+        assert_eq!(labels, [("27", Some("1"), Some("7")), ("28", Some("1"), Some("7")), ("P-1", Some("P"), Some("-1"))]);
+        assert_eq!(repeated, 0);
+    }
+}
