@@ -1,4 +1,4 @@
-//! Benchmark of the Condo import (ignored in normal test runs; see `bench/condo_import/`).
+//! Benchmark of the Condo import (built only with the `bench` feature; see `bench/condo_import/`).
 //!
 //! 50,000 tickets over 200 properties behind 20 ms of added latency per request: prints the
 //! tickets per second, the pages, the floor set by latency (pages × latency), the rows per
@@ -25,7 +25,6 @@ fn database_ms(ctx: &app::server::sync::SyncContext) -> f64 {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-#[ignore = "benchmark: run bench/condo_import/run.sh"]
 async fn bench_condo_import(pool: sqlx::PgPool) {
     let tickets = env_number("CONDO_BENCH_TICKETS", 50_000) as usize;
     let latency_ms = env_number("CONDO_BENCH_LATENCY_MS", 20);

@@ -8,4 +8,4 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 : "${DATABASE_URL:?set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/marketplace}"
-exec cargo test --release -p app --features ssr --test condo_bench -- --ignored --nocapture
+exec cargo test --release -p app --features ssr,bench --test condo_bench -- --nocapture
