@@ -1,4 +1,5 @@
-//! Scoped reads for signed-in callers: who am I, an invoice, a property.
+//! Scoped reads for signed-in callers: who am I, an invoice, a property and
+//! its maintenance tickets.
 //! Whatever is not the caller's own answers 404, exactly like what does not
 //! exist, so nothing leaks about other people's data.
 
@@ -6,7 +7,7 @@ use app::api::AppError;
 use app::domain::Role;
 use app::server::auth::AuthUser;
 use app::server::state::AppState;
-use app::server::store::{invoice, property};
+use app::server::store::{invoice, maintenance_ticket, property};
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/invoices/{id}", get(get_invoice))
         .route("/api/my/properties", get(list_properties))
         .route("/api/my/properties/{id}", get(get_property))
+        .route("/api/my/properties/{id}/tickets", get(list_property_tickets))
 }
 
 async fn me(user: AuthUser) -> Json<Value> {
@@ -58,4 +60,14 @@ async fn list_properties(State(state): State<AppState>, user: AuthUser) -> Resul
 async fn get_property(State(state): State<AppState>, user: AuthUser, Path(id): Path<Uuid>) -> Result<Json<Value>, AppError> {
     let row = property::find_property_scoped(&state.pool, landlord_scope(&user)?, id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json!({ "id": row.id, "name": row.name, "address_line": row.address_line, "city": row.city, "landlord_id": row.landlord_id })))
+}
+
+/// The maintenance tickets of one of the caller's properties (admins: any).
+async fn list_property_tickets(State(state): State<AppState>, user: AuthUser, Path(id): Path<Uuid>) -> Result<Json<Value>, AppError> {
+    let owned = property::find_property_scoped(&state.pool, landlord_scope(&user)?, id).await?.ok_or(AppError::NotFound)?;
+    let tickets = maintenance_ticket::list_tickets_of_property(&state.pool, owned.id).await?;
+    Ok(Json(json!(tickets.into_iter().map(|t| json!({
+        "id": t.id, "number": t.number, "title": t.title, "status": t.status,
+        "priority": t.priority, "is_emergency": t.is_emergency, "updated_at": t.source_updated_at,
+    })).collect::<Vec<_>>())))
 }

@@ -40,6 +40,21 @@ async fn a_landlord_reading_another_landlords_property_is_refused() {
         .await
         .unwrap();
     assert_eq!(app.get_as(&token, &format!("/api/my/properties/{other}")).await.status(), 404);
+    assert_eq!(app.get_as(&token, &format!("/api/my/properties/{other}/tickets")).await.status(), 404, "nor its tickets");
+    for (property, title) in [(own.to_owned(), "Leaking tap"), (other.to_string(), "Broken lift")] {
+        sqlx::query(
+            "INSERT INTO maintenance_ticket (id, source, property_id, title, status, opened_at, source_updated_at)
+             VALUES (gen_random_uuid(), 'local', $1::uuid, $2, 'processing', now(), now())",
+        )
+        .bind(property)
+        .bind(title)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    let own_tickets: Vec<Value> = app.get_as(&token, &format!("/api/my/properties/{own}/tickets")).await.json().await.unwrap();
+    assert_eq!(own_tickets.len(), 1);
+    assert_eq!(own_tickets[0]["title"], "Leaking tap");
     let tenant = app.token_of("tenant1@marketplace.test").await;
     assert_eq!(app.get_as(&tenant, "/api/my/properties").await.status(), 403);
 }

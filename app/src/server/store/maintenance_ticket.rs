@@ -61,6 +61,30 @@ pub async fn upsert_ticket(db: impl PgExecutor<'_>, t: &TicketUpsert) -> Result<
     Ok(result.rows_affected() == 1)
 }
 
+/// A ticket as a landlord's list shows it.
+#[derive(Debug, Clone)]
+pub struct TicketRow {
+    pub id: Uuid,
+    pub number: Option<i32>,
+    pub title: String,
+    pub status: String,
+    pub priority: String,
+    pub is_emergency: bool,
+    pub source_updated_at: DateTime<Utc>,
+}
+
+/// The live tickets of a property, most recently changed first.
+pub async fn list_tickets_of_property(db: impl PgExecutor<'_>, property_id: Uuid) -> Result<Vec<TicketRow>, sqlx::Error> {
+    sqlx::query_as!(
+        TicketRow,
+        "SELECT id, number, title, status, priority, is_emergency, source_updated_at FROM maintenance_ticket
+         WHERE property_id = $1 AND deleted_at IS NULL ORDER BY source_updated_at DESC, id",
+        property_id
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// Counts the live (not deleted) tickets of a property per status.
 pub async fn count_tickets_by_status(
     db: impl PgExecutor<'_>,
@@ -111,6 +135,9 @@ mod tests {
         assert!(!upsert_ticket(&pool, &ticket(3, "completed")).await.unwrap());
         let counts = count_tickets_by_status(&pool, Uuid::from_u128(10)).await.unwrap();
         assert_eq!(counts, vec![("completed".to_owned(), 1)]);
+        let listed = list_tickets_of_property(&pool, Uuid::from_u128(10)).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].status, "completed");
     }
 
     #[sqlx::test(migrations = "../migrations")]
