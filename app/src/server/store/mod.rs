@@ -5,6 +5,7 @@
 pub mod app_user;
 pub mod external_ref;
 pub mod invoice;
+pub mod killbill_mirror;
 pub mod lease;
 pub mod listing;
 pub mod maintenance_ticket;
