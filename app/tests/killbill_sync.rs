@@ -149,6 +149,7 @@ async fn runs_cut_by_dropped_answers_and_timeouts_leave_no_duplicates(pool: PgPo
     }
     let runs = sync_run::list_recent_runs(&h.ctx.pool, Platform::KillBill, 50).await.unwrap();
     assert!(runs.iter().filter(|r| r.status == "failed").count() >= cuts.len() / 2, "the faults cut the runs");
+    assert!(h.kb.stats().faults.drops >= 8, "{:?}", h.kb.stats().faults);
     h.faults(Faults::default());
     h.sync().await.unwrap();
     h.assert_mirrored().await;

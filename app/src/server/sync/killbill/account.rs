@@ -94,6 +94,9 @@ async fn mirror_invoices<C: KillBillClient>(
         lines.entry(line.invoice_id).or_default().push(line);
     }
     for inv in &invoices {
+        if env.gave_up.load(Ordering::Relaxed) {
+            return Ok(Flow::Stop);
+        }
         tally.records_in += 1;
         if inv.voided {
             tally.records_skipped += 1;
@@ -128,6 +131,9 @@ async fn mirror_payments<C: KillBillClient>(
 ) -> anyhow::Result<()> {
     let payments = mirror::list_payments_to_mirror(env.pool, tenant.tenant_id).await.context("reading payments")?;
     for p in &payments {
+        if env.gave_up.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         tally.records_in += 1;
         if p.invoice_voided {
             tally.records_skipped += 1;
