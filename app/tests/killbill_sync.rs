@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use app::domain::Platform;
-use app::server::adapters::killbill::{HttpKillBillClient, KillBillSettings, Secret};
+use app::server::adapters::killbill::wire::minor_units;
+use app::server::adapters::killbill::{HttpKillBillClient, KillBillClient, KillBillSettings, Secret};
 use app::server::store::{invoice, killbill_mirror, payment, sync_run, sync_state};
 use app::server::sync::killbill::{MirrorOptions, RetryPolicy, run_with};
 use app::server::sync::{SyncContext, SyncSettings, SyncSummary};
@@ -94,6 +95,11 @@ async fn a_first_sync_leaves_kill_bill_totals_equal_to_ours(pool: PgPool) {
     let run = h.last_run().await;
     assert_eq!(run.status, "succeeded");
     assert_eq!(run.records_out, summary.records_out);
+    let t = &killbill_mirror::list_tenant_totals(&h.ctx.pool).await.unwrap()[0];
+    let account_id = h.kb.summary().tenants[API_KEY].accounts[&t.tenant_id.to_string()].account_id;
+    let account = h.client.account_with_balance(account_id).await.unwrap();
+    let balance = minor_units(account.account_balance.as_ref().unwrap(), 2);
+    assert_eq!(balance, Some(t.invoiced_minor - t.paid_minor));
     let writes = h.kb.stats().writes;
     let records = u64::try_from(summary.records_out).unwrap();
     assert!(writes <= records * 3 + 100, "{writes} writes for {records} records");
@@ -203,6 +209,8 @@ async fn with_kill_bill_down_the_run_fails_cleanly_and_nothing_local_is_lost(poo
     h.faults(Faults::default());
     h.sync().await.unwrap();
     h.assert_mirrored().await;
+    h.faults(Faults { down: true, ..Faults::default() });
+    assert!(h.sync().await.is_err(), "a Kill Bill that is down fails the run even with nothing to send");
 }
 
 #[test]

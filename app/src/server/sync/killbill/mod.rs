@@ -49,7 +49,7 @@ impl<C> Env<'_, C> {
     /// Counts a finished record and redraws the progress line on a terminal.
     fn tick(&self) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.progress && done % 10 == 0 {
+        if self.progress && done.is_multiple_of(10) {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\rKill Bill: {done} records mirrored");
             let _ = err.flush();
@@ -167,12 +167,14 @@ async fn mirror_all<C: KillBillClient>(
     let mirrored = killbill_mirror::count_mirrored(&ctx.pool).await.context("counting mirrored records")?;
     let mut tally = Tally { records_skipped: i32::try_from(mirrored).unwrap_or(i32::MAX), ..Tally::default() };
     journal.record("planned", json!({ "accounts": tenants.len(), "already_mirrored": mirrored }));
-    if tenants.is_empty() {
-        return Ok(tally);
-    }
+    // One healthcheck per run (outside the API, no tenant work), so a Kill Bill
+    // that is down shows as a failed run even when there is nothing to send.
     let quick = RetryPolicy { attempts: options.retry.attempts.min(3), ..options.retry };
     if let Err(err) = retry::with_retry(quick, || async { Ok(client.healthcheck().await?) }).await {
         tally.unreachable = Some(format!("healthcheck: {err}"));
+        return Ok(tally);
+    }
+    if tenants.is_empty() {
         return Ok(tally);
     }
     let env = Env {

@@ -28,12 +28,11 @@ pub async fn mirror_payment<C: KillBillClient>(
     p: &PaymentToMirror,
 ) -> Result<(), StepError> {
     let key = payment_external_key(p.id);
-    if mirror::find_pending(env.pool, ENTITY, p.id).await?.is_some() {
-        if let Some(found) = env.client.payment_by_external_key(&key).await? {
-            if found.succeeded() {
-                return link(env, p.id, found.payment_id).await;
-            }
-        }
+    if mirror::find_pending(env.pool, ENTITY, p.id).await?.is_some()
+        && let Some(found) = env.client.payment_by_external_key(&key).await?
+        && found.succeeded()
+    {
+        return link(env, p.id, found.payment_id).await;
     }
     let currency = Currency::parse(&p.currency).map_err(KillBillError::Unexpected)?;
     let body = NewInvoicePayment {
