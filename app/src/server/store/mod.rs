@@ -6,6 +6,7 @@ pub mod app_user;
 pub mod condo_import;
 pub mod external_ref;
 pub mod invoice;
+pub mod killbill_mirror;
 pub mod lease;
 pub mod listing;
 pub mod listing_import;

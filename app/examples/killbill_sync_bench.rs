@@ -1,0 +1,188 @@
+//! Benchmark of the Kill Bill mirror (run through `bench/killbill_sync/run.sh`,
+//! never by the test suite): N tenants with 12 invoices each and their
+//! payments, pushed to the emulator with 20 ms latency per request, at the
+//! configured concurrency and at concurrency 1, then a no-change resync.
+//!
+//! Environment: `BENCH_PG` (server URL without database, default
+//! `postgres://postgres@127.0.0.1:5432`), `BENCH_TENANTS` (500),
+//! `BENCH_LATENCY_MS` (20), `BENCH_CONCURRENCY` (8), `BENCH_BASELINE` (1 = also
+//! run at concurrency 1).
+
+use std::time::{Duration, Instant};
+
+use app::server::adapters::killbill::{HttpKillBillClient, KillBillSettings, Secret};
+use app::server::store::{app_user, invoice, lease, payment, property, unit};
+use app::server::sync::killbill::{MirrorOptions, RetryPolicy, run_with};
+use app::server::sync::{SyncContext, SyncSettings};
+use chrono::{Months, NaiveDate, TimeZone, Utc};
+use sandbox::killbill::{self, Faults, KillBillConfig};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn id(name: &str) -> Uuid {
+    Uuid::new_v5(&Uuid::NAMESPACE_OID, name.as_bytes())
+}
+
+/// A fresh database with the schema.
+async fn fresh_db(server: &str, name: &str) -> anyhow::Result<PgPool> {
+    let admin = PgPool::connect(&format!("{server}/postgres")).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&admin).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await?;
+    let pool = sqlx::postgres::PgPoolOptions::new().max_connections(20).connect(&format!("{server}/{name}")).await?;
+    sqlx::migrate!("../migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+/// `tenants` tenants, each with a lease, 12 monthly invoices and one payment per invoice.
+async fn generate(pool: &PgPool, tenants: u64) -> anyhow::Result<u64> {
+    let landlord = id("landlord");
+    let user = |i: &str, role: &str| app_user::NewUser {
+        id: id(i),
+        email: format!("{i}@bench.test"),
+        display_name: i.to_owned(),
+        role: role.into(),
+        password_hash: None,
+        phone: None,
+    };
+    app_user::insert_user_if_absent(pool, &user("landlord", "landlord")).await?;
+    let prop = property::NewProperty {
+        id: id("property"),
+        landlord_id: landlord,
+        name: "Bench House".into(),
+        address_line: "1 Bench Street".into(),
+        city: "Lyon".into(),
+        postal_code: "69001".into(),
+        country: "FR".into(),
+        latitude: None,
+        longitude: None,
+    };
+    property::insert_property_if_absent(pool, &prop).await?;
+    let mut invoices = 0;
+    for t in 0..tenants {
+        invoices += generate_tenant(pool, prop.id, t, &user(&format!("tenant{t}"), "tenant")).await?;
+    }
+    Ok(invoices)
+}
+
+async fn generate_tenant(pool: &PgPool, property_id: Uuid, t: u64, tenant: &app_user::NewUser) -> anyhow::Result<u64> {
+    app_user::insert_user_if_absent(pool, tenant).await?;
+    let rent = 80_000 + i64::try_from(t % 50).unwrap_or(0) * 1_000;
+    let u = unit::NewUnit {
+        id: id(&format!("unit{t}")),
+        property_id,
+        label: format!("U{t}"),
+        section: None,
+        floor: None,
+        bedrooms: 1,
+        bathrooms: 1,
+        area_m2: Some(40),
+        rent_minor: Some(rent),
+        currency: Some("EUR".into()),
+    };
+    let unit_id = unit::upsert_unit(pool, &u).await?.id;
+    let start = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap_or_default();
+    let l = lease::NewLease {
+        id: id(&format!("lease{t}")),
+        unit_id,
+        tenant_id: tenant.id,
+        starts_on: start,
+        ends_on: None,
+        rent_minor: rent,
+        deposit_minor: rent * 2,
+        currency: "EUR".into(),
+    };
+    lease::insert_lease_if_absent(pool, &l).await?;
+    let mut conn = pool.acquire().await?;
+    for m in 0..12u32 {
+        let period = start + Months::new(m);
+        let inv = invoice::NewInvoice {
+            id: id(&format!("invoice{t}/{m}")),
+            number: format!("B-{t}-{m}"),
+            lease_id: l.id,
+            tenant_id: tenant.id,
+            period_start: period,
+            period_end: period + Months::new(1) - chrono::Days::new(1),
+            issued_on: period,
+            due_on: period + chrono::Days::new(5),
+            currency: "EUR".into(),
+            lines: vec![
+                invoice::NewInvoiceLine { description: "Rent".into(), quantity: 1, unit_amount_minor: rent },
+                invoice::NewInvoiceLine { description: "Service charges".into(), quantity: 1, unit_amount_minor: 4_550 },
+            ],
+        };
+        invoice::insert_invoice_if_absent(&mut conn, &inv).await?;
+        let p = payment::NewPayment {
+            id: id(&format!("payment{t}/{m}")),
+            invoice_id: inv.id,
+            tenant_id: tenant.id,
+            amount_minor: inv.total_minor(),
+            currency: "EUR".into(),
+            received_at: Utc.from_utc_datetime(&period.and_hms_opt(9, 0, 0).unwrap_or_default()),
+            method: "bank_transfer".into(),
+            reference: format!("BENCH-{t}-{m}"),
+        };
+        payment::insert_payment_if_absent(&mut *conn, &p).await?;
+    }
+    Ok(12)
+}
+
+/// One pass: fresh data, first sync at `concurrency`, then a no-change resync.
+async fn pass(server: &str, tenants: u64, latency_ms: u64, concurrency: usize) -> anyhow::Result<()> {
+    let pool = fresh_db(server, &format!("mkt_bench_killbill_c{concurrency}")).await?;
+    let invoices = generate(&pool, tenants).await?;
+    let kb = killbill::spawn(KillBillConfig::ephemeral().with_tenant("bench", "bench-secret")).await?;
+    kb.set_faults(Faults { latency_ms, ..Faults::default() })?;
+    let settings = KillBillSettings {
+        base_url: kb.base_url(),
+        username: "admin".into(),
+        password: Secret::new("password"),
+        api_key: "bench".into(),
+        api_secret: Secret::new("bench-secret"),
+        timeout: Duration::from_secs(10),
+        concurrency,
+    };
+    let client = HttpKillBillClient::new(&settings)?;
+    let sync = SyncSettings { killbill: Some(settings), log_dir: std::env::temp_dir(), ..SyncSettings::default() };
+    let ctx = SyncContext { pool, settings: sync, progress: false };
+    let options = MirrorOptions { concurrency, retry: RetryPolicy::default() };
+    let started = Instant::now();
+    let summary = run_with(&ctx, &client, "cli", options).await?;
+    let first = (started.elapsed(), kb.stats());
+    kb.reset_stats();
+    let started = Instant::now();
+    run_with(&ctx, &client, "cli", options).await?;
+    let resync = (started.elapsed(), kb.stats());
+    println!(
+        "concurrency {concurrency:>2}: {tenants} tenants, {invoices} invoices, {} records mirrored in {:.1} s; \
+         {} requests ({} writes), {:.2} requests per invoice",
+        summary.records_out,
+        first.0.as_secs_f64(),
+        first.1.total,
+        first.1.writes,
+        first.1.total as f64 / invoices as f64
+    );
+    println!(
+        "concurrency {concurrency:>2}: no-change resync in {:.3} s with {} requests",
+        resync.0.as_secs_f64(),
+        resync.1.total
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let server = std::env::var("BENCH_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let tenants = env_or("BENCH_TENANTS", 500);
+    let latency = env_or("BENCH_LATENCY_MS", 20);
+    let concurrency = usize::try_from(env_or("BENCH_CONCURRENCY", 8)).unwrap_or(8);
+    println!("Kill Bill mirror benchmark: emulator latency {latency} ms per request");
+    pass(&server, tenants, latency, concurrency).await?;
+    if env_or("BENCH_BASELINE", 1) == 1 && concurrency != 1 {
+        pass(&server, tenants, latency, 1).await?;
+    }
+    Ok(())
+}

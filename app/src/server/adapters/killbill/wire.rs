@@ -1,0 +1,187 @@
+//! Kill Bill's JSON shapes (`kbswagger.yaml` definitions), only the fields
+//! the mirror sends or reads. Amounts are sent as exact JSON numbers built
+//! from minor units, never through floats.
+
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// An exact decimal amount such as `1250.00`, written as a JSON number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount(String);
+
+impl Amount {
+    /// The amount of `minor` units of a currency with `exponent` decimals.
+    pub fn from_minor(minor: i64, exponent: u32) -> Self {
+        let sign = if minor < 0 { "-" } else { "" };
+        let abs = minor.unsigned_abs();
+        if exponent == 0 {
+            return Self(format!("{sign}{abs}"));
+        }
+        let scale = 10u64.pow(exponent);
+        Self(format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = exponent as usize))
+    }
+
+    /// The decimal text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw = serde_json::value::RawValue::from_string(self.0.clone()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
+/// Converts a decimal amount read from Kill Bill to minor units, exactly
+/// (a JSON number or string; `None` when it has more decimals than the currency).
+pub fn minor_units(value: &Value, exponent: u32) -> Option<i64> {
+    let text = match value {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        _ => return None,
+    };
+    let (negative, digits) = text.strip_prefix('-').map_or((false, text.as_str()), |d| (true, d));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let frac = frac.trim_end_matches('0');
+    if frac.len() > exponent as usize {
+        return None;
+    }
+    let scaled = format!("{int}{frac:0<width$}", width = exponent as usize);
+    let n: i64 = scaled.parse().ok()?;
+    Some(if negative { -n } else { n })
+}
+
+/// `Account`: the fields the mirror sends on create and reads back.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<Uuid>,
+    pub external_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub currency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    #[serde(skip_serializing)]
+    pub account_balance: Option<Value>,
+}
+
+/// `InvoiceItem` as sent for an external charge.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewInvoiceItem {
+    /// Required by the spec but ignored by the server (it makes its own); we send our line's id.
+    pub invoice_item_id: Uuid,
+    pub account_id: Uuid,
+    pub amount: Amount,
+    pub currency: String,
+    pub description: String,
+    pub start_date: chrono::NaiveDate,
+    pub end_date: chrono::NaiveDate,
+    /// The marker of the local invoice and line, as a JSON string.
+    pub item_details: String,
+}
+
+/// `InvoiceItem` as read back.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoiceItem {
+    pub invoice_id: Option<Uuid>,
+    pub item_details: Option<String>,
+    pub amount: Option<Value>,
+}
+
+/// `Invoice` with its items (`includeInvoiceComponents=true`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invoice {
+    pub invoice_id: Uuid,
+    pub status: Option<String>,
+    pub amount: Option<Value>,
+    pub balance: Option<Value>,
+    #[serde(default)]
+    pub items: Vec<InvoiceItem>,
+}
+
+/// `CustomField`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomField {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_type: Option<String>,
+    pub name: String,
+    pub value: String,
+}
+
+/// `InvoicePayment` as sent for an external payment.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewInvoicePayment {
+    pub account_id: Uuid,
+    pub purchased_amount: Amount,
+    pub payment_external_key: String,
+}
+
+/// `Payment`, with the status of its transactions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    pub payment_id: Uuid,
+    pub account_id: Option<Uuid>,
+    pub payment_external_key: Option<String>,
+    #[serde(default)]
+    pub transactions: Vec<PaymentTransaction>,
+}
+
+impl Payment {
+    /// Whether one of its transactions succeeded.
+    pub fn succeeded(&self) -> bool {
+        self.transactions.iter().any(|t| t.status.as_deref() == Some("SUCCESS"))
+    }
+}
+
+/// `PaymentTransaction`: only its status matters here.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentTransaction {
+    pub status: Option<String>,
+    pub amount: Option<Value>,
+}
+
+/// Kill Bill's error body (`BillingExceptionJson`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    pub code: Option<i64>,
+    pub message: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_exact_decimal_numbers_in_json() {
+        let item = serde_json::to_string(&Amount::from_minor(123_456_789, 2)).unwrap();
+        assert_eq!(item, "1234567.89");
+        assert_eq!(Amount::from_minor(5, 2).as_str(), "0.05");
+        assert_eq!(Amount::from_minor(1500, 0).as_str(), "1500");
+        assert_eq!(Amount::from_minor(-1, 3).as_str(), "-0.001");
+    }
+
+    #[test]
+    fn amounts_read_back_convert_to_minor_units_exactly() {
+        assert_eq!(minor_units(&serde_json::json!(1200.5), 2), Some(120_050));
+        assert_eq!(minor_units(&serde_json::json!("0.07"), 2), Some(7));
+        assert_eq!(minor_units(&serde_json::json!(12), 0), Some(12));
+        assert_eq!(minor_units(&serde_json::json!(0.001), 2), None);
+    }
+}

@@ -1,0 +1,262 @@
+//! What the Kill Bill mirror still has to send, read from `invoice`,
+//! `payment` and `external_ref`, and `killbill_pending`: writes that were
+//! started but not confirmed, so a rerun looks them up before sending again.
+
+use chrono::NaiveDate;
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+/// A tenant with something left to mirror, and its account mapping if any.
+#[derive(Debug, Clone)]
+pub struct TenantToMirror {
+    pub tenant_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    /// The currency of the tenant's first invoice: the Kill Bill account's currency.
+    pub currency: String,
+    /// Kill Bill's account id, when already mapped.
+    pub account_ref: Option<String>,
+}
+
+/// An invoice not yet mapped to Kill Bill.
+#[derive(Debug, Clone)]
+pub struct InvoiceToMirror {
+    pub id: Uuid,
+    pub number: String,
+    pub currency: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub voided: bool,
+}
+
+/// One line of an invoice, in minor units.
+#[derive(Debug, Clone)]
+pub struct LineToMirror {
+    pub invoice_id: Uuid,
+    pub position: i32,
+    pub description: String,
+    pub amount_minor: i64,
+}
+
+/// A payment not yet mapped to Kill Bill, with its invoice's mapping.
+#[derive(Debug, Clone)]
+pub struct PaymentToMirror {
+    pub id: Uuid,
+    pub invoice_id: Uuid,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub invoice_voided: bool,
+    /// Kill Bill's invoice id, when the invoice is mirrored.
+    pub invoice_ref: Option<String>,
+}
+
+/// A write that went out without a confirmed result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingWrite {
+    /// `sent`, `drafted` or `marked`.
+    pub stage: String,
+    pub external_id: Option<String>,
+}
+
+/// Local totals of one tenant, in minor units (voided invoices excluded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantTotals {
+    pub tenant_id: Uuid,
+    pub invoiced_minor: i64,
+    pub paid_minor: i64,
+}
+
+/// Tenants that have an invoice or a payment without a Kill Bill mapping.
+/// Fully mirrored tenants are not returned, so a no-change run sends nothing.
+/// (`NOT IN` over the mapped ids plans as one hashed lookup, whatever the
+/// table statistics say; `NOT EXISTS` could turn quadratic on fresh tables.)
+pub async fn list_tenants_to_mirror(db: impl PgExecutor<'_>) -> Result<Vec<TenantToMirror>, sqlx::Error> {
+    sqlx::query_as!(
+        TenantToMirror,
+        r#"SELECT u.id AS tenant_id, u.display_name, u.email,
+                  (SELECT i.currency FROM invoice i WHERE i.tenant_id = u.id
+                   ORDER BY i.voided_at IS NOT NULL, i.issued_on, i.number LIMIT 1) AS "currency!",
+                  (SELECT r.external_id FROM external_ref r
+                   WHERE r.platform = 'killbill' AND r.entity = 'account' AND r.local_id = u.id) AS account_ref
+           FROM app_user u
+           WHERE u.id IN (
+               SELECT i.tenant_id FROM invoice i
+               WHERE i.voided_at IS NULL
+                 AND i.id NOT IN (SELECT r.local_id FROM external_ref r
+                                  WHERE r.platform = 'killbill' AND r.entity = 'invoice')
+               UNION ALL
+               SELECT p.tenant_id FROM payment p JOIN invoice pi ON pi.id = p.invoice_id
+               WHERE pi.voided_at IS NULL
+                 AND p.id NOT IN (SELECT r.local_id FROM external_ref r
+                                  WHERE r.platform = 'killbill' AND r.entity = 'payment'))
+           ORDER BY u.id"#
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Invoices and payments already mapped (what a run skips).
+pub async fn count_mirrored(db: impl PgExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM external_ref
+           WHERE platform = 'killbill' AND entity IN ('invoice', 'payment')"#
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// A tenant's invoices without a Kill Bill mapping, oldest first.
+pub async fn list_invoices_to_mirror(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+) -> Result<Vec<InvoiceToMirror>, sqlx::Error> {
+    sqlx::query_as!(
+        InvoiceToMirror,
+        r#"SELECT i.id, i.number, i.currency AS "currency!", i.period_start, i.period_end, i.issued_on,
+                  i.voided_at IS NOT NULL AS "voided!"
+           FROM invoice i
+           WHERE i.tenant_id = $1
+             AND NOT EXISTS (SELECT 1 FROM external_ref r WHERE r.platform = 'killbill'
+                             AND r.entity = 'invoice' AND r.local_id = i.id)
+           ORDER BY i.issued_on, i.number"#,
+        tenant_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The lines of the given invoices, in order.
+pub async fn list_lines_of_invoices(
+    db: impl PgExecutor<'_>,
+    invoice_ids: &[Uuid],
+) -> Result<Vec<LineToMirror>, sqlx::Error> {
+    sqlx::query_as!(
+        LineToMirror,
+        "SELECT invoice_id, position, description, amount_minor FROM invoice_line
+         WHERE invoice_id = ANY($1) ORDER BY invoice_id, position",
+        invoice_ids
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A tenant's payments without a Kill Bill mapping, oldest first.
+pub async fn list_payments_to_mirror(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+) -> Result<Vec<PaymentToMirror>, sqlx::Error> {
+    sqlx::query_as!(
+        PaymentToMirror,
+        r#"SELECT p.id, p.invoice_id, p.amount_minor, p.currency AS "currency!",
+                  i.voided_at IS NOT NULL AS "invoice_voided!",
+                  (SELECT r.external_id FROM external_ref r WHERE r.platform = 'killbill'
+                   AND r.entity = 'invoice' AND r.local_id = p.invoice_id) AS invoice_ref
+           FROM payment p JOIN invoice i ON i.id = p.invoice_id
+           WHERE p.tenant_id = $1
+             AND NOT EXISTS (SELECT 1 FROM external_ref r WHERE r.platform = 'killbill'
+                             AND r.entity = 'payment' AND r.local_id = p.id)
+           ORDER BY p.received_at, p.id"#,
+        tenant_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The unconfirmed write of a local record, if any.
+pub async fn find_pending(
+    db: impl PgExecutor<'_>,
+    entity: &str,
+    local_id: Uuid,
+) -> Result<Option<PendingWrite>, sqlx::Error> {
+    sqlx::query_as!(
+        PendingWrite,
+        "SELECT stage, external_id FROM killbill_pending WHERE entity = $1 AND local_id = $2",
+        entity,
+        local_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Records (or advances) the unconfirmed write of a local record.
+pub async fn save_pending(
+    db: impl PgExecutor<'_>,
+    entity: &str,
+    local_id: Uuid,
+    stage: &str,
+    external_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO killbill_pending (entity, local_id, stage, external_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (entity, local_id) DO UPDATE
+         SET stage = EXCLUDED.stage, external_id = EXCLUDED.external_id, updated_at = now()",
+        entity,
+        local_id,
+        stage,
+        external_id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the unconfirmed write once its result is mapped (or refused).
+pub async fn delete_pending(db: impl PgExecutor<'_>, entity: &str, local_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM killbill_pending WHERE entity = $1 AND local_id = $2", entity, local_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Invoiced and paid totals of every tenant that has invoices.
+pub async fn list_tenant_totals(db: impl PgExecutor<'_>) -> Result<Vec<TenantTotals>, sqlx::Error> {
+    sqlx::query_as!(
+        TenantTotals,
+        r#"SELECT i.tenant_id,
+                  COALESCE(sum(i.total_minor) FILTER (WHERE i.voided_at IS NULL), 0)::bigint AS "invoiced_minor!",
+                  COALESCE((SELECT sum(p.amount_minor) FROM payment p WHERE p.tenant_id = i.tenant_id), 0)::bigint
+                      AS "paid_minor!"
+           FROM invoice i GROUP BY i.tenant_id ORDER BY i.tenant_id"#
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Platform;
+    use crate::server::store::external_ref::link_external_id;
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_pending_write_advances_and_is_forgotten(pool: sqlx::PgPool) {
+        let id = Uuid::from_u128(7);
+        assert_eq!(find_pending(&pool, "invoice", id).await.unwrap(), None);
+        save_pending(&pool, "invoice", id, "sent", None).await.unwrap();
+        save_pending(&pool, "invoice", id, "drafted", Some("kb-1")).await.unwrap();
+        let pending = find_pending(&pool, "invoice", id).await.unwrap().unwrap();
+        assert_eq!(pending, PendingWrite { stage: "drafted".into(), external_id: Some("kb-1".into()) });
+        delete_pending(&pool, "invoice", id).await.unwrap();
+        assert_eq!(find_pending(&pool, "invoice", id).await.unwrap(), None);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_tenant_leaves_the_work_list_once_everything_is_mapped(pool: sqlx::PgPool) {
+        let anchor = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        crate::server::seed::seed_demo(&pool, anchor, None).await.unwrap();
+        let tenants = list_tenants_to_mirror(&pool).await.unwrap();
+        assert_eq!(tenants.len(), 50);
+        let first = &tenants[0];
+        for (n, inv) in list_invoices_to_mirror(&pool, first.tenant_id).await.unwrap().iter().enumerate() {
+            link_external_id(&pool, Platform::KillBill, "invoice", inv.id, &format!("i{n}")).await.unwrap();
+        }
+        for (n, pay) in list_payments_to_mirror(&pool, first.tenant_id).await.unwrap().iter().enumerate() {
+            assert!(pay.invoice_ref.is_some());
+            link_external_id(&pool, Platform::KillBill, "payment", pay.id, &format!("p{n}")).await.unwrap();
+        }
+        let left = list_tenants_to_mirror(&pool).await.unwrap();
+        assert_eq!(left.len(), 49);
+        assert!(left.iter().all(|t| t.tenant_id != first.tenant_id));
+    }
+}

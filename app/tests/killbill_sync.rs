@@ -1,0 +1,257 @@
+//! The Kill Bill mirror against the emulator (in process, port 0) and a real
+//! PostgreSQL with the demo data: totals equal, no-change reruns silent, new
+//! payments mirrored, crash safety under faults, and a clean failure when
+//! Kill Bill is down.
+
+use std::time::Duration;
+
+use app::domain::Platform;
+use app::server::adapters::killbill::wire::minor_units;
+use app::server::adapters::killbill::{HttpKillBillClient, KillBillClient, KillBillSettings, Secret};
+use app::server::store::{invoice, killbill_mirror, payment, sync_run, sync_state};
+use app::server::sync::killbill::{MirrorOptions, RetryPolicy, run_with};
+use app::server::sync::{SyncContext, SyncSettings, SyncSummary};
+use chrono::{NaiveDate, Utc};
+use sandbox::killbill::{self, FaultKind, Faults, KillBillConfig, RunningKillBill};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+const API_KEY: &str = "marketplace";
+const API_SECRET: &str = "s3cr3t";
+
+struct Harness {
+    kb: RunningKillBill,
+    ctx: SyncContext,
+    client: HttpKillBillClient,
+}
+
+async fn harness(pool: PgPool) -> Harness {
+    app::server::seed::seed_demo(&pool, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), None).await.unwrap();
+    let kb = killbill::spawn(KillBillConfig::ephemeral().with_tenant(API_KEY, API_SECRET)).await.unwrap();
+    let settings = KillBillSettings {
+        base_url: kb.base_url(),
+        username: "admin".into(),
+        password: Secret::new("password"),
+        api_key: API_KEY.into(),
+        api_secret: Secret::new(API_SECRET),
+        timeout: Duration::from_millis(400),
+        concurrency: 8,
+    };
+    let client = HttpKillBillClient::new(&settings).unwrap();
+    let log_dir = std::env::temp_dir().join(format!("kb-sync-{}", Uuid::new_v4()));
+    let sync = SyncSettings { killbill: Some(settings), log_dir, ..SyncSettings::default() };
+    Harness { kb, ctx: SyncContext { pool, settings: sync, progress: false }, client }
+}
+
+fn options(attempts: u32) -> MirrorOptions {
+    let retry = RetryPolicy { attempts, first_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(40) };
+    MirrorOptions { concurrency: 8, retry }
+}
+
+impl Harness {
+    async fn sync(&self) -> anyhow::Result<SyncSummary> {
+        run_with(&self.ctx, &self.client, "cli", options(10)).await
+    }
+
+    fn faults(&self, faults: Faults) {
+        self.kb.set_faults(faults).unwrap();
+    }
+
+    /// Kill Bill holds exactly our invoices and payments, with our totals.
+    async fn assert_mirrored(&self) {
+        let summary = self.kb.summary();
+        let accounts = &summary.tenants[API_KEY].accounts;
+        let totals = killbill_mirror::list_tenant_totals(&self.ctx.pool).await.unwrap();
+        assert_eq!(accounts.len(), totals.len(), "one account per tenant, never two");
+        let (mut ours, mut theirs) = ((0, 0), (0, 0));
+        for t in &totals {
+            let acct = accounts.get(&t.tenant_id.to_string()).expect("the tenant has an account");
+            let invoices = invoice::list_invoices_of_tenant(&self.ctx.pool, t.tenant_id).await.unwrap();
+            let payments = payment::list_payments_of_tenant(&self.ctx.pool, t.tenant_id).await.unwrap();
+            assert_eq!(acct.committed_invoices, invoices.len() as u64, "tenant {}", t.tenant_id);
+            assert_eq!(acct.invoices, acct.committed_invoices, "no stray drafts for {}", t.tenant_id);
+            assert_eq!(acct.payments, payments.len() as u64, "tenant {}", t.tenant_id);
+            assert_eq!(acct.invoiced_minor, t.invoiced_minor);
+            assert_eq!(acct.paid_minor, t.paid_minor);
+            assert_eq!(acct.balance_minor, t.invoiced_minor - t.paid_minor);
+            ours = (ours.0 + t.invoiced_minor, ours.1 + t.paid_minor);
+            theirs = (theirs.0 + acct.invoiced_minor, theirs.1 + acct.paid_minor);
+        }
+        assert_eq!(ours, theirs);
+    }
+
+    async fn last_run(&self) -> sync_run::SyncRunRow {
+        sync_run::list_recent_runs(&self.ctx.pool, Platform::KillBill, 1).await.unwrap().remove(0)
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_first_sync_leaves_kill_bill_totals_equal_to_ours(pool: PgPool) {
+    let h = harness(pool).await;
+    let summary = h.sync().await.unwrap();
+    h.assert_mirrored().await;
+    assert_eq!(summary.records_failed, 0);
+    assert_eq!(summary.records_out, summary.records_in);
+    let run = h.last_run().await;
+    assert_eq!(run.status, "succeeded");
+    assert_eq!(run.records_out, summary.records_out);
+    let t = &killbill_mirror::list_tenant_totals(&h.ctx.pool).await.unwrap()[0];
+    let account_id = h.kb.summary().tenants[API_KEY].accounts[&t.tenant_id.to_string()].account_id;
+    let account = h.client.account_with_balance(account_id).await.unwrap();
+    let balance = minor_units(account.account_balance.as_ref().unwrap(), 2);
+    assert_eq!(balance, Some(t.invoiced_minor - t.paid_minor));
+    let writes = h.kb.stats().writes;
+    let records = u64::try_from(summary.records_out).unwrap();
+    assert!(writes <= records * 3 + 100, "{writes} writes for {records} records");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_second_sync_sends_no_request_at_all(pool: PgPool) {
+    let h = harness(pool).await;
+    h.sync().await.unwrap();
+    h.kb.reset_stats();
+    let summary = h.sync().await.unwrap();
+    let stats = h.kb.stats();
+    assert_eq!((stats.writes, stats.reads), (0, 0), "{stats:?}");
+    assert_eq!(summary.records_out, 0);
+    assert!(summary.records_skipped > 0);
+    h.assert_mirrored().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_new_local_payment_is_mirrored_by_the_next_sync(pool: PgPool) {
+    let h = harness(pool).await;
+    h.sync().await.unwrap();
+    let tenant = killbill_mirror::list_tenant_totals(&h.ctx.pool).await.unwrap()[0].tenant_id;
+    let invoices = invoice::list_invoices_of_tenant(&h.ctx.pool, tenant).await.unwrap();
+    let unpaid = invoices.iter().find(|i| i.paid_minor < i.total_minor).expect("an invoice with something to pay");
+    let new = payment::NewPayment {
+        id: Uuid::new_v4(),
+        invoice_id: unpaid.id,
+        tenant_id: tenant,
+        amount_minor: unpaid.total_minor - unpaid.paid_minor,
+        currency: unpaid.currency.clone(),
+        received_at: Utc::now(),
+        method: "card".into(),
+        reference: format!("TEST-{}", Uuid::new_v4()),
+    };
+    assert!(payment::insert_payment_if_absent(&h.ctx.pool, &new).await.unwrap());
+    h.kb.reset_stats();
+    let summary = h.sync().await.unwrap();
+    assert_eq!(summary.records_out, 1);
+    assert_eq!(h.kb.stats().writes, 1);
+    h.assert_mirrored().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn runs_cut_by_dropped_answers_and_timeouts_leave_no_duplicates(pool: PgPool) {
+    let h = harness(pool).await;
+    let cuts = [1u64, 2, 3, 4, 5, 6, 7, 9, 11, 13, 17, 23, 31, 45, 64, 97, 150];
+    for (i, n) in cuts.into_iter().enumerate() {
+        let kind = if i % 4 == 3 { FaultKind::Timeout } else { FaultKind::DropAfterProcessing };
+        h.faults(Faults { fail_nth_request: Some(n), fail_nth_kind: kind, hang_ms: 1_000, ..Faults::default() });
+        // One try per step: the fault aborts the run, and the next run has to resume.
+        let _ = run_with(&h.ctx, &h.client, "cli", options(1)).await;
+    }
+    let runs = sync_run::list_recent_runs(&h.ctx.pool, Platform::KillBill, 50).await.unwrap();
+    assert!(runs.iter().filter(|r| r.status == "failed").count() >= cuts.len() / 2, "the faults cut the runs");
+    assert!(h.kb.stats().faults.drops >= 8, "{:?}", h.kb.stats().faults);
+    h.faults(Faults::default());
+    h.sync().await.unwrap();
+    h.assert_mirrored().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn runs_killed_at_any_moment_leave_no_duplicates(pool: PgPool) {
+    let h = harness(pool).await;
+    h.faults(Faults { latency_ms: 2, ..Faults::default() });
+    for ms in [5u64, 20, 35, 50, 80, 120, 160, 200] {
+        let run = run_with(&h.ctx, &h.client, "cli", options(3));
+        let _ = tokio::time::timeout(Duration::from_millis(ms), run).await;
+    }
+    h.faults(Faults::default());
+    h.sync().await.unwrap();
+    h.assert_mirrored().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn with_one_request_in_five_failing_the_sync_still_converges(pool: PgPool) {
+    let h = harness(pool).await;
+    h.faults(Faults { error_rate: 0.2, error_status: 503, ..Faults::default() });
+    let mut ok = false;
+    for _ in 0..4 {
+        if h.sync().await.is_ok() {
+            ok = true;
+            break;
+        }
+    }
+    assert!(ok, "the sync did not converge");
+    assert!(h.kb.stats().faults.errors > 0);
+    h.faults(Faults::default());
+    h.assert_mirrored().await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn with_kill_bill_down_the_run_fails_cleanly_and_nothing_local_is_lost(pool: PgPool) {
+    let h = harness(pool).await;
+    let before = killbill_mirror::list_tenant_totals(&h.ctx.pool).await.unwrap();
+    h.faults(Faults { down: true, ..Faults::default() });
+    let err = h.sync().await.unwrap_err();
+    assert!(err.to_string().contains("Kill Bill did not answer"), "{err:#}");
+    let run = h.last_run().await;
+    assert_eq!(run.status, "failed");
+    assert_eq!(run.error.as_deref(), Some("Kill Bill did not answer"));
+    let states = sync_state::list_sync_states(&h.ctx.pool).await.unwrap();
+    let state = states.iter().find(|s| s.platform == "killbill").unwrap();
+    assert_eq!(state.consecutive_failures, 1);
+    assert_eq!(state.last_run_status.as_deref(), Some("failed"));
+    assert_eq!(killbill_mirror::list_tenant_totals(&h.ctx.pool).await.unwrap(), before);
+    h.faults(Faults::default());
+    h.sync().await.unwrap();
+    h.assert_mirrored().await;
+    h.faults(Faults { down: true, ..Faults::default() });
+    assert!(h.sync().await.is_err(), "a Kill Bill that is down fails the run even with nothing to send");
+}
+
+#[test]
+fn the_request_bodies_match_kill_bills_definitions() {
+    use app::server::adapters::killbill::wire::{Amount, CustomField, NewInvoicePayment};
+    use app::server::store::killbill_mirror::{InvoiceToMirror, LineToMirror, TenantToMirror};
+    use app::server::sync::killbill::{account::new_account, invoice::items};
+    use sandbox::killbill::contract::validate_definition;
+
+    let tenant = TenantToMirror {
+        tenant_id: Uuid::from_u128(1),
+        display_name: "Jane Doe".into(),
+        email: "jane@example.test".into(),
+        currency: "EUR".into(),
+        account_ref: None,
+    };
+    let account = serde_json::to_value(new_account(&tenant)).unwrap();
+    validate_definition("Account", &account).unwrap();
+    let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let inv = InvoiceToMirror {
+        id: Uuid::from_u128(2),
+        number: "INV-1".into(),
+        currency: "EUR".into(),
+        period_start: start,
+        period_end: start + chrono::Days::new(29),
+        issued_on: start,
+        voided: false,
+    };
+    let line = LineToMirror { invoice_id: inv.id, position: 1, description: "Rent".into(), amount_minor: 123_405 };
+    let account_id = Uuid::from_u128(3);
+    for item in items(account_id, &inv, &[line]).unwrap() {
+        let text = serde_json::to_string(&item).unwrap();
+        assert!(text.contains(r#""amount":1234.05"#), "{text}");
+        validate_definition("InvoiceItem", &serde_json::to_value(&item).unwrap()).unwrap();
+    }
+    let field = CustomField { name: "mkt_invoice_id".into(), value: inv.id.to_string(), ..CustomField::default() };
+    validate_definition("CustomField", &serde_json::to_value(&field).unwrap()).unwrap();
+    let payment = NewInvoicePayment {
+        account_id,
+        purchased_amount: Amount::from_minor(50_000, 2),
+        payment_external_key: "mkt-payment-x".into(),
+    };
+    validate_definition("InvoicePayment", &serde_json::to_value(&payment).unwrap()).unwrap();
+}
