@@ -125,7 +125,11 @@ ensure_database() {
     if is_root; then chown "$PG_OWNER" "$pgdata"; fi
     as_pg_owner "$bindir/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! as_pg_owner "$bindir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+  if as_pg_owner "$bindir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    port="$(sed -n 4p "$pgdata/postmaster.pid")"
+  else
+    # Another server may hold the port: take the next free one.
+    while port_open "$port"; do port=$((port + 1)); done
     say "starting the private PostgreSQL on 127.0.0.1:$port"
     as_pg_owner "$bindir/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
       -o "-p $port -k $rundir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null

@@ -19,7 +19,9 @@ build_site
 say "browser tests (Playwright in $CHROMIUM_PATH)"
 E2E_DB="marketplace_e2e"
 recreate_database "$E2E_DB"
-export E2E_PORT="${E2E_PORT:-3111}"
+E2E_PORT="${E2E_PORT:-3111}"
+while port_open "$E2E_PORT"; do E2E_PORT=$((E2E_PORT + 1)); done
+export E2E_PORT
 # A fresh password for the demo accounts of this run; the browser tests read it.
 MARKETPLACE_DEMO_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 export MARKETPLACE_DEMO_PASSWORD
