@@ -5,6 +5,7 @@ mod auth;
 mod health;
 mod jwks;
 mod me;
+mod portal;
 pub mod session;
 
 use app::server::state::AppState;
@@ -12,5 +13,5 @@ use axum::Router;
 
 /// Every JSON route.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(health::router()).merge(auth::router()).merge(jwks::router()).merge(me::router())
+    Router::new().merge(health::router()).merge(auth::router()).merge(jwks::router()).merge(me::router()).merge(portal::router())
 }

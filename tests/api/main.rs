@@ -6,3 +6,4 @@ mod health;
 mod helpers;
 mod portal;
 mod scoping;
+mod search;

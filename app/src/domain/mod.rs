@@ -6,6 +6,7 @@ mod money;
 mod page;
 mod platform;
 mod role;
+mod search;
 mod slug;
 
 pub use invoice_status::InvoiceStatus;
@@ -13,4 +14,5 @@ pub use money::{Currency, Money};
 pub use page::{PageRequest, PageRequestError};
 pub use platform::Platform;
 pub use role::Role;
+pub use search::{SearchQuery, SearchSort};
 pub use slug::{ListingSlug, SlugError};

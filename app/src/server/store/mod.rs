@@ -9,6 +9,7 @@ pub mod invoice;
 pub mod killbill_mirror;
 pub mod lease;
 pub mod listing;
+pub mod listing_search;
 pub mod listing_import;
 pub mod maintenance_ticket;
 pub mod payment;

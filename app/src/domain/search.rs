@@ -1,0 +1,129 @@
+//! The portal's search parameters, validated once from a URL's query.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+use super::PageRequest;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchSort {
+    /// Most recently published first (the default).
+    Newest,
+    /// Cheapest first.
+    Price,
+    /// Most expensive first.
+    PriceDesc,
+}
+
+/// A validated search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    /// Words to find in the title, city or description.
+    pub q: Option<String>,
+    /// City, matched without regard to case.
+    pub city: Option<String>,
+    /// Lowest price, in minor units.
+    pub min_price_minor: Option<i64>,
+    /// Highest price, in minor units.
+    pub max_price_minor: Option<i64>,
+    /// At least this many bedrooms.
+    pub bedrooms: Option<i32>,
+    /// `apartment`, `house`, `studio`, `room`, `loft` or `other`.
+    pub property_type: Option<String>,
+    /// Available on this day (free from it or earlier).
+    pub available_from: Option<NaiveDate>,
+    /// `local` or `cocorico`.
+    pub source: Option<String>,
+    pub sort: SearchSort,
+    pub page: PageRequest,
+}
+
+const TYPES: [&str; 6] = ["apartment", "house", "studio", "room", "loft", "other"];
+
+impl SearchQuery {
+    /// Parses raw query values; the message of an error names the parameter.
+    pub fn parse(raw: &HashMap<String, String>, default_per_page: u32) -> Result<Self, String> {
+        let get = |k: &str| raw.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let page = PageRequest::parse(get("page"), get("per_page"), default_per_page).map_err(|e| e.to_string())?;
+        let price = |k: &str| -> Result<Option<i64>, String> {
+            get(k).map(|v| match v.parse::<i64>() {
+                Ok(n) if (0..=100_000_000).contains(&n) => Ok(n * 100),
+                _ => Err(format!("`{k}` must be a whole amount from 0 to 100000000 (got `{v}`)")),
+            }).transpose()
+        };
+        let (min_price_minor, max_price_minor) = (price("min_price")?, price("max_price")?);
+        if let (Some(lo), Some(hi)) = (min_price_minor, max_price_minor) {
+            if lo > hi {
+                return Err("`min_price` must not be above `max_price`".into());
+            }
+        }
+        let bedrooms = get("bedrooms").map(|v| match v.parse::<i32>() {
+            Ok(n) if (0..=20).contains(&n) => Ok(n),
+            _ => Err(format!("`bedrooms` must be a whole number from 0 to 20 (got `{v}`)")),
+        }).transpose()?;
+        let property_type = get("type").map(|v| if TYPES.contains(&v) { Ok(v.to_owned()) } else {
+            Err(format!("`type` must be one of {} (got `{v}`)", TYPES.join(", ")))
+        }).transpose()?;
+        let available_from = get("available_from").map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map_err(|_| format!("`available_from` must be a date like 2026-12-01 (got `{v}`)"))).transpose()?;
+        let source = get("source").map(|v| if ["local", "cocorico"].contains(&v) { Ok(v.to_owned()) } else {
+            Err(format!("`source` must be `local` or `cocorico` (got `{v}`)"))
+        }).transpose()?;
+        let sort = match get("sort") {
+            None | Some("newest") => SearchSort::Newest,
+            Some("price") => SearchSort::Price,
+            Some("-price" | "price_desc") => SearchSort::PriceDesc,
+            Some(v) => return Err(format!("`sort` must be `newest`, `price` or `price_desc` (got `{v}`)")),
+        };
+        let text = |k: &str| get(k).map(|v| v.chars().take(200).collect::<String>());
+        Ok(Self { q: text("q"), city: text("city"), min_price_minor, max_price_minor, bedrooms, property_type, available_from, source, sort, page })
+    }
+
+    /// The sort as the store's SQL names it.
+    pub fn sort_key(&self) -> &'static str {
+        match self.sort {
+            SearchSort::Newest => "newest",
+            SearchSort::Price => "price",
+            SearchSort::PriceDesc => "price_desc",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<SearchQuery, String> {
+        SearchQuery::parse(&pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(), 12)
+    }
+
+    #[test]
+    fn an_empty_query_is_every_listing_newest_first() {
+        let q = parse(&[]).unwrap();
+        assert_eq!((q.sort, q.page.page, q.page.per_page), (SearchSort::Newest, 1, 12));
+        assert!(q.q.is_none() && q.city.is_none());
+    }
+
+    #[test]
+    fn filters_are_parsed_and_prices_become_minor_units() {
+        let q = parse(&[("q", " balcony "), ("city", "Lyon"), ("min_price", "500"), ("max_price", "1200"), ("bedrooms", "2"),
+            ("type", "apartment"), ("available_from", "2026-12-01"), ("source", "local"), ("sort", "price"), ("per_page", "50")]).unwrap();
+        assert_eq!(q.q.as_deref(), Some("balcony"));
+        assert_eq!((q.min_price_minor, q.max_price_minor), (Some(50_000), Some(120_000)));
+        assert_eq!(q.sort_key(), "price");
+        assert_eq!(q.page.per_page, 50);
+    }
+
+    #[test]
+    fn bad_values_are_refused_naming_the_parameter() {
+        for (k, v) in [("min_price", "cheap"), ("max_price", "-5"), ("bedrooms", "many"), ("type", "castle"),
+            ("available_from", "tomorrow"), ("source", "ebay"), ("sort", "random"), ("per_page", "101"), ("page", "0")] {
+            let err = parse(&[(k, v)]).unwrap_err();
+            assert!(err.contains(&format!("`{k}`")), "{k}: {err}");
+        }
+        assert!(parse(&[("min_price", "900"), ("max_price", "100")]).is_err());
+    }
+}
