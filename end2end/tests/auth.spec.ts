@@ -9,6 +9,9 @@ test('a tenant signs in, sees their invoices on the account page and signs out',
   await page.goto('/login');
   await page.getByLabel('E-mail').fill('tenant1@marketplace.test');
   await page.getByLabel('Password').fill(password);
+  // What was typed before the page became interactive survives hydration.
+  await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByLabel('E-mail')).toHaveValue('tenant1@marketplace.test');
   await page.getByRole('button', { name: 'Sign in' }).click();
 
   await expect(page).toHaveURL(/\/account$/);

@@ -21,8 +21,12 @@ pub fn LoginPage() -> impl IntoView {
             None => None,
         }
     };
-    let email = move || query.read().get("email").unwrap_or_default();
-    let next = move || query.read().get("next").unwrap_or_default();
+    // Initial values only: reactive ones would be re-applied on hydration and
+    // wipe what the person typed before the page became interactive.
+    let (email, next) = {
+        let q = query.read_untracked();
+        (q.get("email").unwrap_or_default(), q.get("next").unwrap_or_default())
+    };
     let input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-emerald-600 focus:outline-none focus:ring-2 focus:ring-emerald-600/30";
     view! {
         <Title text="Sign in" />
@@ -33,9 +37,9 @@ pub fn LoginPage() -> impl IntoView {
                 <p role="alert" data-testid="login-error" class="mt-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">{message}</p>
             })}
             <form method="post" action="/login" class="mt-6 space-y-4 rounded-xl border border-slate-200 bg-white p-6">
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <label class="block text-sm font-medium">"E-mail"
-                    <input type="email" name="email" required autocomplete="username" class=input prop:value=email />
+                    <input type="email" name="email" required autocomplete="username" class=input value=email />
                 </label>
                 <label class="block text-sm font-medium">"Password"
                     <input type="password" name="password" required autocomplete="current-password" class=input />
