@@ -82,7 +82,8 @@ impl Config {
 
     /// Reads the configuration through `lookup` (the environment, or a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let get = |key: &str, default: &str| lookup(key).filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned());
+        let get =
+            |key: &str, default: &str| lookup(key).filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned());
         let database_url = lookup("DATABASE_URL").filter(|v| !v.is_empty()).context("DATABASE_URL is not set")?;
         let log_format = match get("MARKETPLACE_LOG_FORMAT", "json").as_str() {
             "json" => LogFormat::Json,

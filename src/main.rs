@@ -93,7 +93,10 @@ async fn sync(config: Config, which: &str) -> anyhow::Result<()> {
 
     let platforms: Vec<Platform> = match which {
         "all" => Platform::ALL.into_iter().filter(|p| config.sync.is_configured(*p)).collect(),
-        name => vec![Platform::parse(name).with_context(|| format!("unknown platform `{name}` (killbill, condo, cocorico or all)"))?],
+        name => vec![
+            Platform::parse(name)
+                .with_context(|| format!("unknown platform `{name}` (killbill, condo, cocorico or all)"))?,
+        ],
     };
     let pool = app::server::db::connect(config.database_url.expose(), 4).await?;
     app::server::db::migrate(&pool).await?;

@@ -3,11 +3,11 @@
 
 use anyhow::Context;
 use app::app::{App, shell};
+use app::server::auth::{AuthService, KeyStore, keys};
 use app::server::state::AppState;
 use axum::Router;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use app::server::auth::{AuthService, KeyStore, keys};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;

@@ -111,7 +111,11 @@ async fn generate_tenant(pool: &PgPool, property_id: Uuid, t: u64, tenant: &app_
             currency: "EUR".into(),
             lines: vec![
                 invoice::NewInvoiceLine { description: "Rent".into(), quantity: 1, unit_amount_minor: rent },
-                invoice::NewInvoiceLine { description: "Service charges".into(), quantity: 1, unit_amount_minor: 4_550 },
+                invoice::NewInvoiceLine {
+                    description: "Service charges".into(),
+                    quantity: 1,
+                    unit_amount_minor: 4_550,
+                },
             ],
         };
         invoice::insert_invoice_if_absent(&mut conn, &inv).await?;

@@ -52,9 +52,8 @@ async fn edits_suspensions_deletions_and_new_approvals_are_picked_up(pool: PgPoo
         .fetch_all(&admin)
         .await?;
         let (edited, suspended, deleted) = (approved_en[0], approved_en[1], approved_en[2]);
-        let waiting: i32 = sqlx::query_scalar("SELECT id FROM listing WHERE status = 6 ORDER BY id LIMIT 1")
-            .fetch_one(&admin)
-            .await?;
+        let waiting: i32 =
+            sqlx::query_scalar("SELECT id FROM listing WHERE status = 6 ORDER BY id LIMIT 1").fetch_one(&admin).await?;
         update_listing_title(&admin, i64::from(edited), "en", "Freshly renamed loft").await?;
         set_listing_status(&admin, i64::from(suspended), ListingStatus::Suspended).await?;
         delete_listing(&admin, i64::from(deleted)).await?;
@@ -68,7 +67,8 @@ async fn edits_suspensions_deletions_and_new_approvals_are_picked_up(pool: PgPoo
         assert!(row(edited).slug.starts_with("freshly-renamed-loft-"), "{}", row(edited).slug);
         assert!(!row(suspended).published && !row(deleted).published, "unpublished, never deleted");
         assert!(row(waiting).published);
-        let moved: Vec<&String> = after.keys().filter(|id| before.get(*id).is_some_and(|b| b.updated_at != after[*id].updated_at)).collect();
+        let moved: Vec<&String> =
+            after.keys().filter(|id| before.get(*id).is_some_and(|b| b.updated_at != after[*id].updated_at)).collect();
         assert_eq!(moved.len(), 3, "only the edited and unpublished rows were written: {moved:?}");
         assert_eq!(published_ids(&after), cocorico_ids(&scratch, 2).await?);
 
@@ -160,7 +160,8 @@ async fn small_pages_read_every_approved_listing_exactly_once(pool: PgPool) {
         assert_eq!(sorted, cocorico_ids(&scratch, 2).await?, "none is missed");
 
         let mut source = MySqlCocoricoSource::connect(&settings.database_url).await?;
-        let journal = app::server::sync::journal::Journal::new(&std::env::temp_dir(), app::domain::Platform::Cocorico, 0);
+        let journal =
+            app::server::sync::journal::Journal::new(&std::env::temp_dir(), app::domain::Platform::Cocorico, 0);
         let mut tx = pool.begin().await?;
         let counts = cocorico::import_snapshot(&mut source, &mut tx, &settings, &journal, 7).await?;
         tx.commit().await?;

@@ -36,7 +36,12 @@ async fn markup_stays_text_and_contacts_in_descriptions_are_hidden(pool: PgPool)
         assert!(rows.values().all(|r| !r.description.contains("<script")));
 
         let contact = row(tricky.contact_in_description).description;
-        assert!(contact.contains(HIDDEN) && !contact.contains("host.contact@example.com") && !contact.contains("12 34 56 78"), "{contact}");
+        assert!(
+            contact.contains(HIDDEN)
+                && !contact.contains("host.contact@example.com")
+                && !contact.contains("12 34 56 78"),
+            "{contact}"
+        );
 
         assert_eq!(row(tricky.placeholder_images).photos, serde_json::json!([]), "placeholders are not photos");
         assert_eq!(row(tricky.no_images).photos, serde_json::json!([]));
@@ -88,7 +93,10 @@ async fn the_importer_reads_through_the_read_only_account(pool: PgPool) {
         source.close().await?;
         let read_only = scratch.read_only_pool().await?;
         let grants: Vec<String> = sqlx::query_scalar("SHOW GRANTS FOR CURRENT_USER()").fetch_all(&read_only).await?;
-        assert!(grants.iter().all(|g| !g.contains("INSERT") && !g.contains("UPDATE") && !g.contains("ALL PRIVILEGES")), "{grants:?}");
+        assert!(
+            grants.iter().all(|g| !g.contains("INSERT") && !g.contains("UPDATE") && !g.contains("ALL PRIVILEGES")),
+            "{grants:?}"
+        );
         assert!(sqlx::query("UPDATE listing SET status = 2").execute(&read_only).await.is_err());
         cocorico::run(&context(&pool, settings), "cli").await?;
         assert!(!stored(&pool).await?.is_empty());
@@ -109,7 +117,10 @@ async fn an_unreachable_cocorico_fails_the_run_cleanly_and_keeps_our_listings(po
         assert!(format!("{err:#}").contains("Cocorico's database is unreachable"), "{err:#}");
         assert!(!format!("{err:#}").contains("secret-pw"));
         let (status, error, counts) = last_run(&pool).await?;
-        assert_eq!((status.as_str(), error.as_deref(), counts), ("failed", Some("Cocorico's database is unreachable"), [0; 4]));
+        assert_eq!(
+            (status.as_str(), error.as_deref(), counts),
+            ("failed", Some("Cocorico's database is unreachable"), [0; 4])
+        );
 
         let mut wrong = scratch.report.access.clone();
         wrong.password = sandbox::cocorico::Secret::new("not-the-password");

@@ -41,10 +41,21 @@ async fn bench_condo_import(pool: sqlx::PgPool) {
     let elapsed = started.elapsed();
     let pages = ticket_pages(&condo);
     let db_ms = database_ms(&ctx);
-    println!("first import: {tickets} tickets, {} records written in {:.2} s", first.records_out, elapsed.as_secs_f64());
+    println!(
+        "first import: {tickets} tickets, {} records written in {:.2} s",
+        first.records_out,
+        elapsed.as_secs_f64()
+    );
     println!("  tickets/s: {:.0}", tickets as f64 / elapsed.as_secs_f64());
-    println!("  ticket pages: {pages}; latency floor (pages x {latency_ms} ms): {:.2} s", (pages * latency_ms) as f64 / 1000.0);
-    println!("  PostgreSQL: {:.2} s in page transactions, {:.0} rows/s", db_ms / 1000.0, tickets as f64 / (db_ms / 1000.0));
+    println!(
+        "  ticket pages: {pages}; latency floor (pages x {latency_ms} ms): {:.2} s",
+        (pages * latency_ms) as f64 / 1000.0
+    );
+    println!(
+        "  PostgreSQL: {:.2} s in page transactions, {:.0} rows/s",
+        db_ms / 1000.0,
+        tickets as f64 / (db_ms / 1000.0)
+    );
 
     let started = Instant::now();
     let rerun = run(&ctx, "cli").await.unwrap();

@@ -25,7 +25,11 @@ fn key(ticket: &TicketInfo) -> String {
 async fn assert_matches_condo(pool: &sqlx::PgPool, condo: &RunningCondo) {
     let expected = condo.handle().summary().tickets;
     let totals = count_condo_tickets(pool).await.unwrap();
-    assert_eq!((totals.total, totals.deleted), (expected.total as i64, expected.deleted as i64), "no gap, no duplicate");
+    assert_eq!(
+        (totals.total, totals.deleted),
+        (expected.total as i64, expected.deleted as i64),
+        "no gap, no duplicate"
+    );
     for (status, count) in &expected.by_status_type {
         assert_eq!(totals.by_status.get(status).copied().unwrap_or(0), *count as i64, "{status}");
     }

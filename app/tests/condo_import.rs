@@ -20,7 +20,8 @@ async fn a_first_import_matches_condo_exactly(pool: sqlx::PgPool) {
 
     let expected = condo.handle().summary();
     let totals = count_condo_tickets(&pool).await.unwrap();
-    let by_status: HashMap<String, i64> = expected.tickets.by_status_type.iter().map(|(k, v)| (k.clone(), *v as i64)).collect();
+    let by_status: HashMap<String, i64> =
+        expected.tickets.by_status_type.iter().map(|(k, v)| (k.clone(), *v as i64)).collect();
     assert_eq!(totals.by_status, by_status);
     assert_eq!((totals.total, totals.deleted), (expected.tickets.total as i64, expected.tickets.deleted as i64));
     let with_unit = condo.handle().tickets().iter().filter(|t| t.unit_name.is_some()).count();

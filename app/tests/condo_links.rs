@@ -19,7 +19,10 @@ async fn a_property_links_once_each_way_and_a_new_link_clears_the_watermark(pool
     let (first, second) = (&summary.properties[0], &summary.properties[1]);
     let (first_local, second_local) = (links[&first.id], local_property_id(second.id));
 
-    assert_eq!(link_condo_property(&pool, first_local, &first.id.to_string()).await.unwrap(), LinkOutcome::AlreadyLinked);
+    assert_eq!(
+        link_condo_property(&pool, first_local, &first.id.to_string()).await.unwrap(),
+        LinkOutcome::AlreadyLinked
+    );
     assert!(read_condo_watermark(&pool).await.unwrap().is_some(), "an existing link changes nothing");
     assert_eq!(link_condo_property(&pool, second_local, &first.id.to_string()).await.unwrap(), LinkOutcome::Conflict);
     assert_eq!(link_condo_property(&pool, first_local, &second.id.to_string()).await.unwrap(), LinkOutcome::Conflict);
@@ -29,5 +32,9 @@ async fn a_property_links_once_each_way_and_a_new_link_clears_the_watermark(pool
     assert_eq!(read_condo_watermark(&pool).await.unwrap(), None, "the next run re-reads every ticket");
     let rerun = run(&ctx, "manual").await.unwrap();
     let second_tickets = condo.handle().tickets().iter().filter(|t| t.property_id == second.id).count();
-    assert_eq!(rerun.records_out as usize, second.units + second_tickets, "the newly linked property's units and tickets");
+    assert_eq!(
+        rerun.records_out as usize,
+        second.units + second_tickets,
+        "the newly linked property's units and tickets"
+    );
 }

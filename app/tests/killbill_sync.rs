@@ -44,7 +44,8 @@ async fn harness(pool: PgPool) -> Harness {
 }
 
 fn options(attempts: u32) -> MirrorOptions {
-    let retry = RetryPolicy { attempts, first_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(40) };
+    let retry =
+        RetryPolicy { attempts, first_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(40) };
     MirrorOptions { concurrency: 8, retry }
 }
 

@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use sandbox::cocorico::{
-    GenerateOptions, ListingStatus, MIN_LISTINGS, Scratch, Secret, TimeUnit, generate,
-    with_options, with_scratch,
+    GenerateOptions, ListingStatus, MIN_LISTINGS, Scratch, Secret, TimeUnit, generate, with_options, with_scratch,
 };
 use sqlx::MySqlPool;
 use sqlx::mysql::MySqlDatabaseError;
@@ -58,9 +57,9 @@ async fn the_schema_applies_with_every_table_the_import_reads() -> anyhow::Resul
         .await?;
         let names: Vec<&str> = tables.iter().map(|(name, ..)| name.as_str()).collect();
         assert_eq!(names, TABLES);
-        assert!(tables.iter().all(|(_, engine, collation)| {
-            engine == "InnoDB" && collation == "utf8mb4_unicode_ci"
-        }));
+        assert!(
+            tables.iter().all(|(_, engine, collation)| { engine == "InnoDB" && collation == "utf8mb4_unicode_ci" })
+        );
         let columns: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT CONCAT(table_name, '.', column_name) AS name, column_type, is_nullable \
              FROM information_schema.columns WHERE table_schema = DATABASE() \
@@ -70,10 +69,8 @@ async fn the_schema_applies_with_every_table_the_import_reads() -> anyhow::Resul
         )
         .fetch_all(&pool)
         .await?;
-        let columns: Vec<(&str, &str, &str)> = columns
-            .iter()
-            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
-            .collect();
+        let columns: Vec<(&str, &str, &str)> =
+            columns.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
         assert_eq!(columns, COLUMNS);
         let foreign_keys = "SELECT COUNT(*) FROM information_schema.referential_constraints \
                             WHERE constraint_schema = DATABASE()";
@@ -88,23 +85,12 @@ async fn counts_per_status_match_the_generator_report() -> anyhow::Result<()> {
     with_scratch(120, 42, |db| async move {
         let pool = db.admin_pool().await?;
         let rows: Vec<(i16, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM listing GROUP BY status")
-                .fetch_all(&pool)
-                .await?;
-        let by_status: BTreeMap<i16, usize> = rows
-            .into_iter()
-            .map(|(status, n)| (status, n as usize))
-            .collect();
+            sqlx::query_as("SELECT status, COUNT(*) FROM listing GROUP BY status").fetch_all(&pool).await?;
+        let by_status: BTreeMap<i16, usize> = rows.into_iter().map(|(status, n)| (status, n as usize)).collect();
         assert_eq!(by_status, db.report.summary.by_status);
-        assert_eq!(
-            by_status.keys().copied().collect::<Vec<_>>(),
-            [1, 2, 3, 4, 5, 6]
-        );
+        assert_eq!(by_status.keys().copied().collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
         assert_eq!(by_status.values().sum::<usize>(), 120);
-        assert!(
-            db.report.summary.count(ListingStatus::Published) > 60,
-            "most listings are published"
-        );
+        assert!(db.report.summary.count(ListingStatus::Published) > 60, "most listings are published");
         Ok(())
     })
     .await
@@ -135,10 +121,7 @@ async fn both_locales_exist_and_some_listings_have_only_one() -> anyhow::Result<
 }
 
 fn denied(error: &sqlx::Error) -> bool {
-    let number = error
-        .as_database_error()
-        .and_then(|e| e.try_downcast_ref::<MySqlDatabaseError>())
-        .map(|e| e.number());
+    let number = error.as_database_error().and_then(|e| e.try_downcast_ref::<MySqlDatabaseError>()).map(|e| e.number());
     matches!(number, Some(1142 | 1044))
 }
 
@@ -167,10 +150,7 @@ async fn the_read_only_user_can_select_but_not_write() -> anyhow::Result<()> {
             assert!(denied(&error), "{sql}: {error}");
         }
         let published = count(&pool, "SELECT COUNT(*) FROM listing WHERE status = 2").await;
-        assert_eq!(
-            published as usize,
-            db.report.summary.count(ListingStatus::Published)
-        );
+        assert_eq!(published as usize, db.report.summary.count(ListingStatus::Published));
         Ok(())
     })
     .await
@@ -178,21 +158,11 @@ async fn the_read_only_user_can_select_but_not_write() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn generation_is_deterministic_for_a_seed() -> anyhow::Result<()> {
-    let options = GenerateOptions {
-        listings: 300,
-        seed: 9,
-        time_unit: TimeUnit::Day,
-    };
+    let options = GenerateOptions { listings: 300, seed: 9, time_unit: TimeUnit::Day };
     assert_eq!(generate(&options)?, generate(&options)?);
-    let other = generate(&GenerateOptions {
-        seed: 10,
-        ..options
-    })?;
+    let other = generate(&GenerateOptions { seed: 10, ..options })?;
     assert_ne!(other.table("listing"), generate(&options)?.table("listing"));
-    let too_few = GenerateOptions {
-        listings: MIN_LISTINGS - 1,
-        ..options
-    };
+    let too_few = GenerateOptions { listings: MIN_LISTINGS - 1, ..options };
     assert!(generate(&too_few).is_err());
     Ok(())
 }
@@ -220,16 +190,10 @@ async fn ten_thousand_listings_load_with_intact_references() -> anyhow::Result<(
         let summary = &db.report.summary;
         let published = summary.count(ListingStatus::Published) as i64;
         assert_eq!(count(&pool, "SELECT COUNT(*) FROM listing").await, 10_000);
-        assert_eq!(
-            count(&pool, "SELECT COUNT(*) FROM listing WHERE status = 2").await,
-            published
-        );
+        assert_eq!(count(&pool, "SELECT COUNT(*) FROM listing WHERE status = 2").await, published);
         let images = count(&pool, "SELECT COUNT(*) FROM listing_image").await;
         assert_eq!(images as usize, summary.images);
-        assert_eq!(
-            count(&pool, "SELECT COUNT(*) FROM `user`").await as usize,
-            summary.users
-        );
+        assert_eq!(count(&pool, "SELECT COUNT(*) FROM `user`").await as usize, summary.users);
         for sql in BROKEN {
             assert_eq!(count(&pool, sql).await, 0, "{sql}");
         }

@@ -134,7 +134,8 @@ async fn the_tickets_example_returns_rows_shaped_like_the_example_response() {
     let condo = start().await;
     let client = Client::signed_in(&condo).await;
     let variables = example_json("tickets_changed_since.variables.json");
-    let (status, body) = client.post_to("?deleted=true", &example("tickets_changed_since.graphql"), variables, None).await;
+    let (status, body) =
+        client.post_to("?deleted=true", &example("tickets_changed_since.graphql"), variables, None).await;
     assert_eq!(status, 200);
     let tickets = body["data"]["tickets"].as_array().unwrap();
     assert!(!tickets.is_empty(), "the example organization has recent tickets");
@@ -152,7 +153,9 @@ async fn the_count_example_counts_what_the_list_returns() {
     let variables = example_json("tickets_count.variables.json");
     let (_, body) = client.post(&example("tickets_count.graphql"), variables.clone(), None).await;
     same_shape(&example_json("tickets_count.response.json"), &body, "$").unwrap();
-    let list = client.data("", "query($where: TicketWhereInput) { allTickets(where: $where, first: 1000) { id } }", variables).await;
+    let list = client
+        .data("", "query($where: TicketWhereInput) { allTickets(where: $where, first: 1000) { id } }", variables)
+        .await;
     assert_eq!(body["data"]["meta"]["count"].as_u64().unwrap() as usize, list["allTickets"].as_array().unwrap().len());
 }
 
@@ -161,7 +164,8 @@ async fn the_properties_example_returns_maps_shaped_like_the_example_response() 
     let condo = start().await;
     let client = Client::signed_in(&condo).await;
     let variables = example_json("properties_changed_since.variables.json");
-    let (_, body) = client.post_to("?deleted=true", &example("properties_changed_since.graphql"), variables, None).await;
+    let (_, body) =
+        client.post_to("?deleted=true", &example("properties_changed_since.graphql"), variables, None).await;
     let properties = body["data"]["properties"].as_array().unwrap();
     assert!(!properties.is_empty(), "{body}");
     same_shape(&example_json("properties_changed_since.response.json"), &body, "$").unwrap();
@@ -192,7 +196,16 @@ async fn status_names_follow_the_request_locale() {
     let query = "query { allTicketStatuses(sortBy: [type_ASC]) { type name } }";
     let english = client.data("", query, json!({})).await;
     let (_, russian) = client.post_to("?locale=ru", query, json!({}), None).await;
-    let find = |v: &Value, kind: &str| v["data"]["allTicketStatuses"].as_array().or(v["allTicketStatuses"].as_array()).unwrap().iter().find(|s| s["type"] == kind).unwrap()["name"].clone();
+    let find = |v: &Value, kind: &str| {
+        v["data"]["allTicketStatuses"]
+            .as_array()
+            .or(v["allTicketStatuses"].as_array())
+            .unwrap()
+            .iter()
+            .find(|s| s["type"] == kind)
+            .unwrap()["name"]
+            .clone()
+    };
     assert_eq!(find(&english, "processing"), "In progress");
     assert_eq!(find(&russian, "processing"), "В работе");
 }
@@ -220,7 +233,8 @@ async fn more_than_1000_objects_in_one_response_get_limits_exceeded() {
     let errors = body["errors"].as_array().unwrap_or_else(|| panic!("no errors in a 1,600-object answer"));
     assert!(errors.iter().all(|e| e["data"]["type"] == "maxTotalResults" && e["name"] == "LimitsExceededError"));
     assert!(errors[0]["path"].as_array().unwrap().len() == 3, "{}", errors[0]);
-    let small = client.data("", "query { allTickets(first: 300) { id status { id } organization { id } } }", json!({})).await;
+    let small =
+        client.data("", "query { allTickets(first: 300) { id status { id } organization { id } } }", json!({})).await;
     assert_eq!(small["allTickets"].as_array().unwrap().len(), 300);
 }
 
@@ -259,9 +273,12 @@ async fn a_schema_invalid_operation_gets_validation_errors_with_status_400() {
 async fn a_valid_field_the_emulator_does_not_model_gets_a_clear_error() {
     let condo = start().await;
     let client = Client::signed_in(&condo).await;
-    let (status, body) = client.post("query { allTickets(first: 1) { id reviewValue } allBillingReceipts(first: 1) { id } }", json!({}), None).await;
+    let (status, body) = client
+        .post("query { allTickets(first: 1) { id reviewValue } allBillingReceipts(first: 1) { id } }", json!({}), None)
+        .await;
     assert_eq!(status, 200);
-    let messages: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    let messages: Vec<&str> =
+        body["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
     assert!(messages.iter().any(|m| m.contains("Ticket.reviewValue") && m.contains("not emulated")), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("allBillingReceipts")), "{messages:?}");
     assert!(body["data"]["allTickets"][0]["id"].is_string());
@@ -272,7 +289,8 @@ async fn the_webhook_subscription_example_is_refused_for_an_integration_account(
     let condo = start().await;
     let client = Client::signed_in(&condo).await;
     let variables = example_json("webhook_subscription.variables.json");
-    let (status, body) = client.post(&example("webhook_subscription.graphql"), variables, Some("CreateTicketWebhook")).await;
+    let (status, body) =
+        client.post(&example("webhook_subscription.graphql"), variables, Some("CreateTicketWebhook")).await;
     assert_eq!(status, 200);
     assert_eq!(body["errors"][0]["name"], "AccessDeniedError", "{body}");
     assert_eq!(body["errors"][0]["data"], json!({ "type": "mutation", "target": "createWebhook" }));

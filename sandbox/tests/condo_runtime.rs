@@ -46,7 +46,8 @@ async fn the_nth_request_fails_and_its_neighbours_pass() {
     let faults = Faults { fail_nth: vec![3], ..Faults::default() };
     let condo = start_with(CondoConfig { faults, ..CondoConfig::default() }).await;
     let client = Client::signed_in(&condo).await;
-    let statuses = [status_of(&client).await.unwrap(), status_of(&client).await.unwrap(), status_of(&client).await.unwrap()];
+    let statuses =
+        [status_of(&client).await.unwrap(), status_of(&client).await.unwrap(), status_of(&client).await.unwrap()];
     assert_eq!(statuses, [200, 503, 200], "request 1 was the sign-in");
 }
 
@@ -57,7 +58,8 @@ async fn faults_set_through_the_control_api_fail_the_next_requests() {
     let url = format!("{}/__sandbox/faults", condo.base_url());
     let set: Value = client.http.put(&url).json(&json!({ "failNext": 2 })).send().await.unwrap().json().await.unwrap();
     assert_eq!(set["failNext"], 2);
-    let statuses = [status_of(&client).await.unwrap(), status_of(&client).await.unwrap(), status_of(&client).await.unwrap()];
+    let statuses =
+        [status_of(&client).await.unwrap(), status_of(&client).await.unwrap(), status_of(&client).await.unwrap()];
     assert_eq!(statuses, [503, 503, 200]);
     assert_eq!(condo.handle().stats().faults.errors, 2);
 }
@@ -82,7 +84,10 @@ async fn a_dropped_connection_loses_the_answer_after_the_work_was_done() {
     condo.handle().set_faults(Faults { drop_rate: 1.0, ..Faults::default() });
     let variables = json!({ "phone": sandbox::condo::Credentials::default().phone, "password": sandbox::condo::Credentials::default().password });
     let query = condo_support::example("auth.graphql");
-    let sent = client.http.post(&client.url).json(&json!({ "query": query, "variables": variables, "operationName": "SignInStaffByPhone" }));
+    let sent = client
+        .http
+        .post(&client.url)
+        .json(&json!({ "query": query, "variables": variables, "operationName": "SignInStaffByPhone" }));
     let error = sent.send().await.unwrap_err();
     assert!(!error.is_timeout(), "{error}");
     let stats = condo.handle().stats();
@@ -99,7 +104,10 @@ async fn down_closes_connections_until_the_fault_is_cleared() {
     client.http.put(&url).json(&json!({ "down": true })).send().await.unwrap();
     assert!(status_of(&client).await.is_err());
     assert_eq!(client.http.delete(&url).send().await.unwrap().status(), 204);
-    eventually(Duration::from_secs(5), "service back", || async { status_of(&client).await.ok().filter(|&s| s == 200) }).await;
+    eventually(Duration::from_secs(5), "service back", || async {
+        status_of(&client).await.ok().filter(|&s| s == 200)
+    })
+    .await;
     assert!(condo.handle().stats().faults.down >= 1);
 }
 
@@ -131,8 +139,12 @@ async fn the_command_line_prints_one_listening_line_serves_and_stops_on_sigterm(
     let mut child = cli().args(["--listen", "127.0.0.1:0", "--tickets", "60", "--seed", "5"]).spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    tokio::time::timeout(Duration::from_secs(60), stdout.read_line(&mut line)).await.expect("announces itself").unwrap();
-    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected line {line:?}")).to_owned();
+    tokio::time::timeout(Duration::from_secs(60), stdout.read_line(&mut line))
+        .await
+        .expect("announces itself")
+        .unwrap();
+    let base =
+        line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected line {line:?}")).to_owned();
     assert!(base.starts_with("http://127.0.0.1:"));
     let summary: Value = reqwest::get(format!("{base}/__sandbox/summary")).await.unwrap().json().await.unwrap();
     assert_eq!(summary["tickets"]["total"], 60);

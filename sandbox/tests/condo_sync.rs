@@ -43,7 +43,8 @@ async fn keyset_paging_returns_every_visible_ticket_exactly_once() {
     let expected: HashSet<String> =
         condo.handle().tickets().into_iter().filter(|t| t.deleted_at.is_none()).map(|t| t.id.to_string()).collect();
     assert_eq!(ids, expected.iter().map(String::as_str).collect());
-    let keys: Vec<(String, i64)> = rows.iter().map(|r| (r["updatedAt"].as_str().unwrap().to_owned(), r["number"].as_i64().unwrap())).collect();
+    let keys: Vec<(String, i64)> =
+        rows.iter().map(|r| (r["updatedAt"].as_str().unwrap().to_owned(), r["number"].as_i64().unwrap())).collect();
     assert!(keys.windows(2).all(|w| w[0] < w[1]), "strictly ordered by (updatedAt, number)");
     let mut ties: HashMap<&str, usize> = HashMap::new();
     rows.iter().for_each(|r| *ties.entry(r["updatedAt"].as_str().unwrap()).or_default() += 1);
@@ -58,7 +59,12 @@ async fn updated_at_gt_returns_only_later_tickets() {
     let rows = import(&client, "", SMALL_QUERY, json!({ "updatedAt_gt": since }), 40).await;
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["updatedAt"].as_str().unwrap() > since));
-    let expected = condo.handle().tickets().into_iter().filter(|t| t.deleted_at.is_none() && t.updated_at.as_str() > since).count();
+    let expected = condo
+        .handle()
+        .tickets()
+        .into_iter()
+        .filter(|t| t.deleted_at.is_none() && t.updated_at.as_str() > since)
+        .count();
     assert_eq!(rows.len(), expected);
 }
 
@@ -74,7 +80,9 @@ async fn deleted_tickets_are_hidden_unless_the_request_asks_for_them() {
     assert_eq!(count(&hidden), 0);
     let by_param = import(&client, "?deleted=true", SMALL_QUERY, json!({}), 500).await;
     assert_eq!(count(&by_param), deleted.len());
-    assert!(by_param.iter().filter(|r| deleted.contains(r["id"].as_str().unwrap())).all(|r| r["deletedAt"].is_string()));
+    assert!(
+        by_param.iter().filter(|r| deleted.contains(r["id"].as_str().unwrap())).all(|r| r["deletedAt"].is_string())
+    );
     let only_deleted = import(&client, "", SMALL_QUERY, json!({ "deletedAt_not": null }), 500).await;
     assert_eq!(only_deleted.len(), deleted.len(), "a deletedAt condition in the `where` variable reveals them");
 }
@@ -123,10 +131,12 @@ async fn ticket_units_match_labels_in_their_property_maps() {
         assert_eq!(units.len(), expected.units);
         let counted = property["unitsCount"].as_i64().unwrap() + property["uninhabitedUnitsCount"].as_i64().unwrap();
         assert_eq!(counted as usize, units.len());
-        let set = units.iter().map(|u| (u["label"].as_str().unwrap().to_owned(), u["unitType"].as_str().unwrap().to_owned()));
+        let set =
+            units.iter().map(|u| (u["label"].as_str().unwrap().to_owned(), u["unitType"].as_str().unwrap().to_owned()));
         labels.insert(id, set.collect());
     }
-    let query = "query { allTickets(first: 1000, where: { unitName_not: null }) { unitName unitType property { id } } }";
+    let query =
+        "query { allTickets(first: 1000, where: { unitName_not: null }) { unitName unitType property { id } } }";
     let tickets = client.data("", query, json!({})).await;
     let tickets = tickets["allTickets"].as_array().unwrap();
     assert!(tickets.len() > 100);
@@ -156,7 +166,9 @@ async fn the_summary_agrees_with_what_graphql_returns() {
 #[tokio::test]
 async fn the_same_seed_builds_the_same_data_set_and_another_seed_does_not() {
     let (a, b) = (start().await, start().await);
-    let other = start_with(CondoConfig { data: DataConfig { seed: 7, ..DataConfig::default() }, ..CondoConfig::default() }).await;
+    let other =
+        start_with(CondoConfig { data: DataConfig { seed: 7, ..DataConfig::default() }, ..CondoConfig::default() })
+            .await;
     assert_eq!(a.handle().tickets(), b.handle().tickets());
     assert_ne!(a.handle().tickets(), other.handle().tickets());
 }
@@ -168,7 +180,15 @@ async fn the_control_api_edits_tickets_and_counts_pages_over_http() {
     let http = reqwest::Client::new();
     let base = condo.base_url();
     let id = condo.handle().tickets().into_iter().find(|t| t.deleted_at.is_none()).unwrap().id;
-    let edited: Value = http.patch(format!("{base}/__sandbox/tickets/{id}")).json(&json!({ "title": "Updated", "status": "processing" })).send().await.unwrap().json().await.unwrap();
+    let edited: Value = http
+        .patch(format!("{base}/__sandbox/tickets/{id}"))
+        .json(&json!({ "title": "Updated", "status": "processing" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(edited["statusType"], "processing");
     let missing = http.delete(format!("{base}/__sandbox/tickets/{}", uuid::Uuid::nil())).send().await.unwrap();
     assert_eq!(missing.status(), 404);

@@ -56,7 +56,12 @@ async fn a_webhook_posts_a_bare_array_shaped_like_the_example_and_unsigned() {
     let (url, inbox) = subscriber(200).await;
     let ids = one_live_and_one_deleted(&condo.handle().tickets());
     let request = json!({ "url": url, "ticketIds": ids });
-    let response = reqwest::Client::new().post(format!("{}/__sandbox/webhooks", condo.base_url())).json(&request).send().await.unwrap();
+    let response = reqwest::Client::new()
+        .post(format!("{}/__sandbox/webhooks", condo.base_url()))
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let report: Value = response.json().await.unwrap();
     assert_eq!(report["delivered"], 2, "{report}");
@@ -76,7 +81,11 @@ async fn a_configured_secret_signs_the_raw_body_with_hmac_sha256() {
     let condo = start_with(config).await;
     let (url, inbox) = subscriber(204).await;
     let ids = one_live_and_one_deleted(&condo.handle().tickets());
-    let report = condo.handle().deliver_webhook(&WebhookRequest { url, ticket_ids: ids, ..WebhookRequest::default() }).await.unwrap();
+    let report = condo
+        .handle()
+        .deliver_webhook(&WebhookRequest { url, ticket_ids: ids, ..WebhookRequest::default() })
+        .await
+        .unwrap();
     assert_eq!(report.delivered, 2);
     let (headers, body) = &inbox.posts()[0];
     let mut mac = Hmac::<Sha256>::new_from_slice(b"s3cret").unwrap();
@@ -93,10 +102,12 @@ async fn packs_hold_at_most_max_pack_size_objects_of_everything_changed_since() 
     let (url, inbox) = subscriber(200).await;
     let since = "2026-08-19T12:00:00.000Z";
     let expected = condo.handle().tickets().iter().filter(|t| t.updated_at.as_str() > since).count();
-    let request = WebhookRequest { url, since: Some(since.into()), max_pack_size: Some(7), ..WebhookRequest::default() };
+    let request =
+        WebhookRequest { url, since: Some(since.into()), max_pack_size: Some(7), ..WebhookRequest::default() };
     let report = condo.handle().deliver_webhook(&request).await.unwrap();
     assert_eq!(report.delivered, expected);
-    let sizes: Vec<usize> = inbox.posts().iter().map(|(_, b)| serde_json::from_slice::<Vec<Value>>(b).unwrap().len()).collect();
+    let sizes: Vec<usize> =
+        inbox.posts().iter().map(|(_, b)| serde_json::from_slice::<Vec<Value>>(b).unwrap().len()).collect();
     assert!(sizes.iter().all(|&n| n <= 7) && sizes.len() >= expected / 7, "{sizes:?}");
     assert_eq!(sizes.iter().sum::<usize>(), expected);
     assert_eq!(condo.handle().stats().webhook_posts, sizes.len() as u64);
@@ -106,7 +117,12 @@ async fn packs_hold_at_most_max_pack_size_objects_of_everything_changed_since() 
 async fn a_failing_subscriber_stops_the_delivery_at_the_first_pack() {
     let condo = start().await;
     let (url, inbox) = subscriber(500).await;
-    let request = WebhookRequest { url, since: Some("2026-08-01T00:00:00Z".into()), max_pack_size: Some(5), ..WebhookRequest::default() };
+    let request = WebhookRequest {
+        url,
+        since: Some("2026-08-01T00:00:00Z".into()),
+        max_pack_size: Some(5),
+        ..WebhookRequest::default()
+    };
     let report = condo.handle().deliver_webhook(&request).await.unwrap();
     assert_eq!((report.posts.len(), report.delivered), (1, 0));
     assert_eq!(report.posts[0].status, Some(500));
@@ -117,10 +133,16 @@ async fn a_failing_subscriber_stops_the_delivery_at_the_first_pack() {
 async fn webhook_targets_must_be_loopback_and_fields_must_fit_the_schema() {
     let condo = start().await;
     let ids = one_live_and_one_deleted(&condo.handle().tickets());
-    let far = WebhookRequest { url: "http://example.com/hook".into(), ticket_ids: ids.clone(), ..WebhookRequest::default() };
+    let far =
+        WebhookRequest { url: "http://example.com/hook".into(), ticket_ids: ids.clone(), ..WebhookRequest::default() };
     assert!(matches!(condo.handle().deliver_webhook(&far).await, Err(WebhookError::NotLoopback(_))));
     let (url, _) = subscriber(200).await;
-    let bad = WebhookRequest { url, ticket_ids: ids, fields: Some("{ id priorityLevel }".into()), ..WebhookRequest::default() };
+    let bad = WebhookRequest {
+        url,
+        ticket_ids: ids,
+        fields: Some("{ id priorityLevel }".into()),
+        ..WebhookRequest::default()
+    };
     let error = condo.handle().deliver_webhook(&bad).await.unwrap_err();
     assert!(error.to_string().contains("priorityLevel"), "{error}");
 }

@@ -3,9 +3,7 @@
 
 mod killbill_support;
 
-use killbill_support::{
-    API_KEY, Kb, assert_kb_error, assert_valid, assert_valid_array, id_from_location,
-};
+use killbill_support::{API_KEY, Kb, assert_kb_error, assert_valid, assert_valid_array, id_from_location};
 use reqwest::StatusCode;
 use sandbox::killbill::contract;
 use serde_json::{Value, json};
@@ -13,12 +11,7 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn the_healthcheck_reports_every_check_healthy_without_credentials() {
     let kb = Kb::start().await;
-    let response = kb
-        .http
-        .get(kb.url("/1.0/healthcheck"))
-        .send()
-        .await
-        .unwrap();
+    let response = kb.http.get(kb.url("/1.0/healthcheck")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
     let checks = body.as_object().unwrap();
@@ -40,10 +33,7 @@ async fn tenants_are_created_with_201_and_a_duplicate_api_key_answers_409_code_2
     let response = create().await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
     let location = response.headers()["location"].to_str().unwrap().to_string();
-    assert!(
-        location.starts_with(&kb.url("/1.0/kb/tenants/")),
-        "{location}"
-    );
+    assert!(location.starts_with(&kb.url("/1.0/kb/tenants/")), "{location}");
     assert_eq!(response.text().await.unwrap(), "");
     assert_kb_error(create().await.unwrap(), StatusCode::CONFLICT, Some(20000)).await;
 
@@ -52,41 +42,20 @@ async fn tenants_are_created_with_201_and_a_duplicate_api_key_answers_409_code_2
     assert_eq!(tenant["apiKey"], "other");
     // Kill Bill never reads the secret back, although the spec marks it required.
     let errors = contract::validate_definition("Tenant", &tenant).unwrap_err();
-    assert!(
-        errors.len() == 1 && errors[0].starts_with("/apiSecret"),
-        "{errors:?}"
-    );
+    assert!(errors.len() == 1 && errors[0].starts_with("/apiSecret"), "{errors:?}");
 }
 
 #[tokio::test]
 async fn calls_without_basic_auth_or_valid_tenant_headers_answer_401() {
     let kb = Kb::start().await;
     let path = kb.url("/1.0/kb/accounts?externalKey=x");
-    let no_basic = kb
-        .http
-        .get(&path)
-        .header("X-Killbill-ApiKey", API_KEY)
-        .send()
-        .await
-        .unwrap();
+    let no_basic = kb.http.get(&path).header("X-Killbill-ApiKey", API_KEY).send().await.unwrap();
     assert_eq!(no_basic.status(), StatusCode::UNAUTHORIZED);
     assert!(no_basic.headers().contains_key("www-authenticate"));
 
-    let no_tenant = kb
-        .http
-        .get(&path)
-        .basic_auth("admin", Some("password"))
-        .send()
-        .await
-        .unwrap();
+    let no_tenant = kb.http.get(&path).basic_auth("admin", Some("password")).send().await.unwrap();
     assert_eq!(no_tenant.status(), StatusCode::UNAUTHORIZED);
-    assert!(
-        no_tenant
-            .text()
-            .await
-            .unwrap()
-            .contains("X-Killbill-ApiKey")
-    );
+    assert!(no_tenant.text().await.unwrap().contains("X-Killbill-ApiKey"));
 
     let wrong_secret = kb
         .http
@@ -98,13 +67,7 @@ async fn calls_without_basic_auth_or_valid_tenant_headers_answer_401() {
         .await
         .unwrap();
     assert_eq!(wrong_secret.status(), StatusCode::UNAUTHORIZED);
-    let wrong_password = kb
-        .http
-        .get(&path)
-        .basic_auth("admin", Some("nope"))
-        .send()
-        .await
-        .unwrap();
+    let wrong_password = kb.http.get(&path).basic_auth("admin", Some("nope")).send().await.unwrap();
     assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -122,10 +85,7 @@ async fn writes_without_created_by_answer_400_with_kill_bills_message() {
         .await
         .unwrap();
     let body = assert_kb_error(response, StatusCode::BAD_REQUEST, None).await;
-    assert_eq!(
-        body["message"],
-        "Header X-Killbill-CreatedBy needs to be set"
-    );
+    assert_eq!(body["message"], "Header X-Killbill-CreatedBy needs to be set");
     assert_eq!(body["className"], "java.lang.IllegalArgumentException");
 }
 
@@ -141,10 +101,7 @@ async fn account_creation_answers_201_with_an_empty_body_and_a_full_url_location
     assert_eq!(response.status(), StatusCode::CREATED);
     let location = response.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(response.text().await.unwrap(), "");
-    assert!(
-        location.starts_with(&kb.url("/1.0/kb/accounts/")),
-        "{location}"
-    );
+    assert!(location.starts_with(&kb.url("/1.0/kb/accounts/")), "{location}");
 
     let account: Value = kb.authed_get_url(&location).await;
     assert_valid("Account", &account);
@@ -158,37 +115,15 @@ async fn account_creation_answers_201_with_an_empty_body_and_a_full_url_location
 async fn a_taken_external_key_answers_409_code_3000_and_unknown_accounts_404() {
     let kb = Kb::start().await;
     let id = kb.create_account("renter-2", "USD").await;
-    let again = kb
-        .post("/1.0/kb/accounts")
-        .json(&json!({ "externalKey": "renter-2", "currency": "USD" }))
-        .send()
-        .await;
+    let again = kb.post("/1.0/kb/accounts").json(&json!({ "externalKey": "renter-2", "currency": "USD" })).send().await;
     let body = assert_kb_error(again.unwrap(), StatusCode::CONFLICT, Some(3000)).await;
-    assert_eq!(
-        body["className"],
-        "org.killbill.billing.account.api.AccountApiException"
-    );
+    assert_eq!(body["className"], "org.killbill.billing.account.api.AccountApiException");
 
-    let by_key: Value = kb
-        .get("/1.0/kb/accounts?externalKey=renter-2")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let by_key: Value = kb.get("/1.0/kb/accounts?externalKey=renter-2").send().await.unwrap().json().await.unwrap();
     assert_eq!(by_key["accountId"], id.to_string());
-    let missing_key = kb
-        .get("/1.0/kb/accounts?externalKey=nobody")
-        .send()
-        .await
-        .unwrap();
+    let missing_key = kb.get("/1.0/kb/accounts?externalKey=nobody").send().await.unwrap();
     assert_kb_error(missing_key, StatusCode::NOT_FOUND, Some(3003)).await;
-    let missing_id = kb
-        .get(&format!("/1.0/kb/accounts/{}", uuid::Uuid::nil()))
-        .send()
-        .await
-        .unwrap();
+    let missing_id = kb.get(&format!("/1.0/kb/accounts/{}", uuid::Uuid::nil())).send().await.unwrap();
     assert_kb_error(missing_id, StatusCode::NOT_FOUND, Some(3002)).await;
 }
 
@@ -201,9 +136,7 @@ async fn external_charges_answer_200_with_every_item_on_one_draft_invoice() {
         { "accountId": account, "amount": "2.50", "description": "Cleaning", "startDate": "2024-05-01" },
     ]);
     let response = kb
-        .post(&format!(
-            "/1.0/kb/invoices/charges/{account}?requestedDate=2024-05-01"
-        ))
+        .post(&format!("/1.0/kb/invoices/charges/{account}?requestedDate=2024-05-01"))
         .json(&items)
         .send()
         .await
@@ -218,14 +151,7 @@ async fn external_charges_answer_200_with_every_item_on_one_draft_invoice() {
     assert_eq!(created[1]["currency"], "USD");
 
     let invoice_id = created[0]["invoiceId"].as_str().unwrap();
-    let invoice: Value = kb
-        .get(&format!("/1.0/kb/invoices/{invoice_id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let invoice: Value = kb.get(&format!("/1.0/kb/invoices/{invoice_id}")).send().await.unwrap().json().await.unwrap();
     assert_valid("Invoice", &invoice);
     assert_eq!(invoice["status"], "DRAFT");
     assert_eq!(invoice["amount"], json!(12.51));
@@ -238,24 +164,16 @@ async fn external_charges_answer_200_with_every_item_on_one_draft_invoice() {
 async fn charge_errors_carry_kill_bills_status_and_code() {
     let kb = Kb::start().await;
     let account = kb.create_account("renter-4", "USD").await;
-    let charge = |body: Value| {
-        kb.post(&format!("/1.0/kb/invoices/charges/{account}"))
-            .json(&body)
-            .send()
-    };
+    let charge = |body: Value| kb.post(&format!("/1.0/kb/invoices/charges/{account}")).json(&body).send();
 
-    let mismatch = charge(json!([{ "amount": 5, "currency": "EUR" }]))
-        .await
-        .unwrap();
+    let mismatch = charge(json!([{ "amount": 5, "currency": "EUR" }])).await.unwrap();
     let body = assert_kb_error(mismatch, StatusCode::BAD_REQUEST, None).await;
     assert_eq!(body["message"], "EUR");
     let negative = charge(json!([{ "amount": -5 }])).await.unwrap();
     assert_kb_error(negative, StatusCode::BAD_REQUEST, Some(4015)).await;
 
     let committed = kb.charge(account, &[5.0], true).await;
-    let append = charge(json!([{ "amount": 1, "invoiceId": committed }]))
-        .await
-        .unwrap();
+    let append = charge(json!([{ "amount": 1, "invoiceId": committed }])).await.unwrap();
     assert_kb_error(append, StatusCode::BAD_REQUEST, Some(4024)).await;
     let unknown = kb
         .post(&format!("/1.0/kb/invoices/charges/{}", uuid::Uuid::nil()))
@@ -279,43 +197,18 @@ async fn a_draft_invoice_commits_once_and_a_second_commit_or_a_void_one_answers_
         .await;
     assert_eq!(added.unwrap().status(), StatusCode::OK);
 
-    let commit = || {
-        kb.put(&format!("/1.0/kb/invoices/{draft}/commitInvoice"))
-            .send()
-    };
+    let commit = || kb.put(&format!("/1.0/kb/invoices/{draft}/commitInvoice")).send();
     assert_eq!(commit().await.unwrap().status(), StatusCode::NO_CONTENT);
     assert_kb_error(commit().await.unwrap(), StatusCode::BAD_REQUEST, Some(4023)).await;
-    let invoice: Value = kb
-        .get(&format!("/1.0/kb/invoices/{draft}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        (invoice["status"].clone(), invoice["balance"].clone()),
-        (json!("COMMITTED"), json!(42.0))
-    );
+    let invoice: Value = kb.get(&format!("/1.0/kb/invoices/{draft}")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((invoice["status"].clone(), invoice["balance"].clone()), (json!("COMMITTED"), json!(42.0)));
 
     let other = kb.charge(account, &[1.0], false).await;
-    let void = kb
-        .put(&format!("/1.0/kb/invoices/{other}/voidInvoice"))
-        .send()
-        .await
-        .unwrap();
+    let void = kb.put(&format!("/1.0/kb/invoices/{other}/voidInvoice")).send().await.unwrap();
     assert_eq!(void.status(), StatusCode::NO_CONTENT);
-    let commit_void = kb
-        .put(&format!("/1.0/kb/invoices/{other}/commitInvoice"))
-        .send()
-        .await
-        .unwrap();
+    let commit_void = kb.put(&format!("/1.0/kb/invoices/{other}/commitInvoice")).send().await.unwrap();
     assert_kb_error(commit_void, StatusCode::BAD_REQUEST, Some(4023)).await;
-    let missing = kb
-        .get(&format!("/1.0/kb/invoices/{}", uuid::Uuid::nil()))
-        .send()
-        .await
-        .unwrap();
+    let missing = kb.get(&format!("/1.0/kb/invoices/{}", uuid::Uuid::nil())).send().await.unwrap();
     assert_kb_error(missing, StatusCode::NOT_FOUND, Some(4006)).await;
 }
 
@@ -325,46 +218,22 @@ async fn account_invoice_lists_are_shallow_unless_components_are_included() {
     let account = kb.create_account("renter-6", "USD").await;
     kb.charge(account, &[100.0], true).await;
     kb.charge(account, &[7.0], false).await;
-    let list = |query: &str| {
-        kb.get(&format!("/1.0/kb/accounts/{account}/invoices{query}"))
-            .send()
-    };
+    let list = |query: &str| kb.get(&format!("/1.0/kb/accounts/{account}/invoices{query}")).send();
 
     let shallow: Value = list("").await.unwrap().json().await.unwrap();
     assert_valid_array("Invoice", &shallow);
-    assert_eq!(
-        shallow.as_array().unwrap().len(),
-        2,
-        "DRAFT invoices are listed too"
-    );
-    assert!(
-        shallow
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["amount"] == json!(0.0) && i["items"] == json!([]))
-    );
+    assert_eq!(shallow.as_array().unwrap().len(), 2, "DRAFT invoices are listed too");
+    assert!(shallow.as_array().unwrap().iter().all(|i| i["amount"] == json!(0.0) && i["items"] == json!([])));
 
-    let deep: Value = list("?includeInvoiceComponents=true")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let deep: Value = list("?includeInvoiceComponents=true").await.unwrap().json().await.unwrap();
     assert_valid_array("Invoice", &deep);
     assert_eq!(deep[0]["amount"], json!(100.0));
     assert_eq!(deep[0]["balance"], json!(100.0));
-    assert_eq!(
-        deep[1]["balance"],
-        json!(0.0),
-        "a DRAFT invoice has no balance"
-    );
+    assert_eq!(deep[1]["balance"], json!(0.0), "a DRAFT invoice has no balance");
     assert_eq!(deep[0]["items"].as_array().unwrap().len(), 1);
 
     let with_balance: Value = kb
-        .get(&format!(
-            "/1.0/kb/accounts/{account}?accountWithBalance=true"
-        ))
+        .get(&format!("/1.0/kb/accounts/{account}?accountWithBalance=true"))
         .send()
         .await
         .unwrap()
@@ -377,9 +246,7 @@ async fn account_invoice_lists_are_shallow_unless_components_are_included() {
 
 impl Kb {
     async fn authed_get_url(&self, url: &str) -> Value {
-        let path = url
-            .strip_prefix(&self.server.base_url())
-            .expect("location on this server");
+        let path = url.strip_prefix(&self.server.base_url()).expect("location on this server");
         let response = self.get(path).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.unwrap()
@@ -389,26 +256,10 @@ impl Kb {
 #[tokio::test]
 async fn the_id_in_location_is_the_created_account() {
     let kb = Kb::start().await;
-    let response = kb
-        .post("/1.0/kb/accounts")
-        .json(&json!({ "currency": "JPY" }))
-        .send()
-        .await
-        .unwrap();
+    let response = kb.post("/1.0/kb/accounts").json(&json!({ "currency": "JPY" })).send().await.unwrap();
     let id = id_from_location(&response);
-    let account: Value = kb
-        .get(&format!("/1.0/kb/accounts/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        account["externalKey"],
-        id.to_string(),
-        "the external key defaults to the id"
-    );
+    let account: Value = kb.get(&format!("/1.0/kb/accounts/{id}")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(account["externalKey"], id.to_string(), "the external key defaults to the id");
 }
 
 #[tokio::test]
@@ -424,31 +275,12 @@ async fn audit_logs_carry_the_request_id_as_user_token_when_asked() {
         .await
         .unwrap();
     let id = id_from_location(&response);
-    let plain: Value = kb
-        .get(&format!("/1.0/kb/accounts/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let plain: Value = kb.get(&format!("/1.0/kb/accounts/{id}")).send().await.unwrap().json().await.unwrap();
     assert_eq!(plain["auditLogs"], json!([]));
-    let audited: Value = kb
-        .get(&format!("/1.0/kb/accounts/{id}?audit=MINIMAL"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let audited: Value =
+        kb.get(&format!("/1.0/kb/accounts/{id}?audit=MINIMAL")).send().await.unwrap().json().await.unwrap();
     assert_valid("Account", &audited);
     let log = &audited["auditLogs"][0];
-    assert_eq!(
-        (log["userToken"].clone(), log["changedBy"].clone()),
-        (json!(request_id), json!("tests"))
-    );
-    assert_eq!(
-        (log["reasonCode"].clone(), log["changeType"].clone()),
-        (json!("mirror"), json!("INSERT"))
-    );
+    assert_eq!((log["userToken"].clone(), log["changedBy"].clone()), (json!(request_id), json!("tests")));
+    assert_eq!((log["reasonCode"].clone(), log["changeType"].clone()), (json!("mirror"), json!("INSERT")));
 }

@@ -72,11 +72,17 @@ async fn login_json(
     Ok(token_body(&tokens))
 }
 
-async fn refresh_json(State(state): State<AppState>, Json(body): Json<RefreshRequest>) -> Result<Json<serde_json::Value>, AppError> {
+async fn refresh_json(
+    State(state): State<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<Json<serde_json::Value>, AppError> {
     Ok(token_body(&state.auth.refresh(&state.pool, &body.refresh_token).await?))
 }
 
-async fn logout_json(State(state): State<AppState>, Json(body): Json<RefreshRequest>) -> Result<impl IntoResponse, AppError> {
+async fn logout_json(
+    State(state): State<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<impl IntoResponse, AppError> {
     state.auth.logout(&state.pool, &body.refresh_token).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
@@ -101,7 +107,11 @@ fn with_cookies(mut response: Response, cookies: [String; 2]) -> Response {
     response
 }
 
-async fn login_form(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>, Form(form): Form<LoginForm>) -> Response {
+async fn login_form(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let address = client_address(peer);
     match state.auth.login(&state.pool, &form.email, &form.password, &address).await {
         Ok(tokens) => {
@@ -114,14 +124,19 @@ async fn login_form(State(state): State<AppState>, ConnectInfo(peer): ConnectInf
                 AppError::Validation(_) => "invalid".to_owned(),
                 _ => "unavailable".to_owned(),
             };
-            let email: String = form.email.chars().filter(|c| c.is_ascii_alphanumeric() || "@.-_+".contains(*c)).take(200).collect();
+            let email: String =
+                form.email.chars().filter(|c| c.is_ascii_alphanumeric() || "@.-_+".contains(*c)).take(200).collect();
             Redirect::to(&format!("/login?error={reason}&email={email}")).into_response()
         }
     }
 }
 
 async fn logout_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let refresh = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| read_cookie(c, REFRESH_COOKIE));
+    let refresh = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| read_cookie(c, REFRESH_COOKIE));
     if let Some(token) = refresh {
         if let Err(err) = state.auth.logout(&state.pool, token).await {
             tracing::warn!(error = %err, "logout could not revoke the session");

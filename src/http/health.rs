@@ -37,7 +37,10 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
 }
 
 /// Per-platform objects, plus the flat `<platform>_sync_ok` keys in `flat`.
-fn platform_health(rows: Vec<app::server::store::sync_state::SyncStateRow>, flat: &mut Map<String, Value>) -> Map<String, Value> {
+fn platform_health(
+    rows: Vec<app::server::store::sync_state::SyncStateRow>,
+    flat: &mut Map<String, Value>,
+) -> Map<String, Value> {
     let now = chrono::Utc::now();
     let mut platforms = Map::new();
     for status in rows.into_iter().filter_map(|r| r.into_status(now)) {

@@ -29,7 +29,11 @@ async fn me(user: AuthUser) -> Json<Value> {
 }
 
 /// Tenants read their own invoices; admins any; landlords none.
-async fn get_invoice(State(state): State<AppState>, user: AuthUser, Path(id): Path<Uuid>) -> Result<Json<Value>, AppError> {
+async fn get_invoice(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>, AppError> {
     let scope = match user.role {
         Role::Admin => None,
         Role::Tenant => Some(user.tenant_id.ok_or(AppError::Forbidden)?),
@@ -57,17 +61,34 @@ async fn list_properties(State(state): State<AppState>, user: AuthUser) -> Resul
 }
 
 /// One property of the caller's (admins: any).
-async fn get_property(State(state): State<AppState>, user: AuthUser, Path(id): Path<Uuid>) -> Result<Json<Value>, AppError> {
-    let row = property::find_property_scoped(&state.pool, landlord_scope(&user)?, id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!({ "id": row.id, "name": row.name, "address_line": row.address_line, "city": row.city, "landlord_id": row.landlord_id })))
+async fn get_property(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>, AppError> {
+    let row =
+        property::find_property_scoped(&state.pool, landlord_scope(&user)?, id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(
+        json!({ "id": row.id, "name": row.name, "address_line": row.address_line, "city": row.city, "landlord_id": row.landlord_id }),
+    ))
 }
 
 /// The maintenance tickets of one of the caller's properties (admins: any).
-async fn list_property_tickets(State(state): State<AppState>, user: AuthUser, Path(id): Path<Uuid>) -> Result<Json<Value>, AppError> {
-    let owned = property::find_property_scoped(&state.pool, landlord_scope(&user)?, id).await?.ok_or(AppError::NotFound)?;
+async fn list_property_tickets(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>, AppError> {
+    let owned =
+        property::find_property_scoped(&state.pool, landlord_scope(&user)?, id).await?.ok_or(AppError::NotFound)?;
     let tickets = maintenance_ticket::list_tickets_of_property(&state.pool, owned.id).await?;
-    Ok(Json(json!(tickets.into_iter().map(|t| json!({
-        "id": t.id, "number": t.number, "title": t.title, "status": t.status,
-        "priority": t.priority, "is_emergency": t.is_emergency, "updated_at": t.source_updated_at,
-    })).collect::<Vec<_>>())))
+    Ok(Json(json!(
+        tickets
+            .into_iter()
+            .map(|t| json!({
+                "id": t.id, "number": t.number, "title": t.title, "status": t.status,
+                "priority": t.priority, "is_emergency": t.is_emergency, "updated_at": t.source_updated_at,
+            }))
+            .collect::<Vec<_>>()
+    )))
 }

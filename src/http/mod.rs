@@ -13,5 +13,10 @@ use axum::Router;
 
 /// Every JSON route.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(health::router()).merge(auth::router()).merge(jwks::router()).merge(me::router()).merge(portal::router())
+    Router::new()
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(jwks::router())
+        .merge(me::router())
+        .merge(portal::router())
 }

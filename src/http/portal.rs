@@ -22,7 +22,10 @@ fn parse(Query(raw): Query<HashMap<String, String>>) -> Result<SearchQuery, AppE
     SearchQuery::parse(&raw, DEFAULT_PER_PAGE).map_err(AppError::Validation)
 }
 
-async fn properties(State(state): State<AppState>, raw: Query<HashMap<String, String>>) -> Result<Json<Value>, AppError> {
+async fn properties(
+    State(state): State<AppState>,
+    raw: Query<HashMap<String, String>>,
+) -> Result<Json<Value>, AppError> {
     let query = parse(raw)?;
     page_body(&state, &query).await
 }

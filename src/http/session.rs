@@ -11,7 +11,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| read_cookie(c, name)).map(str::to_owned)
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| read_cookie(c, name))
+        .map(str::to_owned)
 }
 
 /// When the access cookie is missing or expired but a refresh cookie is

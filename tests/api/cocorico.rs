@@ -59,7 +59,10 @@ async fn markup_in_an_imported_listing_never_reaches_its_page_as_markup() {
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(!html.contains("<script>alert(1)"), "the title's markup never reaches the page as markup");
-    assert!(html.contains("Studio &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), "the heading shows it escaped");
+    assert!(
+        html.contains("Studio &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the heading shows it escaped"
+    );
     assert!(html.contains("<title>Studio ‹/title›‹script›alert(1)‹/script› · Marketplace</title>"), "so does the tab");
     assert!(!html.contains("onerror"), "the description was stored as plain text");
     assert!(html.contains("Quiet studio."));

@@ -40,7 +40,11 @@ async fn a_landlord_reading_another_landlords_property_is_refused() {
         .await
         .unwrap();
     assert_eq!(app.get_as(&token, &format!("/api/my/properties/{other}")).await.status(), 404);
-    assert_eq!(app.get_as(&token, &format!("/api/my/properties/{other}/tickets")).await.status(), 404, "nor its tickets");
+    assert_eq!(
+        app.get_as(&token, &format!("/api/my/properties/{other}/tickets")).await.status(),
+        404,
+        "nor its tickets"
+    );
     for (property, title) in [(own.to_owned(), "Leaking tap"), (other.to_string(), "Broken lift")] {
         sqlx::query(
             "INSERT INTO maintenance_ticket (id, source, property_id, title, status, opened_at, source_updated_at)
@@ -52,7 +56,8 @@ async fn a_landlord_reading_another_landlords_property_is_refused() {
         .await
         .unwrap();
     }
-    let own_tickets: Vec<Value> = app.get_as(&token, &format!("/api/my/properties/{own}/tickets")).await.json().await.unwrap();
+    let own_tickets: Vec<Value> =
+        app.get_as(&token, &format!("/api/my/properties/{own}/tickets")).await.json().await.unwrap();
     assert_eq!(own_tickets.len(), 1);
     assert_eq!(own_tickets[0]["title"], "Leaking tap");
     let tenant = app.token_of("tenant1@marketplace.test").await;
@@ -60,7 +65,8 @@ async fn a_landlord_reading_another_landlords_property_is_refused() {
 }
 
 pub async fn browser_session(app: &crate::helpers::TestApp, email: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let response = client
         .post(format!("{}/login", app.address))
         .header("Origin", &app.address)
@@ -118,12 +124,8 @@ async fn a_tenant_sees_their_invoices_on_the_account_page() {
 async fn a_cross_site_form_post_is_refused() {
     let app = spawn_app(true).await;
     let client = browser_session(&app, "tenant1@marketplace.test").await;
-    let forged = client
-        .post(format!("{}/logout", app.address))
-        .header("Origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+    let forged =
+        client.post(format!("{}/logout", app.address)).header("Origin", "https://evil.example").send().await.unwrap();
     assert_eq!(forged.status(), 403);
     let no_origin = client.post(format!("{}/logout", app.address)).send().await.unwrap();
     assert_eq!(no_origin.status(), 403, "a cookie-carrying post that hides its origin");

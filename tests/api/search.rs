@@ -80,9 +80,17 @@ async fn results_sort_by_price_or_newest_and_page_with_counts() {
 #[tokio::test]
 async fn bad_parameters_get_a_clear_400_naming_them() {
     let app = spawn_app(true).await;
-    for (query, name) in [("page=-1", "page"), ("per_page=101", "per_page"), ("min_price=abc", "min_price"),
-        ("bedrooms=lots", "bedrooms"), ("type=castle", "type"), ("available_from=soon", "available_from"),
-        ("source=ebay", "source"), ("sort=random", "sort"), ("min_price=900&max_price=100", "min_price")] {
+    for (query, name) in [
+        ("page=-1", "page"),
+        ("per_page=101", "per_page"),
+        ("min_price=abc", "min_price"),
+        ("bedrooms=lots", "bedrooms"),
+        ("type=castle", "type"),
+        ("available_from=soon", "available_from"),
+        ("source=ebay", "source"),
+        ("sort=random", "sort"),
+        ("min_price=900&max_price=100", "min_price"),
+    ] {
         let response = app.get(&format!("/api/properties?{query}")).await;
         assert_eq!(response.status(), 400, "{query}");
         let body: Value = response.json().await.unwrap();
@@ -96,10 +104,12 @@ async fn api_listings_serves_only_imported_listings() {
     let app = spawn_app(true).await;
     let body: Value = app.get("/api/listings").await.json().await.unwrap();
     assert_eq!(body["total"], 0);
-    sqlx::query("UPDATE listing SET source = 'cocorico', external_id = '7' WHERE slug = (SELECT min(slug) FROM listing)")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE listing SET source = 'cocorico', external_id = '7' WHERE slug = (SELECT min(slug) FROM listing)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let body: Value = app.get("/api/listings").await.json().await.unwrap();
     assert_eq!(body["total"], 1);
     assert_eq!(items(&body)[0]["source"], "cocorico");

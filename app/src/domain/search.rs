@@ -49,10 +49,12 @@ impl SearchQuery {
         let get = |k: &str| raw.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
         let page = PageRequest::parse(get("page"), get("per_page"), default_per_page).map_err(|e| e.to_string())?;
         let price = |k: &str| -> Result<Option<i64>, String> {
-            get(k).map(|v| match v.parse::<i64>() {
-                Ok(n) if (0..=100_000_000).contains(&n) => Ok(n * 100),
-                _ => Err(format!("`{k}` must be a whole amount from 0 to 100000000 (got `{v}`)")),
-            }).transpose()
+            get(k)
+                .map(|v| match v.parse::<i64>() {
+                    Ok(n) if (0..=100_000_000).contains(&n) => Ok(n * 100),
+                    _ => Err(format!("`{k}` must be a whole amount from 0 to 100000000 (got `{v}`)")),
+                })
+                .transpose()
         };
         let (min_price_minor, max_price_minor) = (price("min_price")?, price("max_price")?);
         if let (Some(lo), Some(hi)) = (min_price_minor, max_price_minor) {
@@ -60,18 +62,36 @@ impl SearchQuery {
                 return Err("`min_price` must not be above `max_price`".into());
             }
         }
-        let bedrooms = get("bedrooms").map(|v| match v.parse::<i32>() {
-            Ok(n) if (0..=20).contains(&n) => Ok(n),
-            _ => Err(format!("`bedrooms` must be a whole number from 0 to 20 (got `{v}`)")),
-        }).transpose()?;
-        let property_type = get("type").map(|v| if TYPES.contains(&v) { Ok(v.to_owned()) } else {
-            Err(format!("`type` must be one of {} (got `{v}`)", TYPES.join(", ")))
-        }).transpose()?;
-        let available_from = get("available_from").map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map_err(|_| format!("`available_from` must be a date like 2026-12-01 (got `{v}`)"))).transpose()?;
-        let source = get("source").map(|v| if ["local", "cocorico"].contains(&v) { Ok(v.to_owned()) } else {
-            Err(format!("`source` must be `local` or `cocorico` (got `{v}`)"))
-        }).transpose()?;
+        let bedrooms = get("bedrooms")
+            .map(|v| match v.parse::<i32>() {
+                Ok(n) if (0..=20).contains(&n) => Ok(n),
+                _ => Err(format!("`bedrooms` must be a whole number from 0 to 20 (got `{v}`)")),
+            })
+            .transpose()?;
+        let property_type = get("type")
+            .map(|v| {
+                if TYPES.contains(&v) {
+                    Ok(v.to_owned())
+                } else {
+                    Err(format!("`type` must be one of {} (got `{v}`)", TYPES.join(", ")))
+                }
+            })
+            .transpose()?;
+        let available_from = get("available_from")
+            .map(|v| {
+                NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map_err(|_| format!("`available_from` must be a date like 2026-12-01 (got `{v}`)"))
+            })
+            .transpose()?;
+        let source = get("source")
+            .map(|v| {
+                if ["local", "cocorico"].contains(&v) {
+                    Ok(v.to_owned())
+                } else {
+                    Err(format!("`source` must be `local` or `cocorico` (got `{v}`)"))
+                }
+            })
+            .transpose()?;
         let sort = match get("sort") {
             None | Some("newest") => SearchSort::Newest,
             Some("price") => SearchSort::Price,
@@ -79,7 +99,18 @@ impl SearchQuery {
             Some(v) => return Err(format!("`sort` must be `newest`, `price` or `price_desc` (got `{v}`)")),
         };
         let text = |k: &str| get(k).map(|v| v.chars().take(200).collect::<String>());
-        Ok(Self { q: text("q"), city: text("city"), min_price_minor, max_price_minor, bedrooms, property_type, available_from, source, sort, page })
+        Ok(Self {
+            q: text("q"),
+            city: text("city"),
+            min_price_minor,
+            max_price_minor,
+            bedrooms,
+            property_type,
+            available_from,
+            source,
+            sort,
+            page,
+        })
     }
 
     /// The sort as the store's SQL names it.
@@ -109,8 +140,19 @@ mod tests {
 
     #[test]
     fn filters_are_parsed_and_prices_become_minor_units() {
-        let q = parse(&[("q", " balcony "), ("city", "Lyon"), ("min_price", "500"), ("max_price", "1200"), ("bedrooms", "2"),
-            ("type", "apartment"), ("available_from", "2026-12-01"), ("source", "local"), ("sort", "price"), ("per_page", "50")]).unwrap();
+        let q = parse(&[
+            ("q", " balcony "),
+            ("city", "Lyon"),
+            ("min_price", "500"),
+            ("max_price", "1200"),
+            ("bedrooms", "2"),
+            ("type", "apartment"),
+            ("available_from", "2026-12-01"),
+            ("source", "local"),
+            ("sort", "price"),
+            ("per_page", "50"),
+        ])
+        .unwrap();
         assert_eq!(q.q.as_deref(), Some("balcony"));
         assert_eq!((q.min_price_minor, q.max_price_minor), (Some(50_000), Some(120_000)));
         assert_eq!(q.sort_key(), "price");
@@ -119,8 +161,17 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused_naming_the_parameter() {
-        for (k, v) in [("min_price", "cheap"), ("max_price", "-5"), ("bedrooms", "many"), ("type", "castle"),
-            ("available_from", "tomorrow"), ("source", "ebay"), ("sort", "random"), ("per_page", "101"), ("page", "0")] {
+        for (k, v) in [
+            ("min_price", "cheap"),
+            ("max_price", "-5"),
+            ("bedrooms", "many"),
+            ("type", "castle"),
+            ("available_from", "tomorrow"),
+            ("source", "ebay"),
+            ("sort", "random"),
+            ("per_page", "101"),
+            ("page", "0"),
+        ] {
             let err = parse(&[(k, v)]).unwrap_err();
             assert!(err.contains(&format!("`{k}`")), "{k}: {err}");
         }

@@ -26,7 +26,16 @@ pub async fn load_account(pool: &PgPool, tenant_id: Uuid) -> Result<AccountView,
         display_name: user.display_name,
         leases: leases
             .into_iter()
-            .map(|l| Ok(LeaseView { rent: money(l.rent_minor, &l.currency)?, property_name: l.property_name, unit_label: l.unit_label, city: l.city, starts_on: l.starts_on, ends_on: l.ends_on }))
+            .map(|l| {
+                Ok(LeaseView {
+                    rent: money(l.rent_minor, &l.currency)?,
+                    property_name: l.property_name,
+                    unit_label: l.unit_label,
+                    city: l.city,
+                    starts_on: l.starts_on,
+                    ends_on: l.ends_on,
+                })
+            })
             .collect::<Result<_, AppError>>()?,
         invoices: invoices
             .into_iter()
@@ -46,7 +55,14 @@ pub async fn load_account(pool: &PgPool, tenant_id: Uuid) -> Result<AccountView,
             .collect::<Result<_, AppError>>()?,
         payments: payments
             .into_iter()
-            .map(|p| Ok(PaymentView { amount: money(p.amount_minor, &p.currency)?, received_at: p.received_at, method: p.method, reference: p.reference }))
+            .map(|p| {
+                Ok(PaymentView {
+                    amount: money(p.amount_minor, &p.currency)?,
+                    received_at: p.received_at,
+                    method: p.method,
+                    reference: p.reference,
+                })
+            })
             .collect::<Result<_, AppError>>()?,
         balance,
     })

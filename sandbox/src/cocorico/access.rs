@@ -21,11 +21,7 @@ impl Secret {
     pub fn random() -> Self {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         let mut rng = rand::rng();
-        Secret(
-            (0..32)
-                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-                .collect(),
-        )
+        Secret((0..32).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect())
     }
 
     /// The secret value.
@@ -65,18 +61,12 @@ impl ReadOnlyAccess {
     /// `mysql://user:password@host:port/database`, password percent-encoded.
     pub fn url(&self) -> Secret {
         let password = percent_encode(self.password.expose());
-        Secret(format!(
-            "mysql://{}:{password}@{}:{}/{}",
-            self.user, self.host, self.port, self.database
-        ))
+        Secret(format!("mysql://{}:{password}@{}:{}/{}", self.user, self.host, self.port, self.database))
     }
 
     /// The same URL with the password replaced by `***`, fit for logs.
     pub fn redacted_url(&self) -> String {
-        format!(
-            "mysql://{}:***@{}:{}/{}",
-            self.user, self.host, self.port, self.database
-        )
+        format!("mysql://{}:***@{}:{}/{}", self.user, self.host, self.port, self.database)
     }
 
     /// Creates the account afresh (any other grant it had is dropped) with
@@ -90,9 +80,7 @@ impl ReadOnlyAccess {
             .bind(self.password.expose())
             .execute(&mut *admin)
             .await?;
-        sqlx::raw_sql(super::READONLY_USER_SQL)
-            .execute(&mut *admin)
-            .await?;
+        sqlx::raw_sql(super::READONLY_USER_SQL).execute(&mut *admin).await?;
         Ok(())
     }
 }
@@ -101,24 +89,16 @@ impl ReadOnlyAccess {
 pub(crate) async fn drop_user(admin: &mut MySqlConnection, user: &str) -> anyhow::Result<()> {
     check_identifier("read-only user", user)?;
     let sql = format!("DROP USER IF EXISTS '{user}'@'%'");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-        .execute(admin)
-        .await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(admin).await?;
     Ok(())
 }
 
 /// Accepts database and user names made of ASCII letters, digits and `_`
 /// (at most 64), the only ones this module writes into SQL text.
 pub(crate) fn check_identifier(what: &str, name: &str) -> anyhow::Result<()> {
-    let valid = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
-    anyhow::ensure!(
-        valid,
-        "{what} name {name:?} must be 1 to 64 ASCII letters, digits or underscores"
-    );
+    let valid =
+        !name.is_empty() && name.len() <= 64 && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+    anyhow::ensure!(valid, "{what} name {name:?} must be 1 to 64 ASCII letters, digits or underscores");
     Ok(())
 }
 
@@ -153,19 +133,13 @@ mod tests {
     fn secrets_never_show_in_debug_or_display_output() {
         let access = access("hunter2");
         assert!(!format!("{access:?} {} {}", access.password, access.url()).contains("hunter2"));
-        assert_eq!(
-            access.redacted_url(),
-            "mysql://cocorico_ro:***@127.0.0.1:3306/cocorico"
-        );
+        assert_eq!(access.redacted_url(), "mysql://cocorico_ro:***@127.0.0.1:3306/cocorico");
     }
 
     #[test]
     fn the_url_percent_encodes_the_password() {
         let url = access("p@ss:w/rd é'%").url();
-        assert_eq!(
-            url.expose(),
-            "mysql://cocorico_ro:p%40ss%3Aw%2Frd%20%C3%A9%27%25@127.0.0.1:3306/cocorico"
-        );
+        assert_eq!(url.expose(), "mysql://cocorico_ro:p%40ss%3Aw%2Frd%20%C3%A9%27%25@127.0.0.1:3306/cocorico");
     }
 
     #[test]

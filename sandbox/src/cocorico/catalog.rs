@@ -37,11 +37,7 @@ struct Translated {
 const TRANSLATION_COLUMNS: &[&str] = &["id", "translatable_id", "name", "slug", "locale"];
 
 impl Translated {
-    fn new(
-        main: &'static str,
-        translation: &'static str,
-        columns: &'static [&'static str],
-    ) -> Self {
+    fn new(main: &'static str, translation: &'static str, columns: &'static [&'static str]) -> Self {
         Translated {
             main: Table::new(main, columns),
             translation: Table::new(translation, TRANSLATION_COLUMNS),
@@ -63,8 +59,7 @@ impl Translated {
         self.keys.push(key);
         for (name, locale) in names.into_iter().zip(LOCALES) {
             let translation_id = self.translation.rows.len() as i64 + 1;
-            self.translation
-                .push(row![translation_id, id, name, slugify(name), locale]);
+            self.translation.push(row![translation_id, id, name, slugify(name), locale]);
         }
         id
     }
@@ -77,27 +72,17 @@ pub(crate) fn build() -> Catalog {
     let mut tables = geo;
     tables.push(category);
     tables.push(category_translation);
-    Catalog {
-        tables,
-        cities,
-        leaves,
-    }
+    Catalog { tables, cities, leaves }
 }
 
 /// The `geo_*` tables with their translations, and the ids of every city.
 fn geo() -> (Vec<Table>, Vec<CityIds>) {
     let mut countries = Translated::new("geo_country", "geo_country_translation", &["id", "code"]);
     let mut areas = Translated::new("geo_area", "geo_area_translation", &["id", "country_id"]);
-    let mut departments = Translated::new(
-        "geo_department",
-        "geo_department_translation",
-        &["id", "country_id", "area_id"],
-    );
-    let mut cities = Translated::new(
-        "geo_city",
-        "geo_city_translation",
-        &["id", "country_id", "area_id", "department_id"],
-    );
+    let mut departments =
+        Translated::new("geo_department", "geo_department_translation", &["id", "country_id", "area_id"]);
+    let mut cities =
+        Translated::new("geo_city", "geo_city_translation", &["id", "country_id", "area_id", "department_id"]);
     let mut ids = Vec::with_capacity(CITIES.len());
     for city in &CITIES {
         let country_ref = &COUNTRIES[city.country];
@@ -105,12 +90,7 @@ fn geo() -> (Vec<Table>, Vec<CityIds>) {
         let area = areas.id_of(city.area, row![country]);
         let department = departments.id_of(city.department, row![country, area]);
         let city = cities.id_of(city.name, row![country, area, department]);
-        ids.push(CityIds {
-            country,
-            area,
-            department,
-            city,
-        });
+        ids.push(CityIds { country, area, department, city });
     }
     let tables = [countries, areas, departments, cities]
         .into_iter()
@@ -122,10 +102,7 @@ fn geo() -> (Vec<Table>, Vec<CityIds>) {
 /// `listing_category` as a nested set (ids in pre-order, one tree per root)
 /// and its translations.
 fn categories() -> (Table, Table, Vec<Vec<i64>>) {
-    let mut category = Table::new(
-        "listing_category",
-        &["id", "parent_id", "lft", "lvl", "rgt", "root"],
-    );
+    let mut category = Table::new("listing_category", &["id", "parent_id", "lft", "lvl", "rgt", "root"]);
     let mut translation = Table::new("listing_category_translation", TRANSLATION_COLUMNS);
     let mut leaves = Vec::new();
     let mut add = |id: i64, names: [&str; 2]| {

@@ -24,9 +24,7 @@ pub fn cli_main(args: Vec<String>) -> anyhow::Result<()> {
         Some((command, rest)) if command == "load" => {
             let (mut options, password_env) = parse_load(rest)?;
             options.ro_password = read_password(&password_env)?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             let report = runtime.block_on(load(options))?;
             println!("{}", report.summary_line());
             Ok(())
@@ -54,10 +52,7 @@ fn read_password(name: &str) -> anyhow::Result<Secret> {
 /// Parses the `load` flags into options (password still empty) and the name
 /// of the password variable. Accepts `--flag value` and `--flag=value`.
 fn parse_load(args: &[String]) -> anyhow::Result<(LoadOptions, String)> {
-    let mut options = LoadOptions {
-        admin_url: admin_url_from_env(),
-        ..LoadOptions::default()
-    };
+    let mut options = LoadOptions { admin_url: admin_url_from_env(), ..LoadOptions::default() };
     let mut password_env = PASSWORD_ENV.to_owned();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -67,10 +62,7 @@ fn parse_load(args: &[String]) -> anyhow::Result<(LoadOptions, String)> {
         };
         let value = match inline {
             Some(value) => value,
-            None => rest
-                .next()
-                .cloned()
-                .ok_or_else(|| anyhow::anyhow!("{flag} needs a value\n{USAGE}"))?,
+            None => rest.next().cloned().ok_or_else(|| anyhow::anyhow!("{flag} needs a value\n{USAGE}"))?,
         };
         match flag {
             "--admin-url" => options.admin_url = Secret::new(value),
@@ -109,28 +101,16 @@ mod tests {
             "--database demo --listings 500 --seed=7 --time-unit hour --ro-user reader --ro-password-env PW",
         ))
         .expect("valid flags");
-        assert_eq!(
-            (options.database.as_str(), options.listings, options.seed),
-            ("demo", 500, 7)
-        );
-        assert_eq!(
-            (options.time_unit, options.ro_user.as_str(), env.as_str()),
-            (TimeUnit::Hour, "reader", "PW")
-        );
+        assert_eq!((options.database.as_str(), options.listings, options.seed), ("demo", 500, 7));
+        assert_eq!((options.time_unit, options.ro_user.as_str(), env.as_str()), (TimeUnit::Hour, "reader", "PW"));
         assert!(options.ro_password.expose().is_empty());
     }
 
     #[test]
     fn without_flags_the_defaults_apply() {
         let (options, env) = parse_load(&[]).expect("no flags");
-        assert_eq!(
-            (options.database.as_str(), options.listings, options.seed),
-            ("cocorico", 120, 42)
-        );
-        assert_eq!(
-            (options.ro_user.as_str(), env.as_str()),
-            ("cocorico_ro", "COCORICO_RO_PASSWORD")
-        );
+        assert_eq!((options.database.as_str(), options.listings, options.seed), ("cocorico", 120, 42));
+        assert_eq!((options.ro_user.as_str(), env.as_str()), ("cocorico_ro", "COCORICO_RO_PASSWORD"));
         if std::env::var(ADMIN_URL_ENV).is_err() {
             assert_eq!(options.admin_url.expose(), "mysql://root@127.0.0.1:3306");
         }

@@ -25,14 +25,8 @@ pub enum ListingStatus {
 
 impl ListingStatus {
     /// All six statuses, in code order.
-    pub const ALL: [ListingStatus; 6] = [
-        Self::New,
-        Self::Published,
-        Self::Invalidated,
-        Self::Suspended,
-        Self::Deleted,
-        Self::ToValidate,
-    ];
+    pub const ALL: [ListingStatus; 6] =
+        [Self::New, Self::Published, Self::Invalidated, Self::Suspended, Self::Deleted, Self::ToValidate];
 
     /// The `SMALLINT` stored in `listing.status`.
     pub fn code(self) -> i16 {
@@ -148,21 +142,12 @@ pub struct Table {
 impl Table {
     /// An empty table.
     pub fn new(name: &'static str, columns: &'static [&'static str]) -> Self {
-        Table {
-            name,
-            columns,
-            rows: Vec::new(),
-        }
+        Table { name, columns, rows: Vec::new() }
     }
 
     /// Appends a row; its length must match the columns.
     pub fn push(&mut self, row: Vec<Value>) {
-        assert_eq!(
-            row.len(),
-            self.columns.len(),
-            "row width of table {}",
-            self.name
-        );
+        assert_eq!(row.len(), self.columns.len(), "row width of table {}", self.name);
         self.rows.push(row);
     }
 }

@@ -28,29 +28,18 @@ pub struct GenerateOptions {
 
 impl Default for GenerateOptions {
     fn default() -> Self {
-        GenerateOptions {
-            listings: 120,
-            seed: 42,
-            time_unit: TimeUnit::Day,
-        }
+        GenerateOptions { listings: 120, seed: 42, time_unit: TimeUnit::Day }
     }
 }
 
 /// First and last instant of the data set (Cocorico v0.1.0 to 0.15.1's tip).
 pub(crate) fn window() -> (NaiveDateTime, NaiveDateTime) {
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).and_then(|date| date.and_hms_opt(0, 0, 0));
-    (
-        day(2016, 3, 23).expect("valid date"),
-        day(2021, 2, 9).expect("valid date"),
-    )
+    (day(2016, 3, 23).expect("valid date"), day(2021, 2, 9).expect("valid date"))
 }
 
 /// A random instant in `[start, end)`.
-pub(crate) fn instant_between(
-    rng: &mut ChaCha8Rng,
-    start: NaiveDateTime,
-    end: NaiveDateTime,
-) -> NaiveDateTime {
+pub(crate) fn instant_between(rng: &mut ChaCha8Rng, start: NaiveDateTime, end: NaiveDateTime) -> NaiveDateTime {
     let seconds = (end - start).num_seconds().max(1);
     shift(start, rng.random_range(0..seconds))
 }
@@ -100,39 +89,20 @@ fn unique_ids(rng: &mut ChaCha8Rng, count: usize) -> Vec<i64> {
 }
 
 /// Decides status, owner, creation time and tricky case of listing `index`.
-fn plan(
-    rng: &mut ChaCha8Rng,
-    index: usize,
-    id: i64,
-    owners: usize,
-    first: Option<NaiveDateTime>,
-) -> Plan {
+fn plan(rng: &mut ChaCha8Rng, index: usize, id: i64, owners: usize, first: Option<NaiveDateTime>) -> Plan {
     let tricky = Tricky::ALL.get(index).copied();
     let status = match index.checked_sub(Tricky::ALL.len()) {
         None => ListingStatus::Published,
-        Some(offset) => ListingStatus::ALL
-            .get(offset)
-            .copied()
-            .unwrap_or_else(|| draw_status(rng)),
+        Some(offset) => ListingStatus::ALL.get(offset).copied().unwrap_or_else(|| draw_status(rng)),
     };
-    let owner = if tricky == Some(Tricky::DisabledOwner) {
-        0
-    } else {
-        rng.random_range(1..owners)
-    };
+    let owner = if tricky == Some(Tricky::DisabledOwner) { 0 } else { rng.random_range(1..owners) };
     let (start, end) = window();
     let drawn = instant_between(rng, start, end);
     let created_at = match (tricky, first) {
         (Some(Tricky::SameCreatedAt), Some(first)) => first,
         _ => drawn,
     };
-    Plan {
-        id,
-        owner,
-        status,
-        created_at,
-        tricky,
-    }
+    Plan { id, owner, status, created_at, tricky }
 }
 
 /// A status with the shares a live marketplace shows: mostly published.
@@ -164,12 +134,7 @@ fn users(rng: &mut ChaCha8Rng, ids: &[i64], owner_since: &[Option<NaiveDateTime>
 
 /// Orders the tables for insertion and computes the summary.
 fn assemble(catalog: Catalog, users: Table, listings: ListingTables, ids: &[i64]) -> Dataset {
-    let id_of = |case: Tricky| {
-        ids[Tricky::ALL
-            .iter()
-            .position(|&known| known == case)
-            .unwrap_or(0)]
-    };
+    let id_of = |case: Tricky| ids[Tricky::ALL.iter().position(|&known| known == case).unwrap_or(0)];
     let tricky = TrickyListings {
         script_title: id_of(Tricky::ScriptTitle),
         html_description: id_of(Tricky::HtmlDescription),
@@ -184,21 +149,13 @@ fn assemble(catalog: Catalog, users: Table, listings: ListingTables, ids: &[i64]
     };
     let summary = DatasetSummary {
         listings: ids.len(),
-        by_status: listings
-            .by_status
-            .iter()
-            .map(|(status, count)| (status.code(), *count))
-            .collect::<BTreeMap<_, _>>(),
+        by_status: listings.by_status.iter().map(|(status, count)| (status.code(), *count)).collect::<BTreeMap<_, _>>(),
         both_locales: listings.locale_counts[0],
         en_only: listings.locale_counts[1],
         fr_only: listings.locale_counts[2],
         images: listings.image.rows.len(),
         users: users.rows.len(),
-        categories: catalog
-            .tables
-            .iter()
-            .find(|table| table.name == "listing_category")
-            .map_or(0, |t| t.rows.len()),
+        categories: catalog.tables.iter().find(|table| table.name == "listing_category").map_or(0, |t| t.rows.len()),
         time_unit: listings.time_unit,
         tricky,
     };

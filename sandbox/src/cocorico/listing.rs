@@ -69,10 +69,7 @@ impl ListingTables {
             location: Table::new("listing_location", LOCATION_COLUMNS),
             listing: Table::new("listing", LISTING_COLUMNS),
             translation: Table::new("listing_translation", TRANSLATION_COLUMNS),
-            category: Table::new(
-                "listing_listing_category",
-                &["id", "listing_id", "listing_category_id"],
-            ),
+            category: Table::new("listing_listing_category", &["id", "listing_id", "listing_category_id"]),
         }
     }
 
@@ -112,24 +109,11 @@ impl ListingTables {
 
     /// The tables in insertion order.
     pub fn into_tables(self) -> Vec<Table> {
-        vec![
-            self.coordinate,
-            self.location,
-            self.listing,
-            self.translation,
-            self.image,
-            self.category,
-        ]
+        vec![self.coordinate, self.location, self.listing, self.translation, self.image, self.category]
     }
 
     /// Appends the `geo_coordinate` and `listing_location` rows; returns the location id.
-    fn add_location(
-        &mut self,
-        rng: &mut ChaCha8Rng,
-        catalog: &Catalog,
-        city_index: usize,
-        plan: &Plan,
-    ) -> i64 {
+    fn add_location(&mut self, rng: &mut ChaCha8Rng, catalog: &Catalog, city_index: usize, plan: &Plan) -> i64 {
         let id = self.location.rows.len() as i64 + 1;
         let (coordinate, location) = location::rows(rng, catalog, city_index, id, plan);
         self.coordinate.push(coordinate);
@@ -138,23 +122,10 @@ impl ListingTables {
     }
 
     /// Appends the `listing` row.
-    fn add_listing(
-        &mut self,
-        rng: &mut ChaCha8Rng,
-        plan: &Plan,
-        user_id: i64,
-        location_id: i64,
-        facts: &Facts,
-    ) {
+    fn add_listing(&mut self, rng: &mut ChaCha8Rng, plan: &Plan, user_id: i64, location_id: i64, facts: &Facts) {
         let (_, end) = window();
-        let updated_at = instant_between(
-            rng,
-            plan.created_at,
-            end.min(shift(plan.created_at, 365 * 86_400)),
-        );
-        let availabilities = rng
-            .random_bool(0.5)
-            .then(|| instant_between(rng, plan.created_at, end));
+        let updated_at = instant_between(rng, plan.created_at, end.min(shift(plan.created_at, 365 * 86_400)));
+        let availabilities = rng.random_bool(0.5).then(|| instant_between(rng, plan.created_at, end));
         let certified = match rng.random_range(0..10) {
             0 => Some(true),
             1..=3 => Some(false),
@@ -173,23 +144,17 @@ impl ListingTables {
 
     /// Appends the `listing_translation` rows of the locales the listing has.
     fn add_translations(&mut self, rng: &mut ChaCha8Rng, plan: &Plan, facts: &Facts) {
-        let locales = plan.tricky.and_then(Tricky::locales).unwrap_or_else(|| {
-            match rng.random_range(0..100) {
-                0..=79 => [true, true],
-                80..=91 => [true, false],
-                _ => [false, true],
-            }
+        let locales = plan.tricky.and_then(Tricky::locales).unwrap_or_else(|| match rng.random_range(0..100) {
+            0..=79 => [true, true],
+            80..=91 => [true, false],
+            _ => [false, true],
         });
         self.locale_counts[match locales {
             [true, true] => 0,
             [true, false] => 1,
             _ => 2,
         }] += 1;
-        for (locale, code) in LOCALES
-            .iter()
-            .enumerate()
-            .filter(|(locale, _)| locales[*locale])
-        {
+        for (locale, code) in LOCALES.iter().enumerate().filter(|(locale, _)| locales[*locale]) {
             let (mut title, mut description) = text::texts(facts, locale);
             if let Some(tricky) = plan.tricky {
                 tricky.rewrite(locale, &mut title, &mut description);
@@ -197,39 +162,28 @@ impl ListingTables {
             let id = self.translation.rows.len() as i64 + 1;
             let slug = slugify(&format!("{title} {}", plan.id));
             let rules = text::rules(rng, locale);
-            self.translation
-                .push(row![id, plan.id, title, description, rules, slug, *code]);
+            self.translation.push(row![id, plan.id, title, description, rules, slug, *code]);
         }
     }
 
     /// Appends 1 to 6 `listing_image` rows, or the tricky case's.
     fn add_images(&mut self, rng: &mut ChaCha8Rng, plan: &Plan) {
-        let names = plan
-            .tricky
-            .and_then(Tricky::image_names)
-            .unwrap_or_else(|| {
-                let count = [1, 2, 3, 3, 4, 4, 5, 5, 6][rng.random_range(0..9)];
-                (0..count).map(|_| image_name(rng)).collect()
-            });
+        let names = plan.tricky.and_then(Tricky::image_names).unwrap_or_else(|| {
+            let count = [1, 2, 3, 3, 4, 4, 5, 5, 6][rng.random_range(0..9)];
+            (0..count).map(|_| image_name(rng)).collect()
+        });
         for (position, name) in names.into_iter().enumerate() {
             let id = self.image.rows.len() as i64 + 1;
-            self.image
-                .push(row![id, plan.id, name, position as i16 + 1]);
+            self.image.push(row![id, plan.id, name, position as i16 + 1]);
         }
     }
 }
 
 /// `average_rating`, `comment_count` and `admin_notation` (0.0 to 9.9).
 fn reputation(rng: &mut ChaCha8Rng) -> Vec<Value> {
-    let comments: i32 = if rng.random_bool(0.5) {
-        0
-    } else {
-        rng.random_range(1..=40)
-    };
+    let comments: i32 = if rng.random_bool(0.5) { 0 } else { rng.random_range(1..=40) };
     let rating = (comments > 0).then(|| rng.random_range(3..=5i16));
-    let notation = rng
-        .random_bool(0.2)
-        .then(|| format!("{}.{}", rng.random_range(0..10), rng.random_range(0..10)));
+    let notation = rng.random_bool(0.2).then(|| format!("{}.{}", rng.random_range(0..10), rng.random_range(0..10)));
     row![rating, comments, notation]
 }
 
@@ -237,8 +191,7 @@ fn reputation(rng: &mut ChaCha8Rng) -> Vec<Value> {
 /// bounds (`listing_price_min` 100, `listing_price_max` 100000).
 fn price_cents(rng: &mut ChaCha8Rng, facts: &Facts, unit: TimeUnit) -> i64 {
     let bedrooms = i64::from(facts.bedrooms);
-    let night =
-        facts.city.night_cents * facts.kind.price_percent() / 100 * (75 + 25 * bedrooms) / 100;
+    let night = facts.city.night_cents * facts.kind.price_percent() / 100 * (75 + 25 * bedrooms) / 100;
     let night = night * rng.random_range(80..=125) / 100;
     let cents = match unit {
         TimeUnit::Day => night / 100 * 100,
@@ -253,12 +206,8 @@ fn durations(rng: &mut ChaCha8Rng, unit: TimeUnit) -> (Option<i16>, Option<i16>)
         TimeUnit::Day => (&[1, 1, 2, 2, 3, 7], &[14, 30, 60, 90]),
         TimeUnit::Hour => (&[1, 2, 4, 24], &[24, 72, 168, 720]),
     };
-    let min = rng
-        .random_bool(0.7)
-        .then(|| mins[rng.random_range(0..mins.len())]);
-    let max = rng
-        .random_bool(0.5)
-        .then(|| maxes[rng.random_range(0..maxes.len())]);
+    let min = rng.random_bool(0.7).then(|| mins[rng.random_range(0..mins.len())]);
+    let max = rng.random_bool(0.5).then(|| maxes[rng.random_range(0..maxes.len())]);
     (min, max)
 }
 
@@ -269,10 +218,5 @@ fn image_name(rng: &mut ChaCha8Rng) -> String {
         17..=18 => "png",
         _ => "jpeg",
     };
-    format!(
-        "{:016x}{:016x}{:08x}.{extension}",
-        rng.random::<u64>(),
-        rng.random::<u64>(),
-        rng.random::<u32>()
-    )
+    format!("{:016x}{:016x}{:08x}.{extension}", rng.random::<u64>(), rng.random::<u64>(), rng.random::<u32>())
 }

@@ -109,15 +109,8 @@ pub async fn load(opts: LoadOptions) -> anyhow::Result<LoadReport> {
     let started = Instant::now();
     check_identifier("database", &opts.database)?;
     check_identifier("read-only user", &opts.ro_user)?;
-    anyhow::ensure!(
-        !opts.ro_password.expose().is_empty(),
-        "the read-only password must not be empty"
-    );
-    let generate_options = GenerateOptions {
-        listings: opts.listings,
-        seed: opts.seed,
-        time_unit: opts.time_unit,
-    };
+    anyhow::ensure!(!opts.ro_password.expose().is_empty(), "the read-only password must not be empty");
+    let generate_options = GenerateOptions { listings: opts.listings, seed: opts.seed, time_unit: opts.time_unit };
     let dataset = tokio::task::spawn_blocking(move || generate(&generate_options)).await??;
     let server = opts.server()?;
     let mut admin = server.connect().await?;
@@ -137,22 +130,14 @@ pub async fn load(opts: LoadOptions) -> anyhow::Result<LoadReport> {
     };
     access.create(&mut admin).await?;
     admin.close().await?;
-    Ok(LoadReport {
-        database: opts.database,
-        access,
-        summary: dataset.summary,
-        elapsed: started.elapsed(),
-    })
+    Ok(LoadReport { database: opts.database, access, summary: dataset.summary, elapsed: started.elapsed() })
 }
 
 /// A small admin pool on `opts.database`, for the mutation helpers.
 pub async fn connect_admin(opts: &LoadOptions) -> anyhow::Result<MySqlPool> {
     check_identifier("database", &opts.database)?;
     let options = opts.server()?.database(&opts.database);
-    Ok(MySqlPoolOptions::new()
-        .max_connections(2)
-        .connect_with(options)
-        .await?)
+    Ok(MySqlPoolOptions::new().max_connections(2).connect_with(options).await?)
 }
 
 /// Drops `opts.database` and the account `opts.ro_user`, if they exist.
@@ -160,9 +145,7 @@ pub async fn drop_database(opts: &LoadOptions) -> anyhow::Result<()> {
     check_identifier("database", &opts.database)?;
     let mut admin = opts.server()?.connect().await?;
     let sql = format!("DROP DATABASE IF EXISTS `{}`", opts.database);
-    sqlx::raw_sql(AssertSqlSafe(sql))
-        .execute(&mut admin)
-        .await?;
+    sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut admin).await?;
     drop_user(&mut admin, &opts.ro_user).await?;
     admin.close().await?;
     Ok(())
@@ -185,15 +168,9 @@ async fn insert_table(conn: &mut MySqlConnection, table: &Table) -> anyhow::Resu
     let cyclic = table.name == "listing_location";
     let mut tx = conn.begin().await?;
     if cyclic {
-        sqlx::raw_sql("SET foreign_key_checks = 0")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::raw_sql("SET foreign_key_checks = 0").execute(&mut *tx).await?;
     }
-    let columns: Vec<String> = table
-        .columns
-        .iter()
-        .map(|column| format!("`{column}`"))
-        .collect();
+    let columns: Vec<String> = table.columns.iter().map(|column| format!("`{column}`")).collect();
     let prefix = format!("INSERT INTO `{}` ({}) ", table.name, columns.join(", "));
     for rows in table.rows.chunks(BATCH_ROWS) {
         let mut query = QueryBuilder::<MySql>::new(&prefix);
@@ -205,9 +182,7 @@ async fn insert_table(conn: &mut MySqlConnection, table: &Table) -> anyhow::Resu
         query.build().execute(&mut *tx).await?;
     }
     if cyclic {
-        sqlx::raw_sql("SET foreign_key_checks = 1")
-            .execute(&mut *tx)
-            .await?;
+        sqlx::raw_sql("SET foreign_key_checks = 1").execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())

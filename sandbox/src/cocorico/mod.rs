@@ -42,11 +42,8 @@ pub use access::{ReadOnlyAccess, Secret};
 pub use cli::cli_main;
 pub use dataset::{Dataset, DatasetSummary, ListingStatus, Table, TimeUnit, TrickyListings, Value};
 pub use generate::{GenerateOptions, MIN_LISTINGS, generate};
-pub use load::{
-    LoadOptions, LoadReport, READONLY_USER_SQL, SCHEMA_SQL, connect_admin, drop_database, load,
-};
+pub use load::{LoadOptions, LoadReport, READONLY_USER_SQL, SCHEMA_SQL, connect_admin, drop_database, load};
 pub use mutate::{
-    NewListing, NewTranslation, delete_listing, insert_listing, set_listing_status,
-    update_listing_title,
+    NewListing, NewTranslation, delete_listing, insert_listing, set_listing_status, update_listing_title,
 };
 pub use scratch::{ADMIN_URL_ENV, DEFAULT_ADMIN_URL, Scratch, with_options, with_scratch};

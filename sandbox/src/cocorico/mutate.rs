@@ -59,17 +59,12 @@ impl Default for NewListing {
 /// Sets a listing's status, as an admin approving (6 → 2), rejecting (6 → 3)
 /// or an owner pausing (2 → 4) does. Bumps `updatedAt` like Doctrine's
 /// Timestampable. Fails if the listing does not exist.
-pub async fn set_listing_status(
-    pool: &MySqlPool,
-    listing_id: i64,
-    status: ListingStatus,
-) -> anyhow::Result<()> {
-    let result =
-        sqlx::query("UPDATE listing SET status = ?, updatedAt = UTC_TIMESTAMP() WHERE id = ?")
-            .bind(status.code())
-            .bind(listing_id)
-            .execute(pool)
-            .await?;
+pub async fn set_listing_status(pool: &MySqlPool, listing_id: i64, status: ListingStatus) -> anyhow::Result<()> {
+    let result = sqlx::query("UPDATE listing SET status = ?, updatedAt = UTC_TIMESTAMP() WHERE id = ?")
+        .bind(status.code())
+        .bind(listing_id)
+        .execute(pool)
+        .await?;
     anyhow::ensure!(result.rows_affected() == 1, "no listing {listing_id}");
     Ok(())
 }
@@ -77,12 +72,7 @@ pub async fn set_listing_status(
 /// Changes the title of one translation and regenerates its slug. As in
 /// Cocorico, `listing.updatedAt` is left alone: only the translation row
 /// changes. Fails if the listing has no translation in `locale`.
-pub async fn update_listing_title(
-    pool: &MySqlPool,
-    listing_id: i64,
-    locale: &str,
-    title: &str,
-) -> anyhow::Result<()> {
+pub async fn update_listing_title(pool: &MySqlPool, listing_id: i64, locale: &str, title: &str) -> anyhow::Result<()> {
     let sql = "UPDATE listing_translation SET title = ?, slug = ? \
                WHERE translatable_id = ? AND locale = ?";
     let result = sqlx::query(sql)
@@ -92,10 +82,7 @@ pub async fn update_listing_title(
         .bind(locale)
         .execute(pool)
         .await?;
-    anyhow::ensure!(
-        result.rows_affected() == 1,
-        "listing {listing_id} has no {locale:?} translation"
-    );
+    anyhow::ensure!(result.rows_affected() == 1, "listing {listing_id} has no {locale:?} translation");
     Ok(())
 }
 
@@ -103,10 +90,7 @@ pub async fn update_listing_title(
 /// location go with it (ON DELETE CASCADE). A soft delete is
 /// `set_listing_status(…, ListingStatus::Deleted)`.
 pub async fn delete_listing(pool: &MySqlPool, listing_id: i64) -> anyhow::Result<()> {
-    let result = sqlx::query("DELETE FROM listing WHERE id = ?")
-        .bind(listing_id)
-        .execute(pool)
-        .await?;
+    let result = sqlx::query("DELETE FROM listing WHERE id = ?").bind(listing_id).execute(pool).await?;
     anyhow::ensure!(result.rows_affected() == 1, "no listing {listing_id}");
     Ok(())
 }
@@ -117,12 +101,10 @@ pub async fn insert_listing(pool: &MySqlPool, listing: &NewListing) -> anyhow::R
     let mut tx = pool.begin().await?;
     let owner = match listing.owner_id {
         Some(owner) => owner,
-        None => sqlx::query_scalar::<_, i32>(
-            "SELECT id FROM `user` WHERE enabled = 1 ORDER BY id LIMIT 1",
-        )
-        .fetch_one(&mut *tx)
-        .await?
-        .into(),
+        None => sqlx::query_scalar::<_, i32>("SELECT id FROM `user` WHERE enabled = 1 ORDER BY id LIMIT 1")
+            .fetch_one(&mut *tx)
+            .await?
+            .into(),
     };
     let id = free_listing_id(&mut tx).await?;
     let location = insert_location(&mut tx).await?;
@@ -195,11 +177,7 @@ const INSERT_TRANSLATION: &str = "INSERT INTO listing_translation \
     (translatable_id, title, description, slug, locale) VALUES (?, ?, ?, ?, ?)";
 
 /// Inserts the translations, images and the "Apartment" category link.
-async fn insert_children(
-    tx: &mut Transaction<'_, MySql>,
-    id: i64,
-    listing: &NewListing,
-) -> anyhow::Result<()> {
+async fn insert_children(tx: &mut Transaction<'_, MySql>, id: i64, listing: &NewListing) -> anyhow::Result<()> {
     for translation in &listing.translations {
         sqlx::query(INSERT_TRANSLATION)
             .bind(id)

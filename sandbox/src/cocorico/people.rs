@@ -40,14 +40,7 @@ const LAST_NAMES: [&[&str]; 3] = [
     &["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Hoffmann"],
 ];
 const COMPANY_SUFFIXES: [&str; 3] = ["Immobilier SARL", "Lettings Ltd", "Wohnen GmbH"];
-const PROFESSIONS: [&str; 6] = [
-    "Architect",
-    "Teacher",
-    "Nurse",
-    "Engineer",
-    "Photographer",
-    "Retired",
-];
+const PROFESSIONS: [&str; 6] = ["Architect", "Teacher", "Nurse", "Engineer", "Photographer", "Retired"];
 const TIME_ZONES: [&str; 3] = ["Europe/Paris", "Europe/London", "Europe/Berlin"];
 const LANGUAGES: [&str; 3] = ["fr", "en", "de"];
 const PHONE_PREFIXES: [&str; 3] = ["+33", "+44", "+49"];
@@ -67,14 +60,7 @@ pub(crate) fn user_row(
     let domain = pick(rng, &["example.com", "example.org", "example.net"]);
     let email = format!("{}.{}.{index}@{domain}", slugify(first), slugify(last));
     let updated_at = shift(created_at, rng.random_range(0..400) * 86_400);
-    let mut values = row![
-        id,
-        email.as_str(),
-        email.as_str(),
-        email.as_str(),
-        email,
-        enabled
-    ];
+    let mut values = row![id, email.as_str(), email.as_str(), email.as_str(), email, enabled];
     let last_login = rng.random_bool(0.8).then_some(updated_at);
     values.extend(row![
         random_token(rng, 43),
@@ -87,19 +73,13 @@ pub(crate) fn user_row(
     values.extend(person_columns(rng, country, first, last));
     values.extend(bank_columns(rng, country, first, last));
     values.extend(activity_columns(rng, country));
-    values.extend(row![
-        format!("{}-{id}", slugify(first)),
-        created_at,
-        updated_at
-    ]);
+    values.extend(row![format!("{}-{id}", slugify(first)), created_at, updated_at]);
     values
 }
 
 /// `person_type` to `profession`.
 fn person_columns(rng: &mut ChaCha8Rng, country: usize, first: &str, last: &str) -> Vec<Value> {
-    let company = rng
-        .random_bool(0.1)
-        .then(|| format!("{last} {}", COMPANY_SUFFIXES[country]));
+    let company = rng.random_bool(0.1).then(|| format!("{last} {}", COMPANY_SUFFIXES[country]));
     let person_type = if company.is_some() { 2 } else { 1 };
     let code = COUNTRIES[country].code;
     row![
@@ -118,11 +98,7 @@ fn person_columns(rng: &mut ChaCha8Rng, country: usize, first: &str, last: &str)
 
 /// `phone_verified` to `time_zone`.
 fn activity_columns(rng: &mut ChaCha8Rng, country: usize) -> Vec<Value> {
-    let verified = [
-        rng.random_bool(0.7),
-        rng.random_bool(0.9),
-        rng.random_bool(0.3),
-    ];
+    let verified = [rng.random_bool(0.7), rng.random_bool(0.9), rng.random_bool(0.3)];
     let bookings = [rng.random_range(0..40i32), rng.random_range(0..10i32)];
     let rating = rng.random_bool(0.6).then(|| rng.random_range(3..=5i32));
     let answer_delay = rng.random_bool(0.7).then(|| rng.random_range(1..48i32));
@@ -140,23 +116,10 @@ fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
 /// `iban`, `bic`, `bank_owner_name`, `bank_owner_address`, `annual_income`.
 fn bank_columns(rng: &mut ChaCha8Rng, country: usize, first: &str, last: &str) -> Vec<Value> {
     if rng.random_bool(0.25) {
-        return row![
-            None::<String>,
-            None::<String>,
-            None::<String>,
-            None::<String>,
-            None::<String>
-        ];
+        return row![None::<String>, None::<String>, None::<String>, None::<String>, None::<String>];
     }
-    let city = CITIES
-        .iter()
-        .find(|city| city.country == country)
-        .expect("a city per country");
-    let (number, street, zip) = (
-        rng.random_range(1..120),
-        pick(rng, city.streets),
-        pick(rng, city.zips),
-    );
+    let city = CITIES.iter().find(|city| city.country == country).expect("a city per country");
+    let (number, street, zip) = (rng.random_range(1..120), pick(rng, city.streets), pick(rng, city.zips));
     let address = match country {
         0 => format!("{number} {street}, {zip} {}", city.name[0]),
         1 => format!("{number} {street}, {} {zip}", city.name[0]),
@@ -164,13 +127,7 @@ fn bank_columns(rng: &mut ChaCha8Rng, country: usize, first: &str, last: &str) -
     };
     let income = format!("{}.00", rng.random_range(18..150) * 1000);
     let code = COUNTRIES[country].code;
-    row![
-        iban(rng, country),
-        format!("SBOX{code}PPXXX"),
-        format!("{first} {last}"),
-        address,
-        income
-    ]
+    row![iban(rng, country), format!("SBOX{code}PPXXX"), format!("{first} {last}"), address, income]
 }
 
 /// A phone number without its prefix, as stored in `user.phone`.
@@ -183,25 +140,19 @@ fn phone(rng: &mut ChaCha8Rng, country: usize) -> String {
 }
 
 fn birthday(rng: &mut ChaCha8Rng) -> NaiveDate {
-    let start = NaiveDate::from_ymd_opt(1950, 1, 1)
-        .and_then(|day| day.and_hms_opt(12, 0, 0))
-        .expect("valid date");
+    let start = NaiveDate::from_ymd_opt(1950, 1, 1).and_then(|day| day.and_hms_opt(12, 0, 0)).expect("valid date");
     shift(start, rng.random_range(0..18_000) * 86_400).date()
 }
 
 fn random_token(rng: &mut ChaCha8Rng, len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    (0..len)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
+    (0..len).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
 /// A fake IBAN of the owner's country whose check digits are valid.
 fn iban(rng: &mut ChaCha8Rng, country: usize) -> String {
     let digits = |rng: &mut ChaCha8Rng, count: usize| -> String {
-        (0..count)
-            .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
-            .collect()
+        (0..count).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
     };
     let bban = match country {
         0 => digits(rng, 23),
@@ -216,11 +167,7 @@ pub(crate) fn with_check_digits(country: &str, bban: &str) -> String {
     let rearranged = format!("{bban}{country}00");
     let remainder = rearranged.chars().fold(0u32, |acc, c| {
         let value = c.to_digit(36).expect("alphanumeric IBAN");
-        if value < 10 {
-            (acc * 10 + value) % 97
-        } else {
-            (acc * 100 + value) % 97
-        }
+        if value < 10 { (acc * 10 + value) % 97 } else { (acc * 100 + value) % 97 }
     });
     format!("{country}{:02}{bban}", 98 - remainder)
 }
@@ -231,17 +178,8 @@ mod tests {
 
     #[test]
     fn iban_check_digits_match_the_published_examples() {
-        assert_eq!(
-            with_check_digits("GB", "WEST12345698765432"),
-            "GB82WEST12345698765432"
-        );
-        assert_eq!(
-            with_check_digits("DE", "370400440532013000"),
-            "DE89370400440532013000"
-        );
-        assert_eq!(
-            with_check_digits("FR", "20041010050500013M02606"),
-            "FR1420041010050500013M02606"
-        );
+        assert_eq!(with_check_digits("GB", "WEST12345698765432"), "GB82WEST12345698765432");
+        assert_eq!(with_check_digits("DE", "370400440532013000"), "DE89370400440532013000");
+        assert_eq!(with_check_digits("FR", "20041010050500013M02606"), "FR1420041010050500013M02606");
     }
 }

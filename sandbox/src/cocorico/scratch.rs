@@ -57,10 +57,7 @@ impl Scratch {
     pub async fn read_only_pool(&self) -> anyhow::Result<MySqlPool> {
         let url = self.report.access.url();
         let options = MySqlConnectOptions::from_str(url.expose())?;
-        Ok(MySqlPoolOptions::new()
-            .max_connections(2)
-            .connect_with(options)
-            .await?)
+        Ok(MySqlPoolOptions::new().max_connections(2).connect_with(options).await?)
     }
 }
 
@@ -83,13 +80,7 @@ where
     Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
 {
     let outcome = match load(options.clone()).await {
-        Ok(report) => {
-            tokio::spawn(body(Scratch {
-                options: options.clone(),
-                report,
-            }))
-            .await
-        }
+        Ok(report) => tokio::spawn(body(Scratch { options: options.clone(), report })).await,
         Err(error) => {
             drop_database(&options).await?;
             return Err(error);
@@ -98,9 +89,7 @@ where
     drop_database(&options).await?;
     match outcome {
         Ok(result) => result,
-        Err(join_error) if join_error.is_panic() => {
-            std::panic::resume_unwind(join_error.into_panic())
-        }
+        Err(join_error) if join_error.is_panic() => std::panic::resume_unwind(join_error.into_panic()),
         Err(join_error) => Err(join_error.into()),
     }
 }

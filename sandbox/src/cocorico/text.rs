@@ -102,19 +102,10 @@ const AMENITIES: [[&str; 2]; 10] = [
 ];
 
 const CLOSINGS: [[&str; 2]; 4] = [
-    [
-        "Ideal for couples and business travellers.",
-        "Idéal pour les couples et les voyageurs d'affaires.",
-    ],
+    ["Ideal for couples and business travellers.", "Idéal pour les couples et les voyageurs d'affaires."],
     ["Perfect for families.", "Parfait pour les familles."],
-    [
-        "Bed linen and towels are provided.",
-        "Linge de lit et serviettes fournis.",
-    ],
-    [
-        "Self check-in with a key box.",
-        "Arrivée autonome avec boîte à clés.",
-    ],
+    ["Bed linen and towels are provided.", "Linge de lit et serviettes fournis."],
+    ["Self check-in with a key box.", "Arrivée autonome avec boîte à clés."],
 ];
 
 /// The words a listing's texts are built from, drawn once for both locales.
@@ -134,11 +125,7 @@ pub(crate) struct Facts<'a> {
 /// `(title, description)` in `en` (locale 0) or `fr` (locale 1).
 pub(crate) fn texts(facts: &Facts, locale: usize) -> (String, String) {
     let title = fit_title(title(facts, locale), facts, locale);
-    let description = if locale == 0 {
-        english_description(facts)
-    } else {
-        french_description(facts)
-    };
+    let description = if locale == 0 { english_description(facts) } else { french_description(facts) };
     (title, description)
 }
 
@@ -166,21 +153,12 @@ fn fit_title(title: String, facts: &Facts, locale: usize) -> String {
         return title;
     }
     let noun = facts.kind.nouns()[locale];
-    let short = format!(
-        "{}{} – {}",
-        noun[..1].to_uppercase(),
-        &noun[1..],
-        facts.city.name[locale]
-    );
+    let short = format!("{}{} – {}", noun[..1].to_uppercase(), &noun[1..], facts.city.name[locale]);
     short.chars().take(TITLE_MAX).collect()
 }
 
 fn amenity_list(facts: &Facts, locale: usize) -> String {
-    let names: Vec<&str> = facts
-        .amenities
-        .iter()
-        .map(|&index| AMENITIES[index][locale])
-        .collect();
+    let names: Vec<&str> = facts.amenities.iter().map(|&index| AMENITIES[index][locale]).collect();
     names.join(", ")
 }
 
@@ -216,11 +194,7 @@ fn english_description(facts: &Facts) -> String {
 
 fn french_description(facts: &Facts) -> String {
     let [_, adj_m, adj_f] = ADJECTIVES[facts.adjective];
-    let (article, adj) = if facts.kind.feminine() {
-        ("Une", adj_f)
-    } else {
-        ("Un", adj_m)
-    };
+    let (article, adj) = if facts.kind.feminine() { ("Une", adj_f) } else { ("Un", adj_m) };
     let transport = match facts.city.country {
         0 => "du métro",
         1 => "de la gare la plus proche",

@@ -36,10 +36,9 @@ impl Tricky {
     pub fn locales(self) -> Option<[bool; 2]> {
         match self {
             Tricky::MissingEn => Some([false, true]),
-            Tricky::ScriptTitle
-            | Tricky::HtmlDescription
-            | Tricky::Unicode
-            | Tricky::LongestTitle => Some([true, true]),
+            Tricky::ScriptTitle | Tricky::HtmlDescription | Tricky::Unicode | Tricky::LongestTitle => {
+                Some([true, true])
+            }
             _ => None,
         }
     }
@@ -48,10 +47,7 @@ impl Tricky {
     pub fn image_names(self) -> Option<Vec<String>> {
         match self {
             Tricky::NoImages => Some(Vec::new()),
-            Tricky::PlaceholderImages => Some(vec![
-                PLACEHOLDER_IMAGE.to_owned(),
-                PLACEHOLDER_IMAGE.to_owned(),
-            ]),
+            Tricky::PlaceholderImages => Some(vec![PLACEHOLDER_IMAGE.to_owned(), PLACEHOLDER_IMAGE.to_owned()]),
             _ => None,
         }
     }
@@ -61,10 +57,7 @@ impl Tricky {
         let texts = match self {
             Tricky::ScriptTitle if locale == 0 => (Some("Studio <script>alert(1)</script>"), None),
             Tricky::HtmlDescription => (None, Some(HTML_DESCRIPTIONS[locale])),
-            Tricky::Unicode => (
-                Some(UNICODE_TITLES[locale]),
-                Some(UNICODE_DESCRIPTIONS[locale]),
-            ),
+            Tricky::Unicode => (Some(UNICODE_TITLES[locale]), Some(UNICODE_DESCRIPTIONS[locale])),
             Tricky::LongestTitle => (Some(LONGEST_TITLES[locale]), None),
             Tricky::ContactInDescription => {
                 description.push_str(CONTACT_LINES[locale]);
@@ -91,10 +84,8 @@ const HTML_DESCRIPTIONS: [&str; 2] = [
      <iframe src=\"https://example.com/\"></iframe><b>Réservez vite&nbsp;!</b>",
 ];
 
-const UNICODE_TITLES: [&str; 2] = [
-    "Cosy flat ☀️ near the Spree — Kreuzberg 🏠",
-    "Appartement « cosy » près de la Spree ☀️",
-];
+const UNICODE_TITLES: [&str; 2] =
+    ["Cosy flat ☀️ near the Spree — Kreuzberg 🏠", "Appartement « cosy » près de la Spree ☀️"];
 
 const UNICODE_DESCRIPTIONS: [&str; 2] = [
     "Gemütliche Altbauwohnung in der Weißenburger Straße: naïve décor, a 日本語 guidebook, \
@@ -104,10 +95,8 @@ const UNICODE_DESCRIPTIONS: [&str; 2] = [
 ];
 
 /// Exactly 50 characters: the `VARCHAR(50)` maximum.
-pub(crate) const LONGEST_TITLES: [&str; 2] = [
-    "Marie's \"Le Nid\" – a quiet & bright 2-bed flat #12",
-    "L'appartement « Le Nid » de Marie – calme & clair.",
-];
+pub(crate) const LONGEST_TITLES: [&str; 2] =
+    ["Marie's \"Le Nid\" – a quiet & bright 2-bed flat #12", "L'appartement « Le Nid » de Marie – calme & clair."];
 
 const CONTACT_LINES: [&str; 2] = [
     "\n\nText me on +33 6 12 34 56 78 or write to host.contact@example.com to book directly.",

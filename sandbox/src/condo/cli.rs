@@ -107,7 +107,8 @@ impl Args {
         credentials.email = self.email.unwrap_or_else(|| credentials.email.clone());
         credentials.password = self.password.unwrap_or_else(|| credentials.password.clone());
         if let Some(tag) = self.locale {
-            config.default_locale = Locale::parse(&tag).ok_or_else(|| anyhow::anyhow!("unknown locale {tag:?} (use ru, en or es)"))?;
+            config.default_locale =
+                Locale::parse(&tag).ok_or_else(|| anyhow::anyhow!("unknown locale {tag:?} (use ru, en or es)"))?;
         }
         config.sign_in_limit = self.sign_in_limit.map_or(config.sign_in_limit, |n| (n > 0).then_some(n));
         config.token_ttl = self.token_ttl_secs.map(Duration::from_secs);
@@ -161,7 +162,18 @@ mod tests {
 
     #[test]
     fn flags_override_the_defaults_and_zero_disables_the_sign_in_limit() {
-        let args = Args::try_parse_from(["condo", "--tickets", "50000", "--properties", "200", "--sign-in-limit", "0", "--fail-nth", "2,5"]).unwrap();
+        let args = Args::try_parse_from([
+            "condo",
+            "--tickets",
+            "50000",
+            "--properties",
+            "200",
+            "--sign-in-limit",
+            "0",
+            "--fail-nth",
+            "2,5",
+        ])
+        .unwrap();
         let config = args.into_config().unwrap();
         assert_eq!((config.data.tickets, config.data.properties), (50_000, 200));
         assert_eq!(config.sign_in_limit, None);

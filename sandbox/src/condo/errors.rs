@@ -3,8 +3,8 @@
 //! Field errors (auth, limits, access, sign-in) arrive with HTTP 200 next to `data`;
 //! request errors (syntax, validation, size limits) arrive without `data` and with a 4xx/5xx.
 
-use serde_json::{Value, json};
 use super::rng::random_uuid;
+use serde_json::{Value, json};
 
 /// The per-request object limit (`maxTotalResults`) and per-list `first` limit (`maxResults`).
 pub const MAX_RESULTS: usize = 1000;
@@ -80,7 +80,9 @@ impl FieldFailure {
                 "You do not have access to this resource",
                 json!({ "type": operation, "target": target }),
             ),
-            Self::WrongCredentials { .. } | Self::WrongPhoneFormat | Self::TooManyRequests { .. } => self.sign_in_body(),
+            Self::WrongCredentials { .. } | Self::WrongPhoneFormat | Self::TooManyRequests { .. } => {
+                self.sign_in_body()
+            }
             Self::NotEmulated(what) => json!({
                 "message": format!("{what} is not emulated by the Condo sandbox"), "name": "NotEmulatedError",
                 "extensions": { "code": "INTERNAL_SERVER_ERROR" },

@@ -96,7 +96,11 @@ impl Drop for RunningCondo {
 
 /// Loads the schema, generates the data set and starts serving on `config.listen`.
 pub async fn spawn(config: CondoConfig) -> anyhow::Result<RunningCondo> {
-    anyhow::ensure!(config.listen.ip().is_loopback(), "the Condo emulator only listens on loopback addresses, not {}", config.listen);
+    anyhow::ensure!(
+        config.listen.ip().is_loopback(),
+        "the Condo emulator only listens on loopback addresses, not {}",
+        config.listen
+    );
     let listen = config.listen;
     let shared = tokio::task::spawn_blocking(move || -> anyhow::Result<Shared> {
         let schema = schema::load(&config.schema_path)?;

@@ -124,13 +124,16 @@ fn selection(request: &WebhookRequest) -> Result<Value, WebhookError> {
 }
 
 /// Runs the pack query as the integration account, soft-deleted tickets included.
-fn fetch_pack(shared: &Shared, query: &str, selection: &Value, pack: usize, skip: usize) -> Result<Vec<Value>, WebhookError> {
+fn fetch_pack(
+    shared: &Shared,
+    query: &str,
+    selection: &Value,
+    pack: usize,
+    skip: usize,
+) -> Result<Vec<Value>, WebhookError> {
     let variables = json!({ "where": selection, "first": pack, "skip": skip });
-    let request = GraphqlRequest {
-        query: query.to_owned(),
-        variables: variables.as_object().cloned(),
-        operation_name: None,
-    };
+    let request =
+        GraphqlRequest { query: query.to_owned(), variables: variables.as_object().cloned(), operation_name: None };
     let meta = RequestMeta {
         user: Some(STAFF_ACCOUNT),
         deleted_param: true,
@@ -165,7 +168,8 @@ async fn send(shared: &Shared, url: &str, body: &Value, secret: Option<&str>) ->
 
 /// Hex HMAC-SHA256 of `body` with `secret`.
 pub fn sign(secret: &str, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     mac.update(body);
     mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }

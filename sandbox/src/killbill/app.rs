@@ -22,10 +22,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let kb = routes::router()
         .layer(from_fn_with_state(Arc::clone(&state), auth::authenticate))
         .layer(from_fn_with_state(Arc::clone(&state), inject_faults))
-        .layer(from_fn_with_state(
-            Arc::clone(&state),
-            stats::count_requests,
-        ));
+        .layer(from_fn_with_state(Arc::clone(&state), stats::count_requests));
     Router::new()
         .nest("/1.0/kb", kb)
         .merge(routes::health::router())
@@ -37,10 +34,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 async fn inject_faults(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let (latency, decision) = app.faults.decide();
     if decision == Decision::Down {
-        return injected(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Kill Bill is down (sandbox fault)",
-        );
+        return injected(StatusCode::SERVICE_UNAVAILABLE, "Kill Bill is down (sandbox fault)");
     }
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -50,10 +44,7 @@ async fn inject_faults(State(app): State<Arc<AppState>>, request: Request, next:
         Decision::Error(status) => injected(status, "Injected failure (sandbox fault)"),
         Decision::Timeout(hang) => {
             tokio::time::sleep(hang).await;
-            injected(
-                StatusCode::GATEWAY_TIMEOUT,
-                "Injected timeout (sandbox fault)",
-            )
+            injected(StatusCode::GATEWAY_TIMEOUT, "Injected timeout (sandbox fault)")
         }
         Decision::DropAfterProcessing => {
             let killer = request.extensions().get::<ConnectionKiller>().cloned();
@@ -70,9 +61,5 @@ async fn inject_faults(State(app): State<Arc<AppState>>, request: Request, next:
 }
 
 fn injected(status: StatusCode, message: &str) -> Response {
-    KbError::Injected {
-        status,
-        message: message.to_string(),
-    }
-    .into_response()
+    KbError::Injected { status, message: message.to_string() }.into_response()
 }

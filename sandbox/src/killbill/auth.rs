@@ -22,33 +22,22 @@ pub const API_SECRET: &str = "X-Killbill-ApiSecret";
 pub struct TenantId(pub Uuid);
 
 /// Middleware: rejects calls without the admin credentials or a valid tenant.
-pub async fn authenticate(
-    State(app): State<Arc<AppState>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn authenticate(State(app): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     if !basic_auth_ok(request.headers(), &app.admin.user, &app.admin.password) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "BASIC realm=\"application\"")],
-        )
-            .into_response();
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "BASIC realm=\"application\"")]).into_response();
     }
-    let path = request.extensions().get::<OriginalUri>().map_or_else(
-        || request.uri().path().to_string(),
-        |u| u.path().to_string(),
-    );
+    let path = request
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| request.uri().path().to_string(), |u| u.path().to_string());
     let key = header_text(request.headers(), API_KEY);
     let secret = header_text(request.headers(), API_SECRET);
     let tenant = match (key, secret) {
-        (Some(key), Some(secret)) => app.store().authenticate(&key, &secret).ok_or_else(|| {
-            format!(
-                "Submitted credentials for token [{key}] did not match the expected credentials."
-            )
-        }),
-        _ => Err(format!(
-            "Make sure to set the {API_KEY} and {API_SECRET} headers"
-        )),
+        (Some(key), Some(secret)) => app
+            .store()
+            .authenticate(&key, &secret)
+            .ok_or_else(|| format!("Submitted credentials for token [{key}] did not match the expected credentials.")),
+        _ => Err(format!("Make sure to set the {API_KEY} and {API_SECRET} headers")),
     };
     match tenant {
         Ok(id) => {
@@ -62,21 +51,16 @@ pub async fn authenticate(
 
 /// A header as text, if present and readable.
 pub fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 fn basic_auth_ok(headers: &HeaderMap, user: &str, password: &str) -> bool {
-    let Some(encoded) = header_text(headers, header::AUTHORIZATION.as_str())
-        .and_then(|h| h.strip_prefix("Basic ").map(str::to_string))
+    let Some(encoded) =
+        header_text(headers, header::AUTHORIZATION.as_str()).and_then(|h| h.strip_prefix("Basic ").map(str::to_string))
     else {
         return false;
     };
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .unwrap_or_default();
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).unwrap_or_default();
     decoded == format!("{user}:{password}").as_bytes()
 }
 
@@ -88,10 +72,5 @@ fn jetty_error(status: StatusCode, message: &str) -> Response {
          <title>Error {code} {message}</title>\n</head>\n<body><h2>HTTP ERROR {code} {message}</h2>\n\
          <table>\n<tr><th>MESSAGE:</th><td>{message}</td></tr>\n</table>\n</body>\n</html>\n"
     );
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html;charset=iso-8859-1")],
-        page,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "text/html;charset=iso-8859-1")], page).into_response()
 }

@@ -22,23 +22,13 @@ struct Cli {
     #[arg(long, default_value = "admin")]
     admin_user: String,
     /// HTTP Basic password.
-    #[arg(
-        long,
-        env = "KILLBILL_SANDBOX_ADMIN_PASSWORD",
-        default_value = "password",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "KILLBILL_SANDBOX_ADMIN_PASSWORD", default_value = "password", hide_env_values = true)]
     admin_password: String,
     /// API key of a tenant to create at start (needs --api-secret).
     #[arg(long, env = "KILLBILL_SANDBOX_API_KEY", requires = "api_secret")]
     api_key: Option<String>,
     /// API secret of that tenant.
-    #[arg(
-        long,
-        env = "KILLBILL_SANDBOX_API_SECRET",
-        requires = "api_key",
-        hide_env_values = true
-    )]
+    #[arg(long, env = "KILLBILL_SANDBOX_API_SECRET", requires = "api_key", hide_env_values = true)]
     api_secret: Option<String>,
     /// Seed of every random choice.
     #[arg(long, default_value_t = 42)]
@@ -99,10 +89,7 @@ impl Cli {
             listen: self.listen,
             admin_user: self.admin_user,
             admin_password: self.admin_password,
-            tenant: self
-                .api_key
-                .zip(self.api_secret)
-                .map(|(key, secret)| TenantSeed::new(key, secret)),
+            tenant: self.api_key.zip(self.api_secret).map(|(key, secret)| TenantSeed::new(key, secret)),
             faults: Faults {
                 latency_ms: self.latency_ms,
                 error_rate: self.error_rate,
@@ -129,9 +116,7 @@ impl Cli {
 pub fn run(args: Vec<String>) -> anyhow::Result<()> {
     let cli = Cli::parse_from(std::iter::once("sandbox killbill".to_string()).chain(args));
     let config = cli.into_config();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let running = server::spawn(config).await?;
         let mut stdout = std::io::stdout();

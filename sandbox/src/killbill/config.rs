@@ -23,11 +23,7 @@ pub struct TenantSeed {
 impl TenantSeed {
     /// A tenant with this key and secret.
     pub fn new(api_key: impl Into<String>, api_secret: impl Into<String>) -> Self {
-        Self {
-            api_key: api_key.into(),
-            api_secret: api_secret.into(),
-            external_key: None,
-        }
+        Self { api_key: api_key.into(), api_secret: api_secret.into(), external_key: None }
     }
 }
 
@@ -77,18 +73,12 @@ impl Default for KillBillConfig {
 impl KillBillConfig {
     /// Defaults, listening on a free loopback port (for tests and benchmarks).
     pub fn ephemeral() -> Self {
-        Self {
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            ..Self::default()
-        }
+        Self { listen: SocketAddr::from(([127, 0, 0, 1], 0)), ..Self::default() }
     }
 
     /// The same settings with a tenant created at start.
     pub fn with_tenant(self, api_key: impl Into<String>, api_secret: impl Into<String>) -> Self {
-        Self {
-            tenant: Some(TenantSeed::new(api_key, api_secret)),
-            ..self
-        }
+        Self { tenant: Some(TenantSeed::new(api_key, api_secret)), ..self }
     }
 }
 

@@ -18,13 +18,7 @@ use serde_json::{Map, Value, json};
 pub const SPEC_ENV: &str = "KILLBILL_SWAGGER";
 
 /// Swagger keywords with no JSON Schema meaning.
-const SWAGGER_ONLY: &[&str] = &[
-    "example",
-    "xml",
-    "discriminator",
-    "readOnly",
-    "externalDocs",
-];
+const SWAGGER_ONLY: &[&str] = &["example", "xml", "discriminator", "readOnly", "externalDocs"];
 
 struct Spec {
     definitions: Map<String, Value>,
@@ -33,12 +27,9 @@ struct Spec {
 
 /// Where the contract file is looked for.
 pub fn spec_path() -> PathBuf {
-    std::env::var_os(SPEC_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/contracts/killbill/kbswagger.yaml")
-        })
+    std::env::var_os(SPEC_ENV).map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/contracts/killbill/kbswagger.yaml")
+    })
 }
 
 /// Names of every definition of the contract.
@@ -49,32 +40,20 @@ pub fn definition_names() -> Result<Vec<String>, String> {
 /// Validates `value` against the definition `def_name` (e.g. `"Account"`); on failure, one
 /// message per violation, each naming the JSON pointer of the offending value.
 pub fn validate_definition(def_name: &str, value: &Value) -> Result<(), Vec<String>> {
-    validate(
-        def_name,
-        json!({ "$ref": format!("#/definitions/{def_name}") }),
-        value,
-    )
+    validate(def_name, json!({ "$ref": format!("#/definitions/{def_name}") }), value)
 }
 
 /// Validates `value` as an array of `def_name` (the list endpoints).
 pub fn validate_array_of(def_name: &str, value: &Value) -> Result<(), Vec<String>> {
-    let schema =
-        json!({ "type": "array", "items": { "$ref": format!("#/definitions/{def_name}") } });
+    let schema = json!({ "type": "array", "items": { "$ref": format!("#/definitions/{def_name}") } });
     validate(&format!("[{def_name}]"), schema, value)
 }
 
 fn validate(cache_key: &str, root: Value, value: &Value) -> Result<(), Vec<String>> {
     let spec = spec().map_err(|e| vec![e])?;
     let validator = spec.validator(cache_key, root).map_err(|e| vec![e])?;
-    let errors: Vec<String> = validator
-        .iter_errors(value)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+    let errors: Vec<String> = validator.iter_errors(value).map(|e| format!("{}: {e}", e.instance_path())).collect();
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 fn spec() -> Result<&'static Spec, String> {
@@ -85,22 +64,19 @@ fn spec() -> Result<&'static Spec, String> {
 fn load() -> Result<Spec, String> {
     let path = spec_path();
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!("cannot read the Kill Bill contract at {} ({e}); set {SPEC_ENV} or check out shared/ beside the project", path.display())
+        format!(
+            "cannot read the Kill Bill contract at {} ({e}); set {SPEC_ENV} or check out shared/ beside the project",
+            path.display()
+        )
     })?;
-    let yaml: Value = serde_norway::from_str(&text)
-        .map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
+    let yaml: Value =
+        serde_norway::from_str(&text).map_err(|e| format!("{} is not valid YAML: {e}", path.display()))?;
     let definitions = yaml
         .get("definitions")
         .and_then(Value::as_object)
         .ok_or_else(|| format!("{} has no definitions", path.display()))?;
-    let definitions = definitions
-        .iter()
-        .map(|(name, schema)| (name.clone(), convert(schema)))
-        .collect();
-    Ok(Spec {
-        definitions,
-        validators: Mutex::new(HashMap::new()),
-    })
+    let definitions = definitions.iter().map(|(name, schema)| (name.clone(), convert(schema))).collect();
+    Ok(Spec { definitions, validators: Mutex::new(HashMap::new()) })
 }
 
 impl Spec {
@@ -148,17 +124,12 @@ fn convert(schema: &Value) -> Value {
             .iter()
             .map(|(name, prop)| {
                 let prop = convert(prop);
-                let prop = if required.contains(&name.as_str()) {
-                    prop
-                } else {
-                    nullable(prop)
-                };
+                let prop = if required.contains(&name.as_str()) { prop } else { nullable(prop) };
                 (name.clone(), prop)
             })
             .collect();
         out.insert("properties".to_string(), Value::Object(converted));
-        out.entry("additionalProperties")
-            .or_insert(Value::Bool(false));
+        out.entry("additionalProperties").or_insert(Value::Bool(false));
     }
     Value::Object(out)
 }
@@ -180,10 +151,7 @@ mod tests {
         });
         let converted = convert(&swagger);
         assert_eq!(converted["properties"]["id"], json!({ "type": "string" }));
-        assert_eq!(
-            converted["properties"]["note"],
-            json!({ "anyOf": [{ "type": "null" }, { "type": "string" }] })
-        );
+        assert_eq!(converted["properties"]["note"], json!({ "anyOf": [{ "type": "null" }, { "type": "string" }] }));
         assert_eq!(converted["additionalProperties"], json!(false));
     }
 }

@@ -53,10 +53,7 @@ async fn put_notify(State(app): State<Arc<AppState>>, body: Bytes) -> Response {
             app.notifier.set_config(config);
             Json(app.notifier.config()).into_response()
         }
-        Ok(config) => bad_request(format!(
-            "duplicate_rate must be between 0 and 1, got {}",
-            config.duplicate_rate
-        )),
+        Ok(config) => bad_request(format!("duplicate_rate must be between 0 and 1, got {}", config.duplicate_rate)),
         Err(error) => bad_request(error.to_string()),
     }
 }
@@ -75,9 +72,5 @@ async fn get_summary(State(app): State<Arc<AppState>>) -> Json<Summary> {
 }
 
 fn bad_request(message: String) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(serde_json::json!({ "error": message })),
-    )
-        .into_response()
+    (StatusCode::BAD_REQUEST, Json(serde_json::json!({ "error": message }))).into_response()
 }

@@ -48,34 +48,20 @@ pub enum KbError {
     #[error("{0}")]
     CurrencyMismatch(String),
     /// 400, code 4024.
-    #[error(
-        "Cannot add credit or external charge for invoice id {0} because it is already in COMMITTED status"
-    )]
+    #[error("Cannot add credit or external charge for invoice id {0} because it is already in COMMITTED status")]
     InvoiceAlreadyCommitted(Uuid),
     /// 500, `IllegalStateException`: an item sent to a VOID invoice.
     #[error("Cannot add credit or external charge for invoice id {0} because it is in VOID status")]
     InvoiceIsVoid(Uuid),
     /// 400, code 4023: commit or void from a status that does not allow it.
-    #[error(
-        "The invoice status {wanted} is invalid for invoice id {id}. Current status is {current}"
-    )]
-    InvoiceInvalidStatus {
-        wanted: String,
-        id: Uuid,
-        current: String,
-    },
+    #[error("The invoice status {wanted} is invalid for invoice id {id}. Current status is {current}")]
+    InvoiceInvalidStatus { wanted: String, id: Uuid, current: String },
     /// 400, code 4028.
     #[error("Invoice {0} can not be voided. Invoice is paid or partially paid.")]
     InvoicePaid(Uuid),
     /// 400, code 7199: more than the invoice balance.
-    #[error(
-        "Plugin exception Invalid amount '{amount}' for invoice '{invoice}': invoice balance is = '{balance}'"
-    )]
-    PaymentTooLarge {
-        amount: String,
-        invoice: Uuid,
-        balance: String,
-    },
+    #[error("Plugin exception Invalid amount '{amount}' for invoice '{invoice}': invoice balance is = '{balance}'")]
+    PaymentTooLarge { amount: String, invoice: Uuid, balance: String },
     /// 400, code 7032: a new PURCHASE on an already successful payment.
     #[error("Invalid payment transition PURCHASE from state PURCHASE_SUCCESS")]
     PaymentInvalidOperation,
@@ -132,11 +118,7 @@ impl KbError {
                 (S::BAD_REQUEST, None, "java.lang.IllegalArgumentException")
             }
             Self::InvoiceAlreadyCommitted(_) => (S::BAD_REQUEST, Some(4024), INVOICE_EXCEPTION),
-            Self::InvoiceIsVoid(_) => (
-                S::INTERNAL_SERVER_ERROR,
-                None,
-                "java.lang.IllegalStateException",
-            ),
+            Self::InvoiceIsVoid(_) => (S::INTERNAL_SERVER_ERROR, None, "java.lang.IllegalStateException"),
             Self::InvoiceInvalidStatus { .. } => (S::BAD_REQUEST, Some(4023), INVOICE_EXCEPTION),
             Self::InvoicePaid(_) => (S::BAD_REQUEST, Some(4028), INVOICE_EXCEPTION),
             Self::PaymentTooLarge { .. } => (S::BAD_REQUEST, Some(7199), PAYMENT_EXCEPTION),
@@ -145,11 +127,9 @@ impl KbError {
             Self::PaymentNotFound(_) => (S::NOT_FOUND, Some(7020), PAYMENT_EXCEPTION),
             Self::CustomFieldExists(_) => (S::BAD_REQUEST, Some(9000), CUSTOM_FIELD_EXCEPTION),
             Self::MissingParameter(_) => (S::BAD_REQUEST, None, "java.lang.NullPointerException"),
-            Self::AmountOutOfRange(_) => (
-                S::INTERNAL_SERVER_ERROR,
-                None,
-                "org.skife.jdbi.v2.exceptions.UnableToExecuteStatementException",
-            ),
+            Self::AmountOutOfRange(_) => {
+                (S::INTERNAL_SERVER_ERROR, None, "org.skife.jdbi.v2.exceptions.UnableToExecuteStatementException")
+            }
             Self::Injected { status, .. } => (*status, None, "java.lang.RuntimeException"),
         }
     }

@@ -81,10 +81,7 @@ impl Faults {
         let rates = [
             ("error_rate", self.error_rate),
             ("timeout_rate", self.timeout_rate),
-            (
-                "drop_after_processing_rate",
-                self.drop_after_processing_rate,
-            ),
+            ("drop_after_processing_rate", self.drop_after_processing_rate),
         ];
         for (field, value) in rates {
             if !(0.0..=1.0).contains(&value) {
@@ -144,14 +141,7 @@ impl FaultInjector {
     /// An injector with `faults`, drawing from `seed`.
     pub fn new(faults: Faults, seed: u64) -> Self {
         let rng = ChaCha8Rng::seed_from_u64(seed);
-        Self {
-            state: Mutex::new(State {
-                faults,
-                rng,
-                seen: 0,
-                stats: FaultStats::default(),
-            }),
-        }
+        Self { state: Mutex::new(State { faults, rng, seen: 0, stats: FaultStats::default() }) }
     }
 
     /// Replaces the settings and restarts the N-th request count.
@@ -232,29 +222,15 @@ mod tests {
 
     #[test]
     fn only_the_nth_request_fails() {
-        let injector = FaultInjector::new(
-            Faults {
-                fail_nth_request: Some(3),
-                ..Faults::default()
-            },
-            7,
-        );
+        let injector = FaultInjector::new(Faults { fail_nth_request: Some(3), ..Faults::default() }, 7);
         let fates: Vec<Decision> = (0..5).map(|_| injector.decide().1).collect();
         assert_eq!(fates[2], Decision::Error(StatusCode::INTERNAL_SERVER_ERROR));
-        assert!(
-            fates
-                .iter()
-                .enumerate()
-                .all(|(i, d)| i == 2 || *d == Decision::Pass)
-        );
+        assert!(fates.iter().enumerate().all(|(i, d)| i == 2 || *d == Decision::Pass));
     }
 
     #[test]
     fn the_same_seed_injects_the_same_faults() {
-        let faults = Faults {
-            error_rate: 0.5,
-            ..Faults::default()
-        };
+        let faults = Faults { error_rate: 0.5, ..Faults::default() };
         let run = |seed| {
             let injector = FaultInjector::new(faults.clone(), seed);
             (0..32).map(|_| injector.decide().1).collect::<Vec<_>>()
@@ -266,24 +242,8 @@ mod tests {
 
     #[test]
     fn rates_above_one_are_refused() {
-        let faults = Faults {
-            timeout_rate: 1.5,
-            ..Faults::default()
-        };
-        assert!(matches!(
-            faults.validate(),
-            Err(FaultsError::RateOutOfRange {
-                field: "timeout_rate",
-                ..
-            })
-        ));
-        assert!(
-            Faults {
-                error_status: 404,
-                ..Faults::default()
-            }
-            .validate()
-            .is_err()
-        );
+        let faults = Faults { timeout_rate: 1.5, ..Faults::default() };
+        assert!(matches!(faults.validate(), Err(FaultsError::RateOutOfRange { field: "timeout_rate", .. })));
+        assert!(Faults { error_status: 404, ..Faults::default() }.validate().is_err());
     }
 }

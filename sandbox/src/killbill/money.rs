@@ -5,26 +5,22 @@ use serde::{Serialize, Serializer};
 
 /// Currency codes of the spec's `currency` enum (`Account.currency` in kbswagger.yaml).
 const CURRENCIES: &[&str] = &[
-    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
-    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYR", "BZD", "CAD",
-    "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP",
-    "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GGP", "GHS", "GIP", "GMD",
-    "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR", "ILS", "IMP", "INR", "IQD",
-    "IRR", "ISK", "JEP", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD",
-    "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LTL", "LVL", "LYD", "MAD", "MDL", "MGA",
-    "MKD", "MMK", "MNT", "MOP", "MRO", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN",
-    "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR",
-    "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLL", "SOS",
-    "SPL", "SRD", "STD", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD",
-    "TVD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VEF", "VND", "VUV", "WST", "XAF",
-    "XCD", "XDR", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWD", "BTC",
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF",
+    "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYR", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC",
+    "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL",
+    "GGP", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR", "ILS", "IMP", "INR",
+    "IQD", "IRR", "ISK", "JEP", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT",
+    "LAK", "LBP", "LKR", "LRD", "LSL", "LTL", "LVL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRO",
+    "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK",
+    "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP",
+    "SLL", "SOS", "SPL", "SRD", "STD", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TVD",
+    "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VEF", "VND", "VUV", "WST", "XAF", "XCD", "XDR", "XOF", "XPF",
+    "YER", "ZAR", "ZMW", "ZWD", "BTC",
 ];
 
 /// Currencies without minor units (ISO-4217 exponent 0).
-const ZERO_DECIMALS: &[&str] = &[
-    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV",
-    "XAF", "XOF", "XPF",
-];
+const ZERO_DECIMALS: &[&str] =
+    &["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"];
 
 /// Currencies with three decimals (ISO-4217 exponent 3).
 const THREE_DECIMALS: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
@@ -85,17 +81,11 @@ pub fn parse_minor(text: &str, exponent: u32) -> Result<i64, AmountError> {
     let (mantissa, scale) = parse_decimal(text).ok_or_else(invalid)?;
     let shift = i64::from(exponent) - scale;
     let minor = if shift >= 0 {
-        mantissa
-            .checked_mul(pow10(shift).ok_or_else(invalid)?)
-            .ok_or_else(invalid)?
+        mantissa.checked_mul(pow10(shift).ok_or_else(invalid)?).ok_or_else(invalid)?
     } else {
         let divisor = pow10(-shift).ok_or_else(invalid)?;
         let (quotient, remainder) = (mantissa / divisor, mantissa % divisor);
-        let away = if remainder.abs() * 2 >= divisor {
-            mantissa.signum()
-        } else {
-            0
-        };
+        let away = if remainder.abs() * 2 >= divisor { mantissa.signum() } else { 0 };
         quotient + away
     };
     if minor.abs() >= MAX_UNITS * pow10(i64::from(exponent)).ok_or_else(invalid)? {
@@ -162,9 +152,7 @@ fn parse_decimal(text: &str) -> Option<(i128, i64)> {
 }
 
 fn pow10(power: i64) -> Option<i128> {
-    u32::try_from(power)
-        .ok()
-        .and_then(|p| 10i128.checked_pow(p))
+    u32::try_from(power).ok().and_then(|p| 10i128.checked_pow(p))
 }
 
 #[cfg(test)]
@@ -183,19 +171,13 @@ mod tests {
 
     #[test]
     fn amounts_of_a_million_units_do_not_fit_the_database_column() {
-        assert!(matches!(
-            parse_minor("1000000", 0),
-            Err(AmountError::OutOfRange(_))
-        ));
+        assert!(matches!(parse_minor("1000000", 0), Err(AmountError::OutOfRange(_))));
         assert_eq!(parse_minor("999999.99", 2), Ok(99_999_999));
     }
 
     #[test]
     fn garbage_is_not_an_amount() {
-        assert!(matches!(
-            parse_minor("12a", 2),
-            Err(AmountError::Invalid(_))
-        ));
+        assert!(matches!(parse_minor("12a", 2), Err(AmountError::Invalid(_))));
         assert!(matches!(parse_minor("", 2), Err(AmountError::Invalid(_))));
     }
 

@@ -55,12 +55,7 @@ pub async fn spawn(config: KillBillConfig) -> anyhow::Result<RunningKillBill> {
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(serve(listener, router, stopped));
     tracing::info!(%addr, "killbill emulator listening");
-    Ok(RunningKillBill {
-        addr,
-        state,
-        stop,
-        task: Some(task),
-    })
+    Ok(RunningKillBill { addr, state, stop, task: Some(task) })
 }
 
 impl RunningKillBill {

@@ -42,11 +42,7 @@ impl AppState {
         let mut store = Store::new(config.seed.wrapping_add(2));
         if let Some(seed) = &config.tenant {
             store
-                .create_tenant(
-                    seed.api_key.clone(),
-                    seed.api_secret.clone(),
-                    seed.external_key.clone(),
-                )
+                .create_tenant(seed.api_key.clone(), seed.api_secret.clone(), seed.external_key.clone())
                 .map_err(|e| anyhow::anyhow!("seed tenant: {e}"))?;
         }
         config.faults.validate()?;
@@ -54,16 +50,10 @@ impl AppState {
         Ok(Self {
             store: Mutex::new(store),
             locks: AccountLocks::default(),
-            notifier: Arc::new(Notifier::new(
-                config.notify.clone(),
-                config.seed.wrapping_add(1),
-            )),
+            notifier: Arc::new(Notifier::new(config.notify.clone(), config.seed.wrapping_add(1))),
             faults,
             stats: StatsRecorder::default(),
-            admin: Credentials {
-                user: config.admin_user.clone(),
-                password: config.admin_password.clone(),
-            },
+            admin: Credentials { user: config.admin_user.clone(), password: config.admin_password.clone() },
         })
     }
 
@@ -98,11 +88,7 @@ impl AppState {
 
     /// All counters: requests, injected faults and notifications.
     pub fn request_stats(&self) -> RequestStats {
-        RequestStats {
-            faults: self.faults.stats(),
-            notifications: self.notifier.stats(),
-            ..self.stats.snapshot()
-        }
+        RequestStats { faults: self.faults.stats(), notifications: self.notifier.stats(), ..self.stats.snapshot() }
     }
 
     /// Clears every counter.

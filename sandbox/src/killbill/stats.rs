@@ -49,10 +49,7 @@ impl StatsRecorder {
             counts.writes += 1;
         }
         *counts.by_method.entry(method.to_string()).or_default() += 1;
-        *counts
-            .by_endpoint
-            .entry(format!("{method} {}", endpoint(path)))
-            .or_default() += 1;
+        *counts.by_endpoint.entry(format!("{method} {}", endpoint(path))).or_default() += 1;
     }
 
     /// The request counts (fault and notification counters are left empty).
@@ -67,15 +64,8 @@ impl StatsRecorder {
 }
 
 /// Middleware counting every request it sees.
-pub async fn count_requests(
-    State(app): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request
-        .extensions()
-        .get::<OriginalUri>()
-        .map_or(request.uri().path(), |u| u.path());
+pub async fn count_requests(State(app): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let path = request.extensions().get::<OriginalUri>().map_or(request.uri().path(), |u| u.path());
     app.stats.record(request.method(), path);
     next.run(request).await
 }
@@ -84,8 +74,8 @@ pub async fn count_requests(
 fn endpoint(path: &str) -> String {
     path.split('/')
         .map(|seg| {
-            let is_id = uuid::Uuid::parse_str(seg).is_ok()
-                || (!seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()));
+            let is_id =
+                uuid::Uuid::parse_str(seg).is_ok() || (!seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()));
             if is_id { "{id}" } else { seg }
         })
         .collect::<Vec<_>>()
@@ -100,9 +90,6 @@ mod tests {
     fn ids_are_folded_into_one_endpoint() {
         let path = "/1.0/kb/invoices/4bc38bfd-3210-4293-bcfc-7c95b2d1472a/payments";
         assert_eq!(endpoint(path), "/1.0/kb/invoices/{id}/payments");
-        assert_eq!(
-            endpoint("/1.0/kb/invoices/byNumber/12"),
-            "/1.0/kb/invoices/byNumber/{id}"
-        );
+        assert_eq!(endpoint("/1.0/kb/invoices/byNumber/12"), "/1.0/kb/invoices/byNumber/{id}");
     }
 }

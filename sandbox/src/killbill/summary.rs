@@ -55,18 +55,13 @@ pub struct Summary {
 impl Summary {
     /// The account with `external_key` in the first tenant that has one.
     pub fn account(&self, external_key: &str) -> Option<&AccountSummary> {
-        self.tenants
-            .values()
-            .find_map(|t| t.accounts.get(external_key))
+        self.tenants.values().find_map(|t| t.accounts.get(external_key))
     }
 }
 
 /// Summarizes the whole store.
 pub fn build(store: &Store) -> Summary {
-    let tenants = store
-        .tenants()
-        .map(|t| (t.tenant.api_key.clone(), tenant_summary(t)))
-        .collect();
+    let tenants = store.tenants().map(|t| (t.tenant.api_key.clone(), tenant_summary(t))).collect();
     Summary { tenants }
 }
 
@@ -97,11 +92,7 @@ fn tenant_summary(data: &TenantData) -> TenantSummary {
                 s.payments += 1;
                 s.paid_minor += payment.amount_minor;
             }
-            s.custom_fields = data
-                .custom_fields
-                .iter()
-                .filter(|f| f.account_id == account.id)
-                .count() as u64;
+            s.custom_fields = data.custom_fields.iter().filter(|f| f.account_id == account.id).count() as u64;
             (account.external_key.clone(), s)
         })
         .collect();

@@ -118,7 +118,9 @@ pub fn same_shape(expected: &Value, actual: &Value, path: &str) -> Result<(), St
             Some(first) => a.iter().enumerate().try_for_each(|(i, v)| same_shape(first, v, &format!("{path}[{i}]"))),
             None => Ok(()),
         },
-        (Value::String(_), Value::String(_)) | (Value::Bool(_), Value::Bool(_)) | (Value::Number(_), Value::Number(_)) => Ok(()),
+        (Value::String(_), Value::String(_))
+        | (Value::Bool(_), Value::Bool(_))
+        | (Value::Number(_), Value::Number(_)) => Ok(()),
         _ => Err(format!("{path}: expected {expected}, got {actual}")),
     }
 }

@@ -29,12 +29,7 @@ pub struct Kb {
 /// Test settings: a seeded tenant and notifications without duplicates or delays.
 pub fn test_config() -> KillBillConfig {
     KillBillConfig {
-        notify: NotifyConfig {
-            max_delay_ms: 5,
-            duplicate_rate: 0.0,
-            retry_backoff_ms: 20,
-            ..NotifyConfig::default()
-        },
+        notify: NotifyConfig { max_delay_ms: 5, duplicate_rate: 0.0, retry_backoff_ms: 20, ..NotifyConfig::default() },
         ..KillBillConfig::ephemeral().with_tenant(API_KEY, API_SECRET)
     }
 }
@@ -48,10 +43,7 @@ impl Kb {
     /// An emulator with `config`.
     pub async fn start_with(config: KillBillConfig) -> Self {
         let server = killbill::spawn(config).await.expect("emulator starts");
-        Self {
-            server,
-            http: reqwest::Client::new(),
-        }
+        Self { server, http: reqwest::Client::new() }
     }
 
     /// Full URL of `path`.
@@ -66,14 +58,12 @@ impl Kb {
 
     /// A POST with credentials and `X-Killbill-CreatedBy`.
     pub fn post(&self, path: &str) -> RequestBuilder {
-        self.authed(self.http.post(self.url(path)))
-            .header("X-Killbill-CreatedBy", "tests")
+        self.authed(self.http.post(self.url(path))).header("X-Killbill-CreatedBy", "tests")
     }
 
     /// A PUT with credentials and `X-Killbill-CreatedBy`.
     pub fn put(&self, path: &str) -> RequestBuilder {
-        self.authed(self.http.put(self.url(path)))
-            .header("X-Killbill-CreatedBy", "tests")
+        self.authed(self.http.put(self.url(path))).header("X-Killbill-CreatedBy", "tests")
     }
 
     fn authed(&self, request: RequestBuilder) -> RequestBuilder {
@@ -102,9 +92,7 @@ impl Kb {
             .map(|a| json!({ "accountId": account, "amount": a, "currency": "USD", "description": "Rent" }))
             .collect();
         let response = self
-            .post(&format!(
-                "/1.0/kb/invoices/charges/{account}?autoCommit={auto_commit}"
-            ))
+            .post(&format!("/1.0/kb/invoices/charges/{account}?autoCommit={auto_commit}"))
             .json(&items)
             .send()
             .await
@@ -115,22 +103,12 @@ impl Kb {
     }
 
     /// Records an external payment; `amount` and `key` are optional.
-    pub async fn pay(
-        &self,
-        invoice: Uuid,
-        account: Uuid,
-        amount: Option<f64>,
-        key: Option<&str>,
-    ) -> Response {
-        self.post(&format!(
-            "/1.0/kb/invoices/{invoice}/payments?externalPayment=true"
-        ))
-        .json(
-            &json!({ "accountId": account, "purchasedAmount": amount, "paymentExternalKey": key }),
-        )
-        .send()
-        .await
-        .unwrap()
+    pub async fn pay(&self, invoice: Uuid, account: Uuid, amount: Option<f64>, key: Option<&str>) -> Response {
+        self.post(&format!("/1.0/kb/invoices/{invoice}/payments?externalPayment=true"))
+            .json(&json!({ "accountId": account, "purchasedAmount": amount, "paymentExternalKey": key }))
+            .send()
+            .await
+            .unwrap()
     }
 }
 
@@ -143,20 +121,14 @@ pub fn id_from_location(response: &Response) -> Uuid {
 /// Fails unless `value` matches the kbswagger.yaml definition `def`.
 pub fn assert_valid(def: &str, value: &Value) {
     if let Err(errors) = contract::validate_definition(def, value) {
-        panic!(
-            "{def} does not match the contract:\n{}\n{value:#}",
-            errors.join("\n")
-        );
+        panic!("{def} does not match the contract:\n{}\n{value:#}", errors.join("\n"));
     }
 }
 
 /// Fails unless `value` is an array of `def`.
 pub fn assert_valid_array(def: &str, value: &Value) {
     if let Err(errors) = contract::validate_array_of(def, value) {
-        panic!(
-            "[{def}] does not match the contract:\n{}\n{value:#}",
-            errors.join("\n")
-        );
+        panic!("[{def}] does not match the contract:\n{}\n{value:#}", errors.join("\n"));
     }
 }
 
@@ -164,21 +136,9 @@ pub fn assert_valid_array(def: &str, value: &Value) {
 pub async fn assert_kb_error(response: Response, status: StatusCode, code: Option<u64>) -> Value {
     assert_eq!(response.status(), status);
     let body: Value = response.json().await.unwrap();
-    let keys: Vec<&str> = body
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys.len(), 6, "error body keys: {keys:?}");
-    for key in [
-        "className",
-        "code",
-        "message",
-        "causeClassName",
-        "causeMessage",
-        "stackTrace",
-    ] {
+    for key in ["className", "code", "message", "causeClassName", "causeMessage", "stackTrace"] {
         assert!(keys.contains(&key), "error body misses {key}");
     }
     assert_eq!(body["code"].as_u64(), code, "error body: {body}");
@@ -242,10 +202,7 @@ impl Receiver {
             if done(&received) {
                 return received;
             }
-            assert!(
-                Instant::now() < deadline,
-                "notifications never arrived; got {received:#?}"
-            );
+            assert!(Instant::now() < deadline, "notifications never arrived; got {received:#?}");
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
@@ -253,8 +210,5 @@ impl Receiver {
 
 /// Number of received events of `event_type`.
 pub fn count(received: &[Received], event_type: &str) -> usize {
-    received
-        .iter()
-        .filter(|r| r.body["eventType"] == event_type)
-        .count()
+    received.iter().filter(|r| r.body["eventType"] == event_type).count()
 }

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::integration::{IntegrationHealth, IntegrationStatus, list_integrations};
 use crate::api::AppError;
+use crate::api::integration::{IntegrationHealth, IntegrationStatus, list_integrations};
 use crate::components::http_status::set_http_status;
 use crate::components::notice::ErrorNotice;
 use leptos_router::components::Redirect;
@@ -45,9 +45,8 @@ fn IntegrationCard(status: IntegrationStatus) -> impl IntoView {
         IntegrationHealth::Failing => "bg-red-100 text-red-900",
         IntegrationHealth::Paused | IntegrationHealth::NotConfigured => "bg-slate-200 text-slate-800",
     };
-    let last_success = status
-        .last_success_at
-        .map_or("Never".to_owned(), |at| at.format("%Y-%m-%d %H:%M UTC").to_string());
+    let last_success =
+        status.last_success_at.map_or("Never".to_owned(), |at| at.format("%Y-%m-%d %H:%M UTC").to_string());
     view! {
         <li class="rounded-xl border border-slate-200 bg-white p-5" data-platform=status.platform.as_str()>
             <div class="flex items-center justify-between gap-2">

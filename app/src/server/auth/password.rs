@@ -2,8 +2,8 @@
 //! unknown e-mail does the same work as one for a known e-mail, so timing
 //! tells nothing about which accounts exist.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use std::sync::LazyLock;
 
 /// A hash of a random password, verified against when the user does not exist.

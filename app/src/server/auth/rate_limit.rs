@@ -39,7 +39,9 @@ impl LoginLimiter {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         let mut wait = 0;
-        for (key, limit) in [(account_key(account), self.limits.per_account), (format!("addr:{address}"), self.limits.per_address)] {
+        for (key, limit) in
+            [(account_key(account), self.limits.per_account), (format!("addr:{address}"), self.limits.per_address)]
+        {
             let times = map.entry(key).or_default();
             times.retain(|t| now.duration_since(*t) < self.limits.window);
             if times.len() >= limit {

@@ -69,8 +69,16 @@ impl AuthService {
 
     /// Checks e-mail and password (rate limited per account and address) and
     /// starts a new refresh-token family.
-    pub async fn login(&self, pool: &PgPool, email: &str, password_text: &str, address: &str) -> Result<IssuedTokens, AppError> {
-        self.limiter.check(email, address).map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
+    pub async fn login(
+        &self,
+        pool: &PgPool,
+        email: &str,
+        password_text: &str,
+        address: &str,
+    ) -> Result<IssuedTokens, AppError> {
+        self.limiter
+            .check(email, address)
+            .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
         let user = app_user::find_user_by_email(pool, email.trim()).await?;
         let stored = user.as_ref().and_then(|u| u.password_hash.clone());
         let valid = password::verify_password(password_text.to_owned(), stored).await;
@@ -79,14 +87,16 @@ impl AuthService {
             return Err(AppError::Validation("the e-mail or the password is wrong".into()));
         };
         self.limiter.record_success(email);
-        let role = Role::parse(&user.role).ok_or_else(|| internal(format!("user {} has role {}", user.id, user.role)))?;
+        let role =
+            Role::parse(&user.role).ok_or_else(|| internal(format!("user {} has role {}", user.id, user.role)))?;
         self.issue(pool, user.id, role, Uuid::new_v4()).await
     }
 
     /// Exchanges a refresh token for new tokens. A token that was already
     /// used revokes its whole family (someone replayed it).
     pub async fn refresh(&self, pool: &PgPool, presented: &str) -> Result<IssuedTokens, AppError> {
-        let row = refresh_token::find_refresh_token(pool, &hash_token(presented)).await?.ok_or(AppError::Unauthorized)?;
+        let row =
+            refresh_token::find_refresh_token(pool, &hash_token(presented)).await?.ok_or(AppError::Unauthorized)?;
         if row.revoked_at.is_some() || row.expires_at < chrono::Utc::now() {
             return Err(AppError::Unauthorized);
         }
@@ -113,7 +123,8 @@ impl AuthService {
         let claims = token::verify(&self.keys, token_text, &self.settings.issuer, &self.settings.audience)
             .map_err(|_| AppError::Unauthorized)?;
         let user_id = Uuid::parse_str(&claims.sub).map_err(|_| AppError::Unauthorized)?;
-        let tenant_id = claims.tenant_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| AppError::Unauthorized)?;
+        let tenant_id =
+            claims.tenant_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| AppError::Unauthorized)?;
         Ok(AuthUser { user_id, role: claims.role, tenant_id })
     }
 
@@ -123,7 +134,8 @@ impl AuthService {
         let access_token = token::sign(&self.keys, &claims).map_err(internal)?;
         let refresh = new_refresh_token();
         let expires_at = chrono::Utc::now() + chrono::Duration::days(s.refresh_ttl_days);
-        refresh_token::insert_refresh_token(pool, Uuid::new_v4(), user_id, family, &hash_token(&refresh), expires_at).await?;
+        refresh_token::insert_refresh_token(pool, Uuid::new_v4(), user_id, family, &hash_token(&refresh), expires_at)
+            .await?;
         Ok(IssuedTokens { access_token, expires_in: s.access_ttl_secs, refresh_token: refresh, user_id, role })
     }
 }

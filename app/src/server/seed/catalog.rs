@@ -13,11 +13,51 @@ pub struct City {
 }
 
 pub const CITIES: [City; 5] = [
-    City { name: "Lyon", postal_code: "69003", country: "FR", latitude: 45.7578, longitude: 4.8320, currency: "EUR", rent_per_m2: 1_650 },
-    City { name: "Paris", postal_code: "75011", country: "FR", latitude: 48.8589, longitude: 2.3797, currency: "EUR", rent_per_m2: 3_100 },
-    City { name: "Bordeaux", postal_code: "33000", country: "FR", latitude: 44.8378, longitude: -0.5792, currency: "EUR", rent_per_m2: 1_500 },
-    City { name: "Lille", postal_code: "59000", country: "FR", latitude: 50.6292, longitude: 3.0573, currency: "EUR", rent_per_m2: 1_400 },
-    City { name: "Nantes", postal_code: "44000", country: "FR", latitude: 47.2184, longitude: -1.5536, currency: "EUR", rent_per_m2: 1_450 },
+    City {
+        name: "Lyon",
+        postal_code: "69003",
+        country: "FR",
+        latitude: 45.7578,
+        longitude: 4.8320,
+        currency: "EUR",
+        rent_per_m2: 1_650,
+    },
+    City {
+        name: "Paris",
+        postal_code: "75011",
+        country: "FR",
+        latitude: 48.8589,
+        longitude: 2.3797,
+        currency: "EUR",
+        rent_per_m2: 3_100,
+    },
+    City {
+        name: "Bordeaux",
+        postal_code: "33000",
+        country: "FR",
+        latitude: 44.8378,
+        longitude: -0.5792,
+        currency: "EUR",
+        rent_per_m2: 1_500,
+    },
+    City {
+        name: "Lille",
+        postal_code: "59000",
+        country: "FR",
+        latitude: 50.6292,
+        longitude: 3.0573,
+        currency: "EUR",
+        rent_per_m2: 1_400,
+    },
+    City {
+        name: "Nantes",
+        postal_code: "44000",
+        country: "FR",
+        latitude: 47.2184,
+        longitude: -1.5536,
+        currency: "EUR",
+        rent_per_m2: 1_450,
+    },
 ];
 
 pub const LANDLORDS: [&str; 3] = ["Camille Durand", "Hugo Lefebvre", "Inès Moreau"];
@@ -26,7 +66,8 @@ pub const PROPERTY_COUNT: usize = 15;
 pub const LISTING_COUNT: usize = 40;
 
 const FIRST: [&str; 10] = ["Léa", "Lucas", "Chloé", "Nathan", "Manon", "Jules", "Emma", "Louis", "Sarah", "Adam"];
-const LAST: [&str; 10] = ["Bernard", "Petit", "Robert", "Richard", "Dubois", "Laurent", "Simon", "Michel", "Garcia", "Roux"];
+const LAST: [&str; 10] =
+    ["Bernard", "Petit", "Robert", "Richard", "Dubois", "Laurent", "Simon", "Michel", "Garcia", "Roux"];
 
 /// The n-th tenant's name (50 distinct names).
 pub fn tenant_name(n: usize) -> String {
@@ -52,7 +93,11 @@ const BUILDINGS: [&str; 3] = ["Résidence Les Tilleuls", "Le Carré", "Les Terra
 
 /// The k-th building street of a city.
 pub fn street(city: usize, k: usize) -> Street {
-    Street { number: 3 + u32::try_from(city * 17 + k * 29).unwrap_or(0) % 120, name: STREETS[city][k % 3], building: BUILDINGS[k % 3] }
+    Street {
+        number: 3 + u32::try_from(city * 17 + k * 29).unwrap_or(0) % 120,
+        name: STREETS[city][k % 3],
+        building: BUILDINGS[k % 3],
+    }
 }
 
 /// How a tenant pays a given month's invoice.

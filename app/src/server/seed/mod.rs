@@ -96,7 +96,11 @@ struct SeededUnit {
     rent_minor: i64,
 }
 
-async fn seed_buildings(tx: &mut sqlx::PgConnection, rng: &mut Rng, report: &mut SeedReport) -> anyhow::Result<Vec<SeededUnit>> {
+async fn seed_buildings(
+    tx: &mut sqlx::PgConnection,
+    rng: &mut Rng,
+    report: &mut SeedReport,
+) -> anyhow::Result<Vec<SeededUnit>> {
     let mut units = Vec::new();
     for p in 0..catalog::PROPERTY_COUNT {
         let city = p % CITIES.len();
@@ -121,7 +125,16 @@ async fn seed_buildings(tx: &mut sqlx::PgConnection, rng: &mut Rng, report: &mut
             let bedrooms = i32::try_from(rng.below(4)).unwrap_or(1);
             let area_m2 = 22 + bedrooms * 17 + i32::try_from(rng.below(15)).unwrap_or(0);
             let rent_minor = (c.rent_per_m2 * i64::from(area_m2) / 500) * 500;
-            let seeded = SeededUnit { id: demo_id(&format!("{key}/unit-{label}")), key: format!("{key}/{label}"), city, street, label, bedrooms, area_m2, rent_minor };
+            let seeded = SeededUnit {
+                id: demo_id(&format!("{key}/unit-{label}")),
+                key: format!("{key}/{label}"),
+                city,
+                street,
+                label,
+                bedrooms,
+                area_m2,
+                rent_minor,
+            };
             let upsert = unit::upsert_unit(&mut *tx, &new_unit(&seeded, record.id, floor)).await?;
             report.units += u32::from(upsert.written);
             units.push(SeededUnit { id: upsert.id, ..seeded });
@@ -191,11 +204,19 @@ async fn seed_invoice(
     let number = format!("INV-{}-{:03}", period_start.format("%Y%m"), tenant_index + 1);
     let service = 4_000 + i64::from(u.bedrooms) * 1_500;
     let mut lines = vec![
-        invoice::NewInvoiceLine { description: format!("Rent {} — unit {}", period_start.format("%B %Y"), u.label), quantity: 1, unit_amount_minor: u.rent_minor },
+        invoice::NewInvoiceLine {
+            description: format!("Rent {} — unit {}", period_start.format("%B %Y"), u.label),
+            quantity: 1,
+            unit_amount_minor: u.rent_minor,
+        },
         invoice::NewInvoiceLine { description: "Service charges".to_owned(), quantity: 1, unit_amount_minor: service },
     ];
     if tenant_index % 4 == 0 {
-        lines.push(invoice::NewInvoiceLine { description: "Parking space".to_owned(), quantity: 1, unit_amount_minor: 7_500 });
+        lines.push(invoice::NewInvoiceLine {
+            description: "Parking space".to_owned(),
+            quantity: 1,
+            unit_amount_minor: 7_500,
+        });
     }
     let inv = invoice::NewInvoice {
         id: demo_id(&format!("invoice/{number}")),

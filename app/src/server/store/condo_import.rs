@@ -209,7 +209,8 @@ impl From<&[CondoTicket]> for TicketColumns {
 
 /// The stored ticket watermark (`<updatedAt>|<number>` of the last committed ticket).
 pub async fn read_condo_watermark(db: impl PgExecutor<'_>) -> Result<Option<String>, sqlx::Error> {
-    let row = sqlx::query_scalar!("SELECT watermark FROM sync_state WHERE platform = 'condo'").fetch_optional(db).await?;
+    let row =
+        sqlx::query_scalar!("SELECT watermark FROM sync_state WHERE platform = 'condo'").fetch_optional(db).await?;
     Ok(row.flatten())
 }
 

@@ -133,8 +133,8 @@ pub async fn find_invoice_of_tenant(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::server::store::lease::tests::{lease, setup};
     use crate::server::store::lease::insert_lease_if_absent;
+    use crate::server::store::lease::tests::{lease, setup};
 
     pub(crate) fn invoice(n: u128, lease: u128, tenant: u128, month: u32) -> NewInvoice {
         let start = NaiveDate::from_ymd_opt(2026, month, 1).unwrap();

@@ -91,9 +91,8 @@ pub async fn list_published(
     )
     .fetch_all(pool)
     .await?;
-    let total = sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM listing WHERE published"#)
-        .fetch_one(pool)
-        .await?;
+    let total =
+        sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM listing WHERE published"#).fetch_one(pool).await?;
     Ok((rows, total))
 }
 

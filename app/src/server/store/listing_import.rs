@@ -84,7 +84,11 @@ pub async fn try_lock_import(conn: &mut PgConnection, source: &str) -> Result<bo
 /// Inserts new imported listings, published, in one statement. A listing of
 /// the same `(source, external_id)` that already exists is left alone.
 /// Returns the number of rows inserted.
-pub async fn insert_imported(conn: &mut PgConnection, source: &str, rows: &[ImportedListing]) -> Result<u64, sqlx::Error> {
+pub async fn insert_imported(
+    conn: &mut PgConnection,
+    source: &str,
+    rows: &[ImportedListing],
+) -> Result<u64, sqlx::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
@@ -112,7 +116,11 @@ pub async fn insert_imported(conn: &mut PgConnection, source: &str, rows: &[Impo
 /// Rewrites imported listings whose content changed or that are approved
 /// again, and publishes them (`published_at` moves only when they were
 /// unpublished). Returns the number of rows updated.
-pub async fn update_imported(conn: &mut PgConnection, source: &str, rows: &[ImportedListing]) -> Result<u64, sqlx::Error> {
+pub async fn update_imported(
+    conn: &mut PgConnection,
+    source: &str,
+    rows: &[ImportedListing],
+) -> Result<u64, sqlx::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
@@ -140,7 +148,11 @@ pub async fn update_imported(conn: &mut PgConnection, source: &str, rows: &[Impo
 
 /// Unpublishes the published listings of `source` with these external ids;
 /// the rows stay. Returns the number of rows unpublished.
-pub async fn unpublish_imported(conn: &mut PgConnection, source: &str, external_ids: &[String]) -> Result<u64, sqlx::Error> {
+pub async fn unpublish_imported(
+    conn: &mut PgConnection,
+    source: &str,
+    external_ids: &[String],
+) -> Result<u64, sqlx::Error> {
     if external_ids.is_empty() {
         return Ok(0);
     }
@@ -177,7 +189,10 @@ mod tests {
             price_minor: 10_000,
             currency: "EUR".into(),
             price_unit: "day".into(),
-            photos: vec![StoredPhoto { url: "https://c.example/uploads/listings/images/a.jpg".into(), alt: title.into() }],
+            photos: vec![StoredPhoto {
+                url: "https://c.example/uploads/listings/images/a.jpg".into(),
+                alt: title.into(),
+            }],
             categories: vec!["Apartment".into(), "Long stay".into()],
             content_hash: format!("hash-{title}"),
         }
@@ -196,7 +211,9 @@ mod tests {
         assert_eq!(found.price_unit, "day");
         let states = list_imported_states(&pool, "cocorico").await.unwrap();
         assert_eq!(states.len(), 2);
-        assert!(states.iter().all(|s| s.published && s.content_hash.as_deref().is_some_and(|h| h.starts_with("hash-"))));
+        assert!(
+            states.iter().all(|s| s.published && s.content_hash.as_deref().is_some_and(|h| h.starts_with("hash-")))
+        );
     }
 
     #[sqlx::test(migrations = "../migrations")]
@@ -216,7 +233,10 @@ mod tests {
         let mut conn = pool.acquire().await.unwrap();
         insert_imported(&mut conn, "cocorico", &[imported("11", "One")]).await.unwrap();
         let owners = find_slug_owners(&pool, &["flat-11".into(), "free".into()]).await.unwrap();
-        assert_eq!(owners, [SlugOwner { slug: "flat-11".into(), source: "cocorico".into(), external_id: Some("11".into()) }]);
+        assert_eq!(
+            owners,
+            [SlugOwner { slug: "flat-11".into(), source: "cocorico".into(), external_id: Some("11".into()) }]
+        );
         let mut first = pool.begin().await.unwrap();
         assert!(try_lock_import(&mut first, "cocorico").await.unwrap());
         let mut second = pool.begin().await.unwrap();

@@ -17,7 +17,12 @@ pub async fn search_listings(pool: &PgPool, query: &SearchQuery) -> Result<(Vec<
     Ok((rows, total))
 }
 
-async fn search_page(pool: &PgPool, query: &SearchQuery, offset: i64, limit: i64) -> Result<(Vec<ListingRow>, i64), sqlx::Error> {
+async fn search_page(
+    pool: &PgPool,
+    query: &SearchQuery,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<ListingRow>, i64), sqlx::Error> {
     let records = sqlx::query!(
         r#"SELECT id, source, slug, title, description, property_type, bedrooms, bathrooms, area_m2,
                   address_line, city, postal_code, country, latitude, longitude, price_minor,

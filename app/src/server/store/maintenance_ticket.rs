@@ -74,7 +74,10 @@ pub struct TicketRow {
 }
 
 /// The live tickets of a property, most recently changed first.
-pub async fn list_tickets_of_property(db: impl PgExecutor<'_>, property_id: Uuid) -> Result<Vec<TicketRow>, sqlx::Error> {
+pub async fn list_tickets_of_property(
+    db: impl PgExecutor<'_>,
+    property_id: Uuid,
+) -> Result<Vec<TicketRow>, sqlx::Error> {
     sqlx::query_as!(
         TicketRow,
         "SELECT id, number, title, status, priority, is_emergency, source_updated_at FROM maintenance_ticket

@@ -39,7 +39,10 @@ pub async fn insert_refresh_token(
 }
 
 /// The token with this hash, if any.
-pub async fn find_refresh_token(db: impl PgExecutor<'_>, token_hash: &str) -> Result<Option<RefreshTokenRow>, sqlx::Error> {
+pub async fn find_refresh_token(
+    db: impl PgExecutor<'_>,
+    token_hash: &str,
+) -> Result<Option<RefreshTokenRow>, sqlx::Error> {
     sqlx::query_as!(
         RefreshTokenRow,
         "SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_token WHERE token_hash = $1",

@@ -83,7 +83,11 @@ pub fn status_by_type(kind: &str) -> Option<u8> {
 /// Ticket sources; `call` carries Condo's real common id.
 pub const SOURCES: [CatalogRow; 6] = [
     row("779d7bb6-b194-4d2c-a967-1f7321b2787f", "call", ["Phone call", "Звонок", "Llamada"]),
-    row("3068d49a-a45d-4b6b-a4c5-b1a6a4c8f0a2", "mobile_app_resident", ["Resident app", "Мобильное приложение жителя", "Aplicación del residente"]),
+    row(
+        "3068d49a-a45d-4b6b-a4c5-b1a6a4c8f0a2",
+        "mobile_app_resident",
+        ["Resident app", "Мобильное приложение жителя", "Aplicación del residente"],
+    ),
     row("4f0f2a53-8b2a-4a0e-9d6f-1c2b3a4d5e60", "email", ["Email", "Электронная почта", "Correo"]),
     row("52d0a3a1-0c4e-4f7a-9b1d-2e3f4a5b6c70", "web_app", ["Web app", "Веб-приложение", "Aplicación web"]),
     row("6a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c80", "visit", ["Visit", "Визит", "Visita"]),

@@ -28,22 +28,18 @@ const ORGANIZATION_NAMES: [&str; 8] = [
     "Sunrise Property Group",
 ];
 
-const STREETS: [&str; 12] = [
-    "Riverside", "Oak", "Maple", "Harbour", "Station", "Park", "Mill", "Church", "Bridge", "Garden",
-    "Hill", "Lake",
-];
+const STREETS: [&str; 12] =
+    ["Riverside", "Oak", "Maple", "Harbour", "Station", "Park", "Mill", "Church", "Bridge", "Garden", "Hill", "Lake"];
 
 const BUILDING_KINDS: [&str; 4] = ["House", "Court", "Tower", "Residence"];
 
 /// First names for residents and employees.
-pub const FIRST_NAMES: [&str; 12] = [
-    "Jane", "John", "Maria", "Ivan", "Olga", "Peter", "Anna", "Sergey", "Elena", "Carlos", "Lucia", "Tom",
-];
+pub const FIRST_NAMES: [&str; 12] =
+    ["Jane", "John", "Maria", "Ivan", "Olga", "Peter", "Anna", "Sergey", "Elena", "Carlos", "Lucia", "Tom"];
 
 /// Last names for residents and employees.
-pub const LAST_NAMES: [&str; 10] = [
-    "Doe", "Smith", "Ivanova", "Petrov", "Garcia", "Brown", "Kuznetsova", "Lopez", "Miller", "Sokolov",
-];
+pub const LAST_NAMES: [&str; 10] =
+    ["Doe", "Smith", "Ivanova", "Petrov", "Garcia", "Brown", "Kuznetsova", "Lopez", "Miller", "Sokolov"];
 
 const TRADES: [&str; 4] = ["Plumber", "Electrician", "Heating engineer", "Caretaker"];
 
@@ -79,11 +75,8 @@ fn property(rng: &mut SeededRng, i: usize, organizations: usize, anchor: Millis)
     let organization = (i % organizations.max(1)) as u32;
     let first_of_organization = i < organizations;
     let recent = rng.unit().powi(2) * (60 * DAY) as f64;
-    let updated_at = if first_of_organization {
-        anchor - (i as Millis + 1) * 17 * MINUTE
-    } else {
-        anchor - recent as Millis
-    };
+    let updated_at =
+        if first_of_organization { anchor - (i as Millis + 1) * 17 * MINUTE } else { anchor - recent as Millis };
     let (id, name, address) = if i == 0 {
         (EXAMPLE_PROPERTY_ID, "Riverside House".to_owned(), "Example City, Riverside St, 12".to_owned())
     } else {

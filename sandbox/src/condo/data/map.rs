@@ -49,18 +49,12 @@ pub fn build(rng: &mut SeededRng) -> BuiltMap {
     let shape = Shape::random(rng);
     let mut counters = Counters::default();
     let mut units = Vec::new();
-    let sections: Vec<Value> = (1..=shape.sections)
-        .map(|s| section_json(&shape, s, &mut counters, &mut units))
-        .collect();
-    let parking: Vec<Value> = if shape.parking > 0 {
-        vec![parking_json(shape.parking, &mut counters.ids, &mut units)]
-    } else {
-        Vec::new()
-    };
-    let units_count = units
-        .iter()
-        .filter(|u| u.section_kind == SectionKind::Section && u.unit_type == "flat")
-        .count() as i64;
+    let sections: Vec<Value> =
+        (1..=shape.sections).map(|s| section_json(&shape, s, &mut counters, &mut units)).collect();
+    let parking: Vec<Value> =
+        if shape.parking > 0 { vec![parking_json(shape.parking, &mut counters.ids, &mut units)] } else { Vec::new() };
+    let units_count =
+        units.iter().filter(|u| u.section_kind == SectionKind::Section && u.unit_type == "flat").count() as i64;
     BuiltMap {
         json: json!({ "dv": 1, "type": "building", "sections": sections, "parking": parking }),
         uninhabited_units_count: units.len() as i64 - units_count,
@@ -140,7 +134,8 @@ fn parking_json(places: usize, ids: &mut u32, units: &mut Vec<Unit>) -> Value {
     let mut units_json = Vec::with_capacity(places);
     for place in 1..=places {
         let label = format!("P-{place}");
-        units_json.push(json!({ "id": next_id(ids), "type": "unit", "unitType": "parking", "name": null, "label": label }));
+        units_json
+            .push(json!({ "id": next_id(ids), "type": "unit", "unitType": "parking", "name": null, "label": label }));
         units.push(Unit {
             section_kind: SectionKind::Parking,
             section_name: "P".to_owned(),

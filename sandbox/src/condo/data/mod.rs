@@ -99,11 +99,7 @@ impl Store {
     fn new_ticket(&mut self, rng: &mut SeededRng, number: i64, times: (Millis, Millis)) -> Ticket {
         let property_index = rng.below(self.properties.len()) as u32;
         let property = &self.properties[property_index as usize];
-        let site = tickets::TicketSite {
-            property,
-            property_index,
-            staff: &self.staff[property.organization as usize],
-        };
+        let site = tickets::TicketSite { property, property_index, staff: &self.staff[property.organization as usize] };
         tickets::ticket(rng, &site, &mut self.contacts, number, times)
     }
 

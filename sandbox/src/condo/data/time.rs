@@ -7,9 +7,7 @@ pub type Millis = i64;
 
 /// Formats `ms` like Condo's `DateTimeUtc` fields, e.g. `2026-08-20T09:14:03.530Z`.
 pub fn iso(ms: Millis) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(SecondsFormat::Millis, true)
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// Parses an RFC 3339 timestamp into nanoseconds since the epoch, for exact comparisons.

@@ -86,7 +86,9 @@ impl<'a> Ctx<'a> {
             match failure {
                 FieldFailure::Unauthenticated => tally.unauthenticated += 1,
                 FieldFailure::LimitsExceeded { .. } => tally.limit_errors += 1,
-                FieldFailure::WrongCredentials { .. } | FieldFailure::TooManyRequests { .. } => tally.failed_sign_ins += 1,
+                FieldFailure::WrongCredentials { .. } | FieldFailure::TooManyRequests { .. } => {
+                    tally.failed_sign_ins += 1
+                }
                 _ => {}
             }
         }
@@ -128,7 +130,8 @@ impl<'a> Ctx<'a> {
 
     /// Renders one executor error: recorded failures in Condo's shape, others generically.
     pub fn render_error(&self, error: &GraphQLError) -> Value {
-        let locations = json!(error.locations.iter().map(|l| json!({ "line": l.line, "column": l.column })).collect::<Vec<_>>());
+        let locations =
+            json!(error.locations.iter().map(|l| json!({ "line": l.line, "column": l.column })).collect::<Vec<_>>());
         let path = serde_json::to_value(&error.path).unwrap_or_default();
         let recorded = error
             .message

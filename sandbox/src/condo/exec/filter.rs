@@ -4,10 +4,10 @@
 //! operators with their `_i` (case-insensitive) forms, `_is_null`, and relation filters such as
 //! `organization: { id: … }`. To-many filters (`_some`, `_every`, `_none`) are not emulated.
 
+use crate::condo::data::Store;
 use crate::condo::data::catalog::Locale;
 use crate::condo::data::fields::{Field, Rec, Scalar};
 use crate::condo::data::time;
-use crate::condo::data::Store;
 use crate::condo::errors::FieldFailure;
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -128,9 +128,9 @@ fn parse_key(key: &str, value: &Value) -> Result<Filter, FieldFailure> {
 /// Whether any key of a `where` value (at any depth) is a `deletedAt…` condition.
 pub fn mentions_deleted_at(value: &Value) -> bool {
     match value {
-        Value::Object(object) => object
-            .iter()
-            .any(|(k, v)| k == "deletedAt" || k.starts_with("deletedAt_") || mentions_deleted_at(v)),
+        Value::Object(object) => {
+            object.iter().any(|(k, v)| k == "deletedAt" || k.starts_with("deletedAt_") || mentions_deleted_at(v))
+        }
         Value::Array(items) => items.iter().any(mentions_deleted_at),
         _ => false,
     }
@@ -246,8 +246,9 @@ fn order(scalar: &Scalar, value: &Value, insensitive: bool) -> Result<Option<Ord
     Ok(match (scalar, value) {
         (Scalar::Null, _) | (_, Value::Null) => None,
         (Scalar::Instant(ms), Value::String(text)) => {
-            let nanos = time::parse_nanos(text)
-                .ok_or_else(|| FieldFailure::BadInput(format!("invalid input syntax for type timestamp: \"{text}\"")))?;
+            let nanos = time::parse_nanos(text).ok_or_else(|| {
+                FieldFailure::BadInput(format!("invalid input syntax for type timestamp: \"{text}\""))
+            })?;
             Some((i128::from(*ms) * 1_000_000).cmp(&nanos))
         }
         (Scalar::Int(i), Value::Number(n)) => (*i as f64).partial_cmp(&n.as_f64().unwrap_or(f64::NAN)),
@@ -273,7 +274,8 @@ mod tests {
     #[test]
     fn key_suffixes_become_operators() {
         let filter = parse(&json!({ "name_not_contains_i": "x" })).unwrap();
-        let expected = Filter::Cmp { field: "name".into(), op: Op::Contains, negate: true, insensitive: true, value: json!("x") };
+        let expected =
+            Filter::Cmp { field: "name".into(), op: Op::Contains, negate: true, insensitive: true, value: json!("x") };
         assert_eq!(filter, Filter::All(vec![expected]));
     }
 }

@@ -14,7 +14,9 @@ pub fn start(filter: &Filter) -> Option<(Millis, i64)> {
             let own = parts.iter().filter_map(start).max();
             own.into_iter().chain(tie_break_start(parts)).max()
         }
-        Filter::Any(parts) if !parts.is_empty() => parts.iter().map(start).collect::<Option<Vec<_>>>()?.into_iter().min(),
+        Filter::Any(parts) if !parts.is_empty() => {
+            parts.iter().map(start).collect::<Option<Vec<_>>>()?.into_iter().min()
+        }
         Filter::Cmp { field, op, negate: false, insensitive: false, value } if field == "updatedAt" => {
             let ms = time::parse_millis(value.as_str()?)?;
             match op {
@@ -30,7 +32,9 @@ pub fn start(filter: &Filter) -> Option<(Millis, i64)> {
 /// `{updatedAt: T, number_gt: N}` starts at (T, N + 1).
 fn tie_break_start(parts: &[Filter]) -> Option<(Millis, i64)> {
     let at = parts.iter().find_map(|p| match p {
-        Filter::Cmp { field, op: Op::Eq, negate: false, value, .. } if field == "updatedAt" => time::parse_millis(value.as_str()?),
+        Filter::Cmp { field, op: Op::Eq, negate: false, value, .. } if field == "updatedAt" => {
+            time::parse_millis(value.as_str()?)
+        }
         _ => None,
     })?;
     let number = parts.iter().find_map(|p| match p {
@@ -63,7 +67,8 @@ mod tests {
 
     #[test]
     fn updated_at_gt_starts_just_after_that_instant() {
-        let filter = parse(&json!({ "updatedAt_gt": "2026-08-20T00:00:00.000Z", "organization": { "id": "x" } })).unwrap();
+        let filter =
+            parse(&json!({ "updatedAt_gt": "2026-08-20T00:00:00.000Z", "organization": { "id": "x" } })).unwrap();
         assert_eq!(start(&filter), Some((parse_millis("2026-08-20T00:00:00.001Z").unwrap(), i64::MIN)));
     }
 }

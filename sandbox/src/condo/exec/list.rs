@@ -94,7 +94,12 @@ impl ListArgs {
             })
             .collect();
         let count = |name: &str| json(name).as_i64().map(|n| n.max(0) as usize);
-        Ok(Self { filter: filter::parse(&json("where"))?, sort, first: count("first"), skip: count("skip").unwrap_or(0) })
+        Ok(Self {
+            filter: filter::parse(&json("where"))?,
+            sort,
+            first: count("first"),
+            skip: count("skip").unwrap_or(0),
+        })
     }
 }
 

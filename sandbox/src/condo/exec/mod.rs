@@ -97,7 +97,9 @@ fn check_size(request: &GraphqlRequest) -> Option<Outcome> {
     }
     let length = request.query.encode_utf16().count();
     if length > MAX_QUERY_LENGTH {
-        let message = format!("GraphQL query length limit exceeded. Query size can not be more than {MAX_QUERY_LENGTH} characters");
+        let message = format!(
+            "GraphQL query length limit exceeded. Query size can not be more than {MAX_QUERY_LENGTH} characters"
+        );
         let body = errors::payload_too_large("ROOT_QUERY_LENGTH_EXCEEDED", &message, json!({ "queryLength": length }));
         return Some(Outcome::rejected(500, body));
     }
@@ -123,7 +125,8 @@ fn run(
     let include_deleted = meta.deleted_param || where_variable.is_some_and(filter::mentions_deleted_at);
     let store = shared.store();
     let ctx = Ctx::new(shared, &store, meta, include_deleted);
-    let execution = Execution::new(shared.schema.schema(), document).operation(operation).coerced_variable_values(&coerced);
+    let execution =
+        Execution::new(shared.schema.schema(), document).operation(operation).coerced_variable_values(&coerced);
     let response = match operation.operation_type {
         OperationType::Mutation => execution.execute_sync(&mutation::MutationRoot { ctx: &ctx })?,
         _ => execution.execute_sync(&objects::QueryRoot { ctx: &ctx })?,

@@ -13,7 +13,8 @@ use std::borrow::Cow;
 
 /// Webhook set-up mutations: only Condo admins and support may run them, never an
 /// integration account, so the emulator refuses them the way Condo does.
-const ADMIN_ONLY: [&str; 4] = ["createWebhook", "updateWebhook", "createWebhookSubscription", "updateWebhookSubscription"];
+const ADMIN_ONLY: [&str; 4] =
+    ["createWebhook", "updateWebhook", "createWebhookSubscription", "updateWebhookSubscription"];
 
 /// The `Mutation` root.
 pub struct MutationRoot<'a> {

@@ -25,7 +25,11 @@ impl ObjectValue for QueryRoot<'_> {
         let ctx = self.ctx;
         let name = info.field_name();
         if name == "authenticatedUser" {
-            return Ok(ResolvedValue::nullable_object(ctx.user.map(|u| RecordObj { ctx, rec: Rec::User(u), is_self: true })));
+            return Ok(ResolvedValue::nullable_object(ctx.user.map(|u| RecordObj {
+                ctx,
+                rec: Rec::User(u),
+                is_self: true,
+            })));
         }
         if let Some(kind) = ListKind::from_all(name) {
             return list_field(ctx, kind, info);
@@ -58,7 +62,9 @@ fn item_field<'b>(ctx: &'b Ctx<'b>, kind: ListKind, info: &ResolveInfo<'_>) -> R
     let filter = list::to_json(info.arguments().get("where"));
     let id = filter.get("id").and_then(Value::as_str).unwrap_or_default();
     let rec = ctx.lists.find(kind, id);
-    let rec = rec.ok_or_else(|| ctx.fail(FieldFailure::AccessDenied { operation: "query", target: info.field_name().to_owned() }))?;
+    let rec = rec.ok_or_else(|| {
+        ctx.fail(FieldFailure::AccessDenied { operation: "query", target: info.field_name().to_owned() })
+    })?;
     ctx.take(kind.key(), 1)?;
     Ok(ResolvedValue::object(RecordObj { ctx, rec, is_self: false }))
 }
@@ -112,11 +118,15 @@ impl ObjectValue for RecordObj<'_> {
             return Err(ctx.fail(FieldFailure::AccessDenied { operation: "query", target: name.to_owned() }));
         }
         let field = ctx.store.field(self.rec, name, ctx.lists.locale);
-        let field = field.ok_or_else(|| ctx.fail(FieldFailure::NotEmulated(format!("The field `{}.{name}`", self.rec.type_name()))))?;
+        let field = field.ok_or_else(|| {
+            ctx.fail(FieldFailure::NotEmulated(format!("The field `{}.{name}`", self.rec.type_name())))
+        })?;
         match field {
             Field::Scalar(scalar) => Ok(ResolvedValue::leaf(JsonValue::from(scalar.to_json()))),
             Field::Relation(None) => Ok(ResolvedValue::null()),
-            Field::Relation(Some(rec)) if !ctx.lists.include_deleted && ctx.store.is_deleted(rec) => Ok(ResolvedValue::null()),
+            Field::Relation(Some(rec)) if !ctx.lists.include_deleted && ctx.store.is_deleted(rec) => {
+                Ok(ResolvedValue::null())
+            }
             Field::Relation(Some(rec)) => {
                 ctx.take(rec.type_name(), 1)?;
                 Ok(ResolvedValue::object(RecordObj { ctx, rec, is_self: false }))
@@ -142,7 +152,9 @@ pub fn json_value<'b>(ctx: &'b Ctx<'b>, ty: &Type, json: Cow<'b, Value>) -> Reso
             let items = items.into_iter().map(move |item| Ok(json_value(ctx, &item_ty, Cow::Owned(item))));
             ResolvedValue::List(Box::new(items))
         }
-        json if is_object && json.is_object() => ResolvedValue::object(JsonObj { ctx, type_name: type_name.to_string(), json }),
+        json if is_object && json.is_object() => {
+            ResolvedValue::object(JsonObj { ctx, type_name: type_name.to_string(), json })
+        }
         json => ResolvedValue::leaf(JsonValue::from(json.into_owned())),
     }
 }

@@ -41,7 +41,12 @@ pub async fn handle(
 }
 
 /// The session user, `?deleted`, locale and client address of a request.
-fn request_meta(shared: &Shared, params: &HashMap<String, String>, headers: &HeaderMap, client_ip: String) -> RequestMeta {
+fn request_meta(
+    shared: &Shared,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+    client_ip: String,
+) -> RequestMeta {
     let token = auth::request_token(headers);
     let user = token.as_deref().and_then(|t| lock(&shared.sessions).user(t));
     RequestMeta {

@@ -44,12 +44,7 @@ impl Event {
 
     /// `ACCOUNT_CREATION` for `account_id`.
     pub fn account_creation(account_id: Uuid) -> Self {
-        Self::plain(
-            Self::ACCOUNT_CREATION,
-            "ACCOUNT",
-            account_id,
-            Some(account_id),
-        )
+        Self::plain(Self::ACCOUNT_CREATION, "ACCOUNT", account_id, Some(account_id))
     }
 
     /// An invoice event without metadata (`INVOICE_CREATION`, `INVOICE_ADJUSTMENT`).
@@ -60,28 +55,17 @@ impl Event {
     /// `INVOICE_PAYMENT_FAILED` with a null `paymentId`, as sent after a commit when the
     /// account has no default payment method.
     pub fn invoice_payment_failed(invoice: &Invoice, balance_minor: i64) -> Self {
-        let amount = Amount {
-            minor: balance_minor,
-            exponent: invoice.currency.exponent(),
-        };
+        let amount = Amount { minor: balance_minor, exponent: invoice.currency.exponent() };
         let meta = invoice_payment_meta(None, amount, invoice.currency);
-        Self {
-            meta_data: Some(meta),
-            ..Self::invoice(Self::INVOICE_PAYMENT_FAILED, invoice.account_id, invoice.id)
-        }
+        Self { meta_data: Some(meta), ..Self::invoice(Self::INVOICE_PAYMENT_FAILED, invoice.account_id, invoice.id) }
     }
 
     /// `INVOICE_PAYMENT_SUCCESS` for a recorded payment.
     pub fn invoice_payment_success(payment: &Payment) -> Self {
-        let meta =
-            invoice_payment_meta(Some(payment.id), payment_amount(payment), payment.currency);
+        let meta = invoice_payment_meta(Some(payment.id), payment_amount(payment), payment.currency);
         Self {
             meta_data: Some(meta),
-            ..Self::invoice(
-                Self::INVOICE_PAYMENT_SUCCESS,
-                payment.account_id,
-                payment.invoice_id,
-            )
+            ..Self::invoice(Self::INVOICE_PAYMENT_SUCCESS, payment.account_id, payment.invoice_id)
         }
     }
 
@@ -97,23 +81,13 @@ impl Event {
         });
         Self {
             meta_data: Some(meta.to_string()),
-            ..Self::plain(
-                Self::PAYMENT_SUCCESS,
-                "PAYMENT",
-                payment.id,
-                Some(payment.account_id),
-            )
+            ..Self::plain(Self::PAYMENT_SUCCESS, "PAYMENT", payment.id, Some(payment.account_id))
         }
     }
 
     /// `CUSTOM_FIELD_CREATION`.
     pub fn custom_field_creation(account_id: Uuid, field_id: Uuid) -> Self {
-        Self::plain(
-            Self::CUSTOM_FIELD_CREATION,
-            "CUSTOM_FIELD",
-            field_id,
-            Some(account_id),
-        )
+        Self::plain(Self::CUSTOM_FIELD_CREATION, "CUSTOM_FIELD", field_id, Some(account_id))
     }
 
     /// `TENANT_CONFIG_CHANGE` for the tenant key `key`.
@@ -135,27 +109,13 @@ impl Event {
         })
     }
 
-    fn plain(
-        event_type: &'static str,
-        object_type: &'static str,
-        id: Uuid,
-        account_id: Option<Uuid>,
-    ) -> Self {
-        Self {
-            event_type,
-            object_type,
-            object_id: Some(id),
-            account_id,
-            meta_data: None,
-        }
+    fn plain(event_type: &'static str, object_type: &'static str, id: Uuid, account_id: Option<Uuid>) -> Self {
+        Self { event_type, object_type, object_id: Some(id), account_id, meta_data: None }
     }
 }
 
 fn payment_amount(payment: &Payment) -> Amount {
-    Amount {
-        minor: payment.amount_minor,
-        exponent: payment.currency.exponent(),
-    }
+    Amount { minor: payment.amount_minor, exponent: payment.currency.exponent() }
 }
 
 /// `InvoicePaymentMetadata` as a JSON string.

@@ -32,13 +32,7 @@ pub struct NotifyConfig {
 
 impl Default for NotifyConfig {
     fn default() -> Self {
-        Self {
-            max_delay_ms: 20,
-            duplicate_rate: 0.05,
-            retries: 3,
-            retry_backoff_ms: 50,
-            timeout_ms: 2_000,
-        }
+        Self { max_delay_ms: 20, duplicate_rate: 0.05, retries: 3, retry_backoff_ms: 50, timeout_ms: 2_000 }
     }
 }
 
@@ -87,10 +81,7 @@ impl Notifier {
     /// A notifier whose random choices follow `seed`.
     pub fn new(config: NotifyConfig, seed: u64) -> Self {
         Self {
-            client: reqwest::Client::builder()
-                .user_agent("KillBill/1.0")
-                .build()
-                .expect("http client"),
+            client: reqwest::Client::builder().user_agent("KillBill/1.0").build().expect("http client"),
             config: Mutex::new(config),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed)),
             counters: Counters::default(),
@@ -133,13 +124,7 @@ impl Notifier {
     /// Clears the counters.
     pub fn reset_stats(&self) {
         let c = &self.counters;
-        for counter in [
-            &c.scheduled,
-            &c.duplicates,
-            &c.delivered,
-            &c.failed_attempts,
-            &c.dropped,
-        ] {
+        for counter in [&c.scheduled, &c.duplicates, &c.delivered, &c.failed_attempts, &c.dropped] {
             counter.store(0, Ordering::Relaxed);
         }
     }
@@ -147,11 +132,7 @@ impl Notifier {
     /// One delivery, or two when the duplicate draw says so, each with its own delay.
     fn plan(&self, url: &str, event: &Event, config: &NotifyConfig) -> Vec<Delivery> {
         let mut rng = self.rng.lock().expect("notify rng poisoned");
-        let rate = if config.duplicate_rate.is_nan() {
-            0.0
-        } else {
-            config.duplicate_rate.clamp(0.0, 1.0)
-        };
+        let rate = if config.duplicate_rate.is_nan() { 0.0 } else { config.duplicate_rate.clamp(0.0, 1.0) };
         let copies = if rng.random_bool(rate) { 2 } else { 1 };
         if copies == 2 {
             self.counters.duplicates.fetch_add(1, Ordering::Relaxed);
@@ -178,9 +159,7 @@ impl Notifier {
                 self.counters.delivered.fetch_add(1, Ordering::Relaxed);
                 return;
             }
-            self.counters
-                .failed_attempts
-                .fetch_add(1, Ordering::Relaxed);
+            self.counters.failed_attempts.fetch_add(1, Ordering::Relaxed);
         }
         tracing::warn!(url = %delivery.url, "push notification dropped after the last retry");
         self.counters.dropped.fetch_add(1, Ordering::Relaxed);

@@ -31,14 +31,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/accounts/search/{search_key}", get(search_accounts))
         .route("/accounts/{account_id}", get(get_account))
         .route("/accounts/{account_id}/invoices", get(account_invoices))
-        .route(
-            "/accounts/{account_id}/invoices/pagination",
-            get(account_invoices_page),
-        )
-        .route(
-            "/accounts/{account_id}/invoicePayments",
-            get(account_invoice_payments),
-        )
+        .route("/accounts/{account_id}/invoices/pagination", get(account_invoices_page))
+        .route("/accounts/{account_id}/invoicePayments", get(account_invoice_payments))
         .route("/accounts/{account_id}/payments", get(account_payments))
 }
 
@@ -58,13 +52,7 @@ struct AccountQuery {
 
 impl AccountQuery {
     fn render(&self, data: &TenantData, account: &Account) -> AccountJson {
-        AccountJson::new(
-            data,
-            account,
-            flag(&self.account_with_balance),
-            flag(&self.with_cba),
-            self.audit,
-        )
+        AccountJson::new(data, account, flag(&self.account_with_balance), flag(&self.with_cba), self.audit)
     }
 }
 
@@ -77,9 +65,7 @@ async fn create_account(
 ) -> KbResult<Response> {
     let input: AccountInput = parse_body(&body)?;
     let new_account = input.into_new_account()?;
-    let id = app.write(tenant, |data, counters| {
-        data.create_account(counters, new_account, audit)
-    })?;
+    let id = app.write(tenant, |data, counters| data.create_account(counters, new_account, audit))?;
     Ok(created(&headers, &format!("/1.0/kb/accounts/{id}")))
 }
 
@@ -88,13 +74,8 @@ async fn account_by_key(
     Tenant(tenant): Tenant,
     KbQuery(q): KbQuery<AccountQuery>,
 ) -> KbResult<Json<AccountJson>> {
-    let key = q
-        .external_key
-        .as_deref()
-        .ok_or_else(|| KbError::MissingParameter("externalKey".to_string()))?;
-    app.read(tenant, |data| {
-        Ok(Json(q.render(data, data.account_by_key(key)?)))
-    })
+    let key = q.external_key.as_deref().ok_or_else(|| KbError::MissingParameter("externalKey".to_string()))?;
+    app.read(tenant, |data| Ok(Json(q.render(data, data.account_by_key(key)?))))
 }
 
 async fn get_account(
@@ -130,11 +111,7 @@ async fn search_accounts(
     KbQuery(q): KbQuery<AccountQuery>,
 ) -> Response {
     app.read(tenant, |data| {
-        let matching: Vec<&Account> = data
-            .accounts
-            .iter()
-            .filter(|a| account_matches(a, &key))
-            .collect();
+        let matching: Vec<&Account> = data.accounts.iter().filter(|a| account_matches(a, &key)).collect();
         Page::new(q.offset, q.limit).respond(
             matching,
             data.accounts.len(),
@@ -148,9 +125,7 @@ fn account_matches(account: &Account, key: &str) -> bool {
     let f = &account.fields;
     account.id.to_string() == key
         || account.external_key.contains(key)
-        || [&f.name, &f.email, &f.company]
-            .iter()
-            .any(|v| v.as_deref().is_some_and(|v| v.contains(key)))
+        || [&f.name, &f.email, &f.company].iter().any(|v| v.as_deref().is_some_and(|v| v.contains(key)))
 }
 
 /// Query of `GET /accounts/{id}/invoices`.
@@ -174,8 +149,7 @@ impl InvoicesQuery {
             .as_deref()
             .filter(|f| !f.is_empty())
             .is_none_or(|f| f.split(',').any(|id| id == invoice.id.to_string()));
-        let unpaid =
-            !flag(&self.unpaid_invoices_only) || data.invoice_balance_minor(invoice.id) > 0;
+        let unpaid = !flag(&self.unpaid_invoices_only) || data.invoice_balance_minor(invoice.id) > 0;
         (invoice.status != InvoiceStatus::Void || flag(&self.include_voided_invoices))
             && self.start_date.is_none_or(|d| invoice.target_date >= d)
             && self.end_date.is_none_or(|d| invoice.target_date <= d)
@@ -213,19 +187,13 @@ async fn account_invoices_page(
 ) -> KbResult<Response> {
     app.read(tenant, |data| {
         data.account(id)?;
-        let mine: Vec<&Invoice> = data
-            .invoices
-            .iter()
-            .filter(|i| i.account_id == id)
-            .collect();
+        let mine: Vec<&Invoice> = data.invoices.iter().filter(|i| i.account_id == id).collect();
         let max = mine.len();
         Ok(Page::new(q.offset, q.limit).respond(
             mine,
             max,
             |i| InvoiceJson::new(data, i, false, q.audit),
-            |offset, limit| {
-                format!("/1.0/kb/accounts/{id}/invoices/pagination?offset={offset}&limit={limit}")
-            },
+            |offset, limit| format!("/1.0/kb/accounts/{id}/invoices/pagination?offset={offset}&limit={limit}"),
         ))
     })
 }
@@ -236,9 +204,7 @@ async fn account_invoice_payments(
     KbPath(id): KbPath<Uuid>,
     KbQuery(q): KbQuery<AccountQuery>,
 ) -> KbResult<Response> {
-    account_payment_list(&app, tenant, id, |p| {
-        PaymentJson::invoice_payment(p, q.audit)
-    })
+    account_payment_list(&app, tenant, id, |p| PaymentJson::invoice_payment(p, q.audit))
 }
 
 async fn account_payments(
@@ -258,12 +224,7 @@ fn account_payment_list(
 ) -> KbResult<Response> {
     app.read(tenant, |data| {
         data.account(account_id)?;
-        let list: Vec<PaymentJson> = data
-            .payments
-            .iter()
-            .filter(|p| p.account_id == account_id)
-            .map(render)
-            .collect();
+        let list: Vec<PaymentJson> = data.payments.iter().filter(|p| p.account_id == account_id).map(render).collect();
         Ok(Json(list).into_response())
     })
 }

@@ -23,10 +23,7 @@ use crate::killbill::wire::output::CustomFieldJson;
 /// Custom-field routes.
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
-        .route(
-            "/invoices/{invoice_id}/customFields",
-            get(invoice_fields).post(add_invoice_fields),
-        )
+        .route("/invoices/{invoice_id}/customFields", get(invoice_fields).post(add_invoice_fields))
         .route("/customFields/search", get(search_fields))
         .route("/customFields/pagination", get(list_fields))
 }
@@ -54,20 +51,10 @@ async fn add_invoice_fields(
 ) -> KbResult<Response> {
     let inputs: Vec<CustomFieldInput> = parse_body(&body)?;
     let pairs = inputs.into_iter().map(|f| (f.name, f.value)).collect();
-    let account_id = app.read(tenant, |data| {
-        data.invoice(invoice_id).map(|i| i.account_id)
-    })?;
+    let account_id = app.read(tenant, |data| data.invoice(invoice_id).map(|i| i.account_id))?;
     let _serialized = app.locks.lock(account_id).await;
-    app.write(tenant, |data, counters| {
-        Ok((
-            (),
-            data.add_invoice_custom_fields(counters, invoice_id, pairs, &audit)?,
-        ))
-    })?;
-    Ok(created(
-        &headers,
-        &format!("/1.0/kb/invoices/{invoice_id}/customFields"),
-    ))
+    app.write(tenant, |data, counters| Ok(((), data.add_invoice_custom_fields(counters, invoice_id, pairs, &audit)?)))?;
+    Ok(created(&headers, &format!("/1.0/kb/invoices/{invoice_id}/customFields")))
 }
 
 async fn invoice_fields(
@@ -77,12 +64,7 @@ async fn invoice_fields(
     KbQuery(q): KbQuery<SearchQuery>,
 ) -> Json<Vec<CustomFieldJson>> {
     app.read(tenant, |data| {
-        Json(
-            data.custom_fields_of(invoice_id)
-                .into_iter()
-                .map(|f| CustomFieldJson::new(f, q.audit))
-                .collect(),
-        )
+        Json(data.custom_fields_of(invoice_id).into_iter().map(|f| CustomFieldJson::new(f, q.audit)).collect())
     })
 }
 
@@ -92,17 +74,9 @@ async fn search_fields(
     Tenant(tenant): Tenant,
     KbQuery(q): KbQuery<SearchQuery>,
 ) -> KbResult<Response> {
-    let missing = |name: &str| {
-        KbError::MissingParameter(format!("{name} in searchCustomFieldsByTypeName() is null"))
-    };
-    let object_type = q
-        .object_type
-        .as_deref()
-        .ok_or_else(|| missing("objectType"))?;
-    let name = q
-        .field_name
-        .as_deref()
-        .ok_or_else(|| missing("fieldName"))?;
+    let missing = |name: &str| KbError::MissingParameter(format!("{name} in searchCustomFieldsByTypeName() is null"));
+    let object_type = q.object_type.as_deref().ok_or_else(|| missing("objectType"))?;
+    let name = q.field_name.as_deref().ok_or_else(|| missing("fieldName"))?;
     app.read(tenant, |data| {
         let matching = data.search_custom_fields(object_type, name, q.field_value.as_deref())?;
         let value = q.field_value.as_deref().unwrap_or_default();
@@ -127,9 +101,7 @@ async fn list_fields(
             all,
             data.custom_fields.len(),
             |f| CustomFieldJson::new(f, q.audit),
-            |offset, limit| {
-                format!("/1.0/kb/customFields/pagination?offset={offset}&limit={limit}")
-            },
+            |offset, limit| format!("/1.0/kb/customFields/pagination?offset={offset}&limit={limit}"),
         )
     })
 }
@@ -139,9 +111,7 @@ fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()

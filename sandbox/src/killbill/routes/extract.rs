@@ -21,11 +21,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Tenant {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
-        parts
-            .extensions
-            .get::<TenantId>()
-            .map(|t| Tenant(t.0))
-            .ok_or_else(|| StatusCode::UNAUTHORIZED.into_response())
+        parts.extensions.get::<TenantId>().map(|t| Tenant(t.0)).ok_or_else(|| StatusCode::UNAUTHORIZED.into_response())
     }
 }
 
@@ -38,9 +34,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Write {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, KbError> {
         let headers = &parts.headers;
-        let created_by = header_text(headers, "X-Killbill-CreatedBy").ok_or_else(|| {
-            KbError::BadRequest("Header X-Killbill-CreatedBy needs to be set".to_string())
-        })?;
+        let created_by = header_text(headers, "X-Killbill-CreatedBy")
+            .ok_or_else(|| KbError::BadRequest("Header X-Killbill-CreatedBy needs to be set".to_string()))?;
         let user_token = ["X-Request-Id", "X-Killbill-Request-Id-Req"]
             .iter()
             .find_map(|name| header_text(headers, name).and_then(|v| Uuid::parse_str(&v).ok()));
@@ -62,9 +57,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for KbQuery<T> {
     type Rejection = KbError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, KbError> {
-        Query::<T>::try_from_uri(&parts.uri)
-            .map(|Query(q)| KbQuery(q))
-            .map_err(|e| KbError::BadRequest(e.body_text()))
+        Query::<T>::try_from_uri(&parts.uri).map(|Query(q)| KbQuery(q)).map_err(|e| KbError::BadRequest(e.body_text()))
     }
 }
 
@@ -85,18 +78,12 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for KbPath<
 
 /// Java's `Boolean.valueOf`: only `true` (any case) is true.
 pub fn flag(value: &Option<String>) -> bool {
-    value
-        .as_deref()
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    value.as_deref().is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
 /// `201 Created` with a full-URL `Location` and no body.
 pub fn created(headers: &HeaderMap, path: &str) -> Response {
-    (
-        StatusCode::CREATED,
-        [(header::LOCATION, full_url(headers, path))],
-    )
-        .into_response()
+    (StatusCode::CREATED, [(header::LOCATION, full_url(headers, path))]).into_response()
 }
 
 /// The full URL of `path`, honouring `X-Forwarded-Proto`/`X-Forwarded-Host` like Kill Bill.

@@ -31,14 +31,7 @@ async fn healthcheck(State(app): State<Arc<AppState>>) -> (StatusCode, Json<Valu
     } else {
         json!({ "healthy": false, "message": "Kill Bill is down (sandbox fault)" })
     };
-    let body: serde_json::Map<String, Value> = CHECKS
-        .iter()
-        .map(|name| (name.to_string(), check.clone()))
-        .collect();
-    let status = if healthy {
-        StatusCode::OK
-    } else {
-        StatusCode::INTERNAL_SERVER_ERROR
-    };
+    let body: serde_json::Map<String, Value> = CHECKS.iter().map(|name| (name.to_string(), check.clone())).collect();
+    let status = if healthy { StatusCode::OK } else { StatusCode::INTERNAL_SERVER_ERROR };
     (status, Json(Value::Object(body)))
 }

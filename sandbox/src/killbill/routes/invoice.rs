@@ -60,29 +60,14 @@ async fn create_charges(
     body: Bytes,
 ) -> KbResult<Json<Vec<InvoiceItemJson>>> {
     let inputs: Vec<InvoiceItemInput> = parse_body(&body)?;
-    let charges = inputs
-        .into_iter()
-        .map(InvoiceItemInput::into_charge)
-        .collect::<KbResult<Vec<_>>>()?;
+    let charges = inputs.into_iter().map(InvoiceItemInput::into_charge).collect::<KbResult<Vec<_>>>()?;
     let requested = requested_date(q.requested_date.as_deref(), audit.at.date_naive())?;
     let _serialized = app.locks.lock(account_id).await;
     app.write(tenant, |data, counters| {
-        let (items, events) = data.add_external_charges(
-            counters,
-            account_id,
-            charges,
-            requested,
-            flag(&q.auto_commit),
-            &audit,
-        )?;
-        let currency = data
-            .account(account_id)?
-            .currency
-            .expect("charged accounts have a currency");
-        let json = items
-            .iter()
-            .map(|i| InvoiceItemJson::new(i, currency))
-            .collect();
+        let (items, events) =
+            data.add_external_charges(counters, account_id, charges, requested, flag(&q.auto_commit), &audit)?;
+        let currency = data.account(account_id)?.currency.expect("charged accounts have a currency");
+        let json = items.iter().map(|i| InvoiceItemJson::new(i, currency)).collect();
         Ok((Json(json), events))
     })
 }
@@ -102,14 +87,7 @@ async fn get_invoice(
     KbPath(id): KbPath<Uuid>,
     KbQuery(q): KbQuery<ReadQuery>,
 ) -> KbResult<Json<InvoiceJson>> {
-    app.read(tenant, |data| {
-        Ok(Json(InvoiceJson::new(
-            data,
-            data.invoice(id)?,
-            true,
-            q.audit,
-        )))
-    })
+    app.read(tenant, |data| Ok(Json(InvoiceJson::new(data, data.invoice(id)?, true, q.audit))))
 }
 
 async fn invoice_by_number(
@@ -119,11 +97,8 @@ async fn invoice_by_number(
     KbQuery(q): KbQuery<ReadQuery>,
 ) -> KbResult<Json<InvoiceJson>> {
     app.read(tenant, |data| {
-        let invoice = data
-            .invoices
-            .iter()
-            .find(|i| i.number == number)
-            .ok_or(KbError::InvoiceNumberNotFound(number))?;
+        let invoice =
+            data.invoices.iter().find(|i| i.number == number).ok_or(KbError::InvoiceNumberNotFound(number))?;
         Ok(Json(InvoiceJson::new(data, invoice, true, q.audit)))
     })
 }
@@ -172,9 +147,7 @@ async fn change_invoice(
     invoice_id: Uuid,
     change: impl FnOnce(&mut TenantData, Uuid) -> KbResult<Vec<Event>>,
 ) -> KbResult<Response> {
-    let account_id = app.read(tenant, |data| {
-        data.invoice(invoice_id).map(|i| i.account_id)
-    })?;
+    let account_id = app.read(tenant, |data| data.invoice(invoice_id).map(|i| i.account_id))?;
     let _serialized = app.locks.lock(account_id).await;
     app.write(tenant, |data, _| Ok(((), change(data, invoice_id)?)))?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -19,10 +19,7 @@ pub struct Page {
 impl Page {
     /// From the `offset` and `limit` query parameters (defaults 0 and 100).
     pub fn new(offset: Option<u64>, limit: Option<u64>) -> Self {
-        Self {
-            offset: offset.unwrap_or(0),
-            limit: limit.unwrap_or(DEFAULT_LIMIT),
-        }
+        Self { offset: offset.unwrap_or(0), limit: limit.unwrap_or(DEFAULT_LIMIT) }
     }
 
     /// Answers one page of `matching`. `max` is the size of the whole table (MaxNbRecords);
@@ -47,19 +44,13 @@ impl Page {
                 headers.insert(name, value);
             }
         };
-        set(
-            "X-Killbill-Pagination-CurrentOffset",
-            self.offset.to_string(),
-        );
+        set("X-Killbill-Pagination-CurrentOffset", self.offset.to_string());
         set("X-Killbill-Pagination-TotalNbRecords", total.to_string());
         set("X-Killbill-Pagination-MaxNbRecords", max.to_string());
         let next = self.offset.saturating_add(self.limit);
         if next < total {
             set("X-Killbill-Pagination-NextOffset", next.to_string());
-            set(
-                "X-Killbill-Pagination-NextPageUri",
-                next_uri(next, self.limit),
-            );
+            set("X-Killbill-Pagination-NextPageUri", next_uri(next, self.limit));
         }
         (headers, Json(body)).into_response()
     }

@@ -24,10 +24,7 @@ use crate::killbill::wire::payment::PaymentJson;
 /// Payment routes.
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
-        .route(
-            "/invoices/{invoice_id}/payments",
-            get(invoice_payments).post(pay_invoice),
-        )
+        .route("/invoices/{invoice_id}/payments", get(invoice_payments).post(pay_invoice))
         .route("/payments", get(payment_by_key))
         .route("/payments/pagination", get(list_payments))
         .route("/payments/{payment_id}", get(get_payment))
@@ -65,12 +62,10 @@ async fn pay_invoice(
     let payment = input.into_payment()?;
     let _serialized = app.locks.lock(payment.account_id).await;
     let paid = app.write(tenant, |data, counters| {
-        Ok(
-            match data.pay_invoice(counters, invoice_id, payment, &audit)? {
-                Some((id, events)) => (Some(id), events),
-                None => (None, Vec::new()),
-            },
-        )
+        Ok(match data.pay_invoice(counters, invoice_id, payment, &audit)? {
+            Some((id, events)) => (Some(id), events),
+            None => (None, Vec::new()),
+        })
     })?;
     Ok(match paid {
         Some(id) => created(&headers, &format!("/1.0/kb/invoicePayments/{id}")),
@@ -87,10 +82,7 @@ async fn invoice_payments(
     app.read(tenant, |data| {
         data.invoice(invoice_id)?;
         let mine = data.payments.iter().filter(|p| p.invoice_id == invoice_id);
-        Ok(Json(
-            mine.map(|p| PaymentJson::invoice_payment(p, q.audit))
-                .collect(),
-        ))
+        Ok(Json(mine.map(|p| PaymentJson::invoice_payment(p, q.audit)).collect()))
     })
 }
 
@@ -100,16 +92,8 @@ async fn payment_by_key(
     Tenant(tenant): Tenant,
     KbQuery(q): KbQuery<PaymentQuery>,
 ) -> KbResult<Json<PaymentJson>> {
-    let key = q
-        .external_key
-        .as_deref()
-        .ok_or_else(|| KbError::MissingParameter("externalKey".to_string()))?;
-    app.read(tenant, |data| {
-        Ok(Json(PaymentJson::payment(
-            data.payment_by_key(key)?,
-            q.audit,
-        )))
-    })
+    let key = q.external_key.as_deref().ok_or_else(|| KbError::MissingParameter("externalKey".to_string()))?;
+    app.read(tenant, |data| Ok(Json(PaymentJson::payment(data.payment_by_key(key)?, q.audit))))
 }
 
 async fn get_payment(
@@ -118,9 +102,7 @@ async fn get_payment(
     KbPath(id): KbPath<Uuid>,
     KbQuery(q): KbQuery<PaymentQuery>,
 ) -> KbResult<Json<PaymentJson>> {
-    app.read(tenant, |data| {
-        Ok(Json(PaymentJson::payment(data.payment(id)?, q.audit)))
-    })
+    app.read(tenant, |data| Ok(Json(PaymentJson::payment(data.payment(id)?, q.audit))))
 }
 
 async fn get_invoice_payment(
@@ -129,12 +111,7 @@ async fn get_invoice_payment(
     KbPath(id): KbPath<Uuid>,
     KbQuery(q): KbQuery<PaymentQuery>,
 ) -> KbResult<Json<PaymentJson>> {
-    app.read(tenant, |data| {
-        Ok(Json(PaymentJson::invoice_payment(
-            data.payment(id)?,
-            q.audit,
-        )))
-    })
+    app.read(tenant, |data| Ok(Json(PaymentJson::invoice_payment(data.payment(id)?, q.audit))))
 }
 
 async fn list_payments(

@@ -26,9 +26,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/tenants", post(create_tenant).get(tenant_by_key))
         .route(
             "/tenants/registerNotificationCallback",
-            post(register_callback)
-                .get(read_callback)
-                .delete(delete_callback),
+            post(register_callback).get(read_callback).delete(delete_callback),
         )
         .route("/tenants/{tenant_id}", get(get_tenant))
 }
@@ -52,27 +50,14 @@ async fn create_tenant(
 ) -> KbResult<Response> {
     let input: TenantInput = parse_body(&body)?;
     let missing = |field: &str| KbError::BadRequest(format!("TenantJson {field} needs to be set"));
-    let api_key = input
-        .api_key
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| missing("apiKey"))?;
-    let api_secret = input
-        .api_secret
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| missing("apiSecret"))?;
-    let id = app
-        .store()
-        .create_tenant(api_key, api_secret, input.external_key)?;
+    let api_key = input.api_key.filter(|k| !k.is_empty()).ok_or_else(|| missing("apiKey"))?;
+    let api_secret = input.api_secret.filter(|s| !s.is_empty()).ok_or_else(|| missing("apiSecret"))?;
+    let id = app.store().create_tenant(api_key, api_secret, input.external_key)?;
     Ok(created(&headers, &format!("/1.0/kb/tenants/{id}")))
 }
 
-async fn tenant_by_key(
-    State(app): State<Arc<AppState>>,
-    KbQuery(q): KbQuery<KeyQuery>,
-) -> KbResult<Json<TenantJson>> {
-    let key = q
-        .api_key
-        .ok_or_else(|| KbError::MissingParameter("apiKey".to_string()))?;
+async fn tenant_by_key(State(app): State<Arc<AppState>>, KbQuery(q): KbQuery<KeyQuery>) -> KbResult<Json<TenantJson>> {
+    let key = q.api_key.ok_or_else(|| KbError::MissingParameter("apiKey".to_string()))?;
     Ok(Json(TenantJson::new(app.store().tenant_by_key(&key)?)))
 }
 
@@ -96,32 +81,20 @@ async fn register_callback(
     _: Write,
     KbQuery(q): KbQuery<CallbackQuery>,
 ) -> KbResult<Response> {
-    let url =
-        q.cb.filter(|u| !u.is_empty())
-            .ok_or_else(|| KbError::BadRequest("Invalid callback url".to_string()))?;
+    let url = q.cb.filter(|u| !u.is_empty()).ok_or_else(|| KbError::BadRequest("Invalid callback url".to_string()))?;
     app.write(tenant, |data, _| {
         data.tenant.callback = Some(url);
         let key_id = Uuid::new_v5(&data.tenant.id, b"PUSH_NOTIFICATION_CB");
-        Ok((
-            (),
-            vec![Event::tenant_config_change(key_id, "PUSH_NOTIFICATION_CB")],
-        ))
+        Ok(((), vec![Event::tenant_config_change(key_id, "PUSH_NOTIFICATION_CB")]))
     })?;
     Ok(created(&headers, CALLBACK_PATH))
 }
 
-async fn read_callback(
-    State(app): State<Arc<AppState>>,
-    Tenant(tenant): Tenant,
-) -> Json<serde_json::Value> {
+async fn read_callback(State(app): State<Arc<AppState>>, Tenant(tenant): Tenant) -> Json<serde_json::Value> {
     Json(app.read(tenant, |data| callback_key_value(&data.tenant)))
 }
 
-async fn delete_callback(
-    State(app): State<Arc<AppState>>,
-    Tenant(tenant): Tenant,
-    _: Write,
-) -> KbResult<Response> {
+async fn delete_callback(State(app): State<Arc<AppState>>, Tenant(tenant): Tenant, _: Write) -> KbResult<Response> {
     app.write(tenant, |data, _| {
         data.tenant.callback = None;
         Ok(((), Vec::new()))

@@ -54,20 +54,12 @@ impl TenantData {
                 value,
                 audit: audit.clone(),
             };
-            if self
-                .custom_fields
-                .iter()
-                .chain(&fields)
-                .any(|f| same_field(f, &field))
-            {
+            if self.custom_fields.iter().chain(&fields).any(|f| same_field(f, &field)) {
                 return Err(KbError::CustomFieldExists(field.id));
             }
             fields.push(field);
         }
-        let events = fields
-            .iter()
-            .map(|f| Event::custom_field_creation(account_id, f.id))
-            .collect();
+        let events = fields.iter().map(|f| Event::custom_field_creation(account_id, f.id)).collect();
         for field in fields {
             self.custom_fields.insert(field.id, field);
         }
@@ -76,10 +68,7 @@ impl TenantData {
 
     /// Custom fields of one object, oldest first.
     pub fn custom_fields_of(&self, object_id: Uuid) -> Vec<&CustomField> {
-        self.custom_fields
-            .iter()
-            .filter(|f| f.object_id == object_id)
-            .collect()
+        self.custom_fields.iter().filter(|f| f.object_id == object_id).collect()
     }
 
     /// `GET /1.0/kb/customFields/search?objectType=&fieldName=[&fieldValue=]`: exact matches.
@@ -90,9 +79,7 @@ impl TenantData {
         value: Option<&str>,
     ) -> KbResult<Vec<&CustomField>> {
         if !OBJECT_TYPES.contains(&object_type) {
-            return Err(KbError::BadRequest(format!(
-                "No enum constant org.killbill.billing.ObjectType.{object_type}"
-            )));
+            return Err(KbError::BadRequest(format!("No enum constant org.killbill.billing.ObjectType.{object_type}")));
         }
         Ok(self
             .custom_fields
@@ -104,13 +91,9 @@ impl TenantData {
 }
 
 fn same_field(a: &CustomField, b: &CustomField) -> bool {
-    a.object_id == b.object_id
-        && a.object_type == b.object_type
-        && a.name == b.name
-        && a.value == b.value
+    a.object_id == b.object_id && a.object_type == b.object_type && a.name == b.name && a.value == b.value
 }
 
 fn non_empty(text: Option<String>, message: &str) -> KbResult<String> {
-    text.filter(|t| !t.is_empty())
-        .ok_or_else(|| KbError::BadRequest(message.to_string()))
+    text.filter(|t| !t.is_empty()).ok_or_else(|| KbError::BadRequest(message.to_string()))
 }

@@ -46,34 +46,19 @@ impl TenantData {
     ) -> KbResult<(Vec<InvoiceItem>, Vec<Event>)> {
         let account = self.account(account_id)?;
         let currency = checked_currency(account.currency, &charges)?;
-        let request = ChargeRequest {
-            account_id,
-            currency,
-            requested,
-            auto_commit,
-            audit,
-        };
+        let request = ChargeRequest { account_id, currency, requested, auto_commit, audit };
         let amounts = self.validate_charges(&charges, currency)?;
         let mut new_invoice: Option<Invoice> = None;
         let mut created = Vec::new();
         for (charge, amount_minor) in charges.into_iter().zip(amounts) {
             let invoice_id = match charge.invoice_id {
                 Some(id) => id,
-                None => {
-                    new_invoice
-                        .get_or_insert_with(|| request.new_invoice(counters))
-                        .id
-                }
+                None => new_invoice.get_or_insert_with(|| request.new_invoice(counters)).id,
             };
             let item = request.item(counters.new_id(), invoice_id, amount_minor, charge);
             match new_invoice.as_mut().filter(|inv| inv.id == invoice_id) {
                 Some(invoice) => invoice.items.push(item.clone()),
-                None => self
-                    .invoices
-                    .get_mut(invoice_id)
-                    .expect("validated")
-                    .items
-                    .push(item.clone()),
+                None => self.invoices.get_mut(invoice_id).expect("validated").items.push(item.clone()),
             }
             created.push(item);
         }
@@ -132,18 +117,11 @@ impl TenantData {
             return Err(KbError::InvoicePaid(invoice_id));
         }
         self.change_status(invoice_id, InvoiceStatus::Void)?;
-        Ok(vec![Event::invoice(
-            Event::INVOICE_ADJUSTMENT,
-            account_id,
-            invoice_id,
-        )])
+        Ok(vec![Event::invoice(Event::INVOICE_ADJUSTMENT, account_id, invoice_id)])
     }
 
     fn change_status(&mut self, invoice_id: Uuid, wanted: InvoiceStatus) -> KbResult<()> {
-        let invoice = self
-            .invoices
-            .get_mut(invoice_id)
-            .ok_or(KbError::InvoiceNotFound(invoice_id))?;
+        let invoice = self.invoices.get_mut(invoice_id).ok_or(KbError::InvoiceNotFound(invoice_id))?;
         if invoice.status == wanted || invoice.status == InvoiceStatus::Void {
             return Err(KbError::InvoiceInvalidStatus {
                 wanted: wanted.as_str().to_string(),
@@ -158,15 +136,8 @@ impl TenantData {
     /// `INVOICE_CREATION`, then the `INVOICE_PAYMENT_FAILED` Kill Bill sends when it finds no
     /// default payment method to collect a positive balance with.
     fn commit_events(&self, invoice_id: Uuid) -> Vec<Event> {
-        let invoice = self
-            .invoices
-            .get(invoice_id)
-            .expect("committed invoice exists");
-        let mut events = vec![Event::invoice(
-            Event::INVOICE_CREATION,
-            invoice.account_id,
-            invoice_id,
-        )];
+        let invoice = self.invoices.get(invoice_id).expect("committed invoice exists");
+        let mut events = vec![Event::invoice(Event::INVOICE_CREATION, invoice.account_id, invoice_id)];
         let balance = self.invoice_balance_minor(invoice_id);
         if balance > 0 {
             events.push(Event::invoice_payment_failed(invoice, balance));
@@ -176,19 +147,13 @@ impl TenantData {
 
     /// Sum of the payments recorded against the invoice, in minor units.
     pub fn paid_minor(&self, invoice_id: Uuid) -> i64 {
-        self.payments
-            .iter()
-            .filter(|p| p.invoice_id == invoice_id)
-            .map(|p| p.amount_minor)
-            .sum()
+        self.payments.iter().filter(|p| p.invoice_id == invoice_id).map(|p| p.amount_minor).sum()
     }
 
     /// Charged minus paid for a COMMITTED invoice; 0 for DRAFT and VOID ones.
     pub fn invoice_balance_minor(&self, invoice_id: Uuid) -> i64 {
         match self.invoices.get(invoice_id) {
-            Some(inv) if inv.status == InvoiceStatus::Committed => {
-                inv.charged_minor() - self.paid_minor(invoice_id)
-            }
+            Some(inv) if inv.status == InvoiceStatus::Committed => inv.charged_minor() - self.paid_minor(invoice_id),
             _ => 0,
         }
     }
@@ -200,11 +165,7 @@ impl ChargeRequest<'_> {
             id: counters.new_id(),
             account_id: self.account_id,
             number: counters.next_invoice(),
-            status: if self.auto_commit {
-                InvoiceStatus::Committed
-            } else {
-                InvoiceStatus::Draft
-            },
+            status: if self.auto_commit { InvoiceStatus::Committed } else { InvoiceStatus::Draft },
             currency: self.currency,
             invoice_date: self.audit.at.date_naive(),
             target_date: self.requested,
@@ -213,13 +174,7 @@ impl ChargeRequest<'_> {
         }
     }
 
-    fn item(
-        &self,
-        id: Uuid,
-        invoice_id: Uuid,
-        amount_minor: i64,
-        charge: NewCharge,
-    ) -> InvoiceItem {
+    fn item(&self, id: Uuid, invoice_id: Uuid, amount_minor: i64, charge: NewCharge) -> InvoiceItem {
         InvoiceItem {
             id,
             invoice_id,

@@ -31,10 +31,7 @@ pub struct Table<T> {
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
-        Self {
-            rows: Vec::new(),
-            index: HashMap::new(),
-        }
+        Self { rows: Vec::new(), index: HashMap::new() }
     }
 }
 
@@ -77,11 +74,7 @@ pub struct Counters {
 
 impl Counters {
     fn new(seed: u64) -> Self {
-        Self {
-            invoice_number: 0,
-            payment_number: 0,
-            ids: ChaCha8Rng::seed_from_u64(seed),
-        }
+        Self { invoice_number: 0, payment_number: 0, ids: ChaCha8Rng::seed_from_u64(seed) }
     }
 
     /// A new random (version 4) id.
@@ -152,11 +145,7 @@ pub struct Store {
 impl Store {
     /// An empty store whose ids follow `seed`.
     pub fn new(seed: u64) -> Self {
-        Self {
-            tenants: Table::default(),
-            api_keys: HashMap::new(),
-            counters: Counters::new(seed),
-        }
+        Self { tenants: Table::default(), api_keys: HashMap::new(), counters: Counters::new(seed) }
     }
 
     /// Creates a tenant; its `apiKey` must be new (409 code 20000 otherwise).
@@ -170,13 +159,7 @@ impl Store {
             return Err(KbError::TenantExists(api_key));
         }
         let id = self.counters.new_id();
-        let tenant = Tenant {
-            id,
-            api_key,
-            api_secret,
-            external_key,
-            callback: None,
-        };
+        let tenant = Tenant { id, api_key, api_secret, external_key, callback: None };
         self.api_keys.insert(tenant.api_key.clone(), id);
         self.tenants.insert(id, TenantData::new(tenant));
         Ok(id)
@@ -205,10 +188,7 @@ impl Store {
 
     /// Data of an authenticated tenant, to change it, with the server-wide counters.
     pub fn tenant_mut(&mut self, id: Uuid) -> (&mut TenantData, &mut Counters) {
-        let data = self
-            .tenants
-            .get_mut(id)
-            .expect("authenticated tenants exist");
+        let data = self.tenants.get_mut(id).expect("authenticated tenants exist");
         (data, &mut self.counters)
     }
 

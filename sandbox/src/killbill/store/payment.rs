@@ -36,12 +36,7 @@ impl TenantData {
             return Err(KbError::AccountNotFound(input.account_id));
         }
         let balance = self.invoice_balance_minor(invoice_id);
-        let Some(amount_minor) = payable_amount(
-            input.amount.as_deref(),
-            balance,
-            currency.exponent(),
-            invoice_id,
-        )?
+        let Some(amount_minor) = payable_amount(input.amount.as_deref(), balance, currency.exponent(), invoice_id)?
         else {
             return Ok(None);
         };
@@ -62,10 +57,7 @@ impl TenantData {
             payment_method_id,
             audit: audit.clone(),
         };
-        let events = vec![
-            Event::payment_success(&payment),
-            Event::invoice_payment_success(&payment),
-        ];
+        let events = vec![Event::payment_success(&payment), Event::invoice_payment_success(&payment)];
         self.payment_keys.insert(payment.external_key.clone(), id);
         self.payments.insert(id, payment);
         Ok(Some((id, events)))
@@ -73,9 +65,7 @@ impl TenantData {
 
     /// The payment with `id`, or 404 code 7020.
     pub fn payment(&self, id: Uuid) -> KbResult<&Payment> {
-        self.payments
-            .get(id)
-            .ok_or_else(|| KbError::PaymentNotFound(id.to_string()))
+        self.payments.get(id).ok_or_else(|| KbError::PaymentNotFound(id.to_string()))
     }
 
     /// The payment with `external_key`, or 404 code 7020.
@@ -89,9 +79,7 @@ impl TenantData {
     /// A key already used by a successful payment: 7034 if it is another account's, 7032 else.
     fn check_payment_key(&self, key: &str, account_id: Uuid) -> KbResult<()> {
         match self.payment_by_key(key) {
-            Ok(existing) if existing.account_id != account_id => {
-                Err(KbError::PaymentOtherAccount(existing.id))
-            }
+            Ok(existing) if existing.account_id != account_id => Err(KbError::PaymentOtherAccount(existing.id)),
             Ok(_) => Err(KbError::PaymentInvalidOperation),
             Err(_) => Ok(()),
         }
@@ -100,20 +88,13 @@ impl TenantData {
     /// The account's `__EXTERNAL_PAYMENT__` method, created on first use (never the default).
     fn external_payment_method(&mut self, counters: &mut Counters, account_id: Uuid) -> Uuid {
         let account = self.accounts.get_mut(account_id).expect("checked account");
-        *account
-            .external_payment_method
-            .get_or_insert_with(|| counters.new_id())
+        *account.external_payment_method.get_or_insert_with(|| counters.new_id())
     }
 }
 
 /// The invoice payment control plugin: nothing to pay when the balance is not positive, 7199
 /// when asked for more than the balance, the whole balance when no amount is given.
-fn payable_amount(
-    amount: Option<&str>,
-    balance: i64,
-    exponent: u32,
-    invoice_id: Uuid,
-) -> KbResult<Option<i64>> {
+fn payable_amount(amount: Option<&str>, balance: i64, exponent: u32, invoice_id: Uuid) -> KbResult<Option<i64>> {
     if balance <= 0 {
         return Ok(None);
     }
@@ -129,9 +110,7 @@ fn payable_amount(
         });
     }
     if requested < 0 {
-        return Err(KbError::BadRequest(format!(
-            "Invalid parameter amount: {text}"
-        )));
+        return Err(KbError::BadRequest(format!("Invalid parameter amount: {text}")));
     }
     Ok((requested > 0).then_some(requested))
 }

@@ -92,9 +92,9 @@ pub struct InvoicePaymentInput {
 impl InvoicePaymentInput {
     /// Checks the fields `createInstantPayment` requires for an external payment.
     pub fn into_payment(self) -> KbResult<NewPayment> {
-        let account_id = self.account_id.ok_or_else(|| {
-            KbError::BadRequest("InvoicePaymentJson accountId needs to be set".to_string())
-        })?;
+        let account_id = self
+            .account_id
+            .ok_or_else(|| KbError::BadRequest("InvoicePaymentJson accountId needs to be set".to_string()))?;
         if self.payment_method_id.is_some() {
             return Err(KbError::BadRequest(
                 "InvoicePaymentJson should not contain a paymentMethodId when this is an external payment".to_string(),
@@ -102,11 +102,7 @@ impl InvoicePaymentInput {
         }
         Ok(NewPayment {
             account_id,
-            amount: self
-                .purchased_amount
-                .map(amount_text)
-                .transpose()?
-                .flatten(),
+            amount: self.purchased_amount.map(amount_text).transpose()?.flatten(),
             external_key: self.payment_external_key,
         })
     }
@@ -123,16 +119,13 @@ pub struct CustomFieldInput {
 
 /// Parses a body, mapping any error to Kill Bill's 400.
 pub fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> KbResult<T> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| KbError::BadRequest(format!("Unable to parse the JSON body: {e}")))
+    serde_json::from_slice(bytes).map_err(|e| KbError::BadRequest(format!("Unable to parse the JSON body: {e}")))
 }
 
 /// A currency of the spec's enum, or 400.
 pub fn parse_currency(code: &str) -> KbResult<Currency> {
     Currency::parse(code).ok_or_else(|| {
-        KbError::BadRequest(format!(
-            "No enum constant org.killbill.billing.catalog.api.Currency.{code}"
-        ))
+        KbError::BadRequest(format!("No enum constant org.killbill.billing.catalog.api.Currency.{code}"))
     })
 }
 

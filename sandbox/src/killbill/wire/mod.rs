@@ -45,12 +45,7 @@ pub struct AuditLogJson {
 }
 
 /// The audit logs of an object created with `audit`, as `mode` asks.
-pub fn audit_logs(
-    mode: AuditMode,
-    object_type: &'static str,
-    object_id: Uuid,
-    audit: &Audit,
-) -> Vec<AuditLogJson> {
+pub fn audit_logs(mode: AuditMode, object_type: &'static str, object_id: Uuid, audit: &Audit) -> Vec<AuditLogJson> {
     if mode == AuditMode::None {
         return Vec::new();
     }
@@ -62,10 +57,7 @@ pub fn audit_logs(
         changed_by: audit.created_by.clone(),
         reason_code: audit.reason.clone(),
         comments: audit.comment.clone(),
-        user_token: audit
-            .user_token
-            .unwrap_or_else(|| Uuid::new_v5(&object_id, b"userToken"))
-            .to_string(),
+        user_token: audit.user_token.unwrap_or_else(|| Uuid::new_v5(&object_id, b"userToken")).to_string(),
         history: None,
     }]
 }

@@ -8,9 +8,7 @@ use uuid::Uuid;
 use super::{AuditLogJson, AuditMode, audit_logs, date_time};
 use crate::killbill::money::{Amount, Currency};
 use crate::killbill::store::TenantData;
-use crate::killbill::store::model::{
-    Account, AccountFields, CustomField, Invoice, InvoiceItem, ItemLabels, Tenant,
-};
+use crate::killbill::store::model::{Account, AccountFields, CustomField, Invoice, InvoiceItem, ItemLabels, Tenant};
 
 /// `Account`.
 #[derive(Debug, Serialize)]
@@ -35,18 +33,9 @@ pub struct AccountJson {
 
 impl AccountJson {
     /// The account; `with_balance` adds `accountBalance`, `with_cba` also `accountCBA` (always 0).
-    pub fn new(
-        data: &TenantData,
-        account: &Account,
-        with_balance: bool,
-        with_cba: bool,
-        audit: AuditMode,
-    ) -> Self {
+    pub fn new(data: &TenantData, account: &Account, with_balance: bool, with_cba: bool, audit: AuditMode) -> Self {
         let exponent = account.currency.map_or(2, Currency::exponent);
-        let balance = Amount {
-            minor: data.account_balance_minor(account.id),
-            exponent,
-        };
+        let balance = Amount { minor: data.account_balance_minor(account.id), exponent };
         Self {
             account_id: account.id,
             external_key: account.external_key.clone(),
@@ -94,10 +83,7 @@ impl InvoiceItemJson {
             item_type: "EXTERNAL_CHARGE",
             start_date: item.start_date,
             end_date: item.end_date,
-            amount: Amount {
-                minor: item.amount_minor,
-                exponent: currency.exponent(),
-            },
+            amount: Amount { minor: item.amount_minor, exponent: currency.exponent() },
             currency,
             catalog_effective_date: None,
             child_items: None,
@@ -137,16 +123,9 @@ impl InvoiceJson {
     /// `items` is empty.
     pub fn new(data: &TenantData, invoice: &Invoice, components: bool, audit: AuditMode) -> Self {
         let exponent = invoice.currency.exponent();
-        let money = |minor: i64| Amount {
-            minor: if components { minor } else { 0 },
-            exponent,
-        };
+        let money = |minor: i64| Amount { minor: if components { minor } else { 0 }, exponent };
         let items = if components {
-            invoice
-                .items
-                .iter()
-                .map(|i| InvoiceItemJson::new(i, invoice.currency))
-                .collect()
+            invoice.items.iter().map(|i| InvoiceItemJson::new(i, invoice.currency)).collect()
         } else {
             Vec::new()
         };

@@ -57,10 +57,7 @@ impl PaymentJson {
     /// A `Payment` (no invoice link).
     pub fn payment(payment: &Payment, audit: AuditMode) -> Self {
         let exponent = payment.currency.exponent();
-        let amount = Amount {
-            minor: payment.amount_minor,
-            exponent,
-        };
+        let amount = Amount { minor: payment.amount_minor, exponent };
         Self {
             target_invoice_id: None,
             account_id: payment.account_id,
@@ -82,10 +79,7 @@ impl PaymentJson {
 
     /// An `InvoicePayment`: the payment with its `targetInvoiceId`.
     pub fn invoice_payment(payment: &Payment, audit: AuditMode) -> Self {
-        Self {
-            target_invoice_id: Some(payment.invoice_id),
-            ..Self::payment(payment, audit)
-        }
+        Self { target_invoice_id: Some(payment.invoice_id), ..Self::payment(payment, audit) }
     }
 }
 

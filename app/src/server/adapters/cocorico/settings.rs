@@ -116,8 +116,7 @@ impl CocoricoSettings {
 
 /// `en,fr` → `["en", "fr"]`; refuses an empty list or odd characters.
 fn parse_locales(raw: &str) -> anyhow::Result<Vec<String>> {
-    let locales: Vec<String> =
-        raw.split(',').map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect();
+    let locales: Vec<String> = raw.split(',').map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect();
     anyhow::ensure!(!locales.is_empty(), "COCORICO_LOCALES must name at least one locale");
     for locale in &locales {
         anyhow::ensure!(
@@ -165,9 +164,15 @@ mod tests {
 
     #[test]
     fn locales_price_unit_and_currency_can_be_set() {
-        let s = settings(&[URL, BASE, ("COCORICO_LOCALES", "fr, en"), ("COCORICO_PRICE_UNIT", "hour"), ("COCORICO_CURRENCY", "GBP")])
-            .unwrap()
-            .unwrap();
+        let s = settings(&[
+            URL,
+            BASE,
+            ("COCORICO_LOCALES", "fr, en"),
+            ("COCORICO_PRICE_UNIT", "hour"),
+            ("COCORICO_CURRENCY", "GBP"),
+        ])
+        .unwrap()
+        .unwrap();
         assert_eq!(s.locales, ["fr", "en"]);
         assert_eq!(s.price_unit, PriceUnit::Hour);
         assert_eq!(s.currency.as_str(), "GBP");

@@ -194,10 +194,14 @@ fn assemble(
 ) -> Vec<CocoricoListing> {
     let mut out: Vec<CocoricoListing> = listings
         .into_iter()
-        .map(|listing| CocoricoListing { listing, translations: Vec::new(), images: Vec::new(), categories: Vec::new() })
+        .map(|listing| CocoricoListing {
+            listing,
+            translations: Vec::new(),
+            images: Vec::new(),
+            categories: Vec::new(),
+        })
         .collect();
-    let index: std::collections::HashMap<i32, usize> =
-        out.iter().enumerate().map(|(i, l)| (l.listing.id, i)).collect();
+    let index: std::collections::HashMap<i32, usize> = out.iter().enumerate().map(|(i, l)| (l.listing.id, i)).collect();
     for t in translations {
         if let Some(&i) = index.get(&t.listing_id) {
             out[i].translations.push(t);

@@ -25,7 +25,13 @@ pub fn thumbnail_url(base_url: &str, filter: &str, name: &str) -> String {
 fn encode_path_segment(segment: &str) -> String {
     segment
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -151,6 +157,9 @@ mod tests {
             thumbnail_url(base, "listing_large", "4f9b.jpg"),
             "https://cocorico.example/media/cache/listing_large/uploads/listings/images/4f9b.jpg"
         );
-        assert_eq!(image_url(base, "a b/../c.jpg"), "https://cocorico.example/uploads/listings/images/a%20b%2F..%2Fc.jpg");
+        assert_eq!(
+            image_url(base, "a b/../c.jpg"),
+            "https://cocorico.example/uploads/listings/images/a%20b%2F..%2Fc.jpg"
+        );
     }
 }

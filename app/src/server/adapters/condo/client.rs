@@ -112,7 +112,13 @@ impl HttpCondoClient {
     }
 
     /// Runs an operation with the cached token; on `UNAUTHENTICATED` signs in once and retries.
-    async fn query<T: DeserializeOwned>(&self, suffix: &str, query: &str, operation: &str, variables: Value) -> Result<T, CondoError> {
+    async fn query<T: DeserializeOwned>(
+        &self,
+        suffix: &str,
+        query: &str,
+        operation: &str,
+        variables: Value,
+    ) -> Result<T, CondoError> {
         let token = match self.cached_token() {
             Some(token) => token,
             None => self.sign_in().await?,
@@ -223,7 +229,8 @@ impl HttpCondoClient {
             TicketCursor::Start => {}
             TicketCursor::Since(at) => filter["updatedAt_gt"] = json!(at),
             TicketCursor::After { updated_at, number } => {
-                filter["OR"] = json!([{ "updatedAt_gt": updated_at }, { "updatedAt": updated_at, "number_gt": number }]);
+                filter["OR"] =
+                    json!([{ "updatedAt_gt": updated_at }, { "updatedAt": updated_at, "number_gt": number }]);
             }
         }
         filter
@@ -235,7 +242,8 @@ impl CondoClient for HttpCondoClient {
     async fn properties(&self) -> Result<Vec<WireProperty>, CondoError> {
         let mut all = Vec::new();
         loop {
-            let variables = json!({ "where": self.organization_filter(), "first": PROPERTIES_PER_PAGE, "skip": all.len() });
+            let variables =
+                json!({ "where": self.organization_filter(), "first": PROPERTIES_PER_PAGE, "skip": all.len() });
             let page: PropertiesData = self.query("", PROPERTIES_OPERATION, "AllProperties", variables).await?;
             let short = page.properties.len() < PROPERTIES_PER_PAGE;
             all.extend(page.properties);
@@ -248,7 +256,8 @@ impl CondoClient for HttpCondoClient {
     /// [Condo: `allTickets` with `?deleted=true`, NOTES.md §4.2 and §4.4]
     async fn tickets_page(&self, cursor: &TicketCursor, first: usize) -> Result<Vec<WireTicket>, CondoError> {
         let variables = json!({ "where": self.ticket_where(cursor), "first": first, "skip": 0 });
-        let page: TicketsData = self.query("?deleted=true", TICKETS_OPERATION, "TicketsChangedSince", variables).await?;
+        let page: TicketsData =
+            self.query("?deleted=true", TICKETS_OPERATION, "TicketsChangedSince", variables).await?;
         Ok(page.tickets)
     }
 }
@@ -278,9 +287,13 @@ mod tests {
     fn errors_are_classified_from_status_and_body() {
         let unauth = r#"{"errors":[{"message":"No or incorrect authentication credentials","name":"AuthenticationError","extensions":{"code":"UNAUTHENTICATED"}}],"data":null}"#;
         assert!(matches!(interpret::<Value>(200, unauth), Err(CondoError::Unauthenticated)));
-        assert!(matches!(interpret::<Value>(502, "<html>Bad Gateway</html>"), Err(CondoError::Server { status: 502, .. })));
+        assert!(matches!(
+            interpret::<Value>(502, "<html>Bad Gateway</html>"),
+            Err(CondoError::Server { status: 502, .. })
+        ));
         assert!(matches!(interpret::<Value>(429, ""), Err(CondoError::RateLimited { .. })));
-        let invalid = r#"{"errors":[{"message":"Cannot query field","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}"#;
+        let invalid =
+            r#"{"errors":[{"message":"Cannot query field","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}"#;
         let err = interpret::<Value>(400, invalid).unwrap_err();
         assert!(matches!(&err, CondoError::Graphql { code, .. } if code == "GRAPHQL_VALIDATION_FAILED"), "{err:?}");
         assert_eq!(interpret::<Value>(200, r#"{"data":{"a":1}}"#).unwrap(), json!({ "a": 1 }));

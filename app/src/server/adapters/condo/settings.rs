@@ -48,7 +48,8 @@ impl CondoSettings {
     /// Configured when `CONDO_URL`, `CONDO_IDENTITY` and `CONDO_PASSWORD` are all set.
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Option<Self>> {
         let get = |key: &str| lookup(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let (Some(url), Some(identity), Some(password)) = (get("CONDO_URL"), get("CONDO_IDENTITY"), get("CONDO_PASSWORD"))
+        let (Some(url), Some(identity), Some(password)) =
+            (get("CONDO_URL"), get("CONDO_IDENTITY"), get("CONDO_PASSWORD"))
         else {
             return Ok(None);
         };
@@ -113,7 +114,10 @@ mod tests {
         let mut vars = BASE.to_vec();
         vars.extend([("CONDO_ORGANIZATION_ID", "org-1"), ("CONDO_TIMEOUT_MS", "250"), ("CONDO_RETRIES", "0")]);
         let settings = read(&vars).unwrap().unwrap();
-        assert_eq!((settings.organization_id.as_deref(), settings.timeout, settings.retries), (Some("org-1"), Duration::from_millis(250), 0));
+        assert_eq!(
+            (settings.organization_id.as_deref(), settings.timeout, settings.retries),
+            (Some("org-1"), Duration::from_millis(250), 0)
+        );
         vars.push(("CONDO_CURSOR_OVERLAP_SECS", "soon"));
         assert!(read(&vars).is_err());
     }

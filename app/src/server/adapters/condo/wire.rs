@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn the_contract_example_ticket_page_decodes() {
-        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/contracts/condo/examples/tickets_changed_since.response.json"));
+        let text = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/contracts/condo/examples/tickets_changed_since.response.json"
+        ));
         let page: Envelope<TicketsData> = serde_json::from_str(text).unwrap();
         let ticket = &page.data.unwrap().tickets[0];
         assert_eq!((ticket.number, ticket.v), (18342, Some(3)));
@@ -159,7 +162,10 @@ mod tests {
 
     #[test]
     fn the_contract_example_property_map_decodes() {
-        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/contracts/condo/examples/properties_changed_since.response.json"));
+        let text = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/contracts/condo/examples/properties_changed_since.response.json"
+        ));
         let page: Envelope<PropertiesData> = serde_json::from_str(text).unwrap();
         let map = page.data.unwrap().properties[0].map.clone().unwrap();
         assert_eq!(map.sections.unwrap()[0].floors[0].units[1].label.as_deref(), Some("28"));

@@ -49,16 +49,20 @@ impl KillBillError {
             text.push_str(&cause.to_string());
             source = cause.source();
         }
-        if err.is_timeout() { Self::Timeout(text) } else if err.is_decode() { Self::Unexpected(text) } else { Self::Connection(text) }
+        if err.is_timeout() {
+            Self::Timeout(text)
+        } else if err.is_decode() {
+            Self::Unexpected(text)
+        } else {
+            Self::Connection(text)
+        }
     }
 
     /// Classifies a non-success status with Kill Bill's error body.
     pub fn from_status(status: u16, body: &str) -> Self {
         let parsed: Option<super::wire::ErrorBody> = serde_json::from_str(body).ok();
         let code = parsed.as_ref().and_then(|b| b.code);
-        let message = parsed
-            .and_then(|b| b.message)
-            .unwrap_or_else(|| body.chars().take(300).collect::<String>());
+        let message = parsed.and_then(|b| b.message).unwrap_or_else(|| body.chars().take(300).collect::<String>());
         if status >= 500 || status == 429 {
             Self::Unavailable { status, message }
         } else {

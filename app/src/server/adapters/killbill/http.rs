@@ -139,7 +139,8 @@ impl KillBillClient for HttpKillBillClient {
             .request(Method::POST, &format!("/invoices/charges/{account_id}"))
             .query(&[("autoCommit", "false"), ("requestedDate", date.as_str())])
             .json(items);
-        let created: Vec<super::wire::InvoiceItem> = Self::json(Self::success(Self::send(builder).await?).await?).await?;
+        let created: Vec<super::wire::InvoiceItem> =
+            Self::json(Self::success(Self::send(builder).await?).await?).await?;
         created
             .iter()
             .find_map(|item| item.invoice_id)
@@ -154,9 +155,11 @@ impl KillBillClient for HttpKillBillClient {
 
     /// <https://killbill.github.io/slate/custom-field.html#search-custom-fields-by-type-name-and-optional-value>
     async fn search_invoice_custom_fields(&self, name: &str, value: &str) -> KbResult<Vec<CustomField>> {
-        let builder = self
-            .request(Method::GET, "/customFields/search")
-            .query(&[("objectType", "INVOICE"), ("fieldName", name), ("fieldValue", value)]);
+        let builder = self.request(Method::GET, "/customFields/search").query(&[
+            ("objectType", "INVOICE"),
+            ("fieldName", name),
+            ("fieldValue", value),
+        ]);
         Self::json(Self::success(Self::send(builder).await?).await?).await
     }
 
@@ -184,7 +187,11 @@ impl KillBillClient for HttpKillBillClient {
     }
 
     /// <https://killbill.github.io/slate/invoice.html#trigger-a-payment-for-an-invoice> (`externalPayment=true`).
-    async fn create_external_payment(&self, invoice_id: Uuid, payment: &NewInvoicePayment) -> KbResult<PaymentRecorded> {
+    async fn create_external_payment(
+        &self,
+        invoice_id: Uuid,
+        payment: &NewInvoicePayment,
+    ) -> KbResult<PaymentRecorded> {
         let builder = self
             .request(Method::POST, &format!("/invoices/{invoice_id}/payments"))
             .query(&[("externalPayment", "true")])

@@ -63,8 +63,10 @@ pub async fn import_snapshot<S: CocoricoSource>(
         cursor = Some(last.cursor());
         let mut plan = plan_page(&page, &stored, settings, journal, &mut seen, &mut counts);
         claim_slugs(conn, plan.inserts.iter_mut().chain(plan.updates.iter_mut())).await?;
-        counts.inserted += store::insert_imported(conn, SOURCE, &plan.inserts).await.context("could not insert listings")?;
-        counts.updated += store::update_imported(conn, SOURCE, &plan.updates).await.context("could not update listings")?;
+        counts.inserted +=
+            store::insert_imported(conn, SOURCE, &plan.inserts).await.context("could not insert listings")?;
+        counts.updated +=
+            store::update_imported(conn, SOURCE, &plan.updates).await.context("could not update listings")?;
         journal.record(
             "page",
             json!({ "listings": page.len(), "inserted": plan.inserts.len(), "updated": plan.updates.len(), "read": counts.read }),
@@ -73,9 +75,13 @@ pub async fn import_snapshot<S: CocoricoSource>(
             break;
         }
     }
-    let gone: Vec<String> =
-        stored.values().filter(|s| s.published && !seen.contains(&s.external_id)).map(|s| s.external_id.clone()).collect();
-    counts.unpublished = store::unpublish_imported(conn, SOURCE, &gone).await.context("could not unpublish listings")?;
+    let gone: Vec<String> = stored
+        .values()
+        .filter(|s| s.published && !seen.contains(&s.external_id))
+        .map(|s| s.external_id.clone())
+        .collect();
+    counts.unpublished =
+        store::unpublish_imported(conn, SOURCE, &gone).await.context("could not unpublish listings")?;
     Ok(counts)
 }
 
@@ -124,10 +130,8 @@ async fn claim_slugs<'a>(
     }
     let slugs: Vec<String> = rows.iter().map(|r| r.slug.clone()).collect();
     let owners = store::find_slug_owners(&mut *conn, &slugs).await.context("could not check slugs")?;
-    let taken: HashMap<String, Option<String>> = owners
-        .into_iter()
-        .map(|o| (o.slug, if o.source == SOURCE { o.external_id } else { None }))
-        .collect();
+    let taken: HashMap<String, Option<String>> =
+        owners.into_iter().map(|o| (o.slug, if o.source == SOURCE { o.external_id } else { None })).collect();
     let mut used: HashSet<String> = HashSet::new();
     for row in rows.iter_mut() {
         let foreign = taken.get(&row.slug).is_some_and(|owner| owner.as_deref() != Some(row.external_id.as_str()));

@@ -43,8 +43,10 @@ pub fn local_id(external_id: i32) -> Uuid {
 /// Maps a listing; `content_hash` is filled in.
 pub fn map_listing(source: &CocoricoListing, settings: &CocoricoSettings) -> Result<ImportedListing, MapError> {
     let l = &source.listing;
-    let translation = preferred(&source.translations, &settings.locales, |t| t.locale.as_str()).ok_or(MapError::NoTranslation)?;
-    let title = Some(title_text(&translation.title)).filter(|t| !t.is_empty()).unwrap_or_else(|| format!("Listing {}", l.id));
+    let translation =
+        preferred(&source.translations, &settings.locales, |t| t.locale.as_str()).ok_or(MapError::NoTranslation)?;
+    let title =
+        Some(title_text(&translation.title)).filter(|t| !t.is_empty()).unwrap_or_else(|| format!("Listing {}", l.id));
     let (Some(raw_country), Some(city)) = (l.country.as_deref(), l.city.as_deref()) else {
         return Err(MapError::NoLocation);
     };

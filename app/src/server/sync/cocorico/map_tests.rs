@@ -24,7 +24,13 @@ fn translation(locale: &str, title: &str) -> TranslationRecord {
 }
 
 fn category(id: i32, locale: &str, name: &str) -> CategoryRecord {
-    CategoryRecord { listing_id: 1565694498, category_id: id, parent_id: Some(1), locale: locale.into(), name: name.into() }
+    CategoryRecord {
+        listing_id: 1565694498,
+        category_id: id,
+        parent_id: Some(1),
+        locale: locale.into(),
+        name: name.into(),
+    }
 }
 
 fn image(name: &str, position: i16) -> ImageRecord {
@@ -82,7 +88,10 @@ fn photos_are_absolute_ordered_and_skip_the_placeholder() {
     let urls: Vec<&str> = row.photos.iter().map(|p| p.url.as_str()).collect();
     assert_eq!(
         urls,
-        ["https://cocorico.example/uploads/listings/images/a1.jpg", "https://cocorico.example/uploads/listings/images/b%202.jpg"]
+        [
+            "https://cocorico.example/uploads/listings/images/a1.jpg",
+            "https://cocorico.example/uploads/listings/images/b%202.jpg"
+        ]
     );
     assert_eq!(row.photos[1].alt, "Listing One, photo 2 of 2");
 }
@@ -109,7 +118,11 @@ fn any_change_of_content_changes_the_hash_and_nothing_else_does() {
     assert_eq!(first.content_hash, map_listing(&fixture(), &settings()).unwrap().content_hash);
     let mut stamped = fixture();
     stamped.listing.updated_at = Some(chrono::Utc::now().naive_utc());
-    assert_eq!(first.content_hash, map_listing(&stamped, &settings()).unwrap().content_hash, "timestamps are not content");
+    assert_eq!(
+        first.content_hash,
+        map_listing(&stamped, &settings()).unwrap().content_hash,
+        "timestamps are not content"
+    );
     let mut edited = fixture();
     edited.translations[0].title = "Listing Uno".into();
     assert_ne!(first.content_hash, map_listing(&edited, &settings()).unwrap().content_hash);

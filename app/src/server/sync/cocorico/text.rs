@@ -12,8 +12,24 @@ const DROPPED: [&str; 8] = ["script", "style", "iframe", "object", "embed", "nos
 
 /// Elements that end a line.
 const BLOCKS: [&str; 18] = [
-    "p", "div", "br", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article",
-    "blockquote", "hr",
+    "p",
+    "div",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "hr",
 ];
 
 /// Plain text of a description that may contain HTML.
@@ -80,7 +96,12 @@ fn tag_end(tail: &str) -> Option<usize> {
 
 /// The lower-case element name of a tag's inside (`/p`, `img src=…`).
 fn tag_name(inside: &str) -> String {
-    inside.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()
+    inside
+        .trim_start_matches('/')
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// The text after the closing tag of `name`, or nothing if it is never closed.
@@ -179,7 +200,8 @@ fn email_at(chars: &[char], i: usize) -> Option<usize> {
     if chars.get(at) != Some(&'@') {
         return None;
     }
-    let domain_len = chars[at + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '.' || **c == '-').count();
+    let domain_len =
+        chars[at + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '.' || **c == '-').count();
     let domain: String = chars[at + 1..at + 1 + domain_len].iter().collect();
     let domain = domain.trim_end_matches(['.', '-']);
     let valid = domain.split('.').count() >= 2 && domain.split('.').all(|part| !part.is_empty());
@@ -241,7 +263,10 @@ mod tests {
 
     #[test]
     fn entities_are_decoded_and_encoded_markup_is_removed_too() {
-        assert_eq!(description_text("R&eacute;servez vite&nbsp;! 3 &lt; 4 &amp; 5 > 2"), "Réservez vite ! 3 < 4 & 5 > 2");
+        assert_eq!(
+            description_text("R&eacute;servez vite&nbsp;! 3 &lt; 4 &amp; 5 > 2"),
+            "Réservez vite ! 3 < 4 & 5 > 2"
+        );
         assert_eq!(description_text("&lt;script&gt;alert(1)&lt;/script&gt;Hi"), "Hi");
         assert_eq!(description_text("Fish &amp;lt;3 &unknown; & co"), "Fish &lt;3 &unknown; & co");
     }
@@ -271,6 +296,9 @@ mod tests {
     fn titles_keep_their_characters_and_lose_extra_whitespace() {
         assert_eq!(title_text("  Studio <script>alert(1)</script>\n "), "Studio <script>alert(1)</script>");
         assert_eq!(title_text("<b>Loft</b>\n<i>Lyon</i>  <3"), "<b>Loft</b> <i>Lyon</i> <3");
-        assert_eq!(title_text("Cosy flat ☀️ near the Spree — Kreuzberg 🏠"), "Cosy flat ☀️ near the Spree — Kreuzberg 🏠");
+        assert_eq!(
+            title_text("Cosy flat ☀️ near the Spree — Kreuzberg 🏠"),
+            "Cosy flat ☀️ near the Spree — Kreuzberg 🏠"
+        );
     }
 }

@@ -51,13 +51,15 @@ impl<'a, C: CondoClient> Import<'a, C> {
 
     /// Units first (tickets link to them by label), then tickets.
     pub async fn run(&mut self) -> anyhow::Result<()> {
-        self.links = store::list_condo_property_links(self.pool).await.context("cannot read the Condo property links")?;
+        self.links =
+            store::list_condo_property_links(self.pool).await.context("cannot read the Condo property links")?;
         self.import_units().await?;
         let stored = store::read_condo_watermark(self.pool).await.context("cannot read the Condo watermark")?;
         self.watermark = stored.as_deref().and_then(Watermark::parse);
         self.import_tickets().await?;
         if !self.unmatched_tickets.is_empty() {
-            self.journal.record("tickets_of_unlinked_properties", json!({ "by_condo_property": self.unmatched_tickets }));
+            self.journal
+                .record("tickets_of_unlinked_properties", json!({ "by_condo_property": self.unmatched_tickets }));
         }
         Ok(())
     }
@@ -97,16 +99,16 @@ impl<'a, C: CondoClient> Import<'a, C> {
         };
         self.journal.record("tickets_from", json!({ "cursor": format!("{cursor:?}") }));
         let client = self.client;
-        let mut page = client.tickets_page(&cursor, TICKETS_PER_PAGE).await.context("cannot read tickets page 1 from Condo")?;
+        let mut page =
+            client.tickets_page(&cursor, TICKETS_PER_PAGE).await.context("cannot read tickets page 1 from Condo")?;
         self.pages += 1;
         while let Some(last) = page.last() {
             let last = Watermark::new(&last.updated_at, last.number)
                 .with_context(|| format!("Condo sent an unreadable updatedAt {:?}", last.updated_at))?;
             let next = TicketCursor::After { updated_at: last.updated_at.clone(), number: last.number };
             let full = page.len() == TICKETS_PER_PAGE;
-            let prefetch = async move {
-                if full { Some(client.tickets_page(&next, TICKETS_PER_PAGE).await) } else { None }
-            };
+            let prefetch =
+                async move { if full { Some(client.tickets_page(&next, TICKETS_PER_PAGE).await) } else { None } };
             let (committed, fetched) = tokio::join!(self.commit_page(&page, last), prefetch);
             committed?;
             let Some(fetched) = fetched else { break };
@@ -156,7 +158,8 @@ impl<'a, C: CondoClient> Import<'a, C> {
                 Ok(row) => rows.push(row),
                 Err(err) => {
                     self.counts.records_failed += 1;
-                    self.journal.record("ticket_failed", json!({ "condo_ticket_id": ticket.id, "error": err.to_string() }));
+                    self.journal
+                        .record("ticket_failed", json!({ "condo_ticket_id": ticket.id, "error": err.to_string() }));
                 }
             }
         }

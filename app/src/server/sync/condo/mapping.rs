@@ -103,7 +103,13 @@ pub fn map_units(property: &WireProperty, property_id: Uuid) -> (Vec<CondoUnit>,
                     continue;
                 }
                 let id = Uuid::new_v5(&property_id, label.as_bytes());
-                units.push(CondoUnit { id, property_id, label, section: section.name.clone(), floor: floor.name.clone() });
+                units.push(CondoUnit {
+                    id,
+                    property_id,
+                    label,
+                    section: section.name.clone(),
+                    floor: floor.name.clone(),
+                });
             }
         }
     }
@@ -116,7 +122,10 @@ mod tests {
     use crate::server::adapters::condo::wire::{Envelope, PropertiesData, TicketsData};
 
     fn example_ticket() -> WireTicket {
-        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/contracts/condo/examples/tickets_changed_since.response.json"));
+        let text = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/contracts/condo/examples/tickets_changed_since.response.json"
+        ));
         serde_json::from_str::<Envelope<TicketsData>>(text).unwrap().data.unwrap().tickets.remove(0)
     }
 
@@ -133,7 +142,8 @@ mod tests {
 
     #[test]
     fn priorities_follow_condos_scale() {
-        let mapped: Vec<_> = [Some(50), None, Some(100), Some(200), Some(300), Some(400), Some(500)].map(map_priority).into();
+        let mapped: Vec<_> =
+            [Some(50), None, Some(100), Some(200), Some(300), Some(400), Some(500)].map(map_priority).into();
         assert_eq!(mapped, ["low", "normal", "normal", "high", "high", "urgent", "urgent"]);
     }
 
@@ -147,11 +157,19 @@ mod tests {
 
     #[test]
     fn units_come_from_sections_and_parking_with_their_section_and_floor() {
-        let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/contracts/condo/examples/properties_changed_since.response.json"));
-        let property = serde_json::from_str::<Envelope<PropertiesData>>(text).unwrap().data.unwrap().properties.remove(0);
+        let text = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/contracts/condo/examples/properties_changed_since.response.json"
+        ));
+        let property =
+            serde_json::from_str::<Envelope<PropertiesData>>(text).unwrap().data.unwrap().properties.remove(0);
         let (units, repeated) = map_units(&property, Uuid::from_u128(10));
-        let labels: Vec<_> = units.iter().map(|u| (u.label.as_str(), u.section.as_deref(), u.floor.as_deref())).collect();
-        assert_eq!(labels, [("27", Some("1"), Some("7")), ("28", Some("1"), Some("7")), ("P-1", Some("P"), Some("-1"))]);
+        let labels: Vec<_> =
+            units.iter().map(|u| (u.label.as_str(), u.section.as_deref(), u.floor.as_deref())).collect();
+        assert_eq!(
+            labels,
+            [("27", Some("1"), Some("7")), ("28", Some("1"), Some("7")), ("P-1", Some("P"), Some("-1"))]
+        );
         assert_eq!(repeated, 0);
     }
 }

@@ -54,12 +54,11 @@ async fn ensure_account<C: KillBillClient>(env: &Env<'_, C>, tenant: &TenantToMi
         Some(id) => id,
         None => match env.client.create_account(&new_account(tenant)).await? {
             AccountCreated::Created(id) => id,
-            AccountCreated::AlreadyExists => env
-                .client
-                .account_by_external_key(&key)
-                .await?
-                .and_then(|a| a.account_id)
-                .ok_or_else(|| KillBillError::Unexpected(format!("account {key} exists (409) but cannot be read")))?,
+            AccountCreated::AlreadyExists => {
+                env.client.account_by_external_key(&key).await?.and_then(|a| a.account_id).ok_or_else(|| {
+                    KillBillError::Unexpected(format!("account {key} exists (409) but cannot be read"))
+                })?
+            }
         },
     };
     let outcome = link_external_id(env.pool, Platform::KillBill, "account", tenant.tenant_id, &id.to_string()).await?;
@@ -104,7 +103,8 @@ async fn mirror_invoices<C: KillBillClient>(
         }
         if inv.currency != tenant.currency {
             tally.records_failed += 1;
-            let why = format!("invoice {} is in {} but the account is in {}", inv.number, inv.currency, tenant.currency);
+            let why =
+                format!("invoice {} is in {} but the account is in {}", inv.number, inv.currency, tenant.currency);
             tally.refusals.push(why);
             continue;
         }

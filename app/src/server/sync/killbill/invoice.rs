@@ -54,7 +54,8 @@ pub async fn mirror_invoice<C: KillBillClient>(
     let id = match stage {
         Stage::Drafted { id, field_absent } => {
             if field_absent || find_marked(env, inv.id).await? != Some(id) {
-                let field = CustomField { name: MARKER_FIELD.into(), value: inv.id.to_string(), ..CustomField::default() };
+                let field =
+                    CustomField { name: MARKER_FIELD.into(), value: inv.id.to_string(), ..CustomField::default() };
                 env.client.add_invoice_custom_fields(id, &[field]).await?;
             }
             mirror::save_pending(env.pool, ENTITY, inv.id, "marked", Some(&id.to_string())).await?;
@@ -111,7 +112,11 @@ pub fn find_by_item_marker(invoices: &[Invoice], local_id: Uuid) -> Option<Uuid>
 }
 
 /// The invoice's lines as external charges, each with the marker.
-pub fn items(account_id: Uuid, inv: &InvoiceToMirror, lines: &[LineToMirror]) -> Result<Vec<NewInvoiceItem>, StepError> {
+pub fn items(
+    account_id: Uuid,
+    inv: &InvoiceToMirror,
+    lines: &[LineToMirror],
+) -> Result<Vec<NewInvoiceItem>, StepError> {
     let currency = Currency::parse(&inv.currency).map_err(KillBillError::Unexpected)?;
     if lines.is_empty() {
         return Err(KillBillError::Unexpected(format!("invoice {} has no lines", inv.number)).into());
@@ -135,7 +140,9 @@ async fn link<C: KillBillClient>(env: &Env<'_, C>, local_id: Uuid, id: Uuid) -> 
     let outcome = link_external_id(env.pool, Platform::KillBill, ENTITY, local_id, &id.to_string()).await?;
     mirror::delete_pending(env.pool, ENTITY, local_id).await?;
     if outcome == LinkOutcome::Conflict {
-        return Err(KillBillError::Unexpected(format!("Kill Bill invoice {id} is already mapped to another invoice")).into());
+        return Err(
+            KillBillError::Unexpected(format!("Kill Bill invoice {id} is already mapped to another invoice")).into()
+        );
     }
     Ok(())
 }

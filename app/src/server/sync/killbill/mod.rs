@@ -146,8 +146,11 @@ pub async fn run_with<C: KillBillClient>(
     };
     match outcome {
         RunOutcome::Succeeded => {
-            journal.record("finished", json!({ "in": counts.records_in, "out": counts.records_out,
-                "failed": counts.records_failed, "skipped": counts.records_skipped }));
+            journal.record(
+                "finished",
+                json!({ "in": counts.records_in, "out": counts.records_out,
+                "failed": counts.records_failed, "skipped": counts.records_skipped }),
+            );
             Ok(summary)
         }
         RunOutcome::Failed { error, detail } => {

@@ -60,7 +60,9 @@ async fn link<C: KillBillClient>(env: &Env<'_, C>, local_id: Uuid, id: Uuid) -> 
     let outcome = link_external_id(env.pool, Platform::KillBill, ENTITY, local_id, &id.to_string()).await?;
     mirror::delete_pending(env.pool, ENTITY, local_id).await?;
     if outcome == LinkOutcome::Conflict {
-        return Err(KillBillError::Unexpected(format!("Kill Bill payment {id} is already mapped to another payment")).into());
+        return Err(
+            KillBillError::Unexpected(format!("Kill Bill payment {id} is already mapped to another payment")).into()
+        );
     }
     Ok(())
 }

@@ -76,9 +76,7 @@ mod tests {
         let result = with_retry(quick(5), || {
             calls += 1;
             let n = calls;
-            async move {
-                if n < 3 { Err(KillBillError::from_status(503, "").into()) } else { Ok(n) }
-            }
+            async move { if n < 3 { Err(KillBillError::from_status(503, "").into()) } else { Ok(n) } }
         })
         .await;
         assert_eq!(result.unwrap(), 3);

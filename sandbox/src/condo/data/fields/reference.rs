@@ -16,7 +16,10 @@ impl Store {
         let p = &self.properties[index as usize];
         let in_status = |kind: &str| {
             let status = catalog::status_by_type(kind);
-            let n = self.tickets.iter().filter(|t| t.property == index && t.deleted_at.is_none() && Some(t.status) == status);
+            let n = self
+                .tickets
+                .iter()
+                .filter(|t| t.property == index && t.deleted_at.is_none() && Some(t.status) == status);
             text(n.count().to_string())
         };
         match name {
