@@ -3,8 +3,8 @@
 //! cookie for browsers. Role checks are methods on it.
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use uuid::Uuid;
 
 use super::cookies::{ACCESS_COOKIE, read_cookie};
@@ -32,10 +32,6 @@ impl AuthUser {
         if self.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
     }
 
-    /// This role only (admins included when `admin_too`).
-    pub fn require_role(&self, role: Role, admin_too: bool) -> Result<(), AppError> {
-        if self.role == role || (admin_too && self.role == Role::Admin) { Ok(()) } else { Err(AppError::Forbidden) }
-    }
 }
 
 /// The caller of a request, if any. A Bearer token that does not verify is
