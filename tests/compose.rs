@@ -873,3 +873,106 @@ fn url_parsing_finds_hosts_ports_and_credentials() {
     assert!(is_gitignored("infra/env/marketplace.env") && is_gitignored("infra/keys/public.pem"));
     assert!(!is_gitignored("infra/env/marketplace.env.example"));
 }
+
+// ------------------------------------------------- the read-only account script
+
+/// The MariaDB of the tests (`COCORICO_ADMIN_URL`, as scripts/lib.sh sets it) through the `mysql` client.
+struct MariaDb {
+    host: String,
+    port: u16,
+    user: String,
+    password: String,
+}
+
+impl MariaDb {
+    fn from_env() -> Self {
+        let url = std::env::var("COCORICO_ADMIN_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into());
+        let (host, port) = url_host_port(&url).expect("COCORICO_ADMIN_URL is a mysql:// URL");
+        let (user, password, _) = url_credentials(&url).unwrap_or(("root".into(), String::new(), String::new()));
+        Self { host, port, user, password }
+    }
+
+    /// The client command line, as the script's `MYSQL` variable takes it.
+    fn client(&self, user: &str) -> String {
+        format!("mysql -h {} -P {} -u {user}", self.host, self.port)
+    }
+
+    /// Runs `sql` as `user` (password in `MYSQL_PWD`, never on the command line).
+    fn run(&self, user: &str, password: &str, sql: &str) -> std::process::Output {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("{} --batch --skip-column-names -e \"$SQL\"", self.client(user))])
+            .env("SQL", sql)
+            .env("MYSQL_PWD", password)
+            .output()
+            .expect("the mysql client runs (apt-get install mariadb-client)")
+    }
+
+    fn admin(&self, sql: &str) -> String {
+        let out = self.run(&self.user, &self.password, sql);
+        assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs infra/cocorico/create_readonly_user.sh for `ro_user` on `database`.
+    fn create_readonly_user(&self, ro_user: &str, database: &str, ro_password: &str) -> std::process::Output {
+        std::process::Command::new("sh")
+            .arg(repo().join("infra/cocorico/create_readonly_user.sh"))
+            .env("MYSQL", self.client(&self.user))
+            .env("MYSQL_PWD", &self.password)
+            .env("COCORICO_RO_USER", ro_user)
+            .env("COCORICO_RO_DATABASE", database)
+            .env("COCORICO_RO_PASSWORD", ro_password)
+            .env("COCORICO_RO_WAIT_SECS", "10")
+            .output()
+            .expect("sh runs")
+    }
+}
+
+/// Drops the scratch database and account, even when the test fails.
+struct Scratch<'a> {
+    db: &'a MariaDb,
+    database: String,
+    user: String,
+}
+
+impl Drop for Scratch<'_> {
+    fn drop(&mut self) {
+        let sql = format!("DROP DATABASE IF EXISTS `{}`; DROP USER IF EXISTS '{}'@'%'", self.database, self.user);
+        let _ = self.db.run(&self.db.user, &self.db.password, &sql);
+    }
+}
+
+#[test]
+fn the_read_only_account_script_grants_select_and_nothing_else() {
+    let db = MariaDb::from_env();
+    let id = format!("{}_{}", std::process::id(), uuid::Uuid::new_v4().simple().to_string().get(..8).unwrap());
+    let scratch = Scratch { db: &db, database: format!("mkt_ro_check_{id}"), user: format!("mkt_ro_{id}") };
+    let (database, user) = (&scratch.database, &scratch.user);
+    db.admin(&format!("CREATE DATABASE `{database}`; CREATE TABLE `{database}`.listing (id INT); INSERT INTO `{database}`.listing VALUES (7)"));
+
+    let refused = db.create_readonly_user(user, database, "it's");
+    assert!(!refused.status.success(), "a password that is not URL-safe is refused");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("COCORICO_RO_PASSWORD may only hold"));
+
+    let created = db.create_readonly_user(user, database, "ro-pass-1");
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let as_ro = |sql: &str| db.run(user, "ro-pass-1", sql);
+    let read = as_ro(&format!("SELECT id FROM `{database}`.listing"));
+    assert!(read.status.success(), "{}", String::from_utf8_lossy(&read.stderr));
+    assert_eq!(String::from_utf8_lossy(&read.stdout).trim(), "7");
+    for write in [
+        format!("INSERT INTO `{database}`.listing VALUES (8)"),
+        format!("DELETE FROM `{database}`.listing"),
+        format!("CREATE TABLE `{database}`.other (id INT)"),
+        "SELECT user FROM mysql.user".to_owned(),
+    ] {
+        let out = as_ro(&write);
+        assert!(!out.status.success(), "the read-only account could run: {write}");
+    }
+    assert!(!db.run(user, "wrong", "SELECT 1").status.success(), "a wrong password is refused");
+
+    // Running it again rotates the password.
+    assert!(db.create_readonly_user(user, database, "ro-pass-2").status.success());
+    assert!(!as_ro("SELECT 1").status.success(), "the old password no longer works");
+    assert!(db.run(user, "ro-pass-2", "SELECT 1").status.success());
+}
