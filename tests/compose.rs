@@ -976,3 +976,179 @@ fn the_read_only_account_script_grants_select_and_nothing_else() {
     assert!(!as_ro("SELECT 1").status.success(), "the old password no longer works");
     assert!(db.run(user, "ro-pass-2", "SELECT 1").status.success());
 }
+
+// ---------------------------------------------------------------- Dockerfile
+
+/// One stage of a Dockerfile: its name and its instructions (continuation lines joined).
+struct Stage {
+    name: String,
+    lines: Vec<String>,
+}
+
+fn dockerfile_stages(text: &str) -> Vec<Stage> {
+    let mut joined = Vec::new();
+    let mut current = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
+        match line.strip_suffix('\\') {
+            Some(part) => current.push_str(part),
+            None => {
+                current.push_str(line);
+                if !current.trim().is_empty() {
+                    joined.push(std::mem::take(&mut current));
+                }
+                current.clear();
+            }
+        }
+    }
+    let mut stages: Vec<Stage> = Vec::new();
+    for line in joined {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.first().is_some_and(|w| w.eq_ignore_ascii_case("FROM")) {
+            let name = match words.as_slice() {
+                [_, _, as_, name, ..] if as_.eq_ignore_ascii_case("AS") => (*name).to_owned(),
+                _ => String::new(),
+            };
+            stages.push(Stage { name, lines: Vec::new() });
+        } else if let Some(stage) = stages.last_mut() {
+            stage.lines.push(line);
+        }
+    }
+    stages
+}
+
+/// The value of `NAME="…"` in scripts/lib.sh.
+fn lib_sh_value(name: &str) -> String {
+    read(&repo().join("scripts/lib.sh"))
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}=")))
+        .map(|v| v.trim_matches('"').to_owned())
+        .unwrap_or_default()
+}
+
+/// Problems of the Dockerfile and .dockerignore, and of how docker-compose.yml builds from them.
+fn dockerfile_problems(dockerfile: &str, dockerignore: &str, compose: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let stages = dockerfile_stages(dockerfile);
+    let stage = |name: &str| stages.iter().find(|s| s.name == name);
+    let all_lines = || stages.iter().flat_map(|s| s.lines.iter());
+    let has = |needle: &str| all_lines().any(|l| l.contains(needle));
+
+    // The toolchain pins agree with the scripts and the wasm-bindgen crate.
+    let leptos = lib_sh_value("CARGO_LEPTOS_VERSION");
+    let bindgen = lib_sh_value("WASM_BINDGEN_VERSION");
+    if !has(&format!("cargo install cargo-leptos --version {leptos} --locked")) {
+        problems.push(format!("the Dockerfile does not install cargo-leptos {leptos} as scripts/lib.sh does"));
+    }
+    if !has(&format!("cargo install wasm-bindgen-cli --version {bindgen}")) {
+        problems.push(format!("the Dockerfile does not install wasm-bindgen-cli {bindgen} as scripts/lib.sh does"));
+    }
+    if !read(&repo().join("Cargo.toml")).contains(&format!("wasm-bindgen = \"={bindgen}\"")) {
+        problems.push(format!("Cargo.toml does not pin the wasm-bindgen crate to {bindgen}"));
+    }
+    for needle in
+        ["rustup target add wasm32-unknown-unknown", "SQLX_OFFLINE=true", "npm ci", "cargo leptos build --release"]
+    {
+        if !has(needle) {
+            problems.push(format!("the Dockerfile's build lacks `{needle}`"));
+        }
+    }
+
+    // The runtime image: the last stage, so `docker build .` makes it.
+    match stages.last() {
+        Some(last) if last.name == "runtime" => {
+            let user = last.lines.iter().rev().find_map(|l| l.strip_prefix("USER ")).unwrap_or("root");
+            if user.starts_with("root") || user.starts_with('0') {
+                problems.push("the runtime image runs as root".into());
+            }
+            if !last.lines.iter().any(|l| l.starts_with("HEALTHCHECK") && l.contains("/api/health/ready")) {
+                problems.push("the runtime image has no HEALTHCHECK on /api/health/ready".into());
+            }
+            if !last.lines.iter().any(|l| l.starts_with("ENV") && l.contains("MARKETPLACE_HOST=0.0.0.0")) {
+                problems.push("the runtime image does not set MARKETPLACE_HOST=0.0.0.0".into());
+            }
+            if !last.lines.iter().any(|l| l.starts_with("FROM") || l.contains("/out/site")) {
+                problems.push("the runtime image lacks the built site".into());
+            }
+        }
+        _ => problems.push("the Dockerfile's last stage (the default target) is not `runtime`".into()),
+    }
+
+    // What docker-compose.yml builds from this Dockerfile.
+    for (name, service) in services(compose) {
+        let build = &service["build"];
+        if build["context"].as_str() != Some(".") {
+            continue;
+        }
+        let target = build["target"].as_str().unwrap_or("runtime");
+        let Some(target_stage) = stage(target) else {
+            problems.push(format!("{name} builds target {target}, which the Dockerfile does not define"));
+            continue;
+        };
+        let contexts = build["additional_contexts"].as_object().cloned().unwrap_or_default();
+        for line in &target_stage.lines {
+            let Some(from) = line.split_whitespace().find_map(|w| w.strip_prefix("--from=")) else { continue };
+            if stage(from).is_some() || from.contains(':') || from.contains('/') {
+                continue;
+            }
+            let Some(context) = contexts.get(from).and_then(Value::as_str) else {
+                problems.push(format!(
+                    "{name} builds {target}, which copies from `{from}`: no such stage or build context"
+                ));
+                continue;
+            };
+            let source = line.split_whitespace().filter(|w| !w.starts_with("--")).nth(1).unwrap_or_default();
+            if !repo().join(context).join(source).exists() {
+                problems.push(format!("{name}: the build context {from} ({context}) has no {source}"));
+            }
+        }
+    }
+
+    // The build context leaves out outputs and secrets, and keeps what the build needs.
+    let ignored: Vec<&str> =
+        dockerignore.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    for needed in ["target", "node_modules", ".env", "infra/env/*.env", "*.pem", ".data"] {
+        if !ignored.contains(&needed) {
+            problems.push(format!(".dockerignore does not leave out {needed}"));
+        }
+    }
+    for kept in [".sqlx", "Cargo.lock", "package-lock.json", "infra", "migrations"] {
+        if ignored.iter().any(|p| glob_matches(p, kept)) {
+            problems.push(format!(".dockerignore leaves out {kept}, which the build needs"));
+        }
+    }
+    problems
+}
+
+fn dockerfile() -> String {
+    read(&repo().join("Dockerfile"))
+}
+
+fn dockerignore() -> String {
+    read(&repo().join(".dockerignore"))
+}
+
+#[test]
+fn the_dockerfile_builds_what_compose_asks_for_with_the_pinned_toolchain() {
+    assert_clean(&dockerfile_problems(&dockerfile(), &dockerignore(), &compose_file()));
+    let names: Vec<String> = dockerfile_stages(&dockerfile()).into_iter().map(|s| s.name).collect();
+    assert!(names.contains(&"sandbox".to_owned()) && names.contains(&"builder".to_owned()), "{names:?}");
+}
+
+#[test]
+fn a_broken_dockerfile_is_reported() {
+    let compose = compose_file();
+    let as_root = dockerfile().replace("USER marketplace:marketplace", "USER root");
+    assert_reports(&dockerfile_problems(&as_root, &dockerignore(), &compose), "runs as root");
+    let old_leptos = dockerfile().replace("cargo-leptos --version 0.3.10", "cargo-leptos --version 0.3.9");
+    assert_reports(&dockerfile_problems(&old_leptos, &dockerignore(), &compose), "cargo-leptos");
+    let no_health = dockerfile().replace("/api/health/ready", "/");
+    assert_reports(&dockerfile_problems(&no_health, &dockerignore(), &compose), "no HEALTHCHECK");
+    let leaky = dockerignore().replace("infra/env/*.env\n", "");
+    assert_reports(&dockerfile_problems(&dockerfile(), &leaky, &compose), "does not leave out infra/env/*.env");
+    let mut typo = compose.clone();
+    typo["services"]["killbill-sandbox"]["build"]["target"] = json!("sandbx");
+    assert_reports(&dockerfile_problems(&dockerfile(), &dockerignore(), &typo), "target sandbx");
+    let mut no_contracts = compose;
+    no_contracts["services"]["condo-sandbox"]["build"].as_object_mut().unwrap().remove("additional_contexts");
+    assert_reports(&dockerfile_problems(&dockerfile(), &dockerignore(), &no_contracts), "copies from `contracts`");
+}
