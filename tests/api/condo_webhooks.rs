@@ -254,3 +254,28 @@ async fn a_ticket_of_an_unlinked_property_is_recorded_but_not_imported() {
     assert_eq!(outcome, "unlinked");
     assert!(ticket_row(&app, &ticket.id).await.is_none());
 }
+
+#[tokio::test]
+async fn link_demo_is_idempotent_and_spreads_condo_over_several_landlords() {
+    let (app, condo) = setup().await;
+    let credentials = Credentials::default();
+    let client = HttpCondoClient::new(CondoSettings::new(&condo.base_url(), &credentials.phone, &credentials.password))
+        .expect("client");
+    let again = link_demo_properties(&app.pool, &client).await.unwrap();
+    assert_eq!((again.created, again.existing, again.conflicts.len()), (0, 12, 0));
+    let landlords: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT p.landlord_id) FROM external_ref r JOIN property p ON p.id = r.local_id
+         WHERE r.platform = 'condo'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(landlords >= 2, "{landlords}");
+    let links = app::server::store::condo_import::list_condo_property_link_details(&app.pool).await.unwrap();
+    assert_eq!(links.len(), 12);
+    let first = &links[0].condo_property_id;
+    assert!(app::server::store::condo_import::unlink_condo_property(&app.pool, first).await.unwrap());
+    assert!(!app::server::store::condo_import::unlink_condo_property(&app.pool, first).await.unwrap());
+    let relinked = link_demo_properties(&app.pool, &client).await.unwrap();
+    assert_eq!((relinked.created, relinked.existing), (1, 11), "the same pairs again");
+}
