@@ -73,7 +73,7 @@ test('a landlord filters their tickets by status and opens one, never seeing ano
   // Another landlord's ticket cannot be opened, even by its address.
   const response = await page.goto(`/maintenance/${others[0].id}`);
   expect(response?.status()).toBe(404);
-  await expect(page.getByText('Ticket not found')).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Ticket not found');
   await expect(page.getByText(others[0].title)).toHaveCount(0);
 });
 
