@@ -4,9 +4,11 @@
 mod auth;
 mod health;
 mod jwks;
+mod maintenance;
 mod me;
 mod portal;
 pub mod session;
+mod webhooks_condo;
 
 use app::server::state::AppState;
 use axum::Router;
@@ -19,4 +21,6 @@ pub fn router() -> Router<AppState> {
         .merge(jwks::router())
         .merge(me::router())
         .merge(portal::router())
+        .merge(maintenance::router())
+        .merge(webhooks_condo::router())
 }
