@@ -19,6 +19,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Keys, token settings and the login limiter.
     pub auth: Arc<AuthService>,
+    /// The platforms' settings (webhook tokens, re-reads after a webhook).
+    pub sync: crate::server::sync::SyncSettings,
 }
 
 impl FromRef<AppState> for LeptosOptions {
