@@ -339,3 +339,131 @@ pub fn render(report: &Report) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::adapters::killbill::wire::{InvoiceItem, PaymentTransaction};
+    use crate::server::store::killbill_reconciliation::{LocalInvoice, LocalPayment};
+    use serde_json::json;
+
+    fn local() -> LocalAccount {
+        let tenant_id = Uuid::from_u128(1);
+        let invoice = |n: u128, total: i64, voided: bool| LocalInvoice {
+            tenant_id,
+            id: Uuid::from_u128(n),
+            number: format!("INV-{n}"),
+            currency: "EUR".into(),
+            total_minor: total,
+            voided,
+            killbill_ref: Some(Uuid::from_u128(100 + n).to_string()),
+        };
+        LocalAccount {
+            tenant_id,
+            account_ref: Some(Uuid::from_u128(99).to_string()),
+            currency: "EUR".into(),
+            invoices: vec![invoice(10, 120_000, false), invoice(11, 50_000, false)],
+            payments: vec![LocalPayment {
+                tenant_id,
+                id: Uuid::from_u128(20),
+                invoice_id: Uuid::from_u128(10),
+                amount_minor: 120_000,
+                invoice_voided: false,
+                killbill_ref: Some(Uuid::from_u128(120).to_string()),
+            }],
+        }
+    }
+
+    fn kb_invoice(n: u128, amount: serde_json::Value, status: &str) -> Invoice {
+        Invoice {
+            invoice_id: Uuid::from_u128(100 + n),
+            status: Some(status.into()),
+            amount: Some(amount),
+            balance: None,
+            items: vec![InvoiceItem { invoice_id: None, item_details: None, amount: None }],
+        }
+    }
+
+    fn kb_payment(n: u128, amount: serde_json::Value, status: &str) -> InvoicePayment {
+        InvoicePayment {
+            payment_id: Uuid::from_u128(n),
+            target_invoice_id: None,
+            payment_external_key: None,
+            purchased_amount: Some(amount),
+            refunded_amount: Some(json!(0)),
+            currency: Some("EUR".into()),
+            transactions: vec![PaymentTransaction { status: Some(status.into()), amount: None }],
+        }
+    }
+
+    fn remote() -> KillBillAccount {
+        KillBillAccount {
+            account_id: Uuid::from_u128(99),
+            invoices: vec![kb_invoice(10, json!(1200.00), "COMMITTED"), kb_invoice(11, json!(500), "COMMITTED")],
+            payments: vec![kb_payment(120, json!(1200), "SUCCESS")],
+            balance: Some(json!(500.00)),
+        }
+    }
+
+    fn kinds(report: &AccountReport) -> Vec<(DriftKind, &str)> {
+        report.drift.iter().map(|d| (d.kind, d.object.as_str())).collect()
+    }
+
+    #[test]
+    fn equal_books_have_no_drift_and_equal_figures() {
+        let report = compare(&local(), Some(&remote()));
+        assert!(report.drift.is_empty(), "{:?}", report.drift);
+        assert_eq!(report.local, Figures { invoiced: 170_000, paid: 120_000, balance: 50_000 });
+        assert_eq!(report.killbill, report.local);
+    }
+
+    #[test]
+    fn each_kind_of_difference_is_named() {
+        let mut kb = remote();
+        kb.invoices[0].amount = Some(json!(1199.99));
+        kb.invoices[1].status = Some("DRAFT".into());
+        kb.payments.push(kb_payment(121, json!(10), "SUCCESS"));
+        let report = compare(&local(), Some(&kb));
+        assert_eq!(
+            kinds(&report),
+            vec![
+                (DriftKind::AmountMismatch, "invoice"),
+                (DriftKind::StatusMismatch, "invoice"),
+                (DriftKind::Missing, "payment"),
+            ]
+        );
+        assert_eq!(report.drift[0].local.as_deref(), Some("1200.00"));
+        assert_eq!(report.drift[0].killbill.as_deref(), Some("1199.99"));
+    }
+
+    #[test]
+    fn what_kill_bill_lacks_is_missing_and_a_voided_invoice_must_not_stand_there() {
+        let mut ours = local();
+        ours.invoices[1].voided = true;
+        let mut kb = remote();
+        kb.payments.clear();
+        let report = compare(&ours, Some(&kb));
+        assert_eq!(kinds(&report), vec![(DriftKind::StatusMismatch, "invoice"), (DriftKind::Missing, "payment")]);
+        let none = compare(&ours, None);
+        assert_eq!(kinds(&none), vec![(DriftKind::Missing, "account")]);
+    }
+
+    #[test]
+    fn an_unmapped_invoice_is_found_by_its_marker() {
+        let mut ours = local();
+        ours.invoices[1].killbill_ref = None;
+        let mut kb = remote();
+        kb.invoices[1].items[0].item_details = Some(json!({ "mktInvoiceId": Uuid::from_u128(11) }).to_string());
+        assert!(compare(&ours, Some(&kb)).drift.is_empty());
+        kb.invoices[1].items[0].item_details = None;
+        let report = compare(&ours, Some(&kb));
+        assert_eq!(kinds(&report), vec![(DriftKind::Missing, "invoice"), (DriftKind::Missing, "invoice")]);
+    }
+
+    #[test]
+    fn a_balance_difference_alone_is_an_amount_mismatch() {
+        let mut kb = remote();
+        kb.balance = Some(json!(400));
+        assert_eq!(kinds(&compare(&local(), Some(&kb))), vec![(DriftKind::AmountMismatch, "balance")]);
+    }
+}
