@@ -154,7 +154,8 @@ async fn killbill(config: Config, action: &KillbillAction) -> anyhow::Result<()>
         KillbillAction::Reconcile => {
             let pool = app::server::db::connect(config.database_url.expose(), 4).await?;
             app::server::db::migrate(&pool).await?;
-            let ctx = SyncContext { pool, settings: config.sync.clone(), progress: false };
+            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let ctx = SyncContext { pool, settings: config.sync.clone(), progress };
             let report = reconcile::run(&ctx, "cli").await?;
             print!("{}", reconcile::render(&report));
             let drift = report.counts.total();

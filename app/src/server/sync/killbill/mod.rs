@@ -112,8 +112,7 @@ pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary
     if let Err(err) = crate::server::webhooks::killbill::process_pending(ctx).await {
         tracing::warn!(error = format!("{err:#}"), "Kill Bill webhook events could not be processed");
     }
-    let quick = RetryPolicy { attempts: 3, ..RetryPolicy::default() };
-    match reconcile::run_with(ctx, &client, "sync", settings.concurrency, quick).await {
+    match reconcile::run_with(ctx, &client, "sync", settings.concurrency, RetryPolicy::default()).await {
         Ok(report) => tracing::info!(counts = ?report.counts, accounts = report.accounts, "Kill Bill reconciled"),
         Err(err) => tracing::warn!(error = format!("{err:#}"), "Kill Bill reconciliation failed"),
     }

@@ -20,6 +20,7 @@ use crate::server::store::killbill_reconciliation::{
     self as store, AccountReport, DriftItem, DriftKind, Figures, LocalAccount, Report,
 };
 use crate::server::sync::SyncContext;
+use crate::server::sync::progress::Progress;
 
 /// What Kill Bill holds for one account.
 #[derive(Debug, Clone)]
@@ -74,15 +75,19 @@ async fn compare_all<C: KillBillClient>(
     let quick = RetryPolicy { attempts: retry.attempts.min(3), ..retry };
     with_retry(quick, || async { Ok(client.healthcheck().await?) }).await.context("Kill Bill healthcheck")?;
     let locals = store::list_local_accounts(&ctx.pool, None).await.context("reading our invoices and payments")?;
+    let bar = Progress::new("Kill Bill reconciliation", "accounts", locals.len() as u64, ctx.progress);
+    let bar = &bar;
     let results: Vec<anyhow::Result<AccountReport>> = futures::stream::iter(locals)
         .map(|local| async move {
             let tenant = local.tenant_id;
             let remote = fetch_account(client, &local, retry).await.with_context(|| format!("tenant {tenant}"))?;
+            bar.inc(1);
             Ok(compare(&local, remote.as_ref()))
         })
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
+    bar.finish();
     let accounts = results.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Report::from_accounts(accounts))
 }
