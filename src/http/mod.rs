@@ -9,6 +9,7 @@ mod me;
 mod portal;
 pub mod session;
 mod webhooks_condo;
+mod webhooks_killbill;
 
 use app::server::state::AppState;
 use axum::Router;
@@ -23,4 +24,5 @@ pub fn router() -> Router<AppState> {
         .merge(portal::router())
         .merge(maintenance::router())
         .merge(webhooks_condo::router())
+        .merge(webhooks_killbill::router())
 }

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub address: String,
     pub pool: PgPool,
     pub client: reqwest::Client,
+    /// The configuration the server runs with.
+    pub config: Config,
 }
 
 impl TestApp {
@@ -85,7 +87,7 @@ pub async fn spawn_app_with(seed: bool, vars: &[(&str, &str)]) -> TestApp {
         other => extra.get(other).cloned(),
     })
     .expect("test configuration");
-    let application = Application::build(config).await.expect("build application");
+    let application = Application::build(config.clone()).await.expect("build application");
     let address = format!("http://127.0.0.1:{}", application.port());
     let pool = application.state().pool.clone();
     if seed {
@@ -94,5 +96,5 @@ pub async fn spawn_app_with(seed: bool, vars: &[(&str, &str)]) -> TestApp {
     }
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { address, pool, client }
+    TestApp { address, pool, client, config }
 }

@@ -9,3 +9,4 @@ mod maintenance;
 mod portal;
 mod scoping;
 mod search;
+mod webhooks_killbill;

@@ -7,6 +7,7 @@ pub mod condo_import;
 pub mod external_ref;
 pub mod invoice;
 pub mod killbill_mirror;
+pub mod killbill_reconciliation;
 pub mod lease;
 pub mod listing;
 pub mod listing_import;

@@ -51,20 +51,7 @@ pub async fn claim_pending_events(db: impl PgExecutor<'_>, limit: i64) -> Result
     .await
 }
 
-/// Marks an event done, or records why it failed (it will be retried).
-pub async fn finish_event(db: impl PgExecutor<'_>, id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE webhook_event SET processed_at = CASE WHEN $2::text IS NULL THEN now() END, error = $2 WHERE id = $1",
-        id,
-        error
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// Claims up to `limit` unprocessed events of one source, like [`claim_pending_events`]:
-/// the rows stay locked until the caller's transaction ends.
+/// [`claim_pending_events`] for one source only.
 pub async fn claim_pending_events_of(
     db: impl PgExecutor<'_>,
     source: &str,
@@ -81,6 +68,24 @@ pub async fn claim_pending_events_of(
     )
     .fetch_all(db)
     .await
+}
+
+/// Records what processing an event concluded, in plain words.
+pub async fn record_outcome(db: impl PgExecutor<'_>, id: i64, outcome: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE webhook_event SET outcome = $2 WHERE id = $1", id, outcome).execute(db).await?;
+    Ok(())
+}
+
+/// Marks an event done, or records why it failed (it will be retried).
+pub async fn finish_event(db: impl PgExecutor<'_>, id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE webhook_event SET processed_at = CASE WHEN $2::text IS NULL THEN now() END, error = $2 WHERE id = $1",
+        id,
+        error
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Marks an event processed with how it ended (`applied`, `stale`, `unlinked`, `rejected`)

@@ -3,3 +3,4 @@
 //! receiving and processing loses nothing.
 
 pub mod condo;
+pub mod killbill;
