@@ -76,6 +76,8 @@ pub struct Config {
     /// `MARKETPLACE_SCHEDULER`, `MARKETPLACE_SCHEDULE_<PLATFORM>`, `MARKETPLACE_SCHEDULE_JITTER`,
     /// `MARKETPLACE_SCHEDULER_TICK`, `MARKETPLACE_LEASE_TTL`, `MARKETPLACE_PAUSE_AFTER_FAILURES`.
     pub scheduler: SchedulerSettings,
+    /// `MARKETPLACE_LOG_MAX_BYTES` and `MARKETPLACE_LOG_KEEP`: rotation of the integration logs.
+    pub log_rotation: app::server::sync::journal::Rotation,
 }
 
 impl Config {
@@ -116,6 +118,8 @@ impl Config {
                 log_dir: PathBuf::from(get("MARKETPLACE_LOG_DIR", "logs/integration")),
             },
             scheduler: SchedulerSettings::from_lookup(&lookup).context("scheduler settings")?,
+            log_rotation: app::server::sync::journal::Rotation::from_lookup(&lookup)
+                .context("integration log rotation")?,
         })
     }
 

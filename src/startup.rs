@@ -122,11 +122,13 @@ fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
+        .route_layer(axum::middleware::from_fn(crate::http::metrics::tag_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::session::refresh_session))
         .layer(axum::middleware::from_fn(crate::http::session::reject_cross_site))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(crate::http::metrics::track_requests))
         .with_state(state)
 }
 

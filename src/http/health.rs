@@ -24,10 +24,13 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let ping = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool).await;
     let latency_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
     let mut body = Map::new();
-    let platforms = match (&ping, list_sync_states(&state.pool).await) {
+    let mut platforms = match (&ping, list_sync_states(&state.pool).await) {
         (Ok(_), Ok(rows)) => platform_health(rows, &mut body),
         _ => Map::new(),
     };
+    if ping.is_ok() {
+        add_run_metrics(&state.pool, &mut platforms).await;
+    }
     let reachable = ping.is_ok();
     body.insert("status".into(), json!(if reachable { "ok" } else { "unavailable" }));
     body.insert("database".into(), json!({ "reachable": reachable, "latency_ms": latency_ms }));
@@ -58,6 +61,39 @@ fn platform_health(
         );
     }
     platforms
+}
+
+/// Adds each platform's last run (duration and counts), next run and
+/// failure streak to its object.
+async fn add_run_metrics(pool: &sqlx::PgPool, platforms: &mut Map<String, Value>) {
+    let rows = match app::server::store::sync_run::list_last_runs(pool).await {
+        Ok(rows) => rows,
+        Err(err) => {
+            tracing::warn!(error = %err, "health: could not read the last runs");
+            return;
+        }
+    };
+    for row in rows {
+        let Some(Value::Object(platform)) = platforms.get_mut(&row.platform) else { continue };
+        let last_run = row.run_id.map(|id| {
+            json!({
+                "id": id,
+                "status": row.status,
+                "trigger": row.trigger,
+                "started_at": row.started_at,
+                "finished_at": row.finished_at,
+                "duration_ms": row.duration_ms,
+                "records_in": row.records_in,
+                "records_out": row.records_out,
+                "records_failed": row.records_failed,
+                "records_skipped": row.records_skipped,
+            })
+        });
+        platform.insert("last_run".into(), json!(last_run));
+        platform.insert("next_run_at".into(), json!(row.next_run_at));
+        platform.insert("paused".into(), json!(row.paused));
+        platform.insert("consecutive_failures".into(), json!(row.consecutive_failures));
+    }
 }
 
 /// The process is up.

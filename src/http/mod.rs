@@ -5,6 +5,7 @@ mod auth;
 mod health;
 mod jwks;
 mod me;
+pub mod metrics;
 mod portal;
 pub mod session;
 
@@ -18,5 +19,6 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(jwks::router())
         .merge(me::router())
+        .merge(metrics::router())
         .merge(portal::router())
 }
