@@ -150,17 +150,27 @@ pub struct IntegrationActivity {
 /// integration, for the admin panel (cheap enough to poll every few seconds).
 #[server(endpoint = "integrations/activity")]
 pub async fn list_integration_activity() -> Result<Vec<IntegrationActivity>, AppError> {
-    crate::server::auth::require_user()?.require_admin()?;
-    let pool = crate::server::state::pool()?;
-    Ok(crate::server::scheduler::admin::activity(&pool).await?)
+    use crate::server::scheduler::admin;
+    admin::with_status(
+        async {
+            let (_, pool) = admin::admin_context()?;
+            Ok(admin::activity(&pool).await?)
+        }
+        .await,
+    )
 }
 
 /// One "sync now" request, to follow it after [`request_sync_now`].
 #[server(endpoint = "integrations/sync_request")]
 pub async fn sync_request_status(id: i64) -> Result<SyncRequestInfo, AppError> {
-    crate::server::auth::require_user()?.require_admin()?;
-    let pool = crate::server::state::pool()?;
-    crate::server::scheduler::admin::request(&pool, id).await?.ok_or(AppError::NotFound)
+    use crate::server::scheduler::admin;
+    admin::with_status(
+        async {
+            let (_, pool) = admin::admin_context()?;
+            admin::request(&pool, id).await?.ok_or(AppError::NotFound)
+        }
+        .await,
+    )
 }
 
 /// Queues a run of `platform` now and returns the request's id; a scheduler
@@ -168,26 +178,40 @@ pub async fn sync_request_status(id: i64) -> Result<SyncRequestInfo, AppError> {
 /// returns the same id. Refused for a platform that is not configured or paused.
 #[server(endpoint = "integrations/sync_now")]
 pub async fn request_sync_now(platform: Platform) -> Result<i64, AppError> {
-    let user = crate::server::auth::require_user()?;
-    user.require_admin()?;
-    let pool = crate::server::state::pool()?;
-    crate::server::scheduler::admin::sync_now(&pool, platform, user.user_id).await
+    use crate::server::scheduler::admin;
+    admin::with_status(
+        async {
+            let (user, pool) = admin::admin_context()?;
+            admin::sync_now(&pool, platform, user.user_id).await
+        }
+        .await,
+    )
 }
 
 /// Pauses `platform`'s scheduled runs, with the reason shown on the panel
-/// (at most 500 characters). A run in progress finishes.
+/// (required, at most 500 characters). A run in progress finishes.
 #[server(endpoint = "integrations/pause")]
 pub async fn pause_integration(platform: Platform, reason: String) -> Result<(), AppError> {
-    crate::server::auth::require_user()?.require_admin()?;
-    let pool = crate::server::state::pool()?;
-    crate::server::scheduler::admin::pause(&pool, platform, &reason).await
+    use crate::server::scheduler::admin;
+    admin::with_status(
+        async {
+            let (_, pool) = admin::admin_context()?;
+            admin::pause(&pool, platform, &reason).await
+        }
+        .await,
+    )
 }
 
 /// Resumes `platform`'s scheduled runs; its failure streak starts over and
 /// its next run is planned (at once when it is overdue).
 #[server(endpoint = "integrations/resume")]
 pub async fn resume_integration(platform: Platform) -> Result<(), AppError> {
-    crate::server::auth::require_user()?.require_admin()?;
-    let pool = crate::server::state::pool()?;
-    crate::server::scheduler::admin::resume(&pool, platform).await
+    use crate::server::scheduler::admin;
+    admin::with_status(
+        async {
+            let (_, pool) = admin::admin_context()?;
+            admin::resume(&pool, platform).await
+        }
+        .await,
+    )
 }

@@ -12,6 +12,25 @@ use crate::domain::Platform;
 use crate::server::store::sync_request::SyncRequestRow;
 use crate::server::store::{job_lease, sync_request, sync_run, sync_state};
 
+/// The signed-in admin and the database pool, or why not.
+pub fn admin_context() -> Result<(crate::server::auth::AuthUser, PgPool), AppError> {
+    let user = crate::server::auth::require_user()?;
+    user.require_admin()?;
+    Ok((user, crate::server::state::pool()?))
+}
+
+/// Gives a server function's error response the error's own HTTP status
+/// (403, 404, 409, …) instead of a generic 500, for API callers.
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+        if let (Some(options), Ok(status)) = (options, http::StatusCode::from_u16(err.status_code())) {
+            options.set_status(status);
+        }
+    }
+    result
+}
+
 /// The longest pause reason kept.
 const MAX_REASON_CHARS: usize = 500;
 
