@@ -88,8 +88,9 @@ impl Application {
     }
 }
 
-/// The scheduler of this server. Periodic work (webhook processing) is
-/// registered here with `Scheduler::with_periodic`.
+/// The scheduler of this server. Periodic work runs on every tick once
+/// registered here, e.g. webhook processing:
+/// `.with_periodic("killbill webhooks", Arc::new(|pool| Box::pin(webhooks::killbill::process_pending(pool))))`.
 fn scheduler(config: &Config, state: &AppState) -> Scheduler {
     let ctx = SyncContext { pool: state.pool.clone(), settings: config.sync.clone(), progress: false };
     Scheduler::new(ctx, config.scheduler.clone())

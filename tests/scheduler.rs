@@ -607,3 +607,48 @@ fn labels_with_name(mut labels: BTreeMap<String, String>, name: &str, _family: &
     labels.insert("__name__".into(), name.to_owned());
     labels
 }
+
+/// Runs `marketplace sync <platform>` and returns its exit status and output.
+fn cli_sync(env: &BTreeMap<String, String>, platform: &str) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_marketplace"))
+        .args(["sync", platform])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "info,sqlx=warn")
+        .envs(env)
+        .output()
+        .expect("run marketplace sync");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_runs_under_the_same_lease() {
+    use app::server::store::job_lease;
+    let (url, pool) = seeded_database().await;
+    let kb = kill_bill().await;
+    let dir = scratch("cli");
+    let env = environment(&url, &kb.base_url(), &dir, &[]);
+    let elsewhere = "serve@elsewhere:1:abcdef";
+    job_lease::try_acquire(&pool, "sync:killbill", elsewhere, Duration::from_secs(60)).await.unwrap().unwrap();
+    let (ok, output) = tokio::task::spawn_blocking({
+        let env = env.clone();
+        move || cli_sync(&env, "killbill")
+    })
+    .await
+    .unwrap();
+    assert!(!ok, "a job running elsewhere makes the CLI fail");
+    assert!(output.contains("already running elsewhere"), "{output}");
+    let runs = async || -> Vec<(String, String)> {
+        sqlx::query_as("SELECT trigger, status FROM sync_run ORDER BY id").fetch_all(&pool).await.unwrap()
+    };
+    assert!(runs().await.is_empty(), "nothing ran");
+
+    job_lease::release(&pool, "sync:killbill", elsewhere).await.unwrap();
+    let (ok, output) = tokio::task::spawn_blocking(move || cli_sync(&env, "killbill")).await.unwrap();
+    assert!(ok, "{output}");
+    assert_eq!(runs().await, vec![("cli".to_owned(), "succeeded".to_owned())]);
+    let lease = job_lease::list_leases(&pool).await.unwrap().remove(0);
+    assert!(lease.holder.starts_with("cli@") && lease.released, "the CLI took the lease and gave it back: {lease:?}");
+    assert!(!kb.summary().tenants[API_KEY].accounts.is_empty());
+}
