@@ -193,6 +193,78 @@ ensure_mariadb() {
   export COCORICO_ADMIN_URL="mysql://root@127.0.0.1:$port"
 }
 
+# A random secret for this checkout's sandbox, kept in .data/sandbox/ (mode 0600).
+sandbox_secret() {
+  local file="$DATA_DIR/sandbox/$1"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$DATA_DIR/sandbox" && (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$file")
+  fi
+  cat "$file"
+}
+
+# Starts sandbox emulator $1 (killbill or condo) on a free port with the
+# remaining arguments; prints its base URL once it listens. Logs go to
+# .data/sandbox/<name>.log; the process is stopped when the calling script exits.
+start_emulator() {
+  local name="$1"; shift
+  local log="$DATA_DIR/sandbox/$name.log" url=""
+  mkdir -p "$DATA_DIR/sandbox"
+  "$SANDBOX_BIN" "$name" --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
+  SANDBOX_PIDS="${SANDBOX_PIDS:-} $!"
+  for _ in $(seq 1 100); do
+    url="$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$log" | head -1)"
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { cat "$log" >&2; die "the $name emulator did not start (see $log)"; }
+  echo "$url"
+}
+
+stop_sandbox() {
+  local pid
+  for pid in ${SANDBOX_PIDS:-}; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${SANDBOX_PIDS:-}; do wait "$pid" 2>/dev/null || true; done
+  SANDBOX_PIDS=""
+}
+
+# The demo's stand-ins for the three platforms: builds the sandbox, starts the
+# Kill Bill and Condo emulators on free ports, loads a generated Cocorico
+# database into MariaDB with a read-only account, and exports the KILLBILL_*,
+# CONDO_* and COCORICO_* variables that point Marketplace at them. Credentials
+# are random per checkout. Call stop_sandbox (or let the EXIT trap) to stop them.
+start_sandbox() {
+  ensure_mariadb
+  say "building the sandbox emulators"
+  (cd "$ROOT" && cargo build --locked -p sandbox --bin sandbox >&2)
+  SANDBOX_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/sandbox"
+
+  export KILLBILL_USERNAME=admin
+  KILLBILL_PASSWORD="$(sandbox_secret killbill-password)"
+  KILLBILL_API_KEY="marketplace"
+  KILLBILL_API_SECRET="$(sandbox_secret killbill-api-secret)"
+  export KILLBILL_PASSWORD KILLBILL_API_KEY KILLBILL_API_SECRET
+  KILLBILL_URL="$(KILLBILL_SANDBOX_ADMIN_PASSWORD="$KILLBILL_PASSWORD" KILLBILL_SANDBOX_API_KEY="$KILLBILL_API_KEY" \
+    KILLBILL_SANDBOX_API_SECRET="$KILLBILL_API_SECRET" start_emulator killbill)"
+  export KILLBILL_URL
+  say "Kill Bill emulator on $KILLBILL_URL"
+
+  CONDO_IDENTITY="marketplace-sync@example.com"
+  CONDO_PASSWORD="$(sandbox_secret condo-password)"
+  export CONDO_IDENTITY CONDO_PASSWORD
+  CONDO_URL="$(CONDO_SANDBOX_EMAIL="$CONDO_IDENTITY" CONDO_SANDBOX_PASSWORD="$CONDO_PASSWORD" \
+    start_emulator condo --sign-in-limit 0)"
+  export CONDO_URL
+  say "Condo emulator on $CONDO_URL"
+
+  local ro_password database="${COCORICO_SANDBOX_DATABASE:-cocorico_demo}"
+  ro_password="$(sandbox_secret cocorico-ro-password)"
+  say "loading a generated Cocorico database ($database) into MariaDB"
+  COCORICO_RO_PASSWORD="$ro_password" "$SANDBOX_BIN" cocorico load --database "$database" >&2
+  local host="${COCORICO_ADMIN_URL#mysql://}"; host="${host#*@}"
+  export COCORICO_DATABASE_URL="mysql://cocorico_ro:$ro_password@$host/$database"
+  export COCORICO_BASE_URL="${COCORICO_BASE_URL:-$(echo "$KILLBILL_URL" | sed 's#/*$##')}"
+}
+
 # Drops the databases full-stack tests left behind on the DATABASE_URL server.
 drop_test_databases() {
   local admin names

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Runs the Marketplace with demo data: installs missing tools, provides a
 # database (DATABASE_URL, or a private PostgreSQL cluster in .data/), builds,
-# migrates, seeds and serves on http://127.0.0.1:3101.
+# migrates, seeds, starts the sandbox stand-ins for Kill Bill, Condo and
+# Cocorico (unless KILLBILL_URL, CONDO_URL or COCORICO_DATABASE_URL is already
+# set), runs the first syncs and serves on http://127.0.0.1:3101.
 source "$(dirname "$0")/lib.sh"
 
 ensure_rust_tools
 ensure_node_modules
 ensure_database
 build_site
+if [ -z "${KILLBILL_URL:-}${CONDO_URL:-}${COCORICO_DATABASE_URL:-}" ]; then
+  start_sandbox
+  trap stop_sandbox EXIT
+fi
 
 BIN="$(server_bin)"
 export MARKETPLACE_SITE_ROOT="${MARKETPLACE_SITE_ROOT:-$ROOT/target/site}"
@@ -25,9 +31,14 @@ if [ -z "${MARKETPLACE_DEMO_PASSWORD:-}" ]; then
 fi
 export MARKETPLACE_DEMO_PASSWORD
 "$BIN" seed demo
+if [ -n "${SANDBOX_BIN:-}" ]; then
+  "$BIN" condo link-demo
+fi
+say "first syncs (Kill Bill, Condo, Cocorico)"
+"$BIN" sync all || say "a first sync failed: see /admin/system-status"
 say "demo accounts (password: $MARKETPLACE_DEMO_PASSWORD):"
 say "  admin@marketplace.test      → /admin/system-status"
 say "  landlord1@marketplace.test  → /maintenance"
 say "  tenant1@marketplace.test    → /account"
 say "Marketplace is starting on http://${MARKETPLACE_HOST:-127.0.0.1}:${MARKETPLACE_PORT:-3101} (Ctrl-C stops it)"
-exec "$BIN" serve
+"$BIN" serve

@@ -15,6 +15,7 @@ say "Rust tests"
 (cd "$ROOT" && cargo test --workspace --locked)
 
 build_site
+start_sandbox
 
 say "browser tests (Playwright in $CHROMIUM_PATH)"
 E2E_DB="marketplace_e2e"
@@ -35,11 +36,13 @@ rm -rf "$LOG_DIR/keys" && mkdir -p "$LOG_DIR"
   BIN="$(server_bin)"
   "$BIN" keys generate
   "$BIN" seed demo
+  "$BIN" condo link-demo
+  "$BIN" sync all
   exec "$BIN" serve
 ) >"$LOG_DIR/server.log" 2>&1 &
 SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
+trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; stop_sandbox' EXIT
+for _ in $(seq 1 600); do
   curl -fsS "$E2E_BASE_URL/api/health/ready" >/dev/null 2>&1 && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG_DIR/server.log" >&2; die "the server did not start"; }
   sleep 0.5
