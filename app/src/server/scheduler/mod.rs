@@ -72,6 +72,12 @@ impl Scheduler {
 
     async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         tracing::info!(holder = %self.options.holder, tick = ?self.settings.tick, "scheduler started");
+        for platform in Platform::ALL.into_iter().filter(|p| !self.ctx.settings.is_configured(*p)) {
+            // No runs are planned for a platform without settings.
+            if let Err(err) = sync_state::set_next_run(&self.ctx.pool, platform, None).await {
+                tracing::warn!(platform = %platform, error = %err, "could not clear the next run");
+            }
+        }
         let mut jobs = JoinSet::new();
         let mut interval = tokio::time::interval(self.settings.tick);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -258,9 +264,15 @@ impl Scheduler {
     async fn run_request(&self, request_id: i64, lease: Lease, stop: watch::Receiver<bool>) {
         let platform = lease.platform();
         tracing::info!(platform = %platform, request_id, "sync now starting");
-        let run = lease.run(&self.ctx, "manual", Some(stop)).await;
-        let error = run.result.as_ref().err().map(ToString::to_string);
-        if let Err(err) = sync_request::finish(&self.ctx.pool, request_id, run.run_id, error.as_deref()).await {
+        let run = lease.run(&self.ctx, "manual", Some(stop.clone())).await;
+        let recorded = if *stop.borrow() && run.result.is_err() {
+            // Stopped by a shutdown: queued again for another server.
+            sync_request::requeue_interrupted(&self.ctx.pool, platform, "").await.map(drop)
+        } else {
+            let error = run.result.as_ref().err().map(ToString::to_string);
+            sync_request::finish(&self.ctx.pool, request_id, run.run_id, error.as_deref()).await
+        };
+        if let Err(err) = recorded {
             tracing::error!(request_id, error = %err, "could not record the end of the request");
         }
         log_outcome(platform, "manual", &run);
