@@ -135,10 +135,14 @@ struct Run {
     error: Option<String>,
 }
 
+/// The scheduled Kill Bill runs, except those that finished within the last
+/// second: their holder may still be recording their tick.
 async fn scheduled_runs(pool: &PgPool) -> Vec<Run> {
     sqlx::query_as(
         "SELECT id, status, started_at, finished_at, scheduled_for, error FROM sync_run
-         WHERE platform = 'killbill' AND trigger = 'schedule' ORDER BY id",
+         WHERE platform = 'killbill' AND trigger = 'schedule'
+           AND (finished_at IS NULL OR finished_at < now() - interval '1 second')
+         ORDER BY id",
     )
     .fetch_all(pool)
     .await
