@@ -76,10 +76,10 @@ impl Application {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
         let _ = stop.send(true);
-        if let Some(scheduler) = scheduler {
-            if let Err(err) = scheduler.await {
-                tracing::error!(error = %err, "the scheduler stopped abnormally");
-            }
+        if let Some(scheduler) = scheduler
+            && let Err(err) = scheduler.await
+        {
+            tracing::error!(error = %err, "the scheduler stopped abnormally");
         }
         served?;
         self.state.pool.close().await;

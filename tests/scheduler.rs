@@ -106,10 +106,10 @@ impl Server {
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
-            if let Ok(r) = client.get(format!("{}/api/health/live", self.address)).send().await {
-                if r.status().is_success() {
-                    return;
-                }
+            if let Ok(r) = client.get(format!("{}/api/health/live", self.address)).send().await
+                && r.status().is_success()
+            {
+                return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -478,6 +478,9 @@ async fn a_failing_job_pauses_itself_after_three_failures_and_resumes_by_hand() 
     assert_eq!(next, None);
 }
 
+/// A series' labels, without `le` and the sample name.
+type SeriesKey = Vec<(String, String)>;
+
 /// One sample of a Prometheus text exposition.
 #[derive(Debug)]
 struct Sample {
@@ -570,14 +573,15 @@ fn parse_prometheus(text: &str) -> BTreeMap<String, Vec<Sample>> {
             .find_map(|s| name.strip_suffix(s).filter(|f| types.get(*f).is_some_and(|t| t == "histogram")))
             .unwrap_or(name);
         assert!(types.contains_key(family), "{name} has no # TYPE before it");
-        families.get_mut(family).unwrap().push(Sample { labels: labels_with_name(labels, name, family), value });
+        labels.insert("__name__".into(), name.to_owned());
+        families.get_mut(family).unwrap().push(Sample { labels, value });
     }
     for (family, kind) in &types {
         if kind != "histogram" {
             continue;
         }
-        let mut series: BTreeMap<Vec<(String, String)>, Vec<(f64, f64)>> = BTreeMap::new();
-        let mut counts: BTreeMap<Vec<(String, String)>, f64> = BTreeMap::new();
+        let mut series: BTreeMap<SeriesKey, Vec<(f64, f64)>> = BTreeMap::new();
+        let mut counts: BTreeMap<SeriesKey, f64> = BTreeMap::new();
         for s in &families[family] {
             let key: Vec<_> = s
                 .labels
@@ -605,11 +609,6 @@ fn parse_prometheus(text: &str) -> BTreeMap<String, Vec<Sample>> {
         }
     }
     families
-}
-
-fn labels_with_name(mut labels: BTreeMap<String, String>, name: &str, _family: &str) -> BTreeMap<String, String> {
-    labels.insert("__name__".into(), name.to_owned());
-    labels
 }
 
 /// Runs `marketplace sync <platform>` and returns its exit status and output.

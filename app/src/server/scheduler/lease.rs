@@ -153,10 +153,10 @@ impl Lease {
             Err(why) => {
                 tracing::warn!(job = %self.job, why, "run stopped");
                 let error = format!("The run was stopped: {why}");
-                if let Some(id) = run_id {
-                    if let Err(err) = sync_run::fail_running_run(&self.pool, id, &error, why).await {
-                        tracing::error!(job = %self.job, error = %err, "could not record the stopped run");
-                    }
+                if let Some(id) = run_id
+                    && let Err(err) = sync_run::fail_running_run(&self.pool, id, &error, why).await
+                {
+                    tracing::error!(job = %self.job, error = %err, "could not record the stopped run");
                 }
                 Err(anyhow::anyhow!(error))
             }
@@ -222,10 +222,10 @@ impl Lease {
 
 /// Resolves when `stop` turns true (never without one).
 async fn stopped(stop: Option<watch::Receiver<bool>>) -> &'static str {
-    if let Some(mut stop) = stop {
-        if stop.wait_for(|stopping| *stopping).await.is_ok() {
-            return "the server is shutting down";
-        }
+    if let Some(mut stop) = stop
+        && stop.wait_for(|stopping| *stopping).await.is_ok()
+    {
+        return "the server is shutting down";
     }
     std::future::pending().await
 }

@@ -157,10 +157,10 @@ impl Scheduler {
         let now = Utc::now();
         let stale = state.last_success_at.is_none_or(|at| (now - at).to_std().is_ok_and(|age| age >= period));
         let first = if stale { Some(now) } else { self.settings.next_tick(platform, state.last_success_at, now) };
-        if let Some(first) = first {
-            if sync_state::plan_first_run(&self.ctx.pool, platform, first).await? {
-                tracing::info!(platform = %platform, next_run_at = %first, "next run planned");
-            }
+        if let Some(first) = first
+            && sync_state::plan_first_run(&self.ctx.pool, platform, first).await?
+        {
+            tracing::info!(platform = %platform, next_run_at = %first, "next run planned");
         }
         Ok(())
     }
@@ -213,10 +213,10 @@ impl Scheduler {
         tracing::info!(platform = %platform, tick = %due, "scheduled run starting");
         let run = lease.run(&self.ctx, "schedule", Some(stop.clone())).await;
         let stopped = *stop.borrow();
-        if let Some(run_id) = run.run_id {
-            if let Err(err) = sync_run::set_scheduled_for(&self.ctx.pool, run_id, due).await {
-                tracing::error!(platform = %platform, run_id, error = %err, "could not record the run's tick");
-            }
+        if let Some(run_id) = run.run_id
+            && let Err(err) = sync_run::set_scheduled_for(&self.ctx.pool, run_id, due).await
+        {
+            tracing::error!(platform = %platform, run_id, error = %err, "could not record the run's tick");
         }
         // A run stopped by a shutdown leaves its tick due for another replica.
         if !stopped {

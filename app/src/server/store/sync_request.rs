@@ -189,9 +189,9 @@ mod tests {
         let ttl = std::time::Duration::from_secs(30);
         super::super::job_lease::try_acquire(&pool, "sync:cocorico", "busy", ttl).await.unwrap().unwrap();
         let platforms = vec!["cocorico".to_owned()];
-        assert!(claim_next(&mut *pool.acquire().await.unwrap(), &platforms).await.unwrap().is_none());
+        assert!(claim_next(&mut pool.acquire().await.unwrap(), &platforms).await.unwrap().is_none());
         super::super::job_lease::release(&pool, "sync:cocorico", "busy").await.unwrap();
-        let claimed = claim_next(&mut *pool.acquire().await.unwrap(), &platforms).await.unwrap();
+        let claimed = claim_next(&mut pool.acquire().await.unwrap(), &platforms).await.unwrap();
         assert_eq!(claimed.map(|c| c.id), Some(id));
     }
 
