@@ -333,7 +333,13 @@ async fn sync_now_is_queued_then_run_by_the_scheduler_and_metrics_show_it() {
     let (url, _) = seeded_database().await;
     let kb = kill_bill().await;
     let dir = scratch("sync-now");
-    let env = environment(&url, &kb.base_url(), &dir, &[("MARKETPLACE_SCHEDULE_KILLBILL", "off")]);
+    // A long tick: the request must be started by its announcement, not by a tick.
+    let env = environment(
+        &url,
+        &kb.base_url(),
+        &dir,
+        &[("MARKETPLACE_SCHEDULE_KILLBILL", "off"), ("MARKETPLACE_SCHEDULER_TICK", "60s")],
+    );
     let server = InProcess::start(env).await;
     let admin = server.token("admin@marketplace.test").await;
     let landlord = server.token("landlord1@marketplace.test").await;
@@ -360,6 +366,8 @@ async fn sync_now_is_queued_then_run_by_the_scheduler_and_metrics_show_it() {
     })
     .await;
     assert_eq!(finished["state"], "succeeded", "{finished}");
+    let at = |key: &str| finished[key].as_str().unwrap().parse::<DateTime<Utc>>().unwrap();
+    assert!(at("started_at") - at("requested_at") < chrono::Duration::seconds(3), "started on its announcement");
     let run_id = finished["run_id"].as_i64().expect("the run it made");
     let (trigger, run_status): (String, String) = sqlx::query_as("SELECT trigger, status FROM sync_run WHERE id = $1")
         .bind(run_id)

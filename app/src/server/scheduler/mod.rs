@@ -16,6 +16,7 @@ pub mod schedule;
 use chrono::Utc;
 use futures::future::BoxFuture;
 use sqlx::PgPool;
+use sqlx::postgres::PgListener;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
@@ -82,9 +83,11 @@ impl Scheduler {
         let mut interval = tokio::time::interval(self.settings.tick);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let for_jobs = stop.clone();
+        let mut listener = self.listen().await;
         loop {
             let stopping = tokio::select! {
                 _ = interval.tick() => false,
+                () = announced(&mut listener) => false,
                 _ = stop.wait_for(|s| *s) => true,
             };
             if stopping {
@@ -95,6 +98,25 @@ impl Scheduler {
         }
         while jobs.join_next().await.is_some() {}
         tracing::info!("scheduler stopped");
+    }
+
+    /// Listens for queued "sync now" requests; without it (no connection),
+    /// requests wait for the next tick.
+    async fn listen(&self) -> Option<PgListener> {
+        let mut listener = match PgListener::connect_with(&self.ctx.pool).await {
+            Ok(listener) => listener,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for sync requests; they start on the next tick");
+                return None;
+            }
+        };
+        match listener.listen(sync_request::CHANNEL).await {
+            Ok(()) => Some(listener),
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for sync requests; they start on the next tick");
+                None
+            }
+        }
     }
 
     fn configured(&self) -> Vec<Platform> {
@@ -278,6 +300,20 @@ impl Scheduler {
         log_outcome(platform, "manual", &run);
         lease.release().await;
         self.clear_busy(platform);
+    }
+}
+
+/// Resolves when a request is announced (never without a listener). A lost
+/// connection is re-established by the listener; meanwhile ticks go on.
+async fn announced(listener: &mut Option<PgListener>) {
+    match listener {
+        Some(listener) => {
+            if let Err(err) = listener.recv().await {
+                tracing::warn!(error = %err, "lost the sync request listener; reconnecting");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }
+        None => std::future::pending().await,
     }
 }
 

@@ -29,6 +29,10 @@ pub struct ClaimedRequest {
     pub platform: String,
 }
 
+/// The channel on which a queued request is announced (`NOTIFY`), so that
+/// schedulers start it at once instead of at their next tick.
+pub const CHANNEL: &str = "sync_request";
+
 /// Queues a run of `platform` and returns the request's id. Pressing twice
 /// queues one run: while a request is waiting, its id is returned again.
 pub async fn enqueue(pool: &sqlx::PgPool, platform: Platform, requested_by: Option<Uuid>) -> Result<i64, sqlx::Error> {
@@ -48,6 +52,7 @@ pub async fn enqueue(pool: &sqlx::PgPool, platform: Platform, requested_by: Opti
         .fetch_optional(pool)
         .await?;
         if let Some(id) = id {
+            sqlx::query!("SELECT pg_notify($1, $2)", CHANNEL, platform.as_str()).execute(pool).await?;
             return Ok(id);
         }
     }
