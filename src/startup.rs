@@ -82,7 +82,10 @@ impl Application {
             tracing::error!(error = %err, "the scheduler stopped abnormally");
         }
         served?;
-        self.state.pool.close().await;
+        // A query cut short by the stop may hold its connection a while.
+        if tokio::time::timeout(std::time::Duration::from_secs(10), self.state.pool.close()).await.is_err() {
+            tracing::warn!("some database connections were still busy after 10 s; stopping anyway");
+        }
         tracing::info!("stopped");
         Ok(())
     }

@@ -663,3 +663,66 @@ async fn the_cli_runs_under_the_same_lease() {
     assert!(lease.holder.starts_with("cli@") && lease.released, "the CLI took the lease and gave it back: {lease:?}");
     assert!(!kb.summary().tenants[API_KEY].accounts.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_stopped_mid_run_releases_its_lease_and_another_runs_the_tick_at_once() {
+    let (url, pool) = seeded_database().await;
+    let kb = kill_bill().await;
+    let dir = scratch("shutdown");
+    // A long lease: only a release (not an expiry) lets the other server in quickly.
+    let env = environment(
+        &url,
+        &kb.base_url(),
+        &dir,
+        &[("MARKETPLACE_SCHEDULE_KILLBILL", "2s"), ("MARKETPLACE_LEASE_TTL", "60s")],
+    );
+    let mut servers: Vec<Server> = (0..2).map(|i| Server::start(&env, &dir.join(format!("server{i}.log")))).collect();
+    for server in &servers {
+        server.wait_live().await;
+    }
+    wait_for("a first run", Duration::from_secs(40), async || {
+        scheduled_runs(&pool).await.iter().any(|r| r.status == "succeeded").then_some(())
+    })
+    .await;
+
+    let mut blocker = pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE external_ref IN ACCESS EXCLUSIVE MODE").execute(&mut *blocker).await.unwrap();
+    let last: i64 = sqlx::query_scalar("SELECT max(id) FROM sync_run").fetch_one(&pool).await.unwrap();
+    let (stopped_run, tick) = wait_for("a run in progress", Duration::from_secs(20), async || {
+        sqlx::query_as::<_, (i64, DateTime<Utc>)>(
+            "SELECT r.id, s.next_run_at FROM sync_run r JOIN sync_state s ON s.platform = r.platform
+             WHERE r.status = 'running' AND r.id > $1",
+        )
+        .bind(last)
+        .fetch_optional(&pool)
+        .await
+        .unwrap()
+    })
+    .await;
+    let holder: String =
+        sqlx::query_scalar("SELECT holder FROM job_lease WHERE job = 'sync:killbill'").fetch_one(&pool).await.unwrap();
+    let index = servers.iter().position(|s| holder.contains(&format!(":{}:", s.child.id()))).expect("our server");
+    let mut stopping = servers.remove(index);
+    let terminated = Command::new("kill").args(["-TERM", &stopping.child.id().to_string()]).status().unwrap();
+    assert!(terminated.success());
+    let stopped_at = Instant::now();
+    // The run is stopped while it still waits on the lock, and recorded as such.
+    let error = wait_for("the run to be recorded as stopped", Duration::from_secs(20), async || {
+        sqlx::query_scalar::<_, Option<String>>("SELECT error FROM sync_run WHERE id = $1 AND status = 'failed'")
+            .bind(stopped_run)
+            .fetch_optional(&pool)
+            .await
+            .unwrap()
+    })
+    .await;
+    assert!(error.unwrap_or_default().contains("shutting down"));
+    blocker.rollback().await.unwrap();
+    let status = tokio::task::spawn_blocking(move || stopping.child.wait().unwrap()).await.unwrap();
+    assert!(status.success(), "a clean stop");
+    let takeover = wait_for("the other server to run the tick", Duration::from_secs(20), async || {
+        scheduled_runs(&pool).await.into_iter().find(|r| r.id > stopped_run && r.status == "succeeded")
+    })
+    .await;
+    assert_eq!(takeover.scheduled_for, Some(tick), "the stopped tick is run again");
+    assert!(stopped_at.elapsed() < Duration::from_secs(30), "well before the 60 s lease would have expired");
+}

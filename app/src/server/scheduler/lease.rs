@@ -71,6 +71,9 @@ pub struct LeasedRun {
     pub result: anyhow::Result<SyncSummary>,
     /// Whether this failure paused the job.
     pub paused: bool,
+    /// Whether the run was stopped (shutdown or lost lease) rather than ending
+    /// on its own: its tick is left for another server.
+    pub interrupted: bool,
 }
 
 /// A lease this process holds on one platform's sync job.
@@ -133,7 +136,7 @@ impl Lease {
             Ok(id) => id,
             Err(err) => {
                 let result = Err(anyhow::Error::new(err).context("could not read the latest run"));
-                return LeasedRun { run_id: None, result, paused: false };
+                return LeasedRun { run_id: None, result, paused: false, interrupted: false };
             }
         };
         let interrupted = tokio::select! {
@@ -148,6 +151,7 @@ impl Lease {
                 None
             }
         };
+        let was_interrupted = interrupted.is_err();
         let result = match interrupted {
             Ok(result) => result,
             Err(why) => {
@@ -165,7 +169,7 @@ impl Lease {
             Err(err) => self.pause_if_failing(run_id, err).await,
             Ok(_) => false,
         };
-        LeasedRun { run_id, result, paused }
+        LeasedRun { run_id, result, paused, interrupted: was_interrupted }
     }
 
     /// Renews the lease until it is lost; returns why.

@@ -234,14 +234,14 @@ impl Scheduler {
         };
         tracing::info!(platform = %platform, tick = %due, "scheduled run starting");
         let run = lease.run(&self.ctx, "schedule", Some(stop.clone())).await;
-        let stopped = *stop.borrow();
-        if let Some(run_id) = run.run_id
-            && let Err(err) = sync_run::set_scheduled_for(&self.ctx.pool, run_id, due).await
-        {
-            tracing::error!(platform = %platform, run_id, error = %err, "could not record the run's tick");
-        }
-        // A run stopped by a shutdown leaves its tick due for another replica.
-        if !stopped {
+        // A run stopped by a shutdown or a lost lease leaves its tick due for
+        // another server; otherwise the tick is recorded and the next planned.
+        if !run.interrupted {
+            if let Some(run_id) = run.run_id
+                && let Err(err) = sync_run::set_scheduled_for(&self.ctx.pool, run_id, due).await
+            {
+                tracing::error!(platform = %platform, run_id, error = %err, "could not record the run's tick");
+            }
             let next = self.settings.next_tick(platform, Some(due), Utc::now());
             if let Err(err) = sync_state::set_next_run(&self.ctx.pool, platform, next).await {
                 tracing::error!(platform = %platform, error = %err, "could not plan the next run");
@@ -287,7 +287,7 @@ impl Scheduler {
         let platform = lease.platform();
         tracing::info!(platform = %platform, request_id, "sync now starting");
         let run = lease.run(&self.ctx, "manual", Some(stop.clone())).await;
-        let recorded = if *stop.borrow() && run.result.is_err() {
+        let recorded = if run.interrupted {
             // Stopped by a shutdown: queued again for another server.
             sync_request::requeue_interrupted(&self.ctx.pool, platform, "").await.map(drop)
         } else {
