@@ -4,10 +4,12 @@
 mod auth;
 mod health;
 mod jwks;
+mod maintenance;
 mod me;
 pub mod metrics;
 mod portal;
 pub mod session;
+mod webhooks_condo;
 
 use app::server::state::AppState;
 use axum::Router;
@@ -21,4 +23,6 @@ pub fn router() -> Router<AppState> {
         .merge(me::router())
         .merge(metrics::router())
         .merge(portal::router())
+        .merge(maintenance::router())
+        .merge(webhooks_condo::router())
 }

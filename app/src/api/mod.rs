@@ -6,6 +6,7 @@ pub mod account;
 pub mod error;
 pub mod integration;
 pub mod listing;
+pub mod maintenance;
 pub mod session;
 
 pub use error::AppError;

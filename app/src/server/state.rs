@@ -19,6 +19,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Keys, token settings and the login limiter.
     pub auth: Arc<AuthService>,
+    /// The platforms' settings (webhooks verify and process with them).
+    pub sync: crate::server::sync::SyncSettings,
 }
 
 impl FromRef<AppState> for LeptosOptions {

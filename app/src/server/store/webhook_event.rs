@@ -63,6 +63,45 @@ pub async fn finish_event(db: impl PgExecutor<'_>, id: i64, error: Option<&str>)
     Ok(())
 }
 
+/// Claims up to `limit` unprocessed events of one source, like [`claim_pending_events`]:
+/// the rows stay locked until the caller's transaction ends.
+pub async fn claim_pending_events_of(
+    db: impl PgExecutor<'_>,
+    source: &str,
+    limit: i64,
+) -> Result<Vec<PendingEvent>, sqlx::Error> {
+    sqlx::query_as!(
+        PendingEvent,
+        "UPDATE webhook_event SET attempts = attempts + 1
+         WHERE id IN (SELECT id FROM webhook_event WHERE source = $1 AND processed_at IS NULL AND attempts < 10
+                      ORDER BY received_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING id, source, payload, attempts",
+        source,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Marks an event processed with how it ended (`applied`, `stale`, `unlinked`, `rejected`)
+/// and, for a rejected one, why. It is not retried.
+pub async fn finish_event_with_outcome(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    outcome: &str,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE webhook_event SET processed_at = now(), outcome = $2, error = $3 WHERE id = $1",
+        id,
+        outcome,
+        error
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

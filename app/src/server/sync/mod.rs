@@ -9,6 +9,7 @@ pub mod killbill;
 use sqlx::PgPool;
 use std::path::PathBuf;
 
+use super::adapters::condo::CondoWebhookSettings;
 use super::adapters::{cocorico::CocoricoSettings, condo::CondoSettings, killbill::KillBillSettings};
 use crate::domain::Platform;
 
@@ -18,6 +19,8 @@ pub struct SyncSettings {
     pub killbill: Option<KillBillSettings>,
     pub condo: Option<CondoSettings>,
     pub cocorico: Option<CocoricoSettings>,
+    /// Condo's ticket webhooks (`None`: deliveries are refused).
+    pub condo_webhook: Option<CondoWebhookSettings>,
     /// Folder of the `<platform>.log` JSON-lines files.
     pub log_dir: PathBuf,
 }

@@ -24,7 +24,14 @@ pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary
     let settings = ctx.settings.condo.clone().context("Condo is not configured (see .env.example)")?;
     let overlap = settings.cursor_overlap;
     let client = HttpCondoClient::new(settings).context("cannot build the Condo client")?;
-    run_with_client(ctx, &client, overlap, trigger).await
+    let summary = run_with_client(ctx, &client, overlap, trigger).await?;
+    // Webhook events left pending by a failure are retried here too, not only on the next delivery.
+    match crate::server::webhooks::condo::process_pending(ctx).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(events = n, "pending Condo webhook events processed"),
+        Err(err) => tracing::warn!(error = format!("{err:#}"), "pending Condo webhook events could not be processed"),
+    }
+    Ok(summary)
 }
 
 /// Runs one Condo import with `client`; the run is recorded whatever happens.
