@@ -4,6 +4,7 @@
 use anyhow::{Context, bail};
 use app::server::adapters::condo::CondoWebhookSettings;
 use app::server::adapters::{cocorico::CocoricoSettings, condo::CondoSettings, killbill::KillBillSettings};
+use app::server::scheduler::SchedulerSettings;
 use app::server::sync::SyncSettings;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -73,6 +74,11 @@ pub struct Config {
     /// The platforms' settings (each `None` until its variables are set) and
     /// `MARKETPLACE_LOG_DIR`, the folder of the integration logs (default `logs/integration`).
     pub sync: SyncSettings,
+    /// `MARKETPLACE_SCHEDULER`, `MARKETPLACE_SCHEDULE_<PLATFORM>`, `MARKETPLACE_SCHEDULE_JITTER`,
+    /// `MARKETPLACE_SCHEDULER_TICK`, `MARKETPLACE_LEASE_TTL`, `MARKETPLACE_PAUSE_AFTER_FAILURES`.
+    pub scheduler: SchedulerSettings,
+    /// `MARKETPLACE_LOG_MAX_BYTES` and `MARKETPLACE_LOG_KEEP`: rotation of the integration logs.
+    pub log_rotation: app::server::sync::journal::Rotation,
 }
 
 impl Config {
@@ -113,6 +119,9 @@ impl Config {
                 condo_webhook: CondoWebhookSettings::from_lookup(&lookup).context("Condo webhook settings")?,
                 log_dir: PathBuf::from(get("MARKETPLACE_LOG_DIR", "logs/integration")),
             },
+            scheduler: SchedulerSettings::from_lookup(&lookup).context("scheduler settings")?,
+            log_rotation: app::server::sync::journal::Rotation::from_lookup(&lookup)
+                .context("integration log rotation")?,
         })
     }
 

@@ -4,7 +4,9 @@
 use anyhow::Context;
 use app::app::{App, shell};
 use app::server::auth::{AuthService, KeyStore, keys};
+use app::server::scheduler::Scheduler;
 use app::server::state::AppState;
+use app::server::sync::SyncContext;
 use axum::Router;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -21,6 +23,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    scheduler: Option<Scheduler>,
 }
 
 impl Application {
@@ -44,7 +47,8 @@ impl Application {
         let keys = load_keys(&config)?;
         let auth = Arc::new(AuthService::new(keys, config.auth_settings()));
         let state = AppState { pool, leptos_options, auth, sync: config.sync.clone() };
-        Ok(Self { router: router(state.clone()), listener, state })
+        let scheduler = config.scheduler.enabled.then(|| scheduler(&config, &state));
+        Ok(Self { router: router(state.clone()), listener, state, scheduler })
     }
 
     /// The port actually bound (useful with port 0).
@@ -62,15 +66,55 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    /// Serves (and schedules) until SIGINT or SIGTERM, then finishes in-flight
+    /// requests and stops the scheduler (runs in progress are recorded as
+    /// interrupted and their leases released).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(addr = %self.local_addr()?, "serving");
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let scheduler = self.scheduler.map(|s| s.spawn(stopped));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
-        self.state.pool.close().await;
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
+        let _ = stop.send(true);
+        if let Some(scheduler) = scheduler
+            && let Err(err) = scheduler.await
+        {
+            tracing::error!(error = %err, "the scheduler stopped abnormally");
+        }
+        served?;
+        // A query cut short by the stop may hold its connection a while.
+        if tokio::time::timeout(std::time::Duration::from_secs(10), self.state.pool.close()).await.is_err() {
+            tracing::warn!("some database connections were still busy after 10 s; stopping anyway");
+        }
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// The scheduler of this server. Besides the syncs it retries, on every tick, the
+/// webhook events left pending (a crash between storing and processing, an
+/// upstream that failed the re-read, an admin's replay).
+fn scheduler(config: &Config, state: &AppState) -> Scheduler {
+    use app::server::scheduler::PeriodicTask;
+    use app::server::webhooks;
+    let ctx = SyncContext { pool: state.pool.clone(), settings: config.sync.clone(), progress: false };
+    let mut scheduler = Scheduler::new(ctx.clone(), config.scheduler.clone());
+    if config.sync.killbill.is_some() {
+        let ctx = ctx.clone();
+        let task: PeriodicTask = Arc::new(move |_| {
+            let ctx = ctx.clone();
+            Box::pin(async move { webhooks::killbill::process_pending(&ctx).await.map(drop) })
+        });
+        scheduler = scheduler.with_periodic("killbill webhooks", task);
+    }
+    if config.sync.condo.is_some() {
+        let task: PeriodicTask = Arc::new(move |_| {
+            let ctx = ctx.clone();
+            Box::pin(async move { webhooks::condo::process_pending(&ctx).await.map(drop) })
+        });
+        scheduler = scheduler.with_periodic("condo webhooks", task);
+    }
+    scheduler
 }
 
 /// Loads the signing keys. Outside demo mode a missing key stops the start;
@@ -100,11 +144,13 @@ fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
+        .route_layer(axum::middleware::from_fn(crate::http::metrics::tag_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::session::refresh_session))
         .layer(axum::middleware::from_fn(crate::http::session::reject_cross_site))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(crate::http::metrics::track_requests))
         .with_state(state)
 }
 

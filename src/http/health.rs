@@ -28,7 +28,10 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
         (Ok(_), Ok(rows)) => platform_health(rows, &mut body),
         _ => Map::new(),
     };
-    add_killbill_drift(&state.pool, &mut platforms).await;
+    if ping.is_ok() {
+        add_killbill_drift(&state.pool, &mut platforms).await;
+        add_run_metrics(&state.pool, &mut platforms).await;
+    }
     let reachable = ping.is_ok();
     body.insert("status".into(), json!(if reachable { "ok" } else { "unavailable" }));
     body.insert("database".into(), json!({ "reachable": reachable, "latency_ms": latency_ms }));
@@ -71,6 +74,39 @@ async fn add_killbill_drift(pool: &sqlx::PgPool, platforms: &mut Map<String, Val
                 "status_mismatch": c.status_mismatch, "reconciled_at": at })
     });
     killbill.insert("drift".into(), drift);
+}
+
+/// Adds each platform's last run (duration and counts), next run and
+/// failure streak to its object.
+async fn add_run_metrics(pool: &sqlx::PgPool, platforms: &mut Map<String, Value>) {
+    let rows = match app::server::store::sync_run::list_last_runs(pool).await {
+        Ok(rows) => rows,
+        Err(err) => {
+            tracing::warn!(error = %err, "health: could not read the last runs");
+            return;
+        }
+    };
+    for row in rows {
+        let Some(Value::Object(platform)) = platforms.get_mut(&row.platform) else { continue };
+        let last_run = row.run_id.map(|id| {
+            json!({
+                "id": id,
+                "status": row.status,
+                "trigger": row.trigger,
+                "started_at": row.started_at,
+                "finished_at": row.finished_at,
+                "duration_ms": row.duration_ms,
+                "records_in": row.records_in,
+                "records_out": row.records_out,
+                "records_failed": row.records_failed,
+                "records_skipped": row.records_skipped,
+            })
+        });
+        platform.insert("last_run".into(), json!(last_run));
+        platform.insert("next_run_at".into(), json!(row.next_run_at));
+        platform.insert("paused".into(), json!(row.paused));
+        platform.insert("consecutive_failures".into(), json!(row.consecutive_failures));
+    }
 }
 
 /// The process is up.

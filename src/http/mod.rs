@@ -6,6 +6,7 @@ mod health;
 mod jwks;
 mod maintenance;
 mod me;
+pub mod metrics;
 mod portal;
 pub mod session;
 mod webhooks_condo;
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(jwks::router())
         .merge(me::router())
+        .merge(metrics::router())
         .merge(portal::router())
         .merge(maintenance::router())
         .merge(webhooks_condo::router())

@@ -1,10 +1,65 @@
 //! `logs/integration/<platform>.log`: one JSON object per line for every
 //! notable step of a sync, so operators can follow a run with `tail -f` or
 //! ship the file to a log store. Secrets and personal data never go here.
+//!
+//! Files rotate by size: once `<platform>.log` reaches the limit it becomes
+//! `<platform>.log.1` (the older ones shift up to `.log.<keep>`, the oldest is
+//! deleted) and a new file starts. See [`Rotation`].
 
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+/// When journal files rotate: `MARKETPLACE_LOG_MAX_BYTES` (default 10 MB) and
+/// `MARKETPLACE_LOG_KEEP`, the rotated files kept (default 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rotation {
+    /// Size at which the file rotates.
+    pub max_bytes: u64,
+    /// Rotated files kept besides the current one (0: the file is truncated).
+    pub keep: u32,
+}
+
+impl Default for Rotation {
+    fn default() -> Self {
+        Self { max_bytes: 10 * 1024 * 1024, keep: 5 }
+    }
+}
+
+impl Rotation {
+    /// Reads the two variables through `lookup`; unset ones keep their default.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        use anyhow::Context;
+        let mut rotation = Self::default();
+        if let Some(raw) = lookup("MARKETPLACE_LOG_MAX_BYTES").filter(|v| !v.trim().is_empty()) {
+            rotation.max_bytes = raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .with_context(|| format!("MARKETPLACE_LOG_MAX_BYTES is not a size in bytes: `{raw}`"))?;
+        }
+        if let Some(raw) = lookup("MARKETPLACE_LOG_KEEP").filter(|v| !v.trim().is_empty()) {
+            rotation.keep =
+                raw.trim().parse().with_context(|| format!("MARKETPLACE_LOG_KEEP is not a count: `{raw}`"))?;
+        }
+        Ok(rotation)
+    }
+}
+
+static ROTATION: OnceLock<Rotation> = OnceLock::new();
+/// One writer at a time in this process, so a rotation never splits a line.
+static WRITING: Mutex<()> = Mutex::new(());
+
+/// Sets the process's rotation (once, at start); the default applies before.
+pub fn install_rotation(rotation: Rotation) {
+    let _ = ROTATION.set(rotation);
+}
+
+fn rotation() -> Rotation {
+    ROTATION.get().copied().unwrap_or_default()
+}
 
 use crate::domain::Platform;
 
@@ -40,12 +95,45 @@ impl Journal {
     }
 
     fn append(&self, line: &Value) -> std::io::Result<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&self.path)?;
-        writeln!(file, "{line}")
+        append_line(&self.path, &format!("{line}\n"), rotation())
     }
+}
+
+/// Appends `text` to `path`, rotating the file first when it would pass the limit.
+fn append_line(path: &Path, text: &str, rotation: Rotation) -> std::io::Result<()> {
+    let _writing = WRITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > 0 && size + text.len() as u64 > rotation.max_bytes {
+        rotate(path, rotation.keep)?;
+    }
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+/// `x.log` becomes `x.log.1`, `x.log.1` becomes `x.log.2`, … up to `keep`.
+fn rotate(path: &Path, keep: u32) -> std::io::Result<()> {
+    let numbered = |n: u32| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".{n}"));
+        PathBuf::from(name)
+    };
+    if keep == 0 {
+        return std::fs::remove_file(path);
+    }
+    match std::fs::remove_file(numbered(keep)) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+        _ => {}
+    }
+    for n in (1..keep).rev() {
+        match std::fs::rename(numbered(n), numbered(n + 1)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err),
+            _ => {}
+        }
+    }
+    std::fs::rename(path, numbered(1))
 }
 
 #[cfg(test)]
@@ -64,6 +152,54 @@ mod tests {
         assert_eq!(lines[0]["event"], "page_committed");
         assert_eq!(lines[0]["tickets"], 50);
         assert_eq!(lines[1]["run_id"], 7);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn files_rotate_by_size_and_only_the_newest_are_kept() {
+        let dir = std::env::temp_dir().join(format!("journal-rot-{}", uuid::Uuid::new_v4()));
+        let path = dir.join("killbill.log");
+        let rotation = Rotation { max_bytes: 100, keep: 2 };
+        // 10 lines of 40 bytes: two lines per file, so five files were written.
+        for i in 0..10 {
+            append_line(&path, &format!("{{\"n\":{i},\"pad\":\"{}\"}}\n", "x".repeat(22)), rotation).unwrap();
+        }
+        let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+        let numbers = |text: String| -> Vec<u64> {
+            text.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["n"].as_u64().unwrap()).collect()
+        };
+        assert_eq!(numbers(read(&path)), vec![8, 9]);
+        assert_eq!(numbers(read(&dir.join("killbill.log.1"))), vec![6, 7]);
+        assert_eq!(numbers(read(&dir.join("killbill.log.2"))), vec![4, 5]);
+        assert!(!dir.join("killbill.log.3").exists(), "only two rotated files are kept");
+        for file in std::fs::read_dir(&dir).unwrap() {
+            assert!(file.unwrap().metadata().unwrap().len() <= 100);
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_journal_rotates_with_the_installed_settings_and_settings_are_validated() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| (*v).to_owned())
+        };
+        let r = Rotation::from_lookup(vars(&[("MARKETPLACE_LOG_MAX_BYTES", "2048"), ("MARKETPLACE_LOG_KEEP", "1")]));
+        assert_eq!(r.unwrap(), Rotation { max_bytes: 2048, keep: 1 });
+        assert_eq!(Rotation::from_lookup(vars(&[])).unwrap(), Rotation::default());
+        let err = Rotation::from_lookup(vars(&[("MARKETPLACE_LOG_MAX_BYTES", "10MB")])).unwrap_err();
+        assert!(err.to_string().contains("MARKETPLACE_LOG_MAX_BYTES"));
+        assert!(Rotation::from_lookup(vars(&[("MARKETPLACE_LOG_MAX_BYTES", "0")])).is_err());
+    }
+
+    #[test]
+    fn with_nothing_kept_the_file_starts_over() {
+        let dir = std::env::temp_dir().join(format!("journal-rot0-{}", uuid::Uuid::new_v4()));
+        let path = dir.join("condo.log");
+        let rotation = Rotation { max_bytes: 10, keep: 0 };
+        append_line(&path, "first line\n", rotation).unwrap();
+        append_line(&path, "second\n", rotation).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "second\n");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
