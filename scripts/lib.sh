@@ -255,6 +255,8 @@ start_sandbox() {
     start_emulator condo --sign-in-limit 0)"
   export CONDO_URL
   say "Condo emulator on $CONDO_URL"
+  CONDO_WEBHOOK_TOKEN="$(sandbox_secret condo-webhook-token)"
+  export CONDO_WEBHOOK_TOKEN
 
   local ro_password database="${COCORICO_SANDBOX_DATABASE:-cocorico_demo}"
   ro_password="$(sandbox_secret cocorico-ro-password)"

@@ -33,6 +33,7 @@ export MARKETPLACE_DEMO_PASSWORD
 "$BIN" seed demo
 if [ -n "${SANDBOX_BIN:-}" ]; then
   "$BIN" condo link-demo
+  "$BIN" killbill register-callback
 fi
 say "first syncs (Kill Bill, Condo, Cocorico)"
 "$BIN" sync all || say "a first sync failed: see /admin/system-status"

@@ -16,6 +16,7 @@ say "Rust tests"
 
 build_site
 start_sandbox
+trap stop_sandbox EXIT
 
 say "browser tests (Playwright in $CHROMIUM_PATH)"
 E2E_DB="marketplace_e2e"
@@ -32,11 +33,13 @@ rm -rf "$LOG_DIR/keys" && mkdir -p "$LOG_DIR"
 (
   export DATABASE_URL="$(database_url_for "$E2E_DB")"
   export MARKETPLACE_PORT="$E2E_PORT" MARKETPLACE_SITE_ROOT="$ROOT/target/site" MARKETPLACE_DEMO=true
+  export MARKETPLACE_PUBLIC_URL="$E2E_BASE_URL"
   export MARKETPLACE_KEYS_DIR="$LOG_DIR/keys" MARKETPLACE_PUBLIC_KEY_PATH="$LOG_DIR/public.pem"
   BIN="$(server_bin)"
   "$BIN" keys generate
   "$BIN" seed demo
   "$BIN" condo link-demo
+  "$BIN" killbill register-callback
   "$BIN" sync all
   exec "$BIN" serve
 ) >"$LOG_DIR/server.log" 2>&1 &
