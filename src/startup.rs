@@ -43,7 +43,7 @@ impl Application {
             .build();
         let keys = load_keys(&config)?;
         let auth = Arc::new(AuthService::new(keys, config.auth_settings()));
-        let state = AppState { pool, leptos_options, auth };
+        let state = AppState { pool, leptos_options, auth, sync: Arc::new(config.sync.clone()) };
         Ok(Self { router: router(state.clone()), listener, state })
     }
 

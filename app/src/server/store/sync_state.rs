@@ -66,7 +66,7 @@ pub async fn set_paused(
 
 impl SyncStateRow {
     /// Freshness target: a platform is delayed when its last success is older.
-    fn freshness(platform: Platform) -> chrono::Duration {
+    pub fn freshness(platform: Platform) -> chrono::Duration {
         match platform {
             Platform::KillBill => chrono::Duration::hours(48),
             Platform::Condo => chrono::Duration::hours(48),
