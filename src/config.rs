@@ -3,6 +3,7 @@
 
 use anyhow::{Context, bail};
 use app::server::adapters::{cocorico::CocoricoSettings, condo::CondoSettings, killbill::KillBillSettings};
+use app::server::scheduler::SchedulerSettings;
 use app::server::sync::SyncSettings;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -72,6 +73,9 @@ pub struct Config {
     /// The platforms' settings (each `None` until its variables are set) and
     /// `MARKETPLACE_LOG_DIR`, the folder of the integration logs (default `logs/integration`).
     pub sync: SyncSettings,
+    /// `MARKETPLACE_SCHEDULER`, `MARKETPLACE_SCHEDULE_<PLATFORM>`, `MARKETPLACE_SCHEDULE_JITTER`,
+    /// `MARKETPLACE_SCHEDULER_TICK`, `MARKETPLACE_LEASE_TTL`, `MARKETPLACE_PAUSE_AFTER_FAILURES`.
+    pub scheduler: SchedulerSettings,
 }
 
 impl Config {
@@ -111,6 +115,7 @@ impl Config {
                 cocorico: CocoricoSettings::from_lookup(&lookup).context("Cocorico settings")?,
                 log_dir: PathBuf::from(get("MARKETPLACE_LOG_DIR", "logs/integration")),
             },
+            scheduler: SchedulerSettings::from_lookup(&lookup).context("scheduler settings")?,
         })
     }
 

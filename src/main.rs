@@ -62,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env().context("reading configuration from the environment")?;
     telemetry::init(&config.log_format);
+    app::server::scheduler::schedule::install(config.scheduler.clone());
     match cli.command {
         Command::Serve => Application::build(config).await?.run_until_stopped().await,
         Command::Migrate => {
@@ -84,11 +85,12 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-/// `marketplace sync <platform|all>`: the same code path as the scheduler;
-/// exits non-zero when a run fails.
+/// `marketplace sync <platform|all>`: the same code path and the same lease
+/// as the scheduler; exits non-zero when a run fails or the job is running elsewhere.
 async fn sync(config: Config, which: &str) -> anyhow::Result<()> {
     use app::domain::Platform;
-    use app::server::sync::{SyncContext, run_platform};
+    use app::server::scheduler::{LeaseOptions, run_with_lease};
+    use app::server::sync::SyncContext;
     use std::io::IsTerminal;
 
     let platforms: Vec<Platform> = match which {
@@ -101,9 +103,10 @@ async fn sync(config: Config, which: &str) -> anyhow::Result<()> {
     let pool = app::server::db::connect(config.database_url.expose(), 4).await?;
     app::server::db::migrate(&pool).await?;
     let ctx = SyncContext { pool, settings: config.sync.clone(), progress: std::io::stderr().is_terminal() };
+    let options = LeaseOptions::new(&config.scheduler, "cli");
     let mut failed = Vec::new();
     for platform in platforms {
-        match run_platform(&ctx, platform, "cli").await {
+        match run_with_lease(&ctx, platform, "cli", &options).await {
             Ok(summary) => tracing::info!(platform = %platform, ?summary, "sync finished"),
             Err(err) => {
                 tracing::error!(platform = %platform, error = format!("{err:#}"), "sync failed");

@@ -4,7 +4,9 @@
 use anyhow::Context;
 use app::app::{App, shell};
 use app::server::auth::{AuthService, KeyStore, keys};
+use app::server::scheduler::Scheduler;
 use app::server::state::AppState;
+use app::server::sync::SyncContext;
 use axum::Router;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -21,6 +23,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    scheduler: Option<Scheduler>,
 }
 
 impl Application {
@@ -44,7 +47,8 @@ impl Application {
         let keys = load_keys(&config)?;
         let auth = Arc::new(AuthService::new(keys, config.auth_settings()));
         let state = AppState { pool, leptos_options, auth, sync: Arc::new(config.sync.clone()) };
-        Ok(Self { router: router(state.clone()), listener, state })
+        let scheduler = config.scheduler.enabled.then(|| scheduler(&config, &state));
+        Ok(Self { router: router(state.clone()), listener, state, scheduler })
     }
 
     /// The port actually bound (useful with port 0).
@@ -62,15 +66,33 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    /// Serves (and schedules) until SIGINT or SIGTERM, then finishes in-flight
+    /// requests and stops the scheduler (runs in progress are recorded as
+    /// interrupted and their leases released).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         tracing::info!(addr = %self.local_addr()?, "serving");
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let scheduler = self.scheduler.map(|s| s.spawn(stopped));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
+        let _ = stop.send(true);
+        if let Some(scheduler) = scheduler {
+            if let Err(err) = scheduler.await {
+                tracing::error!(error = %err, "the scheduler stopped abnormally");
+            }
+        }
+        served?;
         self.state.pool.close().await;
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// The scheduler of this server. Periodic work (webhook processing) is
+/// registered here with `Scheduler::with_periodic`.
+fn scheduler(config: &Config, state: &AppState) -> Scheduler {
+    let ctx = SyncContext { pool: state.pool.clone(), settings: config.sync.clone(), progress: false };
+    Scheduler::new(ctx, config.scheduler.clone())
 }
 
 /// Loads the signing keys. Outside demo mode a missing key stops the start;

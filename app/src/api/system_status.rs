@@ -58,6 +58,8 @@ pub struct IntegrationCard {
     pub platform: Platform,
     pub health: IntegrationHealth,
     pub activity: Activity,
+    /// The schedule in words ("every 6 h", "daily at 02:00 UTC", "off").
+    pub schedule: String,
     /// The freshness target: older successes make the integration delayed.
     pub freshness_hours: i64,
     pub last_success_at: Option<DateTime<Utc>>,

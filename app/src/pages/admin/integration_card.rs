@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::format::{at, at_with_relative, relative};
-use crate::api::integration::IntegrationHealth;
+use crate::api::AppError;
+use crate::api::integration::{IntegrationHealth, PauseIntegration, RequestSyncNow, ResumeIntegration};
 use crate::api::system_status::{Activity, IntegrationCard, RunSummary, format_duration};
+use crate::domain::Platform;
 
 /// Badge colours of a health state.
 fn badge(health: IntegrationHealth) -> &'static str {
@@ -43,7 +45,7 @@ fn health_key(health: IntegrationHealth) -> &'static str {
 
 /// An integration card.
 #[component]
-pub fn IntegrationCardView(card: IntegrationCard, now: DateTime<Utc>, nudge: RwSignal<u64>) -> impl IntoView {
+pub fn IntegrationCardView(card: IntegrationCard, now: DateTime<Utc>, controls: Controls) -> impl IntoView {
     let platform = card.platform;
     let activity = match card.activity {
         Activity::Idle => None,
@@ -83,8 +85,8 @@ pub fn IntegrationCardView(card: IntegrationCard, now: DateTime<Utc>, nudge: RwS
                 <dl class="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
                     <dt class="text-slate-500">"Last success"</dt>
                     <dd data-testid="last-success">{at_with_relative(card.last_success_at, now, "Never")}</dd>
-                    <dt class="text-slate-500">"Freshness target"</dt>
-                    <dd>{format!("a success every {} h", card.freshness_hours)}</dd>
+                    <dt class="text-slate-500">"Schedule"</dt>
+                    <dd>{format!("{} · fresh within {} h", card.schedule, card.freshness_hours)}</dd>
                     <dt class="text-slate-500">"Next run"</dt>
                     <dd data-testid="next-run">{next_run}</dd>
                     <dt class="text-slate-500">"Failures in a row"</dt>
@@ -115,7 +117,7 @@ pub fn IntegrationCardView(card: IntegrationCard, now: DateTime<Utc>, nudge: RwS
                         <span class="flex items-center gap-1"><span class="inline-block h-0.5 w-3 bg-sky-700" aria-hidden="true"></span>"Records read"</span>
                     </figcaption>
                 </figure>
-                <CardActions card_platform=platform health=card.health activity=card.activity nudge />
+                <CardActions platform health=card.health activity=card.activity controls />
             </div>
         </li>
     }
@@ -150,13 +152,85 @@ fn LastRun(run: RunSummary, now: DateTime<Utc>) -> impl IntoView {
     }
 }
 
-/// Sync now, pause and resume.
+/// The scheduler's controls, shared by every card (created once by the panel,
+/// so a redraw of a card never drops a request in flight).
+#[derive(Clone, Copy)]
+pub struct Controls {
+    pub sync_now: ServerAction<RequestSyncNow>,
+    pub pause: ServerAction<PauseIntegration>,
+    pub resume: ServerAction<ResumeIntegration>,
+}
+
+impl Controls {
+    /// The controls, each a form that also works without JavaScript.
+    pub fn new() -> Self {
+        Self { sync_now: ServerAction::new(), pause: ServerAction::new(), resume: ServerAction::new() }
+    }
+
+    /// The last refusal, if the latest use of a control failed.
+    pub fn error(&self) -> Option<String> {
+        fn failed<T>(value: Option<Result<T, AppError>>) -> Option<String> {
+            value.and_then(Result::err).map(|e| e.to_string())
+        }
+        failed(self.sync_now.value().get())
+            .or_else(|| failed(self.pause.value().get()))
+            .or_else(|| failed(self.resume.value().get()))
+    }
+
+    /// Each control's version, to refresh the panel when one finishes.
+    pub fn versions(&self) -> Vec<Signal<usize>> {
+        vec![self.sync_now.version().into(), self.pause.version().into(), self.resume.version().into()]
+    }
+}
+
+const BUTTON: &str = "inline-flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600 focus-visible:ring-offset-2 disabled:cursor-not-allowed disabled:opacity-50";
+
+/// Sync now, pause (with a reason) and resume.
 #[component]
-fn CardActions(
-    card_platform: crate::domain::Platform,
-    health: IntegrationHealth,
-    activity: Activity,
-    nudge: RwSignal<u64>,
-) -> impl IntoView {
-    let _ = (card_platform, health, activity, nudge);
+fn CardActions(platform: Platform, health: IntegrationHealth, activity: Activity, controls: Controls) -> impl IntoView {
+    let configured = health != IntegrationHealth::NotConfigured;
+    let paused = health == IntegrationHealth::Paused;
+    let can_sync = configured && !paused && activity == Activity::Idle;
+    let sync_title = match (configured, paused, activity) {
+        (false, _, _) => "Not configured",
+        (_, true, _) => "Resume it first",
+        (_, _, Activity::Queued) => "A run is queued",
+        (_, _, Activity::Running { .. }) => "A run is in progress",
+        _ => "Queue a run now",
+    };
+    let pending = controls.sync_now.pending();
+    view! {
+        <div class="mt-4 flex flex-wrap items-start gap-2 border-t border-slate-100 pt-4">
+            <ActionForm action=controls.sync_now>
+                <input type="hidden" name="platform" value=platform.as_str() />
+                <button type="submit" class=format!("{BUTTON} bg-emerald-700 text-white hover:bg-emerald-800") disabled=move || !can_sync || pending.get() title=sync_title data-testid="sync-now">
+                    "Sync now"
+                </button>
+            </ActionForm>
+            {if paused {
+                view! {
+                    <ActionForm action=controls.resume>
+                        <input type="hidden" name="platform" value=platform.as_str() />
+                        <button type="submit" class=format!("{BUTTON} border border-slate-300 bg-white text-slate-800 hover:bg-slate-50") data-testid="resume">"Resume"</button>
+                    </ActionForm>
+                }.into_any()
+            } else if configured {
+                view! {
+                    <details class="group">
+                        <summary class=format!("{BUTTON} cursor-pointer list-none border border-slate-300 bg-white text-slate-800 hover:bg-slate-50") data-testid="pause">"Pause…"</summary>
+                        <ActionForm action=controls.pause>
+                            <input type="hidden" name="platform" value=platform.as_str() />
+                            <div class="mt-2 flex gap-2">
+                                <label class="sr-only" for=format!("pause-reason-{}", platform.as_str())>"Why pause it?"</label>
+                                <input id=format!("pause-reason-{}", platform.as_str()) type="text" name="reason" required maxlength="500" placeholder="Why? e.g. Condo maintenance window" class="w-56 rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-emerald-600 focus:outline-none focus:ring-2 focus:ring-emerald-600/30" />
+                                <button type="submit" class=format!("{BUTTON} bg-slate-800 text-white hover:bg-slate-900")>"Pause"</button>
+                            </div>
+                        </ActionForm>
+                    </details>
+                }.into_any()
+            } else {
+                ().into_any()
+            }}
+        </div>
+    }
 }

@@ -8,7 +8,7 @@ use leptos_router::components::Redirect;
 use std::time::Duration;
 
 use super::counts::{ListingCountsPanel, TicketCountsPanel};
-use super::integration_card::IntegrationCardView;
+use super::integration_card::{Controls, IntegrationCardView};
 use super::live::{keep_fresh, refresh_after};
 use super::property_links::PropertyLinks;
 use super::reconciliation::ReconciliationPanel;
@@ -51,7 +51,10 @@ fn Panel(snapshot: SystemStatus) -> impl IntoView {
     let nudge = RwSignal::new(0u64);
     keep_fresh(data, POLL_EVERY, nudge, load_system_status);
     let replay = ServerAction::<ReplayWebhookEvent>::new();
-    refresh_after(nudge, vec![replay.version().into()]);
+    let controls = Controls::new();
+    let mut versions = controls.versions();
+    versions.push(replay.version().into());
+    refresh_after(nudge, versions);
 
     let cards = Memo::new(move |_| data.with(|d| d.cards.clone()));
     let now = Memo::new(move |_| data.with(|d| d.generated_at));
@@ -76,12 +79,15 @@ fn Panel(snapshot: SystemStatus) -> impl IntoView {
         <UpstreamChecks />
         <section class="mt-8" aria-labelledby="integrations-heading">
             <h2 id="integrations-heading" class="text-lg font-semibold">"Integrations"</h2>
+            {move || controls.error().map(|message| view! {
+                <p role="alert" class="mt-3 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900" data-testid="control-error">{message}</p>
+            })}
             <ul class="mt-3 grid gap-4 lg:grid-cols-3" data-testid="integrations">
                 <For each=move || cards.get() key=|card| card.platform let(card)>
                     {
                         let platform = card.platform;
                         let this = Memo::new(move |_| cards.with(|all| all.iter().find(|c| c.platform == platform).cloned()));
-                        move || this.get().map(|card| view! { <IntegrationCardView card now=now.get_untracked() nudge /> })
+                        move || this.get().map(|card| view! { <IntegrationCardView card now=now.get_untracked() controls /> })
                     }
                 </For>
             </ul>

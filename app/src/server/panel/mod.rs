@@ -30,11 +30,13 @@ const GIVE_UP_AFTER: i32 = 10;
 /// Reads everything the panel shows (the upstream checks aside), judged at `now`.
 pub async fn load_system_status(pool: &PgPool, now: DateTime<Utc>) -> Result<SystemStatus, sqlx::Error> {
     let mut cards = Vec::new();
+    let activities = scheduler::admin::activity(pool).await?;
     for row in integration_panel::list_panel_states(pool).await? {
         let Some(platform) = Platform::parse(&row.platform) else { continue };
+        let Some(activity) = activities.iter().find(|a| a.platform == platform) else { continue };
         let history = integration_panel::list_run_history(pool, platform, HISTORY_RUNS).await?;
         let svg = chart::render_history(platform, &history, now);
-        cards.push(card(platform, row, svg, now));
+        cards.push(card(platform, row, activity, svg, now));
     }
     let inbox = webhook_inbox::list_latest_events(pool, INBOX_EVENTS).await?.into_iter().filter_map(inbox_event);
     let listings = integration_panel::count_imported_listings(pool).await?;
@@ -49,7 +51,13 @@ pub async fn load_system_status(pool: &PgPool, now: DateTime<Utc>) -> Result<Sys
 }
 
 /// One card from its panel row and its drawn history.
-fn card(platform: Platform, row: PanelStateRow, history_svg: String, now: DateTime<Utc>) -> IntegrationCard {
+fn card(
+    platform: Platform,
+    row: PanelStateRow,
+    activity: &IntegrationActivity,
+    history_svg: String,
+    now: DateTime<Utc>,
+) -> IntegrationCard {
     let health = SyncStateRow {
         platform: row.platform.clone(),
         configured: row.configured,
@@ -63,10 +71,6 @@ fn card(platform: Platform, row: PanelStateRow, history_svg: String, now: DateTi
     }
     .into_status(now)
     .map_or(crate::api::integration::IntegrationHealth::NotConfigured, |s| s.health);
-    let activity = match row.running_since {
-        Some(since) => Activity::Running { since },
-        None => Activity::Idle,
-    };
     let last_run = row.last_started_at.map(|started_at| RunSummary {
         trigger: row.last_trigger.clone().unwrap_or_default(),
         succeeded: row.last_status.as_deref() == Some("succeeded"),
@@ -82,7 +86,8 @@ fn card(platform: Platform, row: PanelStateRow, history_svg: String, now: DateTi
     IntegrationCard {
         platform,
         health,
-        activity,
+        activity: activity_of(activity),
+        schedule: activity.schedule.clone(),
         freshness_hours: SyncStateRow::freshness(platform).num_hours(),
         last_success_at: row.last_success_at,
         next_run_at: row.next_run_at,
@@ -91,6 +96,20 @@ fn card(platform: Platform, row: PanelStateRow, history_svg: String, now: DateTi
         paused_reason: row.paused_reason,
         consecutive_failures: row.consecutive_failures,
         history_svg,
+    }
+}
+
+/// What the scheduler is doing: a run holding the job's lease, or a "sync now" request.
+fn activity_of(activity: &IntegrationActivity) -> Activity {
+    if let Some(running) = &activity.running {
+        return Activity::Running { since: running.started_at };
+    }
+    match &activity.request {
+        Some(r) if r.state == SyncRequestState::Queued => Activity::Queued,
+        Some(r) if r.state == SyncRequestState::Running => {
+            Activity::Running { since: r.started_at.unwrap_or(r.requested_at) }
+        }
+        _ => Activity::Idle,
     }
 }
 

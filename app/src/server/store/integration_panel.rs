@@ -7,7 +7,7 @@ use sqlx::PgExecutor;
 
 use crate::domain::Platform;
 
-/// A platform's state, its last finished run and the run in progress, if any.
+/// A platform's state and its last finished run.
 #[derive(Debug, Clone)]
 pub struct PanelStateRow {
     pub platform: String,
@@ -28,9 +28,6 @@ pub struct PanelStateRow {
     pub records_skipped: Option<i32>,
     pub error: Option<String>,
     pub error_detail: Option<String>,
-    /// The newest run still marked running, started within the last six hours
-    /// (an older one was cut off and will never finish).
-    pub running_since: Option<DateTime<Utc>>,
 }
 
 /// Every platform's panel row, in display order.
@@ -42,10 +39,7 @@ pub async fn list_panel_states(db: impl PgExecutor<'_>) -> Result<Vec<PanelState
                   r.trigger AS "last_trigger?", r.status AS "last_status?", r.started_at AS "last_started_at?",
                   r.finished_at AS last_finished_at, r.records_in AS "records_in?", r.records_out AS "records_out?",
                   r.records_failed AS "records_failed?", r.records_skipped AS "records_skipped?",
-                  r.error, r.error_detail,
-                  (SELECT max(x.started_at) FROM sync_run x
-                   WHERE x.platform = s.platform AND x.status = 'running'
-                     AND x.started_at > now() - interval '6 hours') AS running_since
+                  r.error, r.error_detail
            FROM sync_state s LEFT JOIN sync_run r ON r.id = s.last_run_id
            ORDER BY array_position(ARRAY['killbill', 'condo', 'cocorico'], s.platform)"#
     )
@@ -117,7 +111,7 @@ mod tests {
     use crate::server::store::sync_run::{RunCounts, RunOutcome, finish_run, start_run};
 
     #[sqlx::test(migrations = "../migrations")]
-    async fn the_panel_row_carries_the_last_run_and_the_one_in_progress(pool: sqlx::PgPool) {
+    async fn the_panel_row_carries_the_last_finished_run(pool: sqlx::PgPool) {
         let failed = RunOutcome::Failed { error: "Condo did not answer".into(), detail: "timeout after 10 s".into() };
         let id = start_run(&pool, Platform::Condo, "schedule").await.unwrap();
         let counts = RunCounts { records_in: 4, records_out: 3, records_failed: 1, records_skipped: 0 };
@@ -129,9 +123,8 @@ mod tests {
         assert_eq!(condo.last_status.as_deref(), Some("failed"));
         assert_eq!(condo.error_detail.as_deref(), Some("timeout after 10 s"));
         assert_eq!((condo.records_in, condo.records_failed), (Some(4), Some(1)));
-        assert!(condo.running_since.is_some());
         let kb = rows.iter().find(|r| r.platform == "killbill").unwrap();
-        assert!(kb.last_run_id.is_none() && kb.running_since.is_none());
+        assert!(kb.last_run_id.is_none());
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -119,6 +119,103 @@ pub async fn list_recent_runs(
     .await
 }
 
+/// The newest run id of a platform (0 when it never ran).
+pub async fn latest_run_id(db: impl PgExecutor<'_>, platform: Platform) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT COALESCE(max(id), 0) AS "id!" FROM sync_run WHERE platform = $1"#, platform.as_str())
+        .fetch_one(db)
+        .await
+}
+
+/// The first run of a platform after run `after`, with its status.
+pub async fn first_run_after(
+    db: impl PgExecutor<'_>,
+    platform: Platform,
+    after: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT id, status FROM sync_run WHERE platform = $1 AND id > $2 ORDER BY id LIMIT 1",
+        platform.as_str(),
+        after
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.id, r.status)))
+}
+
+/// Records which scheduled tick a run was made for.
+pub async fn set_scheduled_for(db: impl PgExecutor<'_>, run_id: i64, tick: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE sync_run SET scheduled_for = $2 WHERE id = $1", run_id, tick).execute(db).await?;
+    Ok(())
+}
+
+/// Closes the runs of `platform` still marked running that started before
+/// `before`, left behind by a server that stopped mid-run (or one that lost its
+/// lease), as failed with `error`. Runs by webhook processing are not leased
+/// and are left alone. Returns how many were closed.
+pub async fn fail_abandoned_runs(
+    db: impl PgExecutor<'_>,
+    platform: Platform,
+    before: DateTime<Utc>,
+    error: &str,
+    detail: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE sync_run SET status = 'failed', finished_at = now(), error = $3, error_detail = $4
+         WHERE platform = $1 AND status = 'running' AND started_at <= $2 AND trigger <> 'webhook'",
+        platform.as_str(),
+        before,
+        error,
+        detail
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// A run still in progress.
+#[derive(Debug, Clone)]
+pub struct RunningRow {
+    pub id: i64,
+    pub platform: String,
+    pub trigger: String,
+    pub started_at: DateTime<Utc>,
+}
+
+/// The runs marked running, newest first.
+pub async fn list_running(db: impl PgExecutor<'_>) -> Result<Vec<RunningRow>, sqlx::Error> {
+    sqlx::query_as!(
+        RunningRow,
+        "SELECT id, platform, trigger, started_at FROM sync_run WHERE status = 'running' ORDER BY id DESC"
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A run's error in plain words (`None` when it has none).
+pub async fn error_of(db: impl PgExecutor<'_>, run_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT error FROM sync_run WHERE id = $1", run_id).fetch_one(db).await
+}
+
+/// Closes one run still marked running as failed (its holder lost the lease
+/// and stopped it).
+pub async fn fail_running_run(
+    db: impl PgExecutor<'_>,
+    run_id: i64,
+    error: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE sync_run SET status = 'failed', finished_at = now(), error = $2, error_detail = $3
+         WHERE id = $1 AND status = 'running'",
+        run_id,
+        error,
+        detail
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,14 +64,112 @@ pub async fn set_paused(
     Ok(())
 }
 
+/// What the scheduler needs to know about a platform.
+#[derive(Debug, Clone)]
+pub struct ScheduleState {
+    pub paused: bool,
+    pub next_run_at: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub consecutive_failures: i32,
+}
+
+/// The scheduling columns of one platform.
+pub async fn schedule_state(db: impl PgExecutor<'_>, platform: Platform) -> Result<ScheduleState, sqlx::Error> {
+    sqlx::query_as!(
+        ScheduleState,
+        "SELECT paused, next_run_at, last_success_at, consecutive_failures FROM sync_state WHERE platform = $1",
+        platform.as_str()
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Every platform's next scheduled run (`None` while paused, off or not yet planned).
+pub async fn list_next_runs(db: impl PgExecutor<'_>) -> Result<Vec<(String, Option<DateTime<Utc>>)>, sqlx::Error> {
+    let rows = sqlx::query!("SELECT platform, next_run_at FROM sync_state ORDER BY platform").fetch_all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.platform, r.next_run_at)).collect())
+}
+
+/// Plans the first tick of a platform that has none (at start, after a resume)
+/// and is not paused. Returns whether it was planned here.
+pub async fn plan_first_run(
+    db: impl PgExecutor<'_>,
+    platform: Platform,
+    at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE sync_state SET next_run_at = $2 WHERE platform = $1 AND next_run_at IS NULL AND NOT paused",
+        platform.as_str(),
+        at
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves a platform's next tick (`None`: no tick planned), unless it is paused.
+pub async fn set_next_run(
+    db: impl PgExecutor<'_>,
+    platform: Platform,
+    at: Option<DateTime<Utc>>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE sync_state SET next_run_at = $2 WHERE platform = $1 AND NOT paused", platform.as_str(), at)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Pauses a platform by hand, or after repeated failures: no scheduled run
+/// until it is resumed.
+pub async fn pause(db: impl PgExecutor<'_>, platform: Platform, reason: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE sync_state SET paused = true, paused_reason = $2, next_run_at = NULL WHERE platform = $1",
+        platform.as_str(),
+        reason
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Pauses a platform whose failure streak reached `threshold` (not already
+/// paused). Returns whether it was paused now.
+pub async fn pause_if_failing(
+    db: impl PgExecutor<'_>,
+    platform: Platform,
+    threshold: i32,
+    reason: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE sync_state SET paused = true, paused_reason = $3, next_run_at = NULL
+         WHERE platform = $1 AND NOT paused AND $2 > 0 AND consecutive_failures >= $2",
+        platform.as_str(),
+        threshold,
+        reason
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Resumes a paused platform: its failure streak starts over and the
+/// scheduler plans its next tick. Returns whether it was paused.
+pub async fn resume(db: impl PgExecutor<'_>, platform: Platform) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE sync_state SET paused = false, paused_reason = NULL, consecutive_failures = 0, next_run_at = NULL
+         WHERE platform = $1 AND paused",
+        platform.as_str()
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 impl SyncStateRow {
-    /// Freshness target: a platform is delayed when its last success is older.
+    /// Freshness target: a platform is delayed when its last success is older
+    /// than two periods of its configured schedule.
     pub fn freshness(platform: Platform) -> chrono::Duration {
-        match platform {
-            Platform::KillBill => chrono::Duration::hours(48),
-            Platform::Condo => chrono::Duration::hours(48),
-            Platform::Cocorico => chrono::Duration::hours(12),
-        }
+        crate::server::scheduler::schedule::installed().freshness(platform)
     }
 
     /// The card the admin panel shows for this row, judged at `now`.

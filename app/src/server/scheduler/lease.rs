@@ -1,0 +1,249 @@
+//! Running a sync under its job's lease: the one way every trigger (the
+//! schedule, "sync now", the CLI and the scripts) runs [`run_platform`].
+//!
+//! The lease is renewed every third of its lifetime while the run goes on. If
+//! it cannot be renewed (the database is gone, or this server stalled past the
+//! expiry and another one took over), the run is stopped and recorded as
+//! failed, so two servers never work on the same job at once. When a lease is
+//! taken over from a holder that crashed, the runs and "sync now" requests it
+//! left behind are closed or queued again.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+use super::schedule::SchedulerSettings;
+use crate::domain::Platform;
+use crate::server::store::{job_lease, sync_request, sync_run, sync_state};
+use crate::server::sync::{SyncContext, SyncSummary, run_platform};
+
+/// The lease name of a platform's sync job.
+pub fn job_of(platform: Platform) -> String {
+    format!("sync:{}", platform.as_str())
+}
+
+/// Who holds leases and for how long.
+#[derive(Debug, Clone)]
+pub struct LeaseOptions {
+    /// This process's name in `job_lease.holder` (host, pid and a random part).
+    pub holder: String,
+    /// How long a lease lasts without renewal.
+    pub ttl: Duration,
+    /// Failures in a row after which the job pauses itself (0: never).
+    pub pause_after_failures: i32,
+}
+
+impl LeaseOptions {
+    /// Options from the scheduler settings, with a fresh holder name of `kind` (`serve`, `cli`).
+    pub fn new(settings: &SchedulerSettings, kind: &str) -> Self {
+        Self { holder: holder_id(kind), ttl: settings.lease_ttl, pause_after_failures: settings.pause_after_failures }
+    }
+}
+
+/// A name unique to this process: `<kind>@<host>:<pid>:<random>`.
+pub fn holder_id(kind: &str) -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into());
+    let random = uuid::Uuid::new_v4().simple().to_string();
+    format!("{kind}@{host}:{}:{}", std::process::id(), &random[..6])
+}
+
+/// Another server (or CLI run) holds the job.
+#[derive(Debug, thiserror::Error)]
+#[error("a {platform} sync is already running elsewhere; try again when it is done")]
+pub struct Busy {
+    /// The platform's display name.
+    pub platform: &'static str,
+}
+
+/// How a leased run went.
+#[derive(Debug)]
+pub struct LeasedRun {
+    /// The `sync_run` row it made, if it got that far.
+    pub run_id: Option<i64>,
+    /// The summary, or the error (already recorded in `sync_run`).
+    pub result: anyhow::Result<SyncSummary>,
+    /// Whether this failure paused the job.
+    pub paused: bool,
+}
+
+/// A lease this process holds on one platform's sync job.
+#[derive(Debug)]
+pub struct Lease {
+    pool: PgPool,
+    platform: Platform,
+    job: String,
+    options: LeaseOptions,
+}
+
+impl Lease {
+    /// Takes the platform's lease, or `None` when someone else holds it.
+    pub async fn acquire(pool: &PgPool, platform: Platform, options: &LeaseOptions) -> anyhow::Result<Option<Self>> {
+        let job = job_of(platform);
+        let acquired = job_lease::try_acquire(pool, &job, &options.holder, options.ttl)
+            .await
+            .with_context(|| format!("could not take the lease of {job}"))?;
+        match acquired {
+            Some(acquired) => Ok(Some(Self::adopt(pool.clone(), platform, options.clone(), acquired).await)),
+            None => Ok(None),
+        }
+    }
+
+    /// Wraps a lease taken by the caller (in its own transaction, now
+    /// committed) and cleans up after a crashed previous holder.
+    pub async fn adopt(pool: PgPool, platform: Platform, options: LeaseOptions, acquired: job_lease::Acquired) -> Self {
+        let lease = Self { pool, platform, job: job_of(platform), options };
+        if let Some((previous, expired_at)) = acquired.taken_over_from {
+            lease.clean_up_after(&previous, expired_at).await;
+        }
+        lease
+    }
+
+    /// The platform whose job this lease is.
+    pub fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    /// Closes the runs a crashed holder left running and queues its request again.
+    async fn clean_up_after(&self, previous: &str, expired_at: DateTime<Utc>) {
+        tracing::warn!(job = %self.job, %previous, %expired_at, "took over the lease of a holder that stopped");
+        let detail = format!("the lease of {previous} expired at {expired_at} without being released");
+        let error = "The run was interrupted: the server running it stopped";
+        match sync_run::fail_abandoned_runs(&self.pool, self.platform, expired_at, error, &detail).await {
+            Ok(n) if n > 0 => tracing::warn!(job = %self.job, runs = n, "closed runs left behind"),
+            Ok(_) => {}
+            Err(err) => tracing::error!(job = %self.job, error = %err, "could not close the runs left behind"),
+        }
+        if let Err(err) = sync_request::requeue_interrupted(&self.pool, self.platform, &self.options.holder).await {
+            tracing::error!(job = %self.job, error = %err, "could not queue the interrupted request again");
+        }
+    }
+
+    /// Runs the platform's sync while renewing the lease. `stop` (a shutdown
+    /// signal) interrupts the run; so does losing the lease. Failures count
+    /// towards the automatic pause. The lease is kept: call [`Lease::release`].
+    pub async fn run(&self, ctx: &SyncContext, trigger: &str, stop: Option<watch::Receiver<bool>>) -> LeasedRun {
+        let before = match sync_run::latest_run_id(&self.pool, self.platform).await {
+            Ok(id) => id,
+            Err(err) => {
+                let result = Err(anyhow::Error::new(err).context("could not read the latest run"));
+                return LeasedRun { run_id: None, result, paused: false };
+            }
+        };
+        let interrupted = tokio::select! {
+            result = run_platform(ctx, self.platform, trigger) => Ok(result),
+            why = self.keep_alive() => Err(why),
+            why = stopped(stop) => Err(why),
+        };
+        let run_id = match sync_run::first_run_after(&self.pool, self.platform, before).await {
+            Ok(found) => found.map(|(id, _)| id),
+            Err(err) => {
+                tracing::error!(job = %self.job, error = %err, "could not find the run just made");
+                None
+            }
+        };
+        let result = match interrupted {
+            Ok(result) => result,
+            Err(why) => {
+                tracing::warn!(job = %self.job, why, "run stopped");
+                let error = format!("The run was stopped: {why}");
+                if let Some(id) = run_id {
+                    if let Err(err) = sync_run::fail_running_run(&self.pool, id, &error, why).await {
+                        tracing::error!(job = %self.job, error = %err, "could not record the stopped run");
+                    }
+                }
+                Err(anyhow::anyhow!(error))
+            }
+        };
+        let paused = match &result {
+            Err(err) => self.pause_if_failing(run_id, err).await,
+            Ok(_) => false,
+        };
+        LeasedRun { run_id, result, paused }
+    }
+
+    /// Renews the lease until it is lost; returns why.
+    async fn keep_alive(&self) -> &'static str {
+        let every = (self.options.ttl / 3).max(Duration::from_millis(100));
+        let mut renewed = Instant::now();
+        loop {
+            tokio::time::sleep(every).await;
+            match job_lease::renew(&self.pool, &self.job, &self.options.holder, self.options.ttl).await {
+                Ok(true) => renewed = Instant::now(),
+                Ok(false) => return "its lease was taken over by another server",
+                Err(err) => {
+                    tracing::warn!(job = %self.job, error = %err, "could not renew the lease");
+                    if renewed.elapsed() >= self.options.ttl {
+                        return "its lease could not be renewed (database unreachable)";
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pauses the job when its failure streak reached the threshold.
+    async fn pause_if_failing(&self, run_id: Option<i64>, err: &anyhow::Error) -> bool {
+        let threshold = self.options.pause_after_failures;
+        if threshold <= 0 {
+            return false;
+        }
+        let error = match run_id {
+            Some(id) => sync_run::error_of(&self.pool, id).await.ok().flatten(),
+            None => None,
+        }
+        .unwrap_or_else(|| err.to_string());
+        let reason = format!("Paused after {threshold} failures in a row. Last error: {error}");
+        match sync_state::pause_if_failing(&self.pool, self.platform, threshold, &reason).await {
+            Ok(true) => {
+                tracing::warn!(platform = %self.platform, threshold, "paused after repeated failures");
+                true
+            }
+            Ok(false) => false,
+            Err(err) => {
+                tracing::error!(platform = %self.platform, error = %err, "could not pause the failing job");
+                false
+            }
+        }
+    }
+
+    /// Gives the lease back.
+    pub async fn release(self) {
+        if let Err(err) = job_lease::release(&self.pool, &self.job, &self.options.holder).await {
+            tracing::warn!(job = %self.job, error = %err, "could not release the lease; it will expire");
+        }
+    }
+}
+
+/// Resolves when `stop` turns true (never without one).
+async fn stopped(stop: Option<watch::Receiver<bool>>) -> &'static str {
+    if let Some(mut stop) = stop {
+        if stop.wait_for(|stopping| *stopping).await.is_ok() {
+            return "the server is shutting down";
+        }
+    }
+    std::future::pending().await
+}
+
+/// Runs one platform's sync under its lease, as the CLI and the scripts do:
+/// fails with [`Busy`] when the job is running elsewhere.
+pub async fn run_with_lease(
+    ctx: &SyncContext,
+    platform: Platform,
+    trigger: &str,
+    options: &LeaseOptions,
+) -> anyhow::Result<SyncSummary> {
+    let lease =
+        Lease::acquire(&ctx.pool, platform, options).await?.ok_or(Busy { platform: platform.display_name() })?;
+    let run = lease.run(ctx, trigger, None).await;
+    lease.release().await;
+    if run.paused {
+        tracing::warn!(platform = %platform, "the job paused itself; resume it on /admin/system-status");
+    }
+    run.result
+}

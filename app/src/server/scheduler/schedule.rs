@@ -1,0 +1,326 @@
+//! When each platform's sync is due, as configured by
+//! `MARKETPLACE_SCHEDULE_<PLATFORM>`, and the scheduler's other settings.
+//!
+//! A schedule is either a period (`6h`, `30m`, `2s`, `1d`: every so often,
+//! counted from the last tick), a time of day (`daily@02:00`, UTC) or `off`.
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, NaiveTime, Utc};
+use rand::Rng;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use crate::domain::Platform;
+
+/// How often one platform's sync runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// Never on its own; "sync now" and the CLI still work.
+    Off,
+    /// Every period, counted from the previous tick.
+    Every(Duration),
+    /// Once a day at this UTC time.
+    Daily(NaiveTime),
+}
+
+impl Schedule {
+    /// Parses `off`, a period (`90s`, `30m`, `6h`, `1d`) or `daily@HH:MM`.
+    pub fn parse(raw: &str) -> anyhow::Result<Self> {
+        let raw = raw.trim();
+        if raw.eq_ignore_ascii_case("off") {
+            return Ok(Schedule::Off);
+        }
+        if let Some(time) = raw.strip_prefix("daily@") {
+            let time = NaiveTime::parse_from_str(time, "%H:%M")
+                .with_context(|| format!("`{time}` is not a time of day (HH:MM, UTC)"))?;
+            return Ok(Schedule::Daily(time));
+        }
+        let period = parse_duration(raw)?;
+        if period < Duration::from_secs(1) {
+            bail!("a schedule period must be at least 1 s, not `{raw}`");
+        }
+        Ok(Schedule::Every(period))
+    }
+
+    /// The time between two ticks (`None` when off).
+    pub fn period(&self) -> Option<Duration> {
+        match self {
+            Schedule::Off => None,
+            Schedule::Every(period) => Some(*period),
+            Schedule::Daily(_) => Some(Duration::from_secs(24 * 3600)),
+        }
+    }
+
+    /// The first tick strictly after `now`, following the tick `previous`
+    /// (the one that just ran; `None` for the very first). Ticks missed while
+    /// no server was up are not made up for: one run catches up.
+    pub fn next_after(&self, previous: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            Schedule::Off => None,
+            Schedule::Every(period) => {
+                let period = chrono::Duration::from_std(*period).ok()?;
+                let mut next = previous.unwrap_or(now) + period;
+                if next <= now {
+                    // Skip the ticks that were missed, keeping the phase.
+                    let behind = (now - next).num_milliseconds() / period.num_milliseconds().max(1) + 1;
+                    next += period * i32::try_from(behind).unwrap_or(i32::MAX);
+                }
+                Some(next)
+            }
+            Schedule::Daily(time) => {
+                let today = now.date_naive().and_time(*time).and_utc();
+                Some(if today > now { today } else { today + chrono::Duration::days(1) })
+            }
+        }
+    }
+
+    /// Words for the admin panel: "every 6 h", "daily at 02:00 UTC", "off".
+    pub fn describe(&self) -> String {
+        match self {
+            Schedule::Off => "off".into(),
+            Schedule::Daily(time) => format!("daily at {} UTC", time.format("%H:%M")),
+            Schedule::Every(period) => format!("every {}", describe_duration(*period)),
+        }
+    }
+}
+
+/// Everything the scheduler reads from the environment (see `.env.example`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchedulerSettings {
+    /// `MARKETPLACE_SCHEDULER`: run scheduled jobs and "sync now" requests in this server (default on).
+    pub enabled: bool,
+    /// `MARKETPLACE_SCHEDULE_KILLBILL` (default `daily@02:00`).
+    pub killbill: Schedule,
+    /// `MARKETPLACE_SCHEDULE_CONDO` (default `daily@03:00`, nightly).
+    pub condo: Schedule,
+    /// `MARKETPLACE_SCHEDULE_COCORICO` (default `6h`).
+    pub cocorico: Schedule,
+    /// `MARKETPLACE_SCHEDULE_JITTER`: the most a tick is delayed at random, so
+    /// replicas and platforms do not all start at once (default `5m`, at most a
+    /// tenth of the period).
+    pub jitter: Duration,
+    /// `MARKETPLACE_SCHEDULER_TICK`: how often due jobs and the queue are checked (default `5s`).
+    pub tick: Duration,
+    /// `MARKETPLACE_LEASE_TTL`: how long a job's lease lasts without renewal;
+    /// a crashed holder's job is taken over after it (default `60s`).
+    pub lease_ttl: Duration,
+    /// `MARKETPLACE_PAUSE_AFTER_FAILURES`: failures in a row after which a job
+    /// pauses itself (default 3; 0 never pauses).
+    pub pause_after_failures: i32,
+}
+
+impl Default for SchedulerSettings {
+    fn default() -> Self {
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+        Self {
+            enabled: true,
+            killbill: Schedule::Daily(at(2, 0)),
+            condo: Schedule::Daily(at(3, 0)),
+            cocorico: Schedule::Every(Duration::from_secs(6 * 3600)),
+            jitter: Duration::from_secs(300),
+            tick: Duration::from_secs(5),
+            lease_ttl: Duration::from_secs(60),
+            pause_after_failures: 3,
+        }
+    }
+}
+
+impl SchedulerSettings {
+    /// Reads the settings through `lookup`; unset or empty variables keep their default.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let get = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+        let mut s = Self::default();
+        if let Some(raw) = get("MARKETPLACE_SCHEDULER") {
+            s.enabled = match raw.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => bail!("MARKETPLACE_SCHEDULER must be on or off, not `{raw}`"),
+            };
+        }
+        for (key, slot) in [
+            ("MARKETPLACE_SCHEDULE_KILLBILL", &mut s.killbill),
+            ("MARKETPLACE_SCHEDULE_CONDO", &mut s.condo),
+            ("MARKETPLACE_SCHEDULE_COCORICO", &mut s.cocorico),
+        ] {
+            if let Some(raw) = get(key) {
+                *slot = Schedule::parse(&raw).with_context(|| format!("{key} is not a schedule"))?;
+            }
+        }
+        for (key, slot) in [
+            ("MARKETPLACE_SCHEDULE_JITTER", &mut s.jitter),
+            ("MARKETPLACE_SCHEDULER_TICK", &mut s.tick),
+            ("MARKETPLACE_LEASE_TTL", &mut s.lease_ttl),
+        ] {
+            if let Some(raw) = get(key) {
+                *slot = parse_duration(&raw).with_context(|| format!("{key} is not a duration"))?;
+            }
+        }
+        if s.tick.is_zero() || s.lease_ttl < Duration::from_secs(1) {
+            bail!("MARKETPLACE_SCHEDULER_TICK must be above 0 and MARKETPLACE_LEASE_TTL at least 1 s");
+        }
+        if let Some(raw) = get("MARKETPLACE_PAUSE_AFTER_FAILURES") {
+            s.pause_after_failures = raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n: &i32| *n >= 0)
+                .with_context(|| format!("MARKETPLACE_PAUSE_AFTER_FAILURES is not a count: `{raw}`"))?;
+        }
+        Ok(s)
+    }
+
+    /// The schedule of one platform.
+    pub fn schedule(&self, platform: Platform) -> Schedule {
+        match platform {
+            Platform::KillBill => self.killbill,
+            Platform::Condo => self.condo,
+            Platform::Cocorico => self.cocorico,
+        }
+    }
+
+    /// The next tick after `previous`, delayed by a random jitter of at most
+    /// `jitter` and a tenth of the period.
+    pub fn next_tick(
+        &self,
+        platform: Platform,
+        previous: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let schedule = self.schedule(platform);
+        let next = schedule.next_after(previous, now)?;
+        let cap = self.jitter.min(schedule.period()? / 10);
+        let jitter_ms = u64::try_from(cap.as_millis()).unwrap_or(u64::MAX);
+        let delay = if jitter_ms == 0 { 0 } else { rand::thread_rng().gen_range(0..=jitter_ms) };
+        Some(next + chrono::Duration::milliseconds(i64::try_from(delay).unwrap_or(0)))
+    }
+
+    /// How old a last success may be before the platform shows as delayed:
+    /// two periods of its schedule (48 h when it is off).
+    pub fn freshness(&self, platform: Platform) -> chrono::Duration {
+        let period = self.schedule(platform).period().unwrap_or(Duration::from_secs(24 * 3600));
+        chrono::Duration::from_std(period * 2).unwrap_or(chrono::Duration::hours(48))
+    }
+}
+
+static INSTALLED: OnceLock<SchedulerSettings> = OnceLock::new();
+
+/// Makes these settings the process's own (done once at start), so the
+/// freshness targets and the panel's schedule descriptions follow them.
+pub fn install(settings: SchedulerSettings) {
+    if INSTALLED.set(settings).is_err() {
+        tracing::debug!("scheduler settings were installed already");
+    }
+}
+
+/// The installed settings, or the defaults before [`install`].
+pub fn installed() -> &'static SchedulerSettings {
+    static DEFAULTS: OnceLock<SchedulerSettings> = OnceLock::new();
+    INSTALLED.get().unwrap_or_else(|| DEFAULTS.get_or_init(SchedulerSettings::default))
+}
+
+/// Parses `1500ms`, `90s`, `30m`, `6h`, `1d` (a bare number is seconds).
+pub fn parse_duration(raw: &str) -> anyhow::Result<Duration> {
+    let raw = raw.trim();
+    let split = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
+    let (number, unit) = raw.split_at(split);
+    let n: u64 = number.parse().with_context(|| format!("`{raw}` does not start with a whole number"))?;
+    let secs = match unit.trim() {
+        "ms" => return Ok(Duration::from_millis(n)),
+        "" | "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        other => bail!("unknown unit `{other}` in `{raw}` (ms, s, m, h or d)"),
+    };
+    Ok(Duration::from_secs(n.saturating_mul(secs)))
+}
+
+fn describe_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0 => format!("{} ms", d.as_millis()),
+        s if s % 86_400 == 0 => format!("{} d", s / 86_400),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 27, h, m, s).unwrap()
+    }
+
+    #[test]
+    fn schedules_parse_and_describe_themselves() {
+        assert_eq!(Schedule::parse("6h").unwrap(), Schedule::Every(Duration::from_secs(21_600)));
+        assert_eq!(Schedule::parse("2s").unwrap().describe(), "every 2 s");
+        assert_eq!(Schedule::parse("daily@02:30").unwrap().describe(), "daily at 02:30 UTC");
+        assert_eq!(Schedule::parse("OFF").unwrap(), Schedule::Off);
+        for bad in ["", "6 hours", "daily@25:00", "0s", "h", "-1h"] {
+            assert!(Schedule::parse(bad).is_err(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn periodic_ticks_follow_the_previous_one_and_skip_missed_ones() {
+        let every = Schedule::Every(Duration::from_secs(3600));
+        assert_eq!(every.next_after(Some(at(10, 0, 0)), at(10, 0, 5)), Some(at(11, 0, 0)));
+        // Down for three hours: the next tick keeps the phase, no backlog.
+        assert_eq!(every.next_after(Some(at(10, 0, 0)), at(13, 30, 0)), Some(at(14, 0, 0)));
+        assert_eq!(every.next_after(None, at(9, 0, 0)), Some(at(10, 0, 0)));
+        assert_eq!(Schedule::Off.next_after(None, at(9, 0, 0)), None);
+    }
+
+    #[test]
+    fn daily_ticks_fall_on_the_time_of_day() {
+        let nightly = Schedule::parse("daily@03:00").unwrap();
+        assert_eq!(nightly.next_after(None, at(2, 0, 0)), Some(at(3, 0, 0)));
+        assert_eq!(nightly.next_after(Some(at(3, 0, 0)), at(3, 0, 0)), Some(at(3, 0, 0) + chrono::Duration::days(1)));
+    }
+
+    #[test]
+    fn jitter_is_bounded_by_a_tenth_of_the_period() {
+        let settings = SchedulerSettings {
+            cocorico: Schedule::Every(Duration::from_secs(10)),
+            jitter: Duration::from_secs(300),
+            ..SchedulerSettings::default()
+        };
+        for _ in 0..200 {
+            let next = settings.next_tick(Platform::Cocorico, Some(at(10, 0, 0)), at(10, 0, 1)).unwrap();
+            assert!(next >= at(10, 0, 10) && next <= at(10, 0, 11), "{next}");
+        }
+    }
+
+    #[test]
+    fn freshness_is_two_periods() {
+        let settings = SchedulerSettings::default();
+        assert_eq!(settings.freshness(Platform::Cocorico), chrono::Duration::hours(12));
+        assert_eq!(settings.freshness(Platform::KillBill), chrono::Duration::hours(48));
+    }
+
+    #[test]
+    fn settings_come_from_the_environment_and_bad_values_name_the_variable() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| (*v).to_owned())
+        };
+        let s = SchedulerSettings::from_lookup(vars(&[
+            ("MARKETPLACE_SCHEDULE_COCORICO", "2s"),
+            ("MARKETPLACE_LEASE_TTL", "3s"),
+            ("MARKETPLACE_PAUSE_AFTER_FAILURES", "5"),
+            ("MARKETPLACE_SCHEDULER", "off"),
+        ]))
+        .unwrap();
+        assert_eq!(s.cocorico, Schedule::Every(Duration::from_secs(2)));
+        assert_eq!(s.lease_ttl, Duration::from_secs(3));
+        assert_eq!(s.pause_after_failures, 5);
+        assert!(!s.enabled);
+        let err = SchedulerSettings::from_lookup(vars(&[("MARKETPLACE_SCHEDULE_CONDO", "nightly")])).unwrap_err();
+        assert!(format!("{err:#}").contains("MARKETPLACE_SCHEDULE_CONDO"));
+        assert!(SchedulerSettings::from_lookup(vars(&[("MARKETPLACE_PAUSE_AFTER_FAILURES", "-1")])).is_err());
+    }
+}

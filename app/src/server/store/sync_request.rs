@@ -1,0 +1,208 @@
+//! `sync_request`: the "sync now" queue. A request is only queued here; a
+//! scheduler loop on any replica claims it (`FOR UPDATE SKIP LOCKED`) together
+//! with the platform's lease and runs it, never the HTTP request itself.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+use crate::domain::Platform;
+
+/// A request as stored.
+#[derive(Debug, Clone)]
+pub struct SyncRequestRow {
+    pub id: i64,
+    pub platform: String,
+    pub status: String,
+    pub requested_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub run_id: Option<i64>,
+    pub holder: Option<String>,
+    pub error: Option<String>,
+}
+
+/// A request a worker has claimed.
+#[derive(Debug, Clone)]
+pub struct ClaimedRequest {
+    pub id: i64,
+    pub platform: String,
+}
+
+/// Queues a run of `platform` and returns the request's id. Pressing twice
+/// queues one run: while a request is waiting, its id is returned again.
+pub async fn enqueue(pool: &sqlx::PgPool, platform: Platform, requested_by: Option<Uuid>) -> Result<i64, sqlx::Error> {
+    // A concurrent insert may commit between our INSERT and SELECT snapshots;
+    // the next attempt then sees it.
+    for _ in 0..5 {
+        let id = sqlx::query_scalar!(
+            r#"WITH ins AS (
+                   INSERT INTO sync_request (platform, requested_by) VALUES ($1, $2)
+                   ON CONFLICT (platform) WHERE status = 'queued' DO NOTHING RETURNING id)
+               SELECT id AS "id!" FROM ins
+               UNION ALL SELECT id FROM sync_request WHERE platform = $1 AND status = 'queued'
+               LIMIT 1"#,
+            platform.as_str(),
+            requested_by
+        )
+        .fetch_optional(pool)
+        .await?;
+        if let Some(id) = id {
+            return Ok(id);
+        }
+    }
+    Err(sqlx::Error::RowNotFound)
+}
+
+/// Claims the oldest waiting request of one of `platforms` whose job no one
+/// holds, skipping rows other workers are claiming. The caller takes the
+/// platform's lease in the same transaction and then calls [`mark_running`].
+pub async fn claim_next(conn: &mut PgConnection, platforms: &[String]) -> Result<Option<ClaimedRequest>, sqlx::Error> {
+    sqlx::query_as!(
+        ClaimedRequest,
+        "SELECT r.id, r.platform FROM sync_request r
+         WHERE r.status = 'queued' AND r.platform = ANY($1)
+           AND NOT EXISTS (SELECT 1 FROM job_lease l
+                           WHERE l.job = 'sync:' || r.platform AND NOT l.released AND l.expires_at > now())
+         ORDER BY r.id LIMIT 1 FOR UPDATE OF r SKIP LOCKED",
+        platforms
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Records that `holder` started the request.
+pub async fn mark_running(db: impl PgExecutor<'_>, id: i64, holder: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE sync_request SET status = 'running', holder = $2, started_at = now(), attempts = attempts + 1
+         WHERE id = $1",
+        id,
+        holder
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Records how the request ended and the run it made.
+pub async fn finish(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    run_id: Option<i64>,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE sync_request SET status = CASE WHEN $3::text IS NULL THEN 'succeeded' ELSE 'failed' END,
+             finished_at = now(), run_id = $2, error = $3
+         WHERE id = $1",
+        id,
+        run_id,
+        error
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// After a holder of `platform` crashed: its running request (not one of
+/// `current_holder`'s) is queued again (up to three attempts, and unless
+/// another one already waits) or failed.
+pub async fn requeue_interrupted(
+    db: impl PgExecutor<'_>,
+    platform: Platform,
+    current_holder: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE sync_request r
+         SET status = CASE WHEN r.attempts < 3 AND NOT EXISTS (
+                 SELECT 1 FROM sync_request q WHERE q.platform = r.platform AND q.status = 'queued')
+             THEN 'queued' ELSE 'failed' END,
+             holder = NULL,
+             error = 'interrupted: the server running it stopped'
+         WHERE r.platform = $1 AND r.status = 'running' AND r.holder IS DISTINCT FROM $2",
+        platform.as_str(),
+        current_holder
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// One request, by id.
+pub async fn get(db: impl PgExecutor<'_>, id: i64) -> Result<Option<SyncRequestRow>, sqlx::Error> {
+    sqlx::query_as!(
+        SyncRequestRow,
+        "SELECT id, platform, status, requested_at, started_at, finished_at, run_id, holder, error
+         FROM sync_request WHERE id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The requests waiting or running, oldest first.
+pub async fn list_open(db: impl PgExecutor<'_>) -> Result<Vec<SyncRequestRow>, sqlx::Error> {
+    sqlx::query_as!(
+        SyncRequestRow,
+        "SELECT id, platform, status, requested_at, started_at, finished_at, run_id, holder, error
+         FROM sync_request WHERE status IN ('queued', 'running') ORDER BY id"
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn pressing_twice_queues_one_request(pool: sqlx::PgPool) {
+        let first = enqueue(&pool, Platform::Condo, None).await.unwrap();
+        assert_eq!(enqueue(&pool, Platform::Condo, None).await.unwrap(), first);
+        let other = enqueue(&pool, Platform::Cocorico, None).await.unwrap();
+        assert_ne!(other, first);
+        let open = list_open(&pool).await.unwrap();
+        assert_eq!(open.iter().map(|r| r.id).collect::<Vec<_>>(), vec![first, other]);
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn two_workers_never_claim_the_same_request(pool: sqlx::PgPool) {
+        let id = enqueue(&pool, Platform::Condo, None).await.unwrap();
+        let platforms = vec!["condo".to_owned()];
+        let mut a = pool.begin().await.unwrap();
+        let mut b = pool.begin().await.unwrap();
+        assert_eq!(claim_next(&mut a, &platforms).await.unwrap().map(|c| c.id), Some(id));
+        assert!(claim_next(&mut b, &platforms).await.unwrap().is_none(), "the row is locked: skipped");
+        mark_running(&mut *a, id, "a").await.unwrap();
+        a.commit().await.unwrap();
+        assert!(claim_next(&mut b, &platforms).await.unwrap().is_none(), "running: not queued any more");
+        // Once it runs, a new press queues a new request.
+        assert_ne!(enqueue(&pool, Platform::Condo, None).await.unwrap(), id);
+        finish(&pool, id, None, Some("Condo did not answer")).await.unwrap();
+        let row = get(&pool, id).await.unwrap().unwrap();
+        assert_eq!((row.status.as_str(), row.error.as_deref()), ("failed", Some("Condo did not answer")));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_request_waits_while_its_job_is_leased(pool: sqlx::PgPool) {
+        let id = enqueue(&pool, Platform::Cocorico, None).await.unwrap();
+        let ttl = std::time::Duration::from_secs(30);
+        super::super::job_lease::try_acquire(&pool, "sync:cocorico", "busy", ttl).await.unwrap().unwrap();
+        let platforms = vec!["cocorico".to_owned()];
+        assert!(claim_next(&mut *pool.acquire().await.unwrap(), &platforms).await.unwrap().is_none());
+        super::super::job_lease::release(&pool, "sync:cocorico", "busy").await.unwrap();
+        let claimed = claim_next(&mut *pool.acquire().await.unwrap(), &platforms).await.unwrap();
+        assert_eq!(claimed.map(|c| c.id), Some(id));
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn an_interrupted_request_is_queued_again(pool: sqlx::PgPool) {
+        let id = enqueue(&pool, Platform::KillBill, None).await.unwrap();
+        mark_running(&pool, id, "crashed").await.unwrap();
+        assert_eq!(requeue_interrupted(&pool, Platform::KillBill, "crashed").await.unwrap(), 0, "not its own");
+        assert_eq!(requeue_interrupted(&pool, Platform::KillBill, "next").await.unwrap(), 1);
+        let row = get(&pool, id).await.unwrap().unwrap();
+        assert_eq!(row.status, "queued");
+        assert_eq!(row.holder, None);
+    }
+}
