@@ -11,10 +11,12 @@ pub mod upstream;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
+use crate::api::integration::{IntegrationActivity, SyncRequestState};
 use crate::api::system_status::{
     Activity, EventState, InboxEvent, IntegrationCard, ListingCounts, RunError, RunSummary, SystemStatus, TicketCounts,
 };
 use crate::domain::Platform;
+use crate::server::scheduler;
 use crate::server::store::condo_import;
 use crate::server::store::integration_panel::{self, PanelStateRow};
 use crate::server::store::sync_state::SyncStateRow;
