@@ -27,6 +27,11 @@ enum Command {
         /// `killbill`, `condo`, `cocorico` or `all`.
         platform: String,
     },
+    /// Kill Bill push notifications and reconciliation.
+    Killbill {
+        #[command(subcommand)]
+        action: KillbillAction,
+    },
     /// Manages the token signing keys.
     Keys {
         #[command(subcommand)]
@@ -45,6 +50,17 @@ enum KeysAction {
     Generate,
     /// Adds a new signing key; tokens signed with the old ones still verify.
     Rotate,
+}
+
+#[derive(Subcommand)]
+enum KillbillAction {
+    /// Prints the push-notification URL (MARKETPLACE_PUBLIC_URL + the tenant's secret token).
+    WebhookUrl,
+    /// Registers that URL as the tenant's callback in Kill Bill (replaces any previous one).
+    RegisterCallback,
+    /// Compares our invoiced / paid / balance with Kill Bill's, stores and prints the report;
+    /// exits non-zero on drift or when Kill Bill cannot be read.
+    Reconcile,
 }
 
 #[derive(Subcommand)]
@@ -72,6 +88,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Sync { platform } => sync(config, &platform).await,
+        Command::Killbill { action } => killbill(config, &action).await,
         Command::Keys { action } => manage_keys(&config, &action),
         Command::Seed { set: SeedSet::Demo { anchor } } => {
             let pool = app::server::db::connect(config.database_url.expose(), 2).await?;
@@ -115,6 +132,39 @@ async fn sync(config: Config, which: &str) -> anyhow::Result<()> {
         }
     }
     if failed.is_empty() { Ok(()) } else { anyhow::bail!("sync failed for {}", failed.join(", ")) }
+}
+
+/// `marketplace killbill webhook-url|register-callback|reconcile`.
+async fn killbill(config: Config, action: &KillbillAction) -> anyhow::Result<()> {
+    use app::server::adapters::killbill::{HttpKillBillClient, KillBillClient};
+    use app::server::sync::SyncContext;
+    use app::server::sync::killbill::reconcile;
+    use app::server::webhooks::killbill::webhook_url;
+
+    let settings = config.sync.killbill.clone().context("Kill Bill is not configured (see .env.example)")?;
+    match action {
+        KillbillAction::WebhookUrl => {
+            println!("{}", webhook_url(&config.public_url, &settings));
+            Ok(())
+        }
+        KillbillAction::RegisterCallback => {
+            let url = webhook_url(&config.public_url, &settings);
+            let client = HttpKillBillClient::new(&settings).context("building the Kill Bill client")?;
+            client.register_callback(&url).await.context("registering the callback with Kill Bill")?;
+            tracing::info!(public_url = %config.public_url, "Kill Bill callback registered");
+            Ok(())
+        }
+        KillbillAction::Reconcile => {
+            let pool = app::server::db::connect(config.database_url.expose(), 4).await?;
+            app::server::db::migrate(&pool).await?;
+            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let ctx = SyncContext { pool, settings: config.sync.clone(), progress };
+            let report = reconcile::run(&ctx, "cli").await?;
+            print!("{}", reconcile::render(&report));
+            let drift = report.counts.total();
+            if drift > 0 { anyhow::bail!("Kill Bill drifts from our books ({drift} differences)") } else { Ok(()) }
+        }
+    }
 }
 
 /// `marketplace keys generate|rotate`; the public key is written for other services.

@@ -46,7 +46,7 @@ impl Application {
             .build();
         let keys = load_keys(&config)?;
         let auth = Arc::new(AuthService::new(keys, config.auth_settings()));
-        let state = AppState { pool, leptos_options, auth, sync: Arc::new(config.sync.clone()) };
+        let state = AppState { pool, leptos_options, auth, sync: config.sync.clone() };
         let scheduler = config.scheduler.enabled.then(|| scheduler(&config, &state));
         Ok(Self { router: router(state.clone()), listener, state, scheduler })
     }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use app::server::adapters::killbill::{HttpKillBillClient, KillBillSettings, Secret};
 use app::server::store::{app_user, invoice, lease, payment, property, unit};
-use app::server::sync::killbill::{MirrorOptions, RetryPolicy, run_with};
+use app::server::sync::killbill::{MirrorOptions, RetryPolicy, reconcile, run_with};
 use app::server::sync::{SyncContext, SyncSettings};
 use chrono::{Months, NaiveDate, TimeZone, Utc};
 use sandbox::killbill::{self, Faults, KillBillConfig};
@@ -173,6 +173,20 @@ async fn pass(server: &str, tenants: u64, latency_ms: u64, concurrency: usize) -
         "concurrency {concurrency:>2}: no-change resync in {:.3} s with {} requests",
         resync.0.as_secs_f64(),
         resync.1.total
+    );
+    kb.reset_stats();
+    let started = Instant::now();
+    let report = reconcile::run_with(&ctx, &client, "cli", concurrency, RetryPolicy::default()).await?;
+    let (took, stats) = (started.elapsed(), kb.stats());
+    println!(
+        "concurrency {concurrency:>2}: reconciliation of {} accounts in {:.1} s with {} requests ({} writes), \
+         {:.2} reads per account, {} differences",
+        report.accounts,
+        took.as_secs_f64(),
+        stats.total,
+        stats.writes,
+        stats.reads as f64 / f64::from(report.accounts.max(1)),
+        report.counts.total()
     );
     Ok(())
 }

@@ -24,10 +24,11 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let ping = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool).await;
     let latency_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
     let mut body = Map::new();
-    let platforms = match (&ping, list_sync_states(&state.pool).await) {
+    let mut platforms = match (&ping, list_sync_states(&state.pool).await) {
         (Ok(_), Ok(rows)) => platform_health(rows, &mut body),
         _ => Map::new(),
     };
+    add_killbill_drift(&state.pool, &mut platforms).await;
     let reachable = ping.is_ok();
     body.insert("status".into(), json!(if reachable { "ok" } else { "unavailable" }));
     body.insert("database".into(), json!({ "reachable": reachable, "latency_ms": latency_ms }));
@@ -58,6 +59,18 @@ fn platform_health(
         );
     }
     platforms
+}
+
+/// Adds the latest Kill Bill reconciliation's drift counts as `platforms.killbill.drift`
+/// (`null` before the first reconciliation).
+async fn add_killbill_drift(pool: &sqlx::PgPool, platforms: &mut Map<String, Value>) {
+    let Some(Value::Object(killbill)) = platforms.get_mut("killbill") else { return };
+    let Ok(latest) = app::server::store::killbill_reconciliation::latest_drift_counts(pool).await else { return };
+    let drift = latest.map_or(Value::Null, |(c, at)| {
+        json!({ "missing": c.missing, "amount_mismatch": c.amount_mismatch,
+                "status_mismatch": c.status_mismatch, "reconciled_at": at })
+    });
+    killbill.insert("drift".into(), drift);
 }
 
 /// The process is up.

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub address: String,
     pub pool: PgPool,
     pub client: reqwest::Client,
+    /// The configuration the server runs with.
+    pub config: Config,
 }
 
 impl TestApp {
@@ -69,16 +71,21 @@ pub async fn fresh_database() -> String {
 
 /// Starts the application; with `seed`, loads the demo data first.
 pub async fn spawn_app(seed: bool) -> TestApp {
+    spawn_app_with(seed, &[]).await
+}
+
+/// [`spawn_app`] with extra environment variables (e.g. a platform's settings).
+pub async fn spawn_app_with(seed: bool, extra: &[(&str, String)]) -> TestApp {
     let database_url = fresh_database().await;
     let config = Config::from_lookup(|key| match key {
         "DATABASE_URL" => Some(database_url.clone()),
         "MARKETPLACE_PORT" => Some("0".into()),
         "MARKETPLACE_DB_MAX_CONNECTIONS" => Some("4".into()),
         "MARKETPLACE_KEYS_DIR" => Some(keys_dir().to_string_lossy().into_owned()),
-        _ => None,
+        _ => extra.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()),
     })
     .expect("test configuration");
-    let application = Application::build(config).await.expect("build application");
+    let application = Application::build(config.clone()).await.expect("build application");
     let address = format!("http://127.0.0.1:{}", application.port());
     let pool = application.state().pool.clone();
     if seed {
@@ -87,5 +94,5 @@ pub async fn spawn_app(seed: bool) -> TestApp {
     }
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { address, pool, client }
+    TestApp { address, pool, client, config }
 }

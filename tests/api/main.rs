@@ -7,3 +7,4 @@ mod helpers;
 mod portal;
 mod scoping;
 mod search;
+mod webhooks_killbill;

@@ -12,3 +12,4 @@ pub mod seed;
 pub mod state;
 pub mod store;
 pub mod sync;
+pub mod webhooks;

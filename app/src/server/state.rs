@@ -7,7 +7,6 @@ use sqlx::PgPool;
 use std::sync::Arc;
 
 use super::auth::AuthService;
-use super::sync::SyncSettings;
 
 use crate::api::AppError;
 
@@ -20,8 +19,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Keys, token settings and the login limiter.
     pub auth: Arc<AuthService>,
-    /// Each platform's settings (`None` when not configured), for the upstream checks.
-    pub sync: Arc<SyncSettings>,
+    /// The platforms' settings (webhook tokens, re-reads after a webhook).
+    pub sync: crate::server::sync::SyncSettings,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -106,6 +106,21 @@ pub async fn count_mirrored(db: impl PgExecutor<'_>) -> Result<i64, sqlx::Error>
     .await
 }
 
+/// Invoices and payments still to mirror (for the progress bar).
+pub async fn count_to_mirror(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
+    let n = sqlx::query_scalar!(
+        r#"SELECT (SELECT count(*) FROM invoice i
+                   WHERE i.id NOT IN (SELECT r.local_id FROM external_ref r
+                                      WHERE r.platform = 'killbill' AND r.entity = 'invoice'))
+                + (SELECT count(*) FROM payment p
+                   WHERE p.id NOT IN (SELECT r.local_id FROM external_ref r
+                                      WHERE r.platform = 'killbill' AND r.entity = 'payment')) AS "n!""#
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// A tenant's invoices without a Kill Bill mapping, oldest first.
 pub async fn list_invoices_to_mirror(
     db: impl PgExecutor<'_>,

@@ -10,6 +10,7 @@ pub mod integration_panel;
 pub mod invoice;
 pub mod job_lease;
 pub mod killbill_mirror;
+pub mod killbill_reconciliation;
 pub mod lease;
 pub mod listing;
 pub mod listing_import;

@@ -51,6 +51,31 @@ pub async fn claim_pending_events(db: impl PgExecutor<'_>, limit: i64) -> Result
     .await
 }
 
+/// [`claim_pending_events`] for one source only.
+pub async fn claim_pending_events_of(
+    db: impl PgExecutor<'_>,
+    source: &str,
+    limit: i64,
+) -> Result<Vec<PendingEvent>, sqlx::Error> {
+    sqlx::query_as!(
+        PendingEvent,
+        "UPDATE webhook_event SET attempts = attempts + 1
+         WHERE id IN (SELECT id FROM webhook_event WHERE source = $1 AND processed_at IS NULL AND attempts < 10
+                      ORDER BY received_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING id, source, payload, attempts",
+        source,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Records what processing an event concluded, in plain words.
+pub async fn record_outcome(db: impl PgExecutor<'_>, id: i64, outcome: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE webhook_event SET outcome = $2 WHERE id = $1", id, outcome).execute(db).await?;
+    Ok(())
+}
+
 /// Marks an event done, or records why it failed (it will be retried).
 pub async fn finish_event(db: impl PgExecutor<'_>, id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
     sqlx::query!(

@@ -5,6 +5,7 @@ pub mod cocorico;
 pub mod condo;
 pub mod journal;
 pub mod killbill;
+pub mod progress;
 
 use sqlx::PgPool;
 use std::path::PathBuf;

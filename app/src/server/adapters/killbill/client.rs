@@ -5,7 +5,7 @@ use std::future::Future;
 use uuid::Uuid;
 
 use super::error::KillBillError;
-use super::wire::{Account, CustomField, Invoice, NewInvoiceItem, NewInvoicePayment, Payment};
+use super::wire::{Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, Payment};
 
 /// The result of a Kill Bill call.
 pub type KbResult<T> = Result<T, KillBillError>;
@@ -69,4 +69,8 @@ pub trait KillBillClient: Send + Sync {
     ) -> impl Future<Output = KbResult<PaymentRecorded>> + Send;
     /// The account with its balance (`accountBalance`).
     fn account_with_balance(&self, account_id: Uuid) -> impl Future<Output = KbResult<Account>> + Send;
+    /// Every payment of an account, each with the invoice it paid.
+    fn account_invoice_payments(&self, account_id: Uuid) -> impl Future<Output = KbResult<Vec<InvoicePayment>>> + Send;
+    /// Registers the tenant's push-notification callback (one URL per tenant; replaces the previous one).
+    fn register_callback(&self, url: &str) -> impl Future<Output = KbResult<()>> + Send;
 }

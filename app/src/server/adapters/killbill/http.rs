@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::client::{AccountCreated, KbResult, KillBillClient, PaymentRecorded};
 use super::error::{INVOICE_INVALID_STATUS, KillBillError};
 use super::settings::{KillBillSettings, Secret};
-use super::wire::{Account, CustomField, Invoice, NewInvoiceItem, NewInvoicePayment, Payment};
+use super::wire::{Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, Payment};
 
 const USER_AGENT: &str = concat!("marketplace/", env!("CARGO_PKG_VERSION"), " (killbill-mirror)");
 const CREATED_BY: &str = "marketplace-sync";
@@ -208,5 +208,17 @@ impl KillBillClient for HttpKillBillClient {
         let builder =
             self.request(Method::GET, &format!("/accounts/{account_id}")).query(&[("accountWithBalance", "true")]);
         Self::json(Self::success(Self::send(builder).await?).await?).await
+    }
+
+    /// <https://killbill.github.io/slate/account.html#retrieve-account-invoice-payments>
+    async fn account_invoice_payments(&self, account_id: Uuid) -> KbResult<Vec<InvoicePayment>> {
+        let builder = self.request(Method::GET, &format!("/accounts/{account_id}/invoicePayments"));
+        Self::json(Self::success(Self::send(builder).await?).await?).await
+    }
+
+    /// <https://killbill.github.io/slate/tenant.html#register-a-push-notification>
+    async fn register_callback(&self, url: &str) -> KbResult<()> {
+        let builder = self.request(Method::POST, "/tenants/registerNotificationCallback").query(&[("cb", url)]);
+        Self::success(Self::send(builder).await?).await.map(drop)
     }
 }

@@ -148,6 +148,27 @@ impl Payment {
     }
 }
 
+/// `InvoicePayment` as read back: a payment with the invoice it was applied to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvoicePayment {
+    pub payment_id: Uuid,
+    pub target_invoice_id: Option<Uuid>,
+    pub payment_external_key: Option<String>,
+    pub purchased_amount: Option<Value>,
+    pub refunded_amount: Option<Value>,
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub transactions: Vec<PaymentTransaction>,
+}
+
+impl InvoicePayment {
+    /// Whether one of its transactions succeeded.
+    pub fn succeeded(&self) -> bool {
+        self.transactions.iter().any(|t| t.status.as_deref() == Some("SUCCESS"))
+    }
+}
+
 /// `PaymentTransaction`: only its status matters here.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]

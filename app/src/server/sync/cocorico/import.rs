@@ -15,6 +15,7 @@ use crate::domain::ListingSlug;
 use crate::server::adapters::cocorico::{CocoricoListing, CocoricoSettings, CocoricoSource, PageCursor};
 use crate::server::store::listing_import::{self as store, ImportedListing, ImportedState};
 use crate::server::sync::journal::Journal;
+use crate::server::sync::progress::Progress;
 
 /// `listing.source` of imported Cocorico listings.
 pub const SOURCE: &str = "cocorico";
@@ -48,6 +49,19 @@ pub async fn import_snapshot<S: CocoricoSource>(
     journal: &Journal,
     page_size: u32,
 ) -> anyhow::Result<ImportCounts> {
+    let hidden = Progress::new("Cocorico", "listings", 0, false);
+    import_snapshot_with_progress(source, conn, settings, journal, page_size, &hidden).await
+}
+
+/// [`import_snapshot`] drawing the listings read on a progress bar.
+pub async fn import_snapshot_with_progress<S: CocoricoSource>(
+    source: &mut S,
+    conn: &mut PgConnection,
+    settings: &CocoricoSettings,
+    journal: &Journal,
+    page_size: u32,
+    progress: &Progress,
+) -> anyhow::Result<ImportCounts> {
     let stored: HashMap<String, ImportedState> = store::list_imported_states(&mut *conn, SOURCE)
         .await
         .context("could not read the imported listings")?
@@ -71,10 +85,12 @@ pub async fn import_snapshot<S: CocoricoSource>(
             "page",
             json!({ "listings": page.len(), "inserted": plan.inserts.len(), "updated": plan.updates.len(), "read": counts.read }),
         );
+        progress.set_done(counts.read as u64);
         if page.len() < page_size as usize {
             break;
         }
     }
+    progress.finish();
     let gone: Vec<String> = stored
         .values()
         .filter(|s| s.published && !seen.contains(&s.external_id))

@@ -10,7 +10,7 @@ mod import;
 mod map;
 mod text;
 
-pub use import::{ImportCounts, SOURCE, import_snapshot};
+pub use import::{ImportCounts, SOURCE, import_snapshot, import_snapshot_with_progress};
 pub use map::{MapError, local_id, map_listing};
 pub use text::{HIDDEN, description_text, mask_contacts, title_text};
 
@@ -81,7 +81,8 @@ async fn import(ctx: &SyncContext, settings: &CocoricoSettings, journal: &Journa
     if !try_lock_import(&mut tx, SOURCE).await? {
         return Err(AlreadyRunning.into());
     }
-    let counts = import_snapshot(&mut source, &mut tx, settings, journal, PAGE_SIZE).await?;
+    let bar = super::progress::Progress::new("Cocorico", "listings", 0, ctx.progress);
+    let counts = import_snapshot_with_progress(&mut source, &mut tx, settings, journal, PAGE_SIZE, &bar).await?;
     if let Err(err) = source.close().await {
         tracing::warn!(error = %err, "could not close the Cocorico snapshot");
     }

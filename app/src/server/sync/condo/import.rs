@@ -6,7 +6,6 @@ use anyhow::Context as _;
 use serde_json::json;
 use sqlx::PgPool;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write as _;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -17,6 +16,7 @@ use crate::server::adapters::condo::{CondoClient, TICKETS_PER_PAGE, TicketCursor
 use crate::server::store::condo_import as store;
 use crate::server::store::sync_run::RunCounts;
 use crate::server::sync::journal::Journal;
+use crate::server::sync::progress::Progress;
 
 /// The state of one run: counts so far and the last committed watermark.
 pub struct Import<'a, C> {
@@ -24,10 +24,10 @@ pub struct Import<'a, C> {
     pub client: &'a C,
     pub journal: &'a Journal,
     pub overlap: Duration,
-    pub progress: bool,
     pub counts: RunCounts,
     pub watermark: Option<Watermark>,
     pub pages: u32,
+    bar: Progress,
     links: HashMap<String, Uuid>,
     unmatched_tickets: BTreeMap<String, i32>,
 }
@@ -40,10 +40,10 @@ impl<'a, C: CondoClient> Import<'a, C> {
             client,
             journal,
             overlap,
-            progress,
             counts: RunCounts::default(),
             watermark: None,
             pages: 0,
+            bar: Progress::new("Condo", "tickets", 0, progress),
             links: HashMap::new(),
             unmatched_tickets: BTreeMap::new(),
         }
@@ -115,9 +115,7 @@ impl<'a, C: CondoClient> Import<'a, C> {
             self.pages += 1;
             page = fetched.with_context(|| format!("cannot read tickets page {} from Condo", self.pages))?;
         }
-        if self.progress {
-            eprintln!();
-        }
+        self.bar.finish();
         Ok(())
     }
 
@@ -167,10 +165,6 @@ impl<'a, C: CondoClient> Import<'a, C> {
     }
 
     fn draw_progress(&self) {
-        if self.progress {
-            let c = &self.counts;
-            eprint!("\rCondo: {} pages, {} records read, {} written", self.pages, c.records_in, c.records_out);
-            let _ = std::io::stderr().flush();
-        }
+        self.bar.set_done(u64::try_from(self.counts.records_in).unwrap_or(0));
     }
 }

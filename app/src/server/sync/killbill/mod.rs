@@ -8,15 +8,16 @@
 pub mod account;
 pub mod invoice;
 pub mod payment;
+pub mod reconcile;
 pub mod retry;
 
 use anyhow::Context;
 use futures::StreamExt;
 use serde_json::json;
-use std::io::Write;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use super::journal::Journal;
+use super::progress::Progress;
 use super::{SyncContext, SyncSummary};
 use crate::domain::Platform;
 use crate::server::adapters::killbill::{HttpKillBillClient, KillBillClient};
@@ -41,19 +42,14 @@ pub struct Env<'a, C> {
     retry: RetryPolicy,
     /// Set once Kill Bill stopped answering: the remaining accounts are left for the next run.
     gave_up: AtomicBool,
-    done: AtomicU64,
-    progress: bool,
+    /// The terminal progress bar (records to mirror).
+    progress: Progress,
 }
 
 impl<C> Env<'_, C> {
-    /// Counts a finished record and redraws the progress line on a terminal.
+    /// Counts a finished record on the progress bar.
     fn tick(&self) {
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.progress && done.is_multiple_of(10) {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\rKill Bill: {done} records mirrored");
-            let _ = err.flush();
-        }
+        self.progress.inc(1);
     }
 }
 
@@ -105,12 +101,22 @@ impl Tally {
     }
 }
 
-/// Runs one Kill Bill sync with the configured settings.
+/// Runs one Kill Bill sync with the configured settings, then processes any
+/// webhook events left pending and reconciles (see [`reconcile`]). A failed
+/// reconciliation is stored and logged; it does not fail the sync.
 pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary> {
     let settings = ctx.settings.killbill.as_ref().context("Kill Bill is not configured (see .env.example)")?;
     let client = HttpKillBillClient::new(settings).context("building the Kill Bill client")?;
     let options = MirrorOptions { concurrency: settings.concurrency, retry: RetryPolicy::default() };
-    run_with(ctx, &client, trigger, options).await
+    let result = run_with(ctx, &client, trigger, options).await;
+    if let Err(err) = crate::server::webhooks::killbill::process_pending(ctx).await {
+        tracing::warn!(error = format!("{err:#}"), "Kill Bill webhook events could not be processed");
+    }
+    match reconcile::run_with(ctx, &client, "sync", settings.concurrency, RetryPolicy::default()).await {
+        Ok(report) => tracing::info!(counts = ?report.counts, accounts = report.accounts, "Kill Bill reconciled"),
+        Err(err) => tracing::warn!(error = format!("{err:#}"), "Kill Bill reconciliation failed"),
+    }
+    result
 }
 
 /// Runs one sync with a given client and options; records the `sync_run`,
@@ -180,23 +186,25 @@ async fn mirror_all<C: KillBillClient>(
     if tenants.is_empty() {
         return Ok(tally);
     }
+    let to_mirror = if ctx.progress {
+        killbill_mirror::count_to_mirror(&ctx.pool).await.context("counting records to mirror")?
+    } else {
+        0
+    };
     let env = Env {
         pool: &ctx.pool,
         client,
         journal,
         retry: options.retry,
         gave_up: AtomicBool::new(false),
-        done: AtomicU64::new(0),
-        progress: ctx.progress,
+        progress: Progress::new("Kill Bill", "records", to_mirror, ctx.progress),
     };
     let results: Vec<anyhow::Result<Tally>> = futures::stream::iter(tenants)
         .map(|tenant| account::mirror_account(&env, tenant))
         .buffer_unordered(options.concurrency.max(1))
         .collect()
         .await;
-    if ctx.progress {
-        eprintln!();
-    }
+    env.progress.finish();
     for result in results {
         tally.merge(result?);
     }

@@ -1,0 +1,474 @@
+//! Reconciliation: per account and in total, our invoiced / paid / balance
+//! against Kill Bill's (invoices read with their components, the account's
+//! invoice payments, its balance). Differences are reported as missing,
+//! amount mismatch or status mismatch, and the report is stored
+//! (`store::killbill_reconciliation`). Read only: nothing is sent to Kill Bill.
+
+use anyhow::Context;
+use chrono::Utc;
+use futures::StreamExt;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+use super::invoice::find_by_item_marker;
+use super::payment::payment_external_key;
+use super::retry::{RetryPolicy, StepError, with_retry};
+use crate::domain::{Currency, Money};
+use crate::server::adapters::killbill::wire::{Invoice, InvoicePayment, minor_units};
+use crate::server::adapters::killbill::{HttpKillBillClient, KillBillClient};
+use crate::server::store::killbill_reconciliation::{
+    self as store, AccountReport, DriftItem, DriftKind, Figures, LocalAccount, Report,
+};
+use crate::server::sync::SyncContext;
+use crate::server::sync::progress::Progress;
+
+/// What Kill Bill holds for one account.
+#[derive(Debug, Clone)]
+pub struct KillBillAccount {
+    pub account_id: Uuid,
+    pub invoices: Vec<Invoice>,
+    pub payments: Vec<InvoicePayment>,
+    /// `accountBalance`.
+    pub balance: Option<serde_json::Value>,
+}
+
+/// Reconciles every account with the configured Kill Bill and stores the report.
+pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<Report> {
+    let settings = ctx.settings.killbill.as_ref().context("Kill Bill is not configured (see .env.example)")?;
+    let client = HttpKillBillClient::new(settings).context("building the Kill Bill client")?;
+    run_with(ctx, &client, trigger, settings.concurrency, RetryPolicy::default()).await
+}
+
+/// Reconciles with a given client; a run that cannot finish is stored as
+/// failed and returned as an error (the previous report stays the latest successful one).
+pub async fn run_with<C: KillBillClient>(
+    ctx: &SyncContext,
+    client: &C,
+    trigger: &str,
+    concurrency: usize,
+    retry: RetryPolicy,
+) -> anyhow::Result<Report> {
+    let started_at = Utc::now();
+    match compare_all(ctx, client, concurrency, retry).await {
+        Ok(report) => {
+            store::save_report(&ctx.pool, trigger, started_at, &report)
+                .await
+                .context("storing the reconciliation report")?;
+            Ok(report)
+        }
+        Err(err) => {
+            let error = format!("{err:#}");
+            store::save_failure(&ctx.pool, trigger, started_at, &error)
+                .await
+                .context("recording the failed reconciliation")?;
+            Err(err.context("Kill Bill reconciliation failed"))
+        }
+    }
+}
+
+async fn compare_all<C: KillBillClient>(
+    ctx: &SyncContext,
+    client: &C,
+    concurrency: usize,
+    retry: RetryPolicy,
+) -> anyhow::Result<Report> {
+    let quick = RetryPolicy { attempts: retry.attempts.min(3), ..retry };
+    with_retry(quick, || async { Ok(client.healthcheck().await?) }).await.context("Kill Bill healthcheck")?;
+    let locals = store::list_local_accounts(&ctx.pool, None).await.context("reading our invoices and payments")?;
+    let bar = Progress::new("Kill Bill reconciliation", "accounts", locals.len() as u64, ctx.progress);
+    let bar = &bar;
+    let results: Vec<anyhow::Result<AccountReport>> = futures::stream::iter(locals)
+        .map(|local| async move {
+            let tenant = local.tenant_id;
+            let remote = fetch_account(client, &local, retry).await.with_context(|| format!("tenant {tenant}"))?;
+            bar.inc(1);
+            Ok(compare(&local, remote.as_ref()))
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    bar.finish();
+    let accounts = results.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Report::from_accounts(accounts))
+}
+
+/// Reads one account's invoices, invoice payments and balance from Kill Bill
+/// (`None` when Kill Bill has no account for the tenant).
+pub async fn fetch_account<C: KillBillClient>(
+    client: &C,
+    local: &LocalAccount,
+    retry: RetryPolicy,
+) -> Result<Option<KillBillAccount>, StepError> {
+    let mapped = local.account_ref.as_deref().and_then(|r| Uuid::parse_str(r).ok());
+    let account_id = match mapped {
+        Some(id) => id,
+        None => {
+            let key = local.tenant_id.to_string();
+            let found = with_retry(retry, || async { Ok(client.account_by_external_key(&key).await?) }).await?;
+            match found.and_then(|a| a.account_id) {
+                Some(id) => id,
+                None => return Ok(None),
+            }
+        }
+    };
+    let invoices = with_retry(retry, || async { Ok(client.account_invoices(account_id).await?) }).await?;
+    let payments = with_retry(retry, || async { Ok(client.account_invoice_payments(account_id).await?) }).await?;
+    let account = with_retry(retry, || async { Ok(client.account_with_balance(account_id).await?) }).await?;
+    Ok(Some(KillBillAccount { account_id, invoices, payments, balance: account.account_balance }))
+}
+
+/// Compares one account: every invoice and payment by its mapping (or, for an
+/// unmapped one, by its marker or payment external key), then the balance.
+pub fn compare(local: &LocalAccount, remote: Option<&KillBillAccount>) -> AccountReport {
+    let exponent = Currency::parse(&local.currency).map(|c| c.exponent()).unwrap_or(2);
+    let show =
+        |minor: i64| Money::from_parts(minor, &local.currency).map_or_else(|_| minor.to_string(), |m| m.decimal());
+    let invoiced: i64 = local.invoices.iter().filter(|i| !i.voided).map(|i| i.total_minor).sum();
+    let paid: i64 = local.payments.iter().filter(|p| !p.invoice_voided).map(|p| p.amount_minor).sum();
+    let mut report = AccountReport {
+        tenant_id: local.tenant_id,
+        killbill_account_id: remote.map(|r| r.account_id.to_string()).or_else(|| local.account_ref.clone()),
+        currency: local.currency.clone(),
+        local: Figures { invoiced, paid, balance: invoiced - paid },
+        killbill: Figures::default(),
+        drift: Vec::new(),
+    };
+    let Some(remote) = remote else {
+        if invoiced > 0 || local.invoices.iter().any(|i| !i.voided) {
+            report.drift.push(item(
+                DriftKind::Missing,
+                "account",
+                Some(local.tenant_id),
+                None,
+                "the tenant has no Kill Bill account",
+            ));
+        }
+        return report;
+    };
+    let amount = |v: &Option<serde_json::Value>| v.as_ref().and_then(|v| minor_units(v, exponent)).unwrap_or(0);
+    let committed = |i: &&Invoice| i.status.as_deref() == Some("COMMITTED");
+    report.killbill.invoiced = remote.invoices.iter().filter(committed).map(|i| amount(&i.amount)).sum();
+    report.killbill.paid = remote
+        .payments
+        .iter()
+        .filter(|p| p.succeeded())
+        .map(|p| amount(&p.purchased_amount) - amount(&p.refunded_amount))
+        .sum();
+    report.killbill.balance = match &remote.balance {
+        Some(v) => minor_units(v, exponent).unwrap_or(0),
+        None => remote.invoices.iter().filter(committed).map(|i| amount(&i.balance)).sum(),
+    };
+    compare_invoices(local, remote, &amount, &show, &mut report.drift);
+    compare_payments(local, remote, &amount, &show, &mut report.drift);
+    if report.drift.is_empty() && report.local.balance != report.killbill.balance {
+        let mut d = item(DriftKind::AmountMismatch, "balance", Some(local.tenant_id), None, "the balances differ");
+        d.killbill_id = Some(remote.account_id.to_string());
+        d.local = Some(show(report.local.balance));
+        d.killbill = Some(show(report.killbill.balance));
+        report.drift.push(d);
+    }
+    report
+}
+
+fn compare_invoices(
+    local: &LocalAccount,
+    remote: &KillBillAccount,
+    amount: &dyn Fn(&Option<serde_json::Value>) -> i64,
+    show: &dyn Fn(i64) -> String,
+    drift: &mut Vec<DriftItem>,
+) {
+    let by_id: HashMap<Uuid, &Invoice> = remote.invoices.iter().map(|i| (i.invoice_id, i)).collect();
+    let mut seen: HashSet<Uuid> = HashSet::new();
+    for inv in &local.invoices {
+        let mapped = inv.killbill_ref.as_deref().and_then(|r| Uuid::parse_str(r).ok());
+        let found = mapped.or_else(|| find_by_item_marker(&remote.invoices, inv.id)).and_then(|id| by_id.get(&id));
+        let Some(kb) = found else {
+            if !inv.voided {
+                let what = format!("invoice {} is not in Kill Bill", inv.number);
+                drift.push(DriftItem {
+                    local: Some(show(inv.total_minor)),
+                    ..item(DriftKind::Missing, "invoice", Some(inv.id), None, &what)
+                });
+            }
+            continue;
+        };
+        seen.insert(kb.invoice_id);
+        let status = kb.status.clone().unwrap_or_default();
+        let kb_id = Some(kb.invoice_id.to_string());
+        if inv.voided && status == "COMMITTED" {
+            let what = format!("invoice {} is voided here but committed in Kill Bill", inv.number);
+            drift.push(DriftItem {
+                local: Some("VOID".into()),
+                killbill: Some(status),
+                ..item(DriftKind::StatusMismatch, "invoice", Some(inv.id), kb_id, &what)
+            });
+        } else if !inv.voided && status != "COMMITTED" {
+            let what = format!("invoice {} is {status} in Kill Bill", inv.number);
+            drift.push(DriftItem {
+                local: Some("COMMITTED".into()),
+                killbill: Some(status),
+                ..item(DriftKind::StatusMismatch, "invoice", Some(inv.id), kb_id, &what)
+            });
+        } else if !inv.voided && amount(&kb.amount) != inv.total_minor {
+            let what = format!("invoice {} has a different amount in Kill Bill", inv.number);
+            drift.push(DriftItem {
+                local: Some(show(inv.total_minor)),
+                killbill: Some(show(amount(&kb.amount))),
+                ..item(DriftKind::AmountMismatch, "invoice", Some(inv.id), kb_id, &what)
+            });
+        }
+    }
+    for kb in remote.invoices.iter().filter(|i| !seen.contains(&i.invoice_id)) {
+        if kb.status.as_deref() == Some("COMMITTED") {
+            drift.push(DriftItem {
+                killbill: Some(show(amount(&kb.amount))),
+                ..item(
+                    DriftKind::Missing,
+                    "invoice",
+                    None,
+                    Some(kb.invoice_id.to_string()),
+                    "a committed Kill Bill invoice matches none of ours",
+                )
+            });
+        }
+    }
+}
+
+fn compare_payments(
+    local: &LocalAccount,
+    remote: &KillBillAccount,
+    amount: &dyn Fn(&Option<serde_json::Value>) -> i64,
+    show: &dyn Fn(i64) -> String,
+    drift: &mut Vec<DriftItem>,
+) {
+    let by_id: HashMap<Uuid, &InvoicePayment> = remote.payments.iter().map(|p| (p.payment_id, p)).collect();
+    let by_key: HashMap<&str, &InvoicePayment> =
+        remote.payments.iter().filter_map(|p| p.payment_external_key.as_deref().map(|k| (k, p))).collect();
+    let mut seen: HashSet<Uuid> = HashSet::new();
+    for p in &local.payments {
+        let mapped = p.killbill_ref.as_deref().and_then(|r| Uuid::parse_str(r).ok()).and_then(|id| by_id.get(&id));
+        let found = mapped.or_else(|| by_key.get(payment_external_key(p.id).as_str())).copied();
+        let Some(kb) = found else {
+            if !p.invoice_voided {
+                drift.push(DriftItem {
+                    local: Some(show(p.amount_minor)),
+                    ..item(DriftKind::Missing, "payment", Some(p.id), None, "the payment is not in Kill Bill")
+                });
+            }
+            continue;
+        };
+        seen.insert(kb.payment_id);
+        let kb_id = Some(kb.payment_id.to_string());
+        let kb_amount = amount(&kb.purchased_amount) - amount(&kb.refunded_amount);
+        if p.invoice_voided && kb.succeeded() {
+            let what = "the payment's invoice is voided here but the payment stands in Kill Bill";
+            drift.push(DriftItem {
+                local: Some("VOID".into()),
+                killbill: Some("SUCCESS".into()),
+                ..item(DriftKind::StatusMismatch, "payment", Some(p.id), kb_id, what)
+            });
+        } else if !p.invoice_voided && !kb.succeeded() {
+            drift.push(DriftItem {
+                local: Some("SUCCESS".into()),
+                killbill: Some("not successful".into()),
+                ..item(DriftKind::StatusMismatch, "payment", Some(p.id), kb_id, "the payment failed in Kill Bill")
+            });
+        } else if !p.invoice_voided && kb_amount != p.amount_minor {
+            drift.push(DriftItem {
+                local: Some(show(p.amount_minor)),
+                killbill: Some(show(kb_amount)),
+                ..item(DriftKind::AmountMismatch, "payment", Some(p.id), kb_id, "the payment amounts differ")
+            });
+        }
+    }
+    for kb in remote.payments.iter().filter(|p| !seen.contains(&p.payment_id) && p.succeeded()) {
+        drift.push(DriftItem {
+            killbill: Some(show(amount(&kb.purchased_amount) - amount(&kb.refunded_amount))),
+            ..item(
+                DriftKind::Missing,
+                "payment",
+                None,
+                Some(kb.payment_id.to_string()),
+                "a Kill Bill payment matches none of ours",
+            )
+        });
+    }
+}
+
+fn item(kind: DriftKind, object: &str, local_id: Option<Uuid>, killbill_id: Option<String>, detail: &str) -> DriftItem {
+    DriftItem { kind, object: object.into(), local_id, killbill_id, local: None, killbill: None, detail: detail.into() }
+}
+
+/// A report as text, for the CLI.
+pub fn render(report: &Report) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "Kill Bill reconciliation: {} accounts", report.accounts);
+    for t in &report.totals {
+        let show = |m: i64| Money::from_parts(m, &t.currency).map_or_else(|_| m.to_string(), |m| m.decimal());
+        let _ = writeln!(out, "  {} ({} accounts)          ours          Kill Bill", t.currency, t.accounts);
+        for (name, ours, theirs) in [
+            ("invoiced", t.local.invoiced, t.killbill.invoiced),
+            ("paid", t.local.paid, t.killbill.paid),
+            ("balance", t.local.balance, t.killbill.balance),
+        ] {
+            let flag = if ours == theirs { "" } else { "  <- differs" };
+            let _ = writeln!(out, "    {name:<10} {:>18} {:>18}{flag}", show(ours), show(theirs));
+        }
+    }
+    let c = report.counts;
+    let _ = writeln!(
+        out,
+        "drift: {} missing, {} amount mismatch, {} status mismatch",
+        c.missing, c.amount_mismatch, c.status_mismatch
+    );
+    for a in &report.drifting {
+        let _ = writeln!(
+            out,
+            "  tenant {} (Kill Bill account {}):",
+            a.tenant_id,
+            a.killbill_account_id.as_deref().unwrap_or("none")
+        );
+        for d in &a.drift {
+            let kind = match d.kind {
+                DriftKind::Missing => "missing",
+                DriftKind::AmountMismatch => "amount mismatch",
+                DriftKind::StatusMismatch => "status mismatch",
+            };
+            let values = match (&d.local, &d.killbill) {
+                (None, None) => String::new(),
+                (l, k) => format!(" (ours {}, Kill Bill {})", l.as_deref().unwrap_or("-"), k.as_deref().unwrap_or("-")),
+            };
+            let _ = writeln!(out, "    {kind}: {}{values}", d.detail);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::adapters::killbill::wire::{InvoiceItem, PaymentTransaction};
+    use crate::server::store::killbill_reconciliation::{LocalInvoice, LocalPayment};
+    use serde_json::json;
+
+    fn local() -> LocalAccount {
+        let tenant_id = Uuid::from_u128(1);
+        let invoice = |n: u128, total: i64, voided: bool| LocalInvoice {
+            tenant_id,
+            id: Uuid::from_u128(n),
+            number: format!("INV-{n}"),
+            currency: "EUR".into(),
+            total_minor: total,
+            voided,
+            killbill_ref: Some(Uuid::from_u128(100 + n).to_string()),
+        };
+        LocalAccount {
+            tenant_id,
+            account_ref: Some(Uuid::from_u128(99).to_string()),
+            currency: "EUR".into(),
+            invoices: vec![invoice(10, 120_000, false), invoice(11, 50_000, false)],
+            payments: vec![LocalPayment {
+                tenant_id,
+                id: Uuid::from_u128(20),
+                invoice_id: Uuid::from_u128(10),
+                amount_minor: 120_000,
+                invoice_voided: false,
+                killbill_ref: Some(Uuid::from_u128(120).to_string()),
+            }],
+        }
+    }
+
+    fn kb_invoice(n: u128, amount: serde_json::Value, status: &str) -> Invoice {
+        Invoice {
+            invoice_id: Uuid::from_u128(100 + n),
+            status: Some(status.into()),
+            amount: Some(amount),
+            balance: None,
+            items: vec![InvoiceItem { invoice_id: None, item_details: None, amount: None }],
+        }
+    }
+
+    fn kb_payment(n: u128, amount: serde_json::Value, status: &str) -> InvoicePayment {
+        InvoicePayment {
+            payment_id: Uuid::from_u128(n),
+            target_invoice_id: None,
+            payment_external_key: None,
+            purchased_amount: Some(amount),
+            refunded_amount: Some(json!(0)),
+            currency: Some("EUR".into()),
+            transactions: vec![PaymentTransaction { status: Some(status.into()), amount: None }],
+        }
+    }
+
+    fn remote() -> KillBillAccount {
+        KillBillAccount {
+            account_id: Uuid::from_u128(99),
+            invoices: vec![kb_invoice(10, json!(1200.00), "COMMITTED"), kb_invoice(11, json!(500), "COMMITTED")],
+            payments: vec![kb_payment(120, json!(1200), "SUCCESS")],
+            balance: Some(json!(500.00)),
+        }
+    }
+
+    fn kinds(report: &AccountReport) -> Vec<(DriftKind, &str)> {
+        report.drift.iter().map(|d| (d.kind, d.object.as_str())).collect()
+    }
+
+    #[test]
+    fn equal_books_have_no_drift_and_equal_figures() {
+        let report = compare(&local(), Some(&remote()));
+        assert!(report.drift.is_empty(), "{:?}", report.drift);
+        assert_eq!(report.local, Figures { invoiced: 170_000, paid: 120_000, balance: 50_000 });
+        assert_eq!(report.killbill, report.local);
+    }
+
+    #[test]
+    fn each_kind_of_difference_is_named() {
+        let mut kb = remote();
+        kb.invoices[0].amount = Some(json!(1199.99));
+        kb.invoices[1].status = Some("DRAFT".into());
+        kb.payments.push(kb_payment(121, json!(10), "SUCCESS"));
+        let report = compare(&local(), Some(&kb));
+        assert_eq!(
+            kinds(&report),
+            vec![
+                (DriftKind::AmountMismatch, "invoice"),
+                (DriftKind::StatusMismatch, "invoice"),
+                (DriftKind::Missing, "payment"),
+            ]
+        );
+        assert_eq!(report.drift[0].local.as_deref(), Some("1200.00"));
+        assert_eq!(report.drift[0].killbill.as_deref(), Some("1199.99"));
+    }
+
+    #[test]
+    fn what_kill_bill_lacks_is_missing_and_a_voided_invoice_must_not_stand_there() {
+        let mut ours = local();
+        ours.invoices[1].voided = true;
+        let mut kb = remote();
+        kb.payments.clear();
+        let report = compare(&ours, Some(&kb));
+        assert_eq!(kinds(&report), vec![(DriftKind::StatusMismatch, "invoice"), (DriftKind::Missing, "payment")]);
+        let none = compare(&ours, None);
+        assert_eq!(kinds(&none), vec![(DriftKind::Missing, "account")]);
+    }
+
+    #[test]
+    fn an_unmapped_invoice_is_found_by_its_marker() {
+        let mut ours = local();
+        ours.invoices[1].killbill_ref = None;
+        let mut kb = remote();
+        kb.invoices[1].items[0].item_details = Some(json!({ "mktInvoiceId": Uuid::from_u128(11) }).to_string());
+        assert!(compare(&ours, Some(&kb)).drift.is_empty());
+        kb.invoices[1].items[0].item_details = None;
+        let report = compare(&ours, Some(&kb));
+        assert_eq!(kinds(&report), vec![(DriftKind::Missing, "invoice"), (DriftKind::Missing, "invoice")]);
+    }
+
+    #[test]
+    fn a_balance_difference_alone_is_an_amount_mismatch() {
+        let mut kb = remote();
+        kb.balance = Some(json!(400));
+        assert_eq!(kinds(&compare(&local(), Some(&kb))), vec![(DriftKind::AmountMismatch, "balance")]);
+    }
+}
