@@ -2,6 +2,7 @@
 //! is listed, with its default, in `.env.example`.
 
 use anyhow::{Context, bail};
+use app::server::adapters::condo::CondoWebhookSettings;
 use app::server::adapters::{cocorico::CocoricoSettings, condo::CondoSettings, killbill::KillBillSettings};
 use app::server::scheduler::SchedulerSettings;
 use app::server::sync::SyncSettings;
@@ -113,6 +114,7 @@ impl Config {
                 killbill: KillBillSettings::from_lookup(&lookup).context("Kill Bill settings")?,
                 condo: CondoSettings::from_lookup(&lookup).context("Condo settings")?,
                 cocorico: CocoricoSettings::from_lookup(&lookup).context("Cocorico settings")?,
+                condo_webhook: CondoWebhookSettings::from_lookup(&lookup).context("Condo webhook settings")?,
                 log_dir: PathBuf::from(get("MARKETPLACE_LOG_DIR", "logs/integration")),
             },
             scheduler: SchedulerSettings::from_lookup(&lookup).context("scheduler settings")?,

@@ -37,6 +37,11 @@ enum Command {
         #[command(subcommand)]
         action: KeysAction,
     },
+    /// Links Condo properties to ours (the import matches them only through these links).
+    Condo {
+        #[command(subcommand)]
+        action: CondoAction,
+    },
     /// Loads data sets.
     Seed {
         #[command(subcommand)]
@@ -61,6 +66,26 @@ enum KillbillAction {
     /// Compares our invoiced / paid / balance with Kill Bill's, stores and prints the report;
     /// exits non-zero on drift or when Kill Bill cannot be read.
     Reconcile,
+}
+
+#[derive(Subcommand)]
+enum CondoAction {
+    /// Lists the links.
+    Links,
+    /// Links a Condo property to one of ours (by id or exact name).
+    Link {
+        /// Condo's `Property.id`.
+        condo_property_id: String,
+        /// Our property's id or name.
+        property: String,
+    },
+    /// Removes the link of a Condo property.
+    Unlink {
+        /// Condo's `Property.id`.
+        condo_property_id: String,
+    },
+    /// Links Condo's properties to the demo properties (after `seed demo`); idempotent.
+    LinkDemo,
 }
 
 #[derive(Subcommand)]
@@ -90,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Sync { platform } => sync(config, &platform).await,
         Command::Killbill { action } => killbill(config, &action).await,
         Command::Keys { action } => manage_keys(&config, &action),
+        Command::Condo { action } => condo_links(config, action).await,
         Command::Seed { set: SeedSet::Demo { anchor } } => {
             let pool = app::server::db::connect(config.database_url.expose(), 2).await?;
             app::server::db::migrate(&pool).await?;
@@ -164,6 +190,75 @@ async fn killbill(config: Config, action: &KillbillAction) -> anyhow::Result<()>
             let drift = report.counts.total();
             if drift > 0 { anyhow::bail!("Kill Bill drifts from our books ({drift} differences)") } else { Ok(()) }
         }
+    }
+}
+
+/// `marketplace condo links|link|unlink|link-demo`: prints one line per link or change.
+async fn condo_links(config: Config, action: CondoAction) -> anyhow::Result<()> {
+    use app::server::store::condo_import as links;
+    use app::server::store::external_ref::LinkOutcome;
+
+    let pool = app::server::db::connect(config.database_url.expose(), 2).await?;
+    app::server::db::migrate(&pool).await?;
+    match action {
+        CondoAction::Links => {
+            for l in links::list_condo_property_link_details(&pool).await? {
+                println!("{}\t{}\t{}\t{}", l.condo_property_id, l.property_id, l.property_name, l.landlord_name);
+            }
+        }
+        CondoAction::Link { condo_property_id, property } => {
+            let local = resolve_property(&pool, &property).await?;
+            match links::link_condo_property(&pool, local, condo_property_id.trim()).await? {
+                LinkOutcome::Created => {
+                    println!("linked {condo_property_id} to {local}; the next sync re-reads every ticket")
+                }
+                LinkOutcome::AlreadyLinked => println!("{condo_property_id} was already linked to {local}"),
+                LinkOutcome::Conflict => {
+                    anyhow::bail!("{condo_property_id} or {local} is already linked to something else; unlink it first")
+                }
+            }
+        }
+        CondoAction::Unlink { condo_property_id } => {
+            if links::unlink_condo_property(&pool, condo_property_id.trim()).await? {
+                println!("unlinked {condo_property_id}");
+            } else {
+                anyhow::bail!("{condo_property_id} is not linked");
+            }
+        }
+        CondoAction::LinkDemo => {
+            let settings = config
+                .sync
+                .condo
+                .clone()
+                .context("Condo is not configured (CONDO_URL, CONDO_IDENTITY, CONDO_PASSWORD)")?;
+            let client = app::server::adapters::condo::HttpCondoClient::new(settings)?;
+            let report = app::server::seed::condo::link_demo_properties(&pool, &client).await?;
+            println!(
+                "{} links created, {} already there, {} conflicts, {} Condo properties left unlinked",
+                report.created,
+                report.existing,
+                report.conflicts.len(),
+                report.unlinked.len()
+            );
+            for conflict in &report.conflicts {
+                println!("conflict: {conflict}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Our property by id, or by its exact name when that names only one.
+async fn resolve_property(pool: &sqlx::PgPool, property: &str) -> anyhow::Result<uuid::Uuid> {
+    use app::server::store::property::{find_properties_by_name, find_property_scoped};
+    if let Ok(id) = uuid::Uuid::parse_str(property.trim()) {
+        find_property_scoped(pool, None, id).await?.with_context(|| format!("no property has the id {id}"))?;
+        return Ok(id);
+    }
+    match find_properties_by_name(pool, property).await?.as_slice() {
+        [one] => Ok(one.id),
+        [] => anyhow::bail!("no property is named {property:?}"),
+        many => anyhow::bail!("{} properties are named {property:?}; give the id", many.len()),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::components::layout::Layout;
 use crate::pages::admin::SystemStatusPage;
 use crate::pages::auth::{AccountPage, LoginPage};
 use crate::pages::home::HomePage;
-use crate::pages::maintenance::MaintenancePage;
+use crate::pages::maintenance::{MaintenancePage, MaintenanceTicketPage};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::portal::{ListingPage, PropertiesPage};
 
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance") view=MaintenancePage ssr=SsrMode::Async />
+                    <Route path=path!("/maintenance/:id") view=MaintenanceTicketPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

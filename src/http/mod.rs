@@ -4,9 +4,11 @@
 mod auth;
 mod health;
 mod jwks;
+mod maintenance;
 mod me;
 mod portal;
 pub mod session;
+mod webhooks_condo;
 mod webhooks_killbill;
 
 use app::server::state::AppState;
@@ -21,4 +23,6 @@ pub fn router() -> Router<AppState> {
         .merge(me::router())
         .merge(portal::router())
         .merge(webhooks_killbill::router())
+        .merge(maintenance::router())
+        .merge(webhooks_condo::router())
 }

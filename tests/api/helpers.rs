@@ -74,15 +74,17 @@ pub async fn spawn_app(seed: bool) -> TestApp {
     spawn_app_with(seed, &[]).await
 }
 
-/// [`spawn_app`] with extra environment variables (e.g. a platform's settings).
-pub async fn spawn_app_with(seed: bool, extra: &[(&str, String)]) -> TestApp {
+/// Starts the application with extra environment variables (`KEY`, value).
+pub async fn spawn_app_with(seed: bool, vars: &[(&str, &str)]) -> TestApp {
     let database_url = fresh_database().await;
+    let extra: std::collections::HashMap<String, String> =
+        vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     let config = Config::from_lookup(|key| match key {
         "DATABASE_URL" => Some(database_url.clone()),
         "MARKETPLACE_PORT" => Some("0".into()),
         "MARKETPLACE_DB_MAX_CONNECTIONS" => Some("4".into()),
         "MARKETPLACE_KEYS_DIR" => Some(keys_dir().to_string_lossy().into_owned()),
-        _ => extra.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()),
+        other => extra.get(other).cloned(),
     })
     .expect("test configuration");
     let application = Application::build(config.clone()).await.expect("build application");

@@ -2,8 +2,10 @@
 
 mod auth;
 mod cocorico;
+mod condo_webhooks;
 mod health;
 mod helpers;
+mod maintenance;
 mod portal;
 mod scoping;
 mod search;

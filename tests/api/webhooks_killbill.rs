@@ -38,6 +38,7 @@ async fn setup() -> Kb {
         ("KILLBILL_TIMEOUT_MS", "3000".to_owned()),
         ("MARKETPLACE_LOG_DIR", log_dir.to_string_lossy().into_owned()),
     ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let app = spawn_app_with(true, &env).await;
     let settings = app.config.sync.killbill.clone().expect("Kill Bill is configured");
     let client = HttpKillBillClient::new(&settings).unwrap();

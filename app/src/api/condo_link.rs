@@ -14,11 +14,9 @@ use super::AppError;
 pub struct PropertyLink {
     pub property_id: Uuid,
     pub property_name: String,
-    pub city: String,
+    pub landlord_name: String,
     pub condo_property_id: String,
     pub linked_at: DateTime<Utc>,
-    /// Live tickets imported for the property.
-    pub tickets: i64,
 }
 
 /// The links, and the properties that could still be linked.
@@ -44,18 +42,18 @@ fn parse_property_id(raw: &str) -> Result<Uuid, AppError> {
 /// Every link and the properties left to link.
 #[server(endpoint = "admin/condo-links")]
 pub async fn list_condo_links() -> Result<CondoLinks, AppError> {
-    use crate::server::store::condo_property_link as store;
+    use crate::server::store::{condo_import, condo_property_link};
     crate::server::auth::require_user()?.require_admin()?;
     let pool = crate::server::state::pool()?;
-    let links = store::list_property_links(&pool).await?.into_iter().map(|r| PropertyLink {
+    let links = condo_import::list_condo_property_link_details(&pool).await?.into_iter().map(|r| PropertyLink {
         property_id: r.property_id,
         property_name: r.property_name,
-        city: r.city,
+        landlord_name: r.landlord_name,
         condo_property_id: r.condo_property_id,
         linked_at: r.linked_at,
-        tickets: r.tickets,
     });
-    Ok(CondoLinks { links: links.collect(), unlinked: store::list_unlinked_properties(&pool).await? })
+    let unlinked = condo_property_link::list_unlinked_properties(&pool).await?;
+    Ok(CondoLinks { links: links.collect(), unlinked })
 }
 
 /// Links one of our properties to a Condo property; the next Condo run
@@ -81,17 +79,17 @@ pub async fn link_condo_property(property_id: String, condo_property_id: String)
     }
 }
 
-/// Removes a property's link; its tickets stay, later changes are no longer imported.
+/// Removes a Condo property's link; its tickets stay, later changes are no longer imported.
 #[server(endpoint = "admin/condo-links/remove")]
-pub async fn unlink_condo_property(property_id: String) -> Result<(), AppError> {
+pub async fn unlink_condo_property(condo_property_id: String) -> Result<(), AppError> {
     let admin = crate::server::auth::require_user()?;
     admin.require_admin()?;
-    let property_id = parse_property_id(&property_id)?;
+    let condo_id = parse_condo_property_id(&condo_property_id)?;
     let pool = crate::server::state::pool()?;
-    if !crate::server::store::condo_property_link::unlink_property(&pool, property_id).await? {
+    if !crate::server::store::condo_import::unlink_condo_property(&pool, &condo_id).await? {
         return Err(AppError::NotFound);
     }
-    tracing::info!(%property_id, by = %admin.user_id, "Condo property link removed");
+    tracing::info!(condo_property_id = %condo_id, by = %admin.user_id, "Condo property link removed");
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub mod condo_link;
 pub mod error;
 pub mod integration;
 pub mod listing;
+pub mod maintenance;
 pub mod reconciliation;
 pub mod session;
 pub mod system_status;

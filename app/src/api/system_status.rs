@@ -112,6 +112,8 @@ pub struct InboxEvent {
     pub state: EventState,
     pub attempts: i32,
     pub error: Option<String>,
+    /// How processing ended, in the processor's words.
+    pub outcome: Option<String>,
 }
 
 /// Imported Condo tickets by status.

@@ -2,6 +2,7 @@
 //! edges, so the rest of the code never handles a raw string or a float for money.
 
 mod invoice_status;
+mod maintenance;
 mod money;
 mod page;
 mod platform;
@@ -10,6 +11,9 @@ mod search;
 mod slug;
 
 pub use invoice_status::InvoiceStatus;
+pub use maintenance::{
+    DEFAULT_TICKETS_PER_PAGE, OPEN_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, TicketQuery, TicketSort, status_label,
+};
 pub use money::{Currency, Money};
 pub use page::{PageRequest, PageRequestError};
 pub use platform::Platform;

@@ -76,16 +76,17 @@ fn LinkList(
 
 #[component]
 fn LinkRow(link: PropertyLink, unlink: ServerAction<UnlinkCondoProperty>) -> impl IntoView {
+    let condo_id = link.condo_property_id.clone();
     view! {
         <li class="flex flex-wrap items-center justify-between gap-3 px-4 py-2.5 text-sm" data-condo-id=link.condo_property_id.clone()>
             <div>
-                <p class="font-medium">{format!("{} ({})", link.property_name, link.city)}</p>
+                <p class="font-medium">{link.property_name.clone()}<span class="font-normal text-slate-500">{format!(" · {}", link.landlord_name)}</span></p>
                 <p class="font-mono text-xs text-slate-500">{format!("Condo {}", link.condo_property_id)}</p>
             </div>
             <div class="flex items-center gap-3">
-                <span class="text-slate-600">{format!("{} tickets · linked {}", link.tickets, link.linked_at.format("%-d %b %Y"))}</span>
+                <span class="text-slate-600">{format!("linked {}", link.linked_at.format("%-d %b %Y"))}</span>
                 <ActionForm action=unlink>
-                    <input type="hidden" name="property_id" value=link.property_id.to_string() />
+                    <input type="hidden" name="condo_property_id" value=condo_id />
                     <button type="submit" class="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-semibold text-slate-700 hover:border-red-300 hover:bg-red-50 hover:text-red-800">
                         "Remove"
                     </button>

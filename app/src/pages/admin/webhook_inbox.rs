@@ -72,6 +72,7 @@ fn InboxRow(event: InboxEvent, now: DateTime<Utc>, replay: ServerAction<ReplayWe
             <td class="whitespace-nowrap px-4 py-2">
                 <span class=format!("rounded-full px-2 py-0.5 text-xs font-semibold {}", state_badge(event.state))>{event.state.label()}</span>
                 <span class="ml-1 text-xs text-slate-500">{tries}</span>
+                {event.outcome.clone().map(|o| view! { <div class="mt-0.5 text-xs text-slate-600" data-testid="outcome">{o}</div> })}
             </td>
             <td class="max-w-xs px-4 py-2 text-red-800"><span class="line-clamp-2" title=event.error.clone().unwrap_or_default()>{event.error.clone().unwrap_or_default()}</span></td>
             <td class="px-4 py-2 text-right">

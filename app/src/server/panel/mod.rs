@@ -138,6 +138,7 @@ fn inbox_event(row: InboxRow) -> Option<InboxEvent> {
         state,
         attempts: row.attempts,
         error: row.error,
+        outcome: row.outcome,
     })
 }
 
@@ -171,6 +172,7 @@ mod tests {
             processed_at: processed.then(Utc::now),
             attempts,
             error: error.map(str::to_owned),
+            outcome: None,
         };
         let state = |r| inbox_event(r).unwrap().state;
         assert_eq!(state(row(true, 1, None)), EventState::Processed);

@@ -6,6 +6,8 @@
 use crate::api::AppError;
 use crate::server::state::AppState;
 use crate::server::store::webhook_inbox;
+use crate::server::sync::SyncContext;
+use crate::server::webhooks;
 
 /// Resets event `id` to pending and starts processing its source's queue.
 pub async fn replay_event(state: &AppState, id: i64) -> Result<(), AppError> {
@@ -17,7 +19,19 @@ pub async fn replay_event(state: &AppState, id: i64) -> Result<(), AppError> {
 
 /// Processes the pending deliveries of `source` in the background.
 fn spawn_processing(state: AppState, source: String) {
+    let ctx = SyncContext { pool: state.pool, settings: state.sync, progress: false };
     tokio::spawn(async move {
-        let _ = (&state, &source);
+        let result = match source.as_str() {
+            "killbill" => webhooks::killbill::process_pending(&ctx).await,
+            "condo" => webhooks::condo::process_pending(&ctx).await,
+            other => {
+                tracing::warn!(source = other, "no processor for this webhook source");
+                return;
+            }
+        };
+        match result {
+            Ok(done) => tracing::info!(%source, done, "replayed webhook events processed"),
+            Err(err) => tracing::warn!(%source, error = format!("{err:#}"), "replayed webhook events not processed"),
+        }
     });
 }

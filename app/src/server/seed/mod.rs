@@ -6,6 +6,7 @@
 //! month (the current one unless given), so the invoices look current.
 
 mod catalog;
+pub mod condo;
 mod rng;
 
 use anyhow::Context;

@@ -65,6 +65,46 @@ pub async fn list_condo_property_links(db: impl PgExecutor<'_>) -> Result<HashMa
     Ok(rows.into_iter().map(|r| (r.external_id, r.local_id)).collect())
 }
 
+/// A link as the CLI and the admin panel list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CondoPropertyLink {
+    /// Condo's `Property.id`.
+    pub condo_property_id: String,
+    /// Our property.
+    pub property_id: Uuid,
+    pub property_name: String,
+    pub landlord_id: Uuid,
+    pub landlord_name: String,
+    pub linked_at: DateTime<Utc>,
+}
+
+/// Every Condo property link with our property's name and landlord, by property name.
+pub async fn list_condo_property_link_details(db: impl PgExecutor<'_>) -> Result<Vec<CondoPropertyLink>, sqlx::Error> {
+    sqlx::query_as!(
+        CondoPropertyLink,
+        "SELECT r.external_id AS condo_property_id, p.id AS property_id, p.name AS property_name,
+                p.landlord_id, u.display_name AS landlord_name, r.created_at AS linked_at
+         FROM external_ref r JOIN property p ON p.id = r.local_id JOIN app_user u ON u.id = p.landlord_id
+         WHERE r.platform = 'condo' AND r.entity = $1 ORDER BY p.name, r.external_id",
+        PROPERTY_ENTITY
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Removes the link of a Condo property; returns whether there was one. Tickets already
+/// imported stay with our property; new ones of that Condo property are reported as unlinked.
+pub async fn unlink_condo_property(db: impl PgExecutor<'_>, condo_property_id: &str) -> Result<bool, sqlx::Error> {
+    let deleted = sqlx::query!(
+        "DELETE FROM external_ref WHERE platform = 'condo' AND entity = $1 AND external_id = $2",
+        PROPERTY_ENTITY,
+        condo_property_id
+    )
+    .execute(db)
+    .await?;
+    Ok(deleted.rows_affected() == 1)
+}
+
 /// A unit read from a Condo building map.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CondoUnit {

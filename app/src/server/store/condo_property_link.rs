@@ -1,41 +1,11 @@
-//! Condo property links as the admin panel manages them: listing the links
-//! with our property's name, and removing one. Creating a link is
-//! [`super::condo_import::link_condo_property`], which also re-reads the tickets.
+//! What the admin panel needs besides [`super::condo_import`]'s links to
+//! manage Condo property links: the properties still to link, and whether a
+//! property exists.
 
-use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
 use super::condo_import::PROPERTY_ENTITY;
-
-/// One link: our property and the Condo property it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PropertyLinkRow {
-    pub property_id: Uuid,
-    pub property_name: String,
-    pub city: String,
-    pub condo_property_id: String,
-    pub linked_at: DateTime<Utc>,
-    /// Live Condo tickets imported for this property.
-    pub tickets: i64,
-}
-
-/// Every Condo property link, by our property's name.
-pub async fn list_property_links(db: impl PgExecutor<'_>) -> Result<Vec<PropertyLinkRow>, sqlx::Error> {
-    sqlx::query_as!(
-        PropertyLinkRow,
-        r#"SELECT p.id AS property_id, p.name AS property_name, p.city, r.external_id AS condo_property_id,
-                  r.created_at AS linked_at,
-                  (SELECT count(*) FROM maintenance_ticket t
-                   WHERE t.source = 'condo' AND t.property_id = p.id AND t.deleted_at IS NULL) AS "tickets!"
-           FROM external_ref r JOIN property p ON p.id = r.local_id
-           WHERE r.platform = 'condo' AND r.entity = $1
-           ORDER BY p.name, p.id"#,
-        PROPERTY_ENTITY
-    )
-    .fetch_all(db)
-    .await
-}
 
 /// Our properties that are not linked to Condo yet (the choices for a new link), by name.
 pub async fn list_unlinked_properties(db: impl PgExecutor<'_>) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
@@ -58,24 +28,10 @@ pub async fn property_exists(db: impl PgExecutor<'_>, property_id: Uuid) -> Resu
         .await
 }
 
-/// Removes the link of one of our properties. Tickets already imported stay;
-/// later changes to them in Condo are no longer imported. Returns whether a link was removed.
-pub async fn unlink_property(db: impl PgExecutor<'_>, property_id: Uuid) -> Result<bool, sqlx::Error> {
-    let removed = sqlx::query!(
-        "DELETE FROM external_ref WHERE platform = 'condo' AND entity = $1 AND local_id = $2",
-        PROPERTY_ENTITY,
-        property_id
-    )
-    .execute(db)
-    .await?
-    .rows_affected();
-    Ok(removed == 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::store::condo_import::link_condo_property;
+    use crate::server::store::condo_import::{link_condo_property, unlink_condo_property};
     use crate::server::store::external_ref::LinkOutcome;
 
     async fn property(pool: &sqlx::PgPool, n: u128, name: &str) -> Uuid {
@@ -103,19 +59,14 @@ mod tests {
     }
 
     #[sqlx::test(migrations = "../migrations")]
-    async fn links_are_listed_by_name_and_removed_one_by_one(pool: sqlx::PgPool) {
+    async fn only_properties_without_a_link_can_be_chosen(pool: sqlx::PgPool) {
         let (a, b) = (property(&pool, 10, "Bellevue").await, property(&pool, 11, "Alder Court").await);
-        assert_eq!(list_unlinked_properties(&pool).await.unwrap().len(), 2);
+        let names = |v: Vec<(Uuid, String)>| v.into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+        assert_eq!(names(list_unlinked_properties(&pool).await.unwrap()), ["Alder Court (Lyon)", "Bellevue (Lyon)"]);
         assert_eq!(link_condo_property(&pool, a, "condo-a").await.unwrap(), LinkOutcome::Created);
         assert_eq!(link_condo_property(&pool, b, "condo-b").await.unwrap(), LinkOutcome::Created);
-        let links = list_property_links(&pool).await.unwrap();
-        assert_eq!(links.iter().map(|l| l.property_name.as_str()).collect::<Vec<_>>(), ["Alder Court", "Bellevue"]);
-        assert_eq!(links[0].condo_property_id, "condo-b");
         assert!(list_unlinked_properties(&pool).await.unwrap().is_empty());
-
-        assert!(unlink_property(&pool, b).await.unwrap());
-        assert!(!unlink_property(&pool, b).await.unwrap(), "already gone");
-        assert_eq!(list_property_links(&pool).await.unwrap().len(), 1);
+        assert!(unlink_condo_property(&pool, "condo-b").await.unwrap());
         assert_eq!(list_unlinked_properties(&pool).await.unwrap(), vec![(b, "Alder Court (Lyon)".to_owned())]);
         assert!(property_exists(&pool, a).await.unwrap());
         assert!(!property_exists(&pool, Uuid::from_u128(99)).await.unwrap());

@@ -55,6 +55,15 @@ pub async fn is_configured(db: impl PgExecutor<'_>, platform: Platform) -> Resul
     Ok(configured.unwrap_or(false))
 }
 
+/// The display names of some users, by id.
+pub async fn display_names(
+    db: impl PgExecutor<'_>,
+    ids: &[uuid::Uuid],
+) -> Result<std::collections::HashMap<uuid::Uuid, String>, sqlx::Error> {
+    let rows = sqlx::query!("SELECT id, display_name FROM app_user WHERE id = ANY($1)", ids).fetch_all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
+}
+
 /// One run of the history chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryRow {

@@ -15,6 +15,7 @@ pub mod lease;
 pub mod listing;
 pub mod listing_import;
 pub mod listing_search;
+pub mod maintenance_list;
 pub mod maintenance_ticket;
 pub mod payment;
 pub mod property;

@@ -64,6 +64,18 @@ pub async fn list_properties_scoped(
     .await
 }
 
+/// The properties named `name` (compared without regard to case).
+pub async fn find_properties_by_name(db: impl PgExecutor<'_>, name: &str) -> Result<Vec<PropertyRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PropertyRow,
+        "SELECT id, landlord_id, name, address_line, city, postal_code, country
+         FROM property WHERE lower(name) = lower($1) ORDER BY id",
+        name.trim()
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// One property, only if `landlord_id` owns it (`None` for admins: any).
 pub async fn find_property_scoped(
     db: impl PgExecutor<'_>,

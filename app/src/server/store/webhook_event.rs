@@ -88,6 +88,25 @@ pub async fn finish_event(db: impl PgExecutor<'_>, id: i64, error: Option<&str>)
     Ok(())
 }
 
+/// Marks an event processed with how it ended (`applied`, `stale`, `unlinked`, `rejected`)
+/// and, for a rejected one, why. It is not retried.
+pub async fn finish_event_with_outcome(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    outcome: &str,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE webhook_event SET processed_at = now(), outcome = $2, error = $3 WHERE id = $1",
+        id,
+        outcome,
+        error
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ pub mod progress;
 use sqlx::PgPool;
 use std::path::PathBuf;
 
+use super::adapters::condo::CondoWebhookSettings;
 use super::adapters::{cocorico::CocoricoSettings, condo::CondoSettings, killbill::KillBillSettings};
 use crate::domain::Platform;
 
@@ -19,6 +20,8 @@ pub struct SyncSettings {
     pub killbill: Option<KillBillSettings>,
     pub condo: Option<CondoSettings>,
     pub cocorico: Option<CocoricoSettings>,
+    /// Condo's ticket webhooks (`None`: deliveries are refused).
+    pub condo_webhook: Option<CondoWebhookSettings>,
     /// Folder of the `<platform>.log` JSON-lines files.
     pub log_dir: PathBuf,
 }

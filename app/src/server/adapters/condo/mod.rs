@@ -11,4 +11,4 @@ pub mod wire;
 
 pub use client::{CondoClient, HttpCondoClient, OPERATIONS, TICKETS_PER_PAGE, TicketCursor};
 pub use error::CondoError;
-pub use settings::CondoSettings;
+pub use settings::{CondoSettings, CondoWebhookSettings};

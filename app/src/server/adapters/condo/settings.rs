@@ -87,6 +87,50 @@ impl fmt::Debug for CondoSettings {
     }
 }
 
+/// How Condo's ticket webhooks reach us (`POST /api/webhooks/condo/{token}`). Condo does not
+/// sign these deliveries, so the unguessable token in the URL authenticates them; with a
+/// secret, `X-Webhook-Signature` (hex HMAC-SHA256 of the raw body) is required as well.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CondoWebhookSettings {
+    /// `CONDO_WEBHOOK_TOKEN`: the URL token, at least [`Self::MIN_TOKEN_LEN`] characters.
+    pub token: String,
+    /// `CONDO_WEBHOOK_SECRET`: when set, every delivery must carry a valid signature.
+    pub secret: Option<String>,
+}
+
+impl CondoWebhookSettings {
+    /// The shortest token accepted: short ones could be guessed.
+    pub const MIN_TOKEN_LEN: usize = 24;
+
+    /// Reads the settings through `lookup`; `None` (webhooks refused) without a token.
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Option<Self>> {
+        let get = |key: &str| lookup(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let Some(token) = get("CONDO_WEBHOOK_TOKEN") else {
+            anyhow::ensure!(
+                get("CONDO_WEBHOOK_SECRET").is_none(),
+                "CONDO_WEBHOOK_SECRET is set but CONDO_WEBHOOK_TOKEN is not"
+            );
+            return Ok(None);
+        };
+        anyhow::ensure!(
+            token.len() >= Self::MIN_TOKEN_LEN
+                && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            "CONDO_WEBHOOK_TOKEN must be at least {} letters, digits, `-` or `_` (e.g. `openssl rand -hex 24`)",
+            Self::MIN_TOKEN_LEN
+        );
+        Ok(Some(Self { token, secret: get("CONDO_WEBHOOK_SECRET") }))
+    }
+}
+
+impl fmt::Debug for CondoWebhookSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CondoWebhookSettings")
+            .field("token", &"[redacted]")
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +171,23 @@ mod tests {
         let settings = read(&BASE).unwrap().unwrap();
         let printed = format!("{settings:?}");
         assert!(!printed.contains("hunter2") && printed.contains("[redacted]"), "{printed}");
+    }
+
+    #[test]
+    fn webhook_settings_need_a_long_token_and_are_never_printed() {
+        assert_eq!(read_webhook(&[]).unwrap(), None);
+        assert!(read_webhook(&[("CONDO_WEBHOOK_TOKEN", "short")]).is_err());
+        assert!(read_webhook(&[("CONDO_WEBHOOK_SECRET", "s3cret-value")]).is_err(), "a secret without a token");
+        let token = "0123456789abcdef0123456789abcdef";
+        let settings =
+            read_webhook(&[("CONDO_WEBHOOK_TOKEN", token), ("CONDO_WEBHOOK_SECRET", "s3cret-value")]).unwrap().unwrap();
+        assert_eq!((settings.token.as_str(), settings.secret.as_deref()), (token, Some("s3cret-value")));
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains(token) && !printed.contains("s3cret"), "{printed}");
+    }
+
+    fn read_webhook(vars: &[(&str, &str)]) -> anyhow::Result<Option<CondoWebhookSettings>> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        CondoWebhookSettings::from_lookup(&|k| map.get(k).cloned())
     }
 }

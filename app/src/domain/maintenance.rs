@@ -1,0 +1,251 @@
+//! Maintenance ticket filters, validated once from a URL's query, and the words the pages
+//! use for statuses and priorities.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+use super::PageRequest;
+
+/// Every ticket status, open ones first.
+pub const TICKET_STATUSES: [&str; 6] = ["new_or_reopened", "processing", "deferred", "completed", "closed", "canceled"];
+/// Statuses of tickets still to be handled (a passed deadline makes them overdue).
+pub const OPEN_STATUSES: [&str; 3] = ["new_or_reopened", "processing", "deferred"];
+/// Every priority, highest first.
+pub const TICKET_PRIORITIES: [&str; 4] = ["urgent", "high", "normal", "low"];
+/// Tickets per page unless asked otherwise.
+pub const DEFAULT_TICKETS_PER_PAGE: u32 = 25;
+
+/// The words shown for a status.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "new_or_reopened" => "New",
+        "processing" => "In progress",
+        "deferred" => "Deferred",
+        "completed" => "Completed",
+        "closed" => "Closed",
+        "canceled" => "Canceled",
+        _ => "Unknown",
+    }
+}
+
+/// How tickets are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketSort {
+    /// Most recently changed first (the default).
+    UpdatedDesc,
+    /// Least recently changed first.
+    Updated,
+    /// Urgent first, then the most recently changed.
+    Priority,
+    /// Nearest deadline first; tickets without one last.
+    Deadline,
+    /// Newest ticket number first.
+    NumberDesc,
+}
+
+impl TicketSort {
+    /// Every sort with its URL value.
+    pub const ALL: [(TicketSort, &'static str); 5] = [
+        (TicketSort::UpdatedDesc, "updated_desc"),
+        (TicketSort::Updated, "updated"),
+        (TicketSort::Priority, "priority"),
+        (TicketSort::Deadline, "deadline"),
+        (TicketSort::NumberDesc, "number_desc"),
+    ];
+
+    /// The URL value, also the key the store's SQL orders by.
+    pub fn key(self) -> &'static str {
+        Self::ALL.iter().find(|(s, _)| *s == self).map_or("updated_desc", |(_, k)| k)
+    }
+}
+
+/// A validated ticket search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketQuery {
+    /// Only these statuses (empty: all).
+    pub statuses: Vec<String>,
+    /// Only these priorities (empty: all).
+    pub priorities: Vec<String>,
+    /// Only emergencies (`true`) or only the others (`false`).
+    pub emergency: Option<bool>,
+    /// Only open tickets past their deadline (`true`) or only the others (`false`).
+    pub overdue: Option<bool>,
+    /// Only this property's tickets.
+    pub property: Option<Uuid>,
+    /// Only tickets changed at or after this time.
+    pub updated_since: Option<DateTime<Utc>>,
+    pub sort: TicketSort,
+    pub page: PageRequest,
+}
+
+impl TicketQuery {
+    /// Parses raw query values (`status`, `priority`, `emergency`, `overdue`, `property`,
+    /// `updated_since`, `sort`, `page`, `per_page`); an error names the parameter to fix.
+    /// `status` and `priority` take one value or several separated by commas.
+    pub fn parse(raw: &HashMap<String, String>) -> Result<Self, String> {
+        let get = |k: &str| raw.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let page =
+            PageRequest::parse(get("page"), get("per_page"), DEFAULT_TICKETS_PER_PAGE).map_err(|e| e.to_string())?;
+        let list = |k: &str, allowed: &[&str]| -> Result<Vec<String>, String> {
+            let Some(v) = get(k) else { return Ok(Vec::new()) };
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    if allowed.contains(&s) {
+                        Ok(s.to_owned())
+                    } else {
+                        Err(format!("`{k}` must be one or more of {} (got `{s}`)", allowed.join(", ")))
+                    }
+                })
+                .collect()
+        };
+        let flag = |k: &str| -> Result<Option<bool>, String> {
+            get(k)
+                .map(|v| match v {
+                    "true" | "1" | "yes" => Ok(true),
+                    "false" | "0" | "no" => Ok(false),
+                    _ => Err(format!("`{k}` must be `true` or `false` (got `{v}`)")),
+                })
+                .transpose()
+        };
+        let property = get("property")
+            .map(|v| Uuid::parse_str(v).map_err(|_| format!("`property` must be a property id (got `{v}`)")))
+            .transpose()?;
+        let updated_since = get("updated_since").map(parse_since).transpose()?;
+        let sort = match get("sort") {
+            None => TicketSort::UpdatedDesc,
+            Some(v) => TicketSort::ALL.iter().find(|(_, k)| *k == v).map(|(s, _)| *s).ok_or_else(|| {
+                let keys: Vec<_> = TicketSort::ALL.iter().map(|(_, k)| *k).collect();
+                format!("`sort` must be one of {} (got `{v}`)", keys.join(", "))
+            })?,
+        };
+        Ok(Self {
+            statuses: list("status", &TICKET_STATUSES)?,
+            priorities: list("priority", &TICKET_PRIORITIES)?,
+            emergency: flag("emergency")?,
+            overdue: flag("overdue")?,
+            property,
+            updated_since,
+            sort,
+            page,
+        })
+    }
+
+    /// The query string of this search on another page (defaults left out), for links.
+    pub fn to_query_string(&self, page: u32) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !self.statuses.is_empty() {
+            pairs.push(("status", self.statuses.join(",")));
+        }
+        if !self.priorities.is_empty() {
+            pairs.push(("priority", self.priorities.join(",")));
+        }
+        if let Some(e) = self.emergency {
+            pairs.push(("emergency", e.to_string()));
+        }
+        if let Some(o) = self.overdue {
+            pairs.push(("overdue", o.to_string()));
+        }
+        if let Some(p) = self.property {
+            pairs.push(("property", p.to_string()));
+        }
+        if let Some(t) = self.updated_since {
+            pairs.push(("updated_since", t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+        }
+        if self.sort != TicketSort::UpdatedDesc {
+            pairs.push(("sort", self.sort.key().to_owned()));
+        }
+        if page > 1 {
+            pairs.push(("page", page.to_string()));
+        }
+        if self.page.per_page != DEFAULT_TICKETS_PER_PAGE {
+            pairs.push(("per_page", self.page.per_page.to_string()));
+        }
+        pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+    }
+}
+
+/// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 time.
+fn parse_since(v: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(day) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        return Ok(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    }
+    DateTime::parse_from_rfc3339(v).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+        format!("`updated_since` must be a date like 2026-11-01 or a time like 2026-11-01T08:00:00Z (got `{v}`)")
+    })
+}
+
+/// Percent-encodes what a query value may not carry as is.
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b':' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(pairs: &[(&str, &str)]) -> Result<TicketQuery, String> {
+        TicketQuery::parse(&pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+    }
+
+    #[test]
+    fn an_empty_query_is_every_ticket_most_recently_changed_first() {
+        let q = parse(&[]).unwrap();
+        assert!(q.statuses.is_empty() && q.priorities.is_empty() && q.property.is_none());
+        assert_eq!((q.sort, q.page.page, q.page.per_page), (TicketSort::UpdatedDesc, 1, DEFAULT_TICKETS_PER_PAGE));
+        assert_eq!(q.to_query_string(1), "");
+    }
+
+    #[test]
+    fn filters_are_parsed_and_written_back() {
+        let q = parse(&[
+            ("status", "processing,new_or_reopened"),
+            ("priority", "urgent"),
+            ("emergency", "true"),
+            ("updated_since", "2026-11-01"),
+            ("sort", "deadline"),
+            ("page", "2"),
+        ])
+        .unwrap();
+        assert_eq!(q.statuses, ["processing", "new_or_reopened"]);
+        assert_eq!(q.updated_since.unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");
+        let again = q.to_query_string(3);
+        assert_eq!(
+            again,
+            "status=processing,new_or_reopened&priority=urgent&emergency=true&updated_since=2026-11-01T00:00:00Z&sort=deadline&page=3"
+        );
+        let pairs: Vec<(String, String)> =
+            again.split('&').map(|p| p.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())).unwrap()).collect();
+        let reparsed = TicketQuery::parse(&pairs.into_iter().collect()).unwrap();
+        assert_eq!((reparsed.statuses, reparsed.sort, reparsed.page.page), (q.statuses, q.sort, 3));
+    }
+
+    #[test]
+    fn bad_values_are_refused_naming_the_parameter() {
+        for (key, value) in [
+            ("status", "open"),
+            ("priority", "asap"),
+            ("emergency", "maybe"),
+            ("overdue", "2"),
+            ("property", "not-a-uuid"),
+            ("updated_since", "yesterday"),
+            ("sort", "random"),
+            ("page", "0"),
+            ("per_page", "1000"),
+        ] {
+            let err = parse(&[(key, value)]).unwrap_err();
+            assert!(err.contains(&format!("`{key}`")), "{key}: {err}");
+        }
+    }
+}

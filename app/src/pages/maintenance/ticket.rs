@@ -1,0 +1,125 @@
+//! `/maintenance/{id}`: one ticket with its unit, property, dates and status history as
+//! imported. A ticket the caller may not see is "not found", like one that does not exist.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Redirect};
+use leptos_router::hooks::use_params_map;
+
+use super::tickets::capitalized;
+use crate::api::AppError;
+use crate::api::maintenance::{TicketDetail, get_maintenance_ticket};
+use crate::components::http_status::set_http_status;
+use crate::components::notice::ErrorNotice;
+use crate::domain::status_label;
+
+/// The ticket page.
+#[component]
+pub fn MaintenanceTicketPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let ticket = Resource::new(id, get_maintenance_ticket);
+    view! {
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading the ticket…"</p> }>
+            {move || Suspend::new(async move {
+                match ticket.await {
+                    Ok(t) => view! { <TicketView ticket=t /> }.into_any(),
+                    Err(AppError::Unauthorized) => {
+                        let next = format!("/login?next=/maintenance/{}", id());
+                        view! { <Redirect path=next /> }.into_any()
+                    }
+                    Err(AppError::NotFound) => {
+                        set_http_status(404);
+                        view! {
+                            <Title text="Ticket not found" />
+                            <ErrorNotice title="Ticket not found" message="It does not exist, or it is not one of your properties'." />
+                            <p class="mt-4"><A href="/maintenance" attr:class="text-emerald-800 underline">"Back to maintenance"</A></p>
+                        }.into_any()
+                    }
+                    Err(err) => {
+                        set_http_status(err.status_code());
+                        view! { <ErrorNotice title="The ticket could not be loaded" message=err.to_string() /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TicketView(ticket: TicketDetail) -> impl IntoView {
+    let s = ticket.summary;
+    let heading = match s.number {
+        Some(n) => format!("#{n} {}", s.title),
+        None => s.title.clone(),
+    };
+    let date = |d: chrono::DateTime<chrono::Utc>| d.format("%-d %B %Y, %H:%M UTC").to_string();
+    let unit = match &s.unit {
+        Some(u) => {
+            let place: Vec<String> = [
+                ticket.section.as_ref().map(|x| format!("section {x}")),
+                ticket.floor.as_ref().map(|x| format!("floor {x}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if place.is_empty() {
+                format!("Unit {}", u.label)
+            } else {
+                format!("Unit {} ({})", u.label, place.join(", "))
+            }
+        }
+        None => "Common areas".to_owned(),
+    };
+    let history = ticket
+        .status_history
+        .into_iter()
+        .map(|h| {
+            let at = chrono::DateTime::parse_from_rfc3339(&h.at)
+                .map(|t| date(t.with_timezone(&chrono::Utc)))
+                .unwrap_or(h.at.clone());
+            view! {
+                <li class="flex justify-between px-4 py-2 text-sm" data-testid="history-entry">
+                    <span class="font-medium">{status_label(&h.status)}</span><span class="text-slate-600">{at}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let source = if s.source == "condo" { "Condo" } else { "Marketplace" };
+    view! {
+        <Title text=heading.clone() />
+        <p><A href="/maintenance" attr:class="text-sm text-emerald-800 underline">"← All tickets"</A></p>
+        <h1 class="mt-2 text-2xl font-bold sm:text-3xl" data-testid="ticket-title">{heading}</h1>
+        <div class="mt-3 flex flex-wrap gap-2 text-sm">
+            <span class="rounded-full bg-slate-200 px-3 py-1" data-testid="ticket-status">{status_label(&s.status)}</span>
+            <span class="rounded-full bg-slate-100 px-3 py-1">{format!("{} priority", capitalized(&s.priority))}</span>
+            {s.is_emergency.then(|| view! { <span class="rounded-full bg-red-700 px-3 py-1 font-semibold text-white">"Emergency"</span> })}
+            {s.overdue.then(|| view! { <span class="rounded-full bg-amber-500 px-3 py-1 font-semibold text-white">"Overdue"</span> })}
+        </div>
+        <div class="mt-6 grid gap-4 sm:grid-cols-2">
+            <section class="rounded-xl border border-slate-200 bg-white p-5">
+                <h2 class="font-semibold">"Where"</h2>
+                <p class="mt-2" data-testid="ticket-property">{s.property.name.clone()}</p>
+                <p class="text-sm text-slate-600">{format!("{}, {}", ticket.address, ticket.city)}</p>
+                <p class="mt-2" data-testid="ticket-unit">{unit}</p>
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-5">
+                <h2 class="font-semibold">"Dates"</h2>
+                <dl class="mt-2 grid grid-cols-2 gap-1 text-sm">
+                    <dt class="text-slate-600">"Opened"</dt><dd>{date(s.opened_at)}</dd>
+                    <dt class="text-slate-600">"Last changed"</dt><dd>{date(s.updated_at)}</dd>
+                    <dt class="text-slate-600">"Deadline"</dt><dd>{s.deadline_at.map_or_else(|| "None".to_owned(), date)}</dd>
+                    <dt class="text-slate-600">"Source"</dt><dd>{format!("{source}, version {}", ticket.version)}</dd>
+                </dl>
+            </section>
+        </div>
+        <section class="mt-6 rounded-xl border border-slate-200 bg-white p-5">
+            <h2 class="font-semibold">"Details"</h2>
+            <p class="mt-2 whitespace-pre-line text-slate-800" data-testid="ticket-details">
+                {if ticket.details.is_empty() { "No details were given.".to_owned() } else { ticket.details }}
+            </p>
+        </section>
+        <h2 class="mt-6 text-lg font-semibold">"Status history"</h2>
+        <ol class="mt-2 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white" data-testid="status-history">{history}</ol>
+    }
+}

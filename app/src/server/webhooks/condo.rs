@@ -1,0 +1,316 @@
+//! Condo's ticket webhooks (`POST /api/webhooks/condo/{token}`).
+//!
+//! A `WebhookSubscription` POSTs a bare JSON array of at most 100 tickets shaped by its
+//! `fields` selection, unsigned: the token in the URL authenticates it, and when a secret is
+//! configured `X-Webhook-Signature` (hex HMAC-SHA256 of the raw body) must match too. Each
+//! ticket is stored as one `webhook_event`, deduplicated on (ticket id, version `v`), before
+//! anything is processed; [`process_pending`] then upserts the tickets through the import's
+//! own path (unit by `unitName` label, property through the admin-made links), and an older
+//! version than the one stored changes nothing.
+//!
+//! The subscription should select at least [`FIELDS`]; a ticket without `title` or
+//! `priority` keeps the stored ones.
+
+use anyhow::Context as _;
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+use crate::server::adapters::condo::wire::WireTicket;
+use crate::server::store::condo_import::{CondoTicket, list_condo_property_links, upsert_condo_tickets};
+use crate::server::store::webhook_event::{
+    NewWebhookEvent, claim_pending_events_of, finish_event, finish_event_with_outcome, insert_event_if_new,
+};
+use crate::server::sync::SyncContext;
+use crate::server::sync::condo::mapping::map_ticket;
+
+/// `webhook_event.source` of these deliveries.
+pub const SOURCE: &str = "condo";
+/// Condo's largest pack (`maxPackSize`).
+pub const MAX_TICKETS: usize = 100;
+/// The largest body accepted: 100 tickets with long details fit well within it.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The selection a subscription should use (its `fields`).
+pub const FIELDS: &str = "{ id v number title details status { id type name } priority property { id address } unitName unitType sectionName floorName isEmergency deadline createdAt updatedAt deletedAt }";
+
+/// Events claimed per transaction by [`process_pending`].
+const BATCH: i64 = 100;
+/// Transactions per [`process_pending`] call; what is left waits for the next call.
+const MAX_BATCHES: usize = 20;
+
+/// Whether the URL token is the configured one. Both are hashed first, so the comparison
+/// takes the same time whatever the length or content of the guess.
+pub fn token_matches(expected: &str, given: &str) -> bool {
+    constant_time_eq(&Sha256::digest(expected.as_bytes()), &Sha256::digest(given.as_bytes()))
+}
+
+/// Whether `header` is the hex HMAC-SHA256 of `body` under `secret` (compared in constant time).
+pub fn signature_matches(secret: &str, body: &[u8], header: &str) -> bool {
+    let Some(given) = decode_hex(header.trim()) else { return false };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return false };
+    mac.update(body);
+    mac.verify_slice(&given).is_ok()
+}
+
+/// The hex HMAC-SHA256 of `body` under `secret`, as `X-Webhook-Signature` carries it.
+pub fn sign(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(body);
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
+}
+
+/// Why a delivery's body was refused (answered with a 400).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("the body is not JSON: {0}")]
+    NotJson(String),
+    #[error("the body must be a JSON array of tickets")]
+    NotAnArray,
+    #[error("a delivery carries at most {MAX_TICKETS} tickets, this one {0}")]
+    TooManyTickets(usize),
+    #[error("ticket {index}: {reason}")]
+    BadTicket { index: usize, reason: String },
+}
+
+/// Reads a delivery: one event per ticket, keyed `<ticket id>:<v>`. Every ticket must be an
+/// object with a string `id`, a positive `v`, a `number` and an `updatedAt`.
+pub fn parse_delivery(body: &[u8], verification: &str) -> Result<Vec<NewWebhookEvent>, DeliveryError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| DeliveryError::NotJson(e.to_string()))?;
+    let Value::Array(tickets) = value else { return Err(DeliveryError::NotAnArray) };
+    if tickets.len() > MAX_TICKETS {
+        return Err(DeliveryError::TooManyTickets(tickets.len()));
+    }
+    tickets
+        .into_iter()
+        .enumerate()
+        .map(|(index, ticket)| {
+            let bad = |reason: String| DeliveryError::BadTicket { index, reason };
+            if !ticket.is_object() {
+                return Err(bad("not an object".into()));
+            }
+            let wire: WireTicket = serde_json::from_value(ticket.clone()).map_err(|e| bad(e.to_string()))?;
+            let v = wire.v.filter(|v| *v >= 1).ok_or_else(|| bad("`v` must be a positive version".into()))?;
+            if wire.id.trim().is_empty() {
+                return Err(bad("`id` is empty".into()));
+            }
+            Ok(NewWebhookEvent {
+                source: SOURCE.into(),
+                dedupe_key: format!("{}:{v}", wire.id),
+                verification: verification.into(),
+                payload: ticket,
+            })
+        })
+        .collect()
+}
+
+/// What storing a delivery did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stored {
+    /// New events, waiting to be processed.
+    pub accepted: usize,
+    /// Tickets whose version had been received before.
+    pub duplicates: usize,
+}
+
+/// Stores a delivery's events in one transaction; versions seen before are skipped.
+pub async fn store_delivery(pool: &PgPool, events: &[NewWebhookEvent]) -> Result<Stored, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let mut stored = Stored::default();
+    for event in events {
+        match insert_event_if_new(&mut *tx, event).await? {
+            Some(_) => stored.accepted += 1,
+            None => stored.duplicates += 1,
+        }
+    }
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// How one event ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The ticket was inserted or updated.
+    Applied,
+    /// The stored version is the same or newer: nothing changed.
+    Stale,
+    /// Its Condo property is not linked to one of ours.
+    Unlinked,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Applied => "applied",
+            Outcome::Stale => "stale",
+            Outcome::Unlinked => "unlinked",
+        }
+    }
+}
+
+/// Why an event could not be applied.
+enum ApplyError {
+    /// The ticket itself cannot be mapped; retrying will not help.
+    Rejected(String),
+    /// The database failed; the event is retried later.
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for ApplyError {
+    fn from(err: sqlx::Error) -> Self {
+        ApplyError::Database(err)
+    }
+}
+
+/// Processes pending Condo events: each batch is claimed with `FOR UPDATE SKIP LOCKED` (so
+/// concurrent callers never take the same event) and each event is applied in a savepoint,
+/// then finished with its outcome. An event whose processing hit a database error stays
+/// pending with the error and is retried by a later call (up to 10 attempts). Returns the
+/// number of events finished.
+pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<usize> {
+    let mut finished = 0;
+    for _ in 0..MAX_BATCHES {
+        let mut tx = ctx.pool.begin().await.context("cannot open a transaction")?;
+        let events =
+            claim_pending_events_of(&mut *tx, SOURCE, BATCH).await.context("cannot claim pending Condo events")?;
+        if events.is_empty() {
+            break;
+        }
+        let links = list_condo_property_links(&mut *tx).await.context("cannot read the Condo property links")?;
+        for event in &events {
+            let mut savepoint = sqlx::Acquire::begin(&mut *tx).await.context("cannot open a savepoint")?;
+            match apply(&mut savepoint, &links, &event.payload).await {
+                Ok(outcome) => {
+                    finish_event_with_outcome(&mut *savepoint, event.id, outcome.as_str(), None).await?;
+                    savepoint.commit().await?;
+                    finished += 1;
+                }
+                Err(ApplyError::Rejected(reason)) => {
+                    tracing::warn!(event = event.id, %reason, "Condo webhook ticket rejected");
+                    finish_event_with_outcome(&mut *savepoint, event.id, "rejected", Some(&reason)).await?;
+                    savepoint.commit().await?;
+                    finished += 1;
+                }
+                Err(ApplyError::Database(err)) => {
+                    savepoint.rollback().await?;
+                    tracing::warn!(event = event.id, error = %err, "Condo webhook event failed; it will be retried");
+                    finish_event(&mut *tx, event.id, Some(&format!("database: {err}"))).await?;
+                }
+            }
+        }
+        tx.commit().await.context("cannot commit processed Condo events")?;
+        if events.len() < BATCH as usize {
+            break;
+        }
+    }
+    Ok(finished)
+}
+
+/// Applies one ticket through the import's upsert.
+async fn apply(conn: &mut PgConnection, links: &HashMap<String, Uuid>, payload: &Value) -> Result<Outcome, ApplyError> {
+    let ticket: WireTicket =
+        serde_json::from_value(payload.clone()).map_err(|e| ApplyError::Rejected(format!("unreadable ticket: {e}")))?;
+    let Some(property) = ticket.property.as_ref() else {
+        return Err(ApplyError::Rejected("the ticket names no property".into()));
+    };
+    let Some(&local) = links.get(&property.id) else { return Ok(Outcome::Unlinked) };
+    let mut row = map_ticket(&ticket, local).map_err(|e| ApplyError::Rejected(e.to_string()))?;
+    keep_unselected_fields(conn, payload, &mut row).await?;
+    let written = upsert_condo_tickets(conn, std::slice::from_ref(&row)).await?;
+    Ok(if written == 1 { Outcome::Applied } else { Outcome::Stale })
+}
+
+/// A subscription whose `fields` leave out `title` or `priority` must not blank them: the
+/// stored values are kept for what the delivery does not carry.
+async fn keep_unselected_fields(
+    conn: &mut PgConnection,
+    payload: &Value,
+    row: &mut CondoTicket,
+) -> Result<(), sqlx::Error> {
+    let (has_title, has_priority) = (payload.get("title").is_some(), payload.get("priority").is_some());
+    if has_title && has_priority {
+        return Ok(());
+    }
+    let stored = sqlx::query!(
+        "SELECT title, priority FROM maintenance_ticket WHERE source = 'condo' AND external_id = $1",
+        row.external_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    if let Some(stored) = stored {
+        if !has_title {
+            row.title = stored.title;
+        }
+        if !has_priority {
+            row.priority = match stored.priority.as_str() {
+                "low" => "low",
+                "high" => "high",
+                "urgent" => "urgent",
+                _ => "normal",
+            };
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_signatures_are_checked_exactly() {
+        assert!(token_matches("abcdefabcdefabcdefabcdef", "abcdefabcdefabcdefabcdef"));
+        assert!(!token_matches("abcdefabcdefabcdefabcdef", "abcdefabcdefabcdefabcdeF"));
+        assert!(!token_matches("abcdefabcdefabcdefabcdef", ""));
+        let signature = sign("secret", b"[]");
+        assert!(signature_matches("secret", b"[]", &signature));
+        assert!(signature_matches("secret", b"[]", &signature.to_uppercase()), "hex in either case");
+        assert!(!signature_matches("secret", b"[ ]", &signature), "the raw body is signed");
+        assert!(!signature_matches("other", b"[]", &signature));
+        assert!(!signature_matches("secret", b"[]", "zz"));
+        assert!(!signature_matches("secret", b"[]", ""));
+    }
+
+    #[test]
+    fn hmac_matches_the_rfc_4231_test_vector() {
+        let key = String::from_utf8(vec![0x0b; 20]).unwrap();
+        assert_eq!(sign(&key, b"Hi There"), "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    }
+
+    #[test]
+    fn the_contract_example_body_gives_one_event_per_ticket_version() {
+        let body = include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/contracts/condo/examples/webhook_ticket_post_body.json"
+        ));
+        let events = parse_delivery(body, "token").unwrap();
+        let keys: Vec<_> = events.iter().map(|e| e.dedupe_key.as_str()).collect();
+        assert_eq!(keys, ["c0a4a3d2-5b1e-4e8f-9f3a-7d2b6e1c4a10:3", "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9:5"]);
+    }
+
+    #[test]
+    fn malformed_bodies_are_refused_with_a_reason() {
+        assert!(matches!(parse_delivery(b"{", "token"), Err(DeliveryError::NotJson(_))));
+        assert_eq!(parse_delivery(br#"{"id":"x"}"#, "token").unwrap_err(), DeliveryError::NotAnArray);
+        let ticket = r#"{"id":"t","v":1,"number":1,"updatedAt":"2026-08-20T09:14:03.530Z"}"#;
+        let many = format!("[{}]", vec![ticket; 101].join(","));
+        assert_eq!(parse_delivery(many.as_bytes(), "token").unwrap_err(), DeliveryError::TooManyTickets(101));
+        assert!(matches!(parse_delivery(b"[1]", "token"), Err(DeliveryError::BadTicket { index: 0, .. })));
+        let no_version = r#"[{"id":"t","number":1,"updatedAt":"2026-08-20T09:14:03.530Z"}]"#;
+        assert!(matches!(parse_delivery(no_version.as_bytes(), "token"), Err(DeliveryError::BadTicket { .. })));
+        assert_eq!(parse_delivery(format!("[{ticket}]").as_bytes(), "token").unwrap().len(), 1);
+    }
+}
