@@ -62,7 +62,7 @@ fn Panel(snapshot: SystemStatus) -> impl IntoView {
     let reconciliation = Memo::new(move |_| data.with(|d| d.reconciliation.clone()));
     let tickets = Memo::new(move |_| data.with(|d| d.tickets.clone()));
     let listings = Memo::new(move |_| data.with(|d| d.listings));
-    view! {
+    let header = view! {
         <div class="flex flex-wrap items-end justify-between gap-3">
             <div>
                 <h1 class="text-2xl font-bold sm:text-3xl">"System status"</h1>
@@ -76,7 +76,9 @@ fn Panel(snapshot: SystemStatus) -> impl IntoView {
                 {move || format!("Updated {}", now.get().format("%H:%M:%S UTC"))}
             </p>
         </div>
-        <UpstreamChecks />
+    }
+    .into_any();
+    let integrations = view! {
         <section class="mt-8" aria-labelledby="integrations-heading">
             <h2 id="integrations-heading" class="text-lg font-semibold">"Integrations"</h2>
             {move || controls.error().map(|message| view! {
@@ -87,17 +89,27 @@ fn Panel(snapshot: SystemStatus) -> impl IntoView {
                     {
                         let platform = card.platform;
                         let this = Memo::new(move |_| cards.with(|all| all.iter().find(|c| c.platform == platform).cloned()));
-                        move || this.get().map(|card| view! { <IntegrationCardView card now=now.get_untracked() controls /> })
+                        move || this.get().map(|card| view! { <IntegrationCardView card now=now.get_untracked() controls /> }.into_any())
                     }
                 </For>
             </ul>
         </section>
+    }
+    .into_any();
+    let counts = view! {
         <div class="mt-8 grid gap-4 lg:grid-cols-2">
-            {move || view! { <TicketCountsPanel counts=tickets.get() /> }}
-            {move || view! { <ListingCountsPanel counts=listings.get() /> }}
+            {move || view! { <TicketCountsPanel counts=tickets.get() /> }.into_any()}
+            {move || view! { <ListingCountsPanel counts=listings.get() /> }.into_any()}
         </div>
-        {move || view! { <ReconciliationPanel state=reconciliation.get() now=now.get_untracked() /> }}
-        {move || view! { <WebhookInbox events=inbox.get() now=now.get_untracked() replay /> }}
+    }
+    .into_any();
+    view! {
+        {header}
+        <UpstreamChecks />
+        {integrations}
+        {counts}
+        {move || view! { <ReconciliationPanel state=reconciliation.get() now=now.get_untracked() /> }.into_any()}
+        {move || view! { <WebhookInbox events=inbox.get() now=now.get_untracked() replay /> }.into_any()}
         <PropertyLinks />
     }
 }
