@@ -35,6 +35,7 @@ pub fn parse_condo_property_id(raw: &str) -> Result<String, AppError> {
         .map_err(|_| AppError::Validation("The Condo property id is a UUID, as shown in Condo's address bar.".into()))
 }
 
+#[cfg(feature = "ssr")]
 fn parse_property_id(raw: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(raw.trim()).map_err(|_| AppError::Validation("Choose one of our properties.".into()))
 }

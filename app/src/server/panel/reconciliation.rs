@@ -103,3 +103,66 @@ fn drifting_account(a: &AccountReport, names: &HashMap<uuid::Uuid, String>) -> D
         amounts,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::store::killbill_reconciliation::{CurrencyTotals, DriftCounts, DriftItem, Report};
+
+    fn figures(invoiced: i64, paid: i64) -> Figures {
+        Figures { invoiced, paid, balance: invoiced - paid }
+    }
+
+    #[test]
+    fn totals_sit_side_by_side_and_drifting_accounts_say_what_differs() {
+        let tenant = uuid::Uuid::from_u128(7);
+        let drift = DriftItem {
+            kind: DriftKind::AmountMismatch,
+            object: "invoice".into(),
+            local_id: None,
+            killbill_id: Some("kb-inv".into()),
+            local: Some("1200.00".into()),
+            killbill: Some("1100.00".into()),
+            detail: "invoice INV-7 is 1200.00 here and 1100.00 in Kill Bill".into(),
+        };
+        let report = Report {
+            accounts: 2,
+            totals: vec![CurrencyTotals {
+                currency: "EUR".into(),
+                accounts: 2,
+                local: figures(240_000, 120_000),
+                killbill: figures(230_000, 120_000),
+            }],
+            drifting: vec![AccountReport {
+                tenant_id: tenant,
+                killbill_account_id: Some("kb-acc".into()),
+                currency: "EUR".into(),
+                local: figures(120_000, 60_000),
+                killbill: figures(110_000, 60_000),
+                drift: vec![drift],
+            }],
+            counts: DriftCounts { missing: 0, amount_mismatch: 1, status_mismatch: 0 },
+        };
+        let stored = StoredReport {
+            id: 1,
+            trigger: "sync".into(),
+            status: "succeeded".into(),
+            started_at: chrono::Utc::now(),
+            finished_at: chrono::Utc::now(),
+            error: None,
+            report,
+        };
+        let names = HashMap::from([(tenant, "Ada Tenant".to_owned())]);
+        let view = view(stored, &names);
+        assert_eq!(view.accounts_checked, 2);
+        assert_eq!(view.totals.len(), 3);
+        assert_eq!(view.totals[0].label, "Invoiced (EUR)");
+        assert!(!view.totals[0].matches() && view.totals[1].matches());
+        assert_eq!(view.drift[0].accounts, 1);
+        assert_eq!(view.drift[2].label, "Amounts that differ");
+        let account = &view.drifting[0];
+        assert_eq!(account.name, "Ada Tenant");
+        assert!(account.issue.starts_with("amounts differ: invoice INV-7"), "{}", account.issue);
+        assert_eq!(account.amounts[0].2.as_ref().map(|m| m.minor), Some(110_000));
+    }
+}
