@@ -68,8 +68,8 @@ impl Reconciliation {
 pub enum ReconciliationState {
     /// Kill Bill has no settings.
     NotConfigured,
-    /// No report yet; the reason in plain words.
-    Unavailable { reason: String },
+    /// No report to show; the reason in plain words, and the technical detail if any.
+    Unavailable { reason: String, detail: Option<String> },
     /// The latest report.
     Ready { report: Reconciliation },
 }

@@ -15,9 +15,16 @@ pub fn ReconciliationPanel(state: ReconciliationState, now: DateTime<Utc>) -> im
             view! { <p class="mt-2 text-sm text-slate-600">"Kill Bill has no settings, so there is nothing to compare."</p> }
                 .into_any()
         }
-        ReconciliationState::Unavailable { reason } => {
-            view! { <p class="mt-2 text-sm text-slate-600" data-testid="reconciliation-unavailable">{reason}</p> }.into_any()
+        ReconciliationState::Unavailable { reason, detail } => view! {
+            <p class="mt-2 text-sm text-slate-600" data-testid="reconciliation-unavailable">{reason}</p>
+            {detail.map(|detail| view! {
+                <details class="mt-1">
+                    <summary class="cursor-pointer text-xs text-slate-500 hover:underline">"Technical detail"</summary>
+                    <pre class="mt-1 max-h-40 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs text-slate-700">{detail}</pre>
+                </details>
+            })}
         }
+        .into_any(),
         ReconciliationState::Ready { report } => view! { <Report report now /> }.into_any(),
     };
     view! {

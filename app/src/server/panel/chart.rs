@@ -9,12 +9,13 @@ use crate::api::system_status::format_duration;
 use crate::domain::Platform;
 use crate::server::store::integration_panel::HistoryRow;
 
-const WIDTH: f64 = 600.0;
-const HEIGHT: f64 = 180.0;
-const LEFT: f64 = 52.0;
-const RIGHT: f64 = 52.0;
-const TOP: f64 = 14.0;
-const BOTTOM: f64 = 26.0;
+// Sized for a card about 320 px wide, so the labels keep their size on screen.
+const WIDTH: f64 = 320.0;
+const HEIGHT: f64 = 150.0;
+const LEFT: f64 = 40.0;
+const RIGHT: f64 = 40.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 24.0;
 /// Slots on the x axis: the chart always shows room for this many runs.
 const SLOTS: usize = 30;
 
@@ -46,7 +47,7 @@ pub fn render_history(platform: Platform, runs: &[HistoryRow], now: DateTime<Utc
     if points.is_empty() {
         let _ = write!(
             svg,
-            r##"<text x="{}" y="{}" text-anchor="middle" font-size="13" fill="#64748b">No runs yet</text></svg>"##,
+            r##"<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#64748b">No runs yet</text></svg>"##,
             WIDTH / 2.0,
             HEIGHT / 2.0
         );
@@ -109,7 +110,7 @@ fn draw_axes(svg: &mut String, points: &[Point]) {
     let base = HEIGHT - BOTTOM;
     let _ = write!(
         svg,
-        r##"<g font-size="11" fill="#64748b" aria-hidden="true"><line x1="{LEFT}" y1="{base}" x2="{}" y2="{base}" stroke="#cbd5e1"/><line x1="{LEFT}" y1="{TOP}" x2="{}" y2="{TOP}" stroke="#f1f5f9"/><text x="{}" y="{}" text-anchor="end">{}</text><text x="{}" y="{base}" text-anchor="end">0</text><text x="{}" y="{}" text-anchor="start" fill="#0369a1">{}</text><text x="{}" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text></g>"##,
+        r##"<g font-size="9" fill="#64748b" aria-hidden="true"><line x1="{LEFT}" y1="{base}" x2="{}" y2="{base}" stroke="#cbd5e1"/><line x1="{LEFT}" y1="{TOP}" x2="{}" y2="{TOP}" stroke="#f1f5f9"/><text x="{}" y="{}" text-anchor="end">{}</text><text x="{}" y="{base}" text-anchor="end">0</text><text x="{}" y="{}" text-anchor="start" fill="#0369a1">{}</text><text x="{}" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text></g>"##,
         WIDTH - RIGHT,
         WIDTH - RIGHT,
         LEFT - 6.0,
@@ -159,7 +160,7 @@ fn draw_bars(svg: &mut String, points: &[Point]) {
             escape(&tip)
         );
         if p.status == "failed" {
-            let (cx, cy, d) = (slot_x(i), y - 8.0, 4.0);
+            let (cx, cy, d) = (slot_x(i), y - 6.0, 3.0);
             let _ = write!(
                 svg,
                 r##"<path class="failure-mark" d="M{:.1} {:.1}L{:.1} {:.1}M{:.1} {:.1}L{:.1} {:.1}" stroke="#b91c1c" stroke-width="2" stroke-linecap="round"/>"##,

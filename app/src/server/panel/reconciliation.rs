@@ -21,12 +21,12 @@ pub async fn load(pool: &PgPool) -> Result<ReconciliationState, sqlx::Error> {
     }
     let Some(stored) = killbill_reconciliation::latest_report(pool).await? else {
         let reason = "No reconciliation has run yet; one runs after each Kill Bill sync.".to_owned();
-        return Ok(ReconciliationState::Unavailable { reason });
+        return Ok(ReconciliationState::Unavailable { reason, detail: None });
     };
     if stored.status != "succeeded" {
-        let error = stored.error.unwrap_or_else(|| "no reason recorded".to_owned());
-        let reason = format!("The last reconciliation ({}) could not read Kill Bill: {error}", stored.finished_at);
-        return Ok(ReconciliationState::Unavailable { reason });
+        let at = stored.finished_at.format("%-d %b %H:%M UTC");
+        let reason = format!("The last reconciliation ({at}) could not read Kill Bill.");
+        return Ok(ReconciliationState::Unavailable { reason, detail: stored.error });
     }
     let ids: Vec<uuid::Uuid> = stored.report.drifting.iter().take(DRILL_DOWN_ACCOUNTS).map(|a| a.tenant_id).collect();
     let names = integration_panel::display_names(pool, &ids).await?;
