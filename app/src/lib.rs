@@ -3,6 +3,9 @@
 //! types, and — behind the one `ssr` gate — everything that touches the
 //! database or the network.
 
+// Deep view types (the admin panel's cards) need more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -1,5 +1,6 @@
 //! Full-stack tests: the real server on port 0 against a fresh PostgreSQL database.
 
+mod admin_panel;
 mod auth;
 mod cocorico;
 mod condo_webhooks;

@@ -3,10 +3,13 @@
 //! maps the error.
 
 pub mod account;
+pub mod condo_link;
 pub mod error;
 pub mod integration;
 pub mod listing;
 pub mod maintenance;
+pub mod reconciliation;
 pub mod session;
+pub mod system_status;
 
 pub use error::AppError;

@@ -6,6 +6,7 @@ pub mod adapters;
 pub mod auth;
 pub mod db;
 pub mod error;
+pub mod panel;
 pub mod scheduler;
 pub mod seed;
 pub mod state;

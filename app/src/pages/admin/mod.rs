@@ -1,5 +1,13 @@
-//! Admin pages.
+//! Admin pages: `/admin/system-status`, the unified integrations panel.
 
+mod counts;
+mod format;
+mod integration_card;
+mod live;
+mod property_links;
+mod reconciliation;
 mod system_status;
+mod upstream_checks;
+mod webhook_inbox;
 
 pub use system_status::SystemStatusPage;

@@ -4,7 +4,9 @@
 
 pub mod app_user;
 pub mod condo_import;
+pub mod condo_property_link;
 pub mod external_ref;
+pub mod integration_panel;
 pub mod invoice;
 pub mod job_lease;
 pub mod killbill_mirror;
@@ -23,3 +25,4 @@ pub mod sync_run;
 pub mod sync_state;
 pub mod unit;
 pub mod webhook_event;
+pub mod webhook_inbox;

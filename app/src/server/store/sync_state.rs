@@ -168,7 +168,7 @@ pub async fn resume(db: impl PgExecutor<'_>, platform: Platform) -> Result<bool,
 impl SyncStateRow {
     /// Freshness target: a platform is delayed when its last success is older
     /// than two periods of its configured schedule.
-    fn freshness(platform: Platform) -> chrono::Duration {
+    pub fn freshness(platform: Platform) -> chrono::Duration {
         crate::server::scheduler::schedule::installed().freshness(platform)
     }
 

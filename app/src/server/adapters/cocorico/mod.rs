@@ -7,7 +7,7 @@ mod source;
 mod wire;
 
 pub use settings::{CocoricoSettings, PriceUnit, SecretUrl};
-pub use source::{CocoricoError, CocoricoSource, MySqlCocoricoSource};
+pub use source::{CocoricoError, CocoricoSource, MySqlCocoricoSource, ping};
 pub use wire::{
     CategoryRecord, CocoricoListing, IMAGE_FOLDER, ImageRecord, ListingRecord, PLACEHOLDER_IMAGE, PageCursor,
     STATUS_PUBLISHED, TranslationRecord, image_url, thumbnail_url,

@@ -234,6 +234,22 @@ fn classify(error: sqlx::Error) -> CocoricoError {
 }
 
 /// Removes the URL (and so its password) from an error message.
+/// Checks that Cocorico's database accepts the read-only account and answers a query.
+pub async fn ping(url: &SecretUrl) -> Result<(), CocoricoError> {
+    let options = MySqlConnectOptions::from_str(url.expose())
+        .map_err(|e| CocoricoError::InvalidUrl(redact(&e.to_string(), url)))?
+        .disable_statement_logging();
+    let mut conn = match tokio::time::timeout(CONNECT_TIMEOUT, options.connect()).await {
+        Err(_) => return Err(CocoricoError::Unreachable(format!("no answer within {CONNECT_TIMEOUT:?}"))),
+        Ok(Err(sqlx::Error::Database(e))) => return Err(CocoricoError::Refused(e.message().to_owned())),
+        Ok(Err(e)) => return Err(CocoricoError::Unreachable(redact(&e.to_string(), url))),
+        Ok(Ok(conn)) => conn,
+    };
+    sqlx::raw_sql("SELECT 1").execute(&mut conn).await.map_err(CocoricoError::Query)?;
+    let _ = conn.close().await;
+    Ok(())
+}
+
 fn redact(message: &str, url: &SecretUrl) -> String {
     message.replace(url.expose(), "***")
 }

@@ -20,11 +20,14 @@ pub const SIGN_IN_OPERATION: &str = include_str!("operations/sign_in.graphql");
 pub const PROPERTIES_OPERATION: &str = include_str!("operations/properties.graphql");
 /// `TicketsChangedSince`: one keyset page of tickets.
 pub const TICKETS_OPERATION: &str = include_str!("operations/tickets.graphql");
+/// `WhoAmI`: the signed-in user, to check the session.
+pub const WHO_AM_I_OPERATION: &str = include_str!("operations/who_am_i.graphql");
 /// Every operation file, by name, for the schema checks.
-pub const OPERATIONS: [(&str, &str); 3] = [
+pub const OPERATIONS: [(&str, &str); 4] = [
     ("sign_in.graphql", SIGN_IN_OPERATION),
     ("properties.graphql", PROPERTIES_OPERATION),
     ("tickets.graphql", TICKETS_OPERATION),
+    ("who_am_i.graphql", WHO_AM_I_OPERATION),
 ];
 /// Tickets per page: up to 3 objects each keeps a page far under Condo's 1000 objects.
 pub const TICKETS_PER_PAGE: usize = 50;
@@ -234,6 +237,34 @@ impl HttpCondoClient {
             }
         }
         filter
+    }
+}
+
+/// `data` of `WhoAmI`.
+#[derive(Debug, serde::Deserialize)]
+struct WhoAmIData {
+    user: Option<WireId>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct WireId {
+    id: String,
+}
+
+impl HttpCondoClient {
+    /// Checks that Condo answers and accepts our session, and returns the signed-in user's id.
+    /// Signs in only when no token is cached (Condo allows few sign-ins per hour), and once
+    /// more when the cached token is no longer valid.
+    /// [Condo: `authenticatedUser`, NOTES.md §3.2]
+    pub async fn signed_in_user(&self) -> Result<String, CondoError> {
+        let data: WhoAmIData = self.query("", WHO_AM_I_OPERATION, "WhoAmI", json!({})).await?;
+        if let Some(user) = data.user {
+            return Ok(user.id);
+        }
+        self.forget_token();
+        let token = self.sign_in().await?;
+        let data: WhoAmIData = self.execute("", WHO_AM_I_OPERATION, "WhoAmI", &json!({}), Some(&token)).await?;
+        data.user.map(|u| u.id).ok_or(CondoError::Unauthenticated)
     }
 }
 
