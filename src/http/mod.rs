@@ -7,6 +7,7 @@ mod jwks;
 mod me;
 mod portal;
 pub mod session;
+mod sitemap;
 
 use app::server::state::AppState;
 use axum::Router;
@@ -19,4 +20,5 @@ pub fn router() -> Router<AppState> {
         .merge(jwks::router())
         .merge(me::router())
         .merge(portal::router())
+        .merge(sitemap::router())
 }

@@ -5,5 +5,6 @@ mod cocorico;
 mod health;
 mod helpers;
 mod portal;
+mod portal_pages;
 mod scoping;
 mod search;

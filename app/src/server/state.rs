@@ -19,6 +19,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Keys, token settings and the login limiter.
     pub auth: Arc<AuthService>,
+    /// `MARKETPLACE_PUBLIC_URL` without a trailing `/`: the root of absolute
+    /// links (canonical, sharing tags, sitemap).
+    pub public_url: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {

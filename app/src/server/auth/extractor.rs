@@ -31,7 +31,6 @@ impl AuthUser {
     pub fn require_admin(&self) -> Result<(), AppError> {
         if self.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
     }
-
 }
 
 /// The caller of a request, if any. A Bearer token that does not verify is

@@ -110,7 +110,8 @@ pub(crate) mod tests {
         for (n, role) in [(1, "admin"), (2, "tenant"), (3, "tenant")] {
             insert_user_if_absent(&pool, &user(n, role)).await.unwrap();
         }
-        let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM app_user ORDER BY id").fetch_all(&pool).await.unwrap();
+        let roles: Vec<String> =
+            sqlx::query_scalar("SELECT role FROM app_user ORDER BY id").fetch_all(&pool).await.unwrap();
         assert_eq!(roles, ["admin", "tenant", "tenant"]);
         assert!(find_user(&pool, Uuid::from_u128(9)).await.unwrap().is_none());
     }
