@@ -202,15 +202,15 @@ sandbox_secret() {
   cat "$file"
 }
 
-# Starts sandbox emulator $1 (killbill or condo) on a free port with the
-# remaining arguments; prints its base URL once it listens. Logs go to
-# .data/sandbox/<name>.log; the process is stopped when the calling script exits.
+# Runs `sandbox <args…>` (a server that prints `listening on http://ADDR`) in
+# the background and prints its base URL once it listens. Logs go to
+# .data/sandbox/<name>.log; stop_sandbox stops it.
 start_emulator() {
   local name="$1"; shift
   local log="$DATA_DIR/sandbox/$name.log" url=""
   mkdir -p "$DATA_DIR/sandbox"
-  "$SANDBOX_BIN" "$name" --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
-  SANDBOX_PIDS="${SANDBOX_PIDS:-} $!"
+  "$SANDBOX_BIN" "$@" >"$log" 2>&1 &
+  echo "$!" >>"$SANDBOX_PIDS"
   for _ in $(seq 1 100); do
     url="$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$log" | head -1)"
     [ -n "$url" ] && break
@@ -222,14 +222,17 @@ start_emulator() {
 
 stop_sandbox() {
   local pid
-  for pid in ${SANDBOX_PIDS:-}; do kill "$pid" 2>/dev/null || true; done
-  for pid in ${SANDBOX_PIDS:-}; do wait "$pid" 2>/dev/null || true; done
-  SANDBOX_PIDS=""
+  [ -n "${SANDBOX_PIDS:-}" ] && [ -f "$SANDBOX_PIDS" ] || return 0
+  for pid in $(cat "$SANDBOX_PIDS"); do kill "$pid" 2>/dev/null || true; done
+  for pid in $(cat "$SANDBOX_PIDS"); do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  rm -f "$SANDBOX_PIDS"
 }
 
 # The demo's stand-ins for the three platforms: builds the sandbox, starts the
 # Kill Bill and Condo emulators on free ports, loads a generated Cocorico
-# database into MariaDB with a read-only account, and exports the KILLBILL_*,
+# database into MariaDB with a read-only account and serves its images, and exports the KILLBILL_*,
 # CONDO_* and COCORICO_* variables that point Marketplace at them. Credentials
 # are random per checkout. Call stop_sandbox (or let the EXIT trap) to stop them.
 start_sandbox() {
@@ -237,6 +240,10 @@ start_sandbox() {
   say "building the sandbox emulators"
   (cd "$ROOT" && cargo build --locked -p sandbox --bin sandbox >&2)
   SANDBOX_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/sandbox"
+  mkdir -p "$DATA_DIR/sandbox"
+  # The emulators' process ids (they run in the background, started from subshells).
+  SANDBOX_PIDS="$DATA_DIR/sandbox/pids.$$"
+  : >"$SANDBOX_PIDS"
 
   export KILLBILL_USERNAME=admin
   KILLBILL_PASSWORD="$(sandbox_secret killbill-password)"
@@ -244,7 +251,7 @@ start_sandbox() {
   KILLBILL_API_SECRET="$(sandbox_secret killbill-api-secret)"
   export KILLBILL_PASSWORD KILLBILL_API_KEY KILLBILL_API_SECRET
   KILLBILL_URL="$(KILLBILL_SANDBOX_ADMIN_PASSWORD="$KILLBILL_PASSWORD" KILLBILL_SANDBOX_API_KEY="$KILLBILL_API_KEY" \
-    KILLBILL_SANDBOX_API_SECRET="$KILLBILL_API_SECRET" start_emulator killbill)"
+    KILLBILL_SANDBOX_API_SECRET="$KILLBILL_API_SECRET" start_emulator killbill killbill --listen 127.0.0.1:0)"
   export KILLBILL_URL
   say "Kill Bill emulator on $KILLBILL_URL"
 
@@ -252,7 +259,7 @@ start_sandbox() {
   CONDO_PASSWORD="$(sandbox_secret condo-password)"
   export CONDO_IDENTITY CONDO_PASSWORD
   CONDO_URL="$(CONDO_SANDBOX_EMAIL="$CONDO_IDENTITY" CONDO_SANDBOX_PASSWORD="$CONDO_PASSWORD" \
-    start_emulator condo --sign-in-limit 0)"
+    start_emulator condo condo --listen 127.0.0.1:0 --sign-in-limit 0)"
   export CONDO_URL
   say "Condo emulator on $CONDO_URL"
   CONDO_WEBHOOK_TOKEN="$(sandbox_secret condo-webhook-token)"
@@ -264,7 +271,9 @@ start_sandbox() {
   COCORICO_RO_PASSWORD="$ro_password" "$SANDBOX_BIN" cocorico load --database "$database" >&2
   local host="${COCORICO_ADMIN_URL#mysql://}"; host="${host#*@}"
   export COCORICO_DATABASE_URL="mysql://cocorico_ro:$ro_password@$host/$database"
-  export COCORICO_BASE_URL="${COCORICO_BASE_URL:-$(echo "$KILLBILL_URL" | sed 's#/*$##')}"
+  # Cocorico's site serves the listings' images; the sandbox answers those paths.
+  COCORICO_BASE_URL="$(start_emulator cocorico-images cocorico serve --listen 127.0.0.1:0)"
+  export COCORICO_BASE_URL
 }
 
 # Drops the databases full-stack tests left behind on the DATABASE_URL server.

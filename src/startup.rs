@@ -46,7 +46,8 @@ impl Application {
             .build();
         let keys = load_keys(&config)?;
         let auth = Arc::new(AuthService::new(keys, config.auth_settings()));
-        let state = AppState { pool, leptos_options, auth, sync: config.sync.clone() };
+        let public_url = config.public_url.trim_end_matches('/').to_owned();
+        let state = AppState { pool, leptos_options, auth, sync: config.sync.clone(), public_url };
         let scheduler = config.scheduler.enabled.then(|| scheduler(&config, &state));
         Ok(Self { router: router(state.clone()), listener, state, scheduler })
     }

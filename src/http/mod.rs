@@ -9,6 +9,7 @@ mod me;
 pub mod metrics;
 mod portal;
 pub mod session;
+mod sitemap;
 mod webhooks_condo;
 mod webhooks_killbill;
 
@@ -27,4 +28,5 @@ pub fn router() -> Router<AppState> {
         .merge(maintenance::router())
         .merge(webhooks_condo::router())
         .merge(webhooks_killbill::router())
+        .merge(sitemap::router())
 }

@@ -8,6 +8,7 @@ mod health;
 mod helpers;
 mod maintenance;
 mod portal;
+mod portal_pages;
 mod scoping;
 mod search;
 mod webhooks_killbill;

@@ -1,6 +1,6 @@
 //! Public listings: what the portal pages show.
 
-use crate::domain::{ListingSlug, Money, PageRequest};
+use crate::domain::{ListingSlug, Money, PageRequest, SearchParams};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -81,22 +81,31 @@ pub struct ListingDetail {
     pub categories: Vec<String>,
 }
 
-/// One page of published listings, newest first. `page` and `per_page` are
-/// the raw query values, validated here so a bad URL gets a clear message.
-#[server(endpoint = "listings/list")]
-pub async fn list_listings(page: Option<String>, per_page: Option<String>) -> Result<ListingPage, AppError> {
-    let request = PageRequest::parse(page.as_deref(), per_page.as_deref(), DEFAULT_PER_PAGE)
-        .map_err(|e| AppError::Validation(e.to_string()))?;
+/// A page of search results for the portal's filter form. `params` are the
+/// raw URL values, validated here so a bad URL gets a clear message.
+#[server(endpoint = "listings/search")]
+pub async fn search_properties(params: SearchParams) -> Result<ListingPage, AppError> {
+    let query = crate::domain::SearchQuery::parse(&params.to_map(), DEFAULT_PER_PAGE).map_err(AppError::Validation)?;
     let pool = crate::server::state::pool()?;
-    let (rows, total) = crate::server::store::listing::list_published(&pool, request.offset(), request.limit()).await?;
-    Ok(ListingPage { items: rows.into_iter().map(Into::into).collect(), total, page: request })
+    let (rows, total) = crate::server::store::listing_search::search_listings(&pool, &query).await?;
+    Ok(ListingPage { items: rows.into_iter().map(Into::into).collect(), total, page: query.page })
+}
+
+/// A listing with the site's public address (for canonical and sharing links).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListingPageData {
+    /// The listing.
+    pub detail: ListingDetail,
+    /// `MARKETPLACE_PUBLIC_URL`, without a trailing `/`.
+    pub site_url: String,
 }
 
 /// The listing behind a slug, if it is published.
 #[server(endpoint = "listings/get")]
-pub async fn get_listing(slug: String) -> Result<ListingDetail, AppError> {
+pub async fn get_listing(slug: String) -> Result<ListingPageData, AppError> {
     let slug = ListingSlug::parse(&slug).map_err(|_| AppError::NotFound)?;
-    let pool = crate::server::state::pool()?;
-    let row = crate::server::store::listing::find_published_by_slug(&pool, slug.as_str()).await?;
-    row.map(Into::into).ok_or(AppError::NotFound)
+    let state = crate::server::state::app_state()?;
+    let row = crate::server::store::listing::find_published_by_slug(&state.pool, slug.as_str()).await?;
+    let detail = row.map(ListingDetail::from).ok_or(AppError::NotFound)?;
+    Ok(ListingPageData { detail, site_url: state.public_url.clone() })
 }

@@ -16,14 +16,30 @@ pub fn price_unit_label(unit: &str) -> &'static str {
     }
 }
 
+/// A property type as a visitor reads it.
+pub fn type_label(property_type: &str) -> &'static str {
+    match property_type {
+        "apartment" => "Apartment",
+        "house" => "House",
+        "studio" => "Studio",
+        "room" => "Room",
+        "loft" => "Loft",
+        _ => "Other",
+    }
+}
+
 /// The badge telling where a listing comes from.
 #[component]
 pub fn SourceBadge(#[prop(into)] source: String) -> impl IntoView {
     let (label, class) = match source.as_str() {
-        "cocorico" => ("Partner listing", "bg-amber-100 text-amber-900"),
+        "cocorico" => ("Cocorico", "bg-amber-100 text-amber-900"),
         _ => ("Marketplace", "bg-emerald-100 text-emerald-900"),
     };
-    view! { <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {class}")>{label}</span> }
+    view! {
+        <span class=format!("shrink-0 rounded-full px-2 py-0.5 text-xs font-medium {class}") data-testid="source-badge">
+            <span class="sr-only">"Listed on "</span>{label}
+        </span>
+    }
 }
 
 /// One listing in a result grid.
@@ -31,11 +47,15 @@ pub fn SourceBadge(#[prop(into)] source: String) -> impl IntoView {
 pub fn ListingCard(listing: ListingSummary) -> impl IntoView {
     let href = format!("/properties/{}", listing.slug);
     let photo = listing.photo.clone();
-    let bedrooms = match listing.bedrooms {
-        0 => "Studio".to_owned(),
-        1 => "1 bedroom".to_owned(),
-        n => format!("{n} bedrooms"),
+    // Imported listings do not say how many bedrooms they have (0 there means unknown).
+    let bedrooms = match (listing.bedrooms, listing.source.as_str()) {
+        (0, "cocorico") => None,
+        (0, _) => Some("Studio".to_owned()),
+        (1, _) => Some("1 bedroom".to_owned()),
+        (n, _) => Some(format!("{n} bedrooms")),
     };
+    let facts = [Some(listing.city.clone()), bedrooms, Some(type_label(&listing.property_type).to_owned())];
+    let facts = facts.into_iter().flatten().collect::<Vec<_>>().join(" · ");
     view! {
         <li class="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm transition hover:shadow-md">
             <A href=href attr:class="block focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600">
@@ -48,7 +68,7 @@ pub fn ListingCard(listing: ListingSummary) -> impl IntoView {
                         <h2 class="font-semibold leading-snug text-slate-900">{listing.title.clone()}</h2>
                         <SourceBadge source=listing.source.clone() />
                     </div>
-                    <p class="text-sm text-slate-600">{format!("{} · {} · {}", listing.city, bedrooms, listing.property_type)}</p>
+                    <p class="text-sm text-slate-600">{facts}</p>
                     <p class="text-lg font-semibold text-emerald-800">
                         {listing.price.to_string()}
                         <span class="ml-1 text-sm font-normal text-slate-500">{price_unit_label(&listing.price_unit)}</span>

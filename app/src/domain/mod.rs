@@ -18,5 +18,5 @@ pub use money::{Currency, Money};
 pub use page::{PageRequest, PageRequestError};
 pub use platform::Platform;
 pub use role::Role;
-pub use search::{SearchQuery, SearchSort};
+pub use search::{SearchParams, SearchQuery, SearchSort, form_encode};
 pub use slug::{ListingSlug, SlugError};

@@ -123,6 +123,118 @@ impl SearchQuery {
     }
 }
 
+/// The search form's raw values, exactly as a URL carries them: what the
+/// form shows, what pagination links keep, and what [`SearchQuery::parse`]
+/// validates. Empty values count as absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub city: Option<String>,
+    pub min_price: Option<String>,
+    pub max_price: Option<String>,
+    pub bedrooms: Option<String>,
+    /// `type` in the URL.
+    pub property_type: Option<String>,
+    pub available_from: Option<String>,
+    pub source: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+impl SearchParams {
+    /// The URL names of the filters (every parameter but the paging ones).
+    pub const FILTERS: [&'static str; 9] =
+        ["q", "city", "min_price", "max_price", "bedrooms", "type", "available_from", "source", "sort"];
+
+    /// Reads every parameter through `get` (a URL's query map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        Self {
+            q: get("q"),
+            city: get("city"),
+            min_price: get("min_price"),
+            max_price: get("max_price"),
+            bedrooms: get("bedrooms"),
+            property_type: get("type"),
+            available_from: get("available_from"),
+            source: get("source"),
+            sort: get("sort"),
+            page: get("page"),
+            per_page: get("per_page"),
+        }
+    }
+
+    /// The value of the URL parameter `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let value = match name {
+            "q" => &self.q,
+            "city" => &self.city,
+            "min_price" => &self.min_price,
+            "max_price" => &self.max_price,
+            "bedrooms" => &self.bedrooms,
+            "type" => &self.property_type,
+            "available_from" => &self.available_from,
+            "source" => &self.source,
+            "sort" => &self.sort,
+            "page" => &self.page,
+            "per_page" => &self.per_page,
+            _ => return None,
+        };
+        value.as_deref()
+    }
+
+    /// Whether any filter (not paging) is set.
+    pub fn has_filters(&self) -> bool {
+        Self::FILTERS.iter().any(|k| self.get(k).is_some())
+    }
+
+    /// The parameters as a map, for [`SearchQuery::parse`].
+    pub fn to_map(&self) -> HashMap<String, String> {
+        Self::FILTERS
+            .iter()
+            .chain(&["page", "per_page"])
+            .filter_map(|k| self.get(k).map(|v| ((*k).to_owned(), v.to_owned())))
+            .collect()
+    }
+
+    /// The query string (without `?`) of these filters at page `page`: page 1
+    /// is left out, so the first page has one address.
+    pub fn query_for_page(&self, page: u32) -> String {
+        let page = (page > 1).then(|| page.to_string());
+        Self::FILTERS
+            .iter()
+            .filter_map(|k| self.get(k).map(|v| (*k, v)))
+            .chain(page.as_deref().map(|p| ("page", p)))
+            .chain(self.per_page.as_deref().map(|p| ("per_page", p)))
+            .map(|(k, v)| format!("{k}={}", form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// `/properties` with these filters at page `page`.
+    pub fn properties_href(&self, page: u32) -> String {
+        match self.query_for_page(page) {
+            query if query.is_empty() => "/properties".to_owned(),
+            query => format!("/properties?{query}"),
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value, as a browser
+/// encodes a GET form: unreserved bytes kept, space as `+`, the rest `%XX`.
+pub fn form_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(byte as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +288,24 @@ mod tests {
             assert!(err.contains(&format!("`{k}`")), "{k}: {err}");
         }
         assert!(parse(&[("min_price", "900"), ("max_price", "100")]).is_err());
+    }
+
+    #[test]
+    fn pagination_links_keep_the_filters_encoded_and_drop_page_one() {
+        let params = SearchParams::from_lookup(|k| match k {
+            "city" => Some("Saint-Étienne".into()),
+            "q" => Some("sunny & quiet".into()),
+            "min_price" => Some(" 500 ".into()),
+            "type" => Some(String::new()),
+            "page" => Some("3".into()),
+            _ => None,
+        });
+        assert_eq!(params.property_type, None, "empty values are absent");
+        assert_eq!(params.properties_href(1), "/properties?q=sunny+%26+quiet&city=Saint-%C3%89tienne&min_price=500");
+        assert!(params.properties_href(2).ends_with("&min_price=500&page=2"));
+        assert_eq!(SearchParams::default().properties_href(1), "/properties");
+        assert!(params.has_filters() && !SearchParams::default().has_filters());
+        let query = SearchQuery::parse(&params.to_map(), 12).unwrap();
+        assert_eq!((query.min_price_minor, query.page.page), (Some(50_000), 3));
     }
 }

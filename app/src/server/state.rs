@@ -21,6 +21,9 @@ pub struct AppState {
     pub auth: Arc<AuthService>,
     /// The platforms' settings (webhooks verify and process with them).
     pub sync: crate::server::sync::SyncSettings,
+    /// `MARKETPLACE_PUBLIC_URL` without a trailing `/`: the root of absolute
+    /// links (canonical, sharing tags, sitemap).
+    pub public_url: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -12,11 +12,15 @@ const PASSWORD_ENV: &str = "COCORICO_RO_PASSWORD";
 const USAGE: &str = "usage: sandbox cocorico load [--admin-url URL] [--database cocorico] \
 [--listings 120] [--seed 42] [--time-unit day|hour] [--ro-user cocorico_ro] \
 [--ro-password-env COCORICO_RO_PASSWORD]
+       sandbox cocorico serve [--listen 127.0.0.1:3190]
 
-Drops and recreates the database, loads generated listings, and creates the
+load: drops and recreates the database, loads generated listings, and creates the
 read-only account with the password read from the named environment variable
 (required; it is never printed). The admin URL defaults to $COCORICO_ADMIN_URL,
-else mysql://root@127.0.0.1:3306.";
+else mysql://root@127.0.0.1:3306.
+
+serve: serves the listings' images where Cocorico's site does
+(/uploads/listings/images/{name}); point COCORICO_BASE_URL at it.";
 
 /// Command-line entry point: `sandbox cocorico [args…]`.
 pub fn cli_main(args: Vec<String>) -> anyhow::Result<()> {
@@ -28,6 +32,16 @@ pub fn cli_main(args: Vec<String>) -> anyhow::Result<()> {
             let report = runtime.block_on(load(options))?;
             println!("{}", report.summary_line());
             Ok(())
+        }
+        Some((command, rest)) if command == "serve" => {
+            let listen = parse_listen(rest)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+            runtime.block_on(super::images::serve(listen, |addr| {
+                use std::io::Write;
+                let mut stdout = std::io::stdout();
+                let _ = writeln!(stdout, "listening on http://{addr}");
+                let _ = stdout.flush();
+            }))
         }
         Some((command, _)) if command == "help" || command == "--help" => {
             println!("{USAGE}");
@@ -78,6 +92,17 @@ fn parse_load(args: &[String]) -> anyhow::Result<(LoadOptions, String)> {
     Ok((options, password_env))
 }
 
+/// `--listen ADDR` (or `--listen=ADDR`); 127.0.0.1:3190 when absent.
+fn parse_listen(args: &[String]) -> anyhow::Result<std::net::SocketAddr> {
+    let value = match args {
+        [] => "127.0.0.1:3190".to_owned(),
+        [flag, value] if flag == "--listen" => value.clone(),
+        [flag] if flag.starts_with("--listen=") => flag["--listen=".len()..].to_owned(),
+        _ => anyhow::bail!("{USAGE}"),
+    };
+    value.parse().map_err(|_| anyhow::anyhow!("--listen must be an address like 127.0.0.1:3190, not {value:?}"))
+}
+
 fn parse_time_unit(value: &str) -> anyhow::Result<TimeUnit> {
     match value {
         "day" | "1440" => Ok(TimeUnit::Day),
@@ -114,6 +139,16 @@ mod tests {
         if std::env::var(ADMIN_URL_ENV).is_err() {
             assert_eq!(options.admin_url.expose(), "mysql://root@127.0.0.1:3306");
         }
+    }
+
+    #[test]
+    fn serve_listens_where_asked() {
+        use super::parse_listen;
+        assert_eq!(parse_listen(&[]).unwrap().to_string(), "127.0.0.1:3190");
+        assert_eq!(parse_listen(&args("--listen 127.0.0.1:0")).unwrap().port(), 0);
+        assert_eq!(parse_listen(&args("--listen=127.0.0.1:4000")).unwrap().port(), 4000);
+        assert!(parse_listen(&args("--listen nowhere")).is_err());
+        assert!(parse_listen(&args("--port 1")).is_err());
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod catalog;
 mod cli;
 mod dataset;
 mod generate;
+pub mod images;
 mod listing;
 mod load;
 mod location;

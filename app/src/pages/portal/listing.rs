@@ -1,14 +1,15 @@
 //! `/properties/{slug}`: one listing with its photos and details.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use super::seo;
 use crate::api::AppError;
-use crate::api::listing::{ListingDetail, Photo, get_listing};
+use crate::api::listing::{ListingPageData, Photo, get_listing};
 use crate::components::http_status::set_http_status;
-use crate::components::listing_card::{SourceBadge, price_unit_label};
+use crate::components::listing_card::{SourceBadge, price_unit_label, type_label};
 use crate::components::notice::ErrorNotice;
 use crate::pages::not_found::NotFoundContent;
 
@@ -24,9 +25,9 @@ pub fn ListingPage() -> impl IntoView {
     }
 }
 
-fn render_listing(result: Result<ListingDetail, AppError>) -> AnyView {
+fn render_listing(result: Result<ListingPageData, AppError>) -> AnyView {
     match result {
-        Ok(detail) => view! { <ListingView detail /> }.into_any(),
+        Ok(data) => view! { <ListingView data /> }.into_any(),
         Err(AppError::NotFound) => {
             set_http_status(404);
             view! { <NotFoundContent what="listing" /> }.into_any()
@@ -39,43 +40,84 @@ fn render_listing(result: Result<ListingDetail, AppError>) -> AnyView {
 }
 
 #[component]
-fn ListingView(detail: ListingDetail) -> impl IntoView {
+fn ListingView(data: ListingPageData) -> impl IntoView {
+    let ListingPageData { detail, site_url } = data;
     let s = detail.summary.clone();
-    let description = detail.description.chars().take(160).collect::<String>();
+    let description = seo::summary_text(&detail.description, 160);
+    let canonical = seo::canonical_url(&site_url, &detail);
+    let image = detail.photos.first().map(|p| seo::absolute_url(&site_url, &p.url));
+    let json_ld = seo::script_safe_json(&seo::json_ld(&site_url, &detail));
+    let map = seo::map_link(detail.latitude, detail.longitude);
+    let bedrooms = if s.bedrooms == 0 && s.source == "cocorico" { "—".to_owned() } else { s.bedrooms.to_string() };
     let facts = [
-        ("Type", s.property_type.clone()),
-        ("Bedrooms", s.bedrooms.to_string()),
+        ("Type", type_label(&s.property_type).to_owned()),
+        ("Bedrooms", bedrooms),
         ("Bathrooms", detail.bathrooms.to_string()),
         ("Surface", detail.area_m2.map_or("—".into(), |a| format!("{a} m²"))),
         ("Available from", detail.available_from.map_or("Now".into(), |d| d.format("%-d %B %Y").to_string())),
     ];
+    let paragraphs: Vec<String> =
+        detail.description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
+    let locality = format!("{} {}", detail.postal_code, s.city).trim().to_owned();
+    let address =
+        if detail.address_line.is_empty() { locality } else { format!("{}, {locality}", detail.address_line) };
     view! {
         <Title text=s.title.clone() />
-        <Meta name="description" content=description />
+        <Meta name="description" content=description.clone() />
+        <Link rel="canonical" href=canonical.clone() />
+        <Meta property="og:type" content="website" />
+        <Meta property="og:site_name" content="Marketplace" />
+        <Meta property="og:title" content=s.title.clone() />
+        <Meta property="og:description" content=description.clone() />
+        <Meta property="og:url" content=canonical />
+        {image.clone().map(|url| view! { <Meta property="og:image" content=url /> })}
+        <Meta name="twitter:card" content=if image.is_some() { "summary_large_image" } else { "summary" } />
+        <Meta name="twitter:title" content=s.title.clone() />
+        <Meta name="twitter:description" content=description />
+        {image.map(|url| view! { <Meta name="twitter:image" content=url /> })}
+        <script type="application/ld+json" inner_html=json_ld></script>
         <nav class="text-sm text-slate-500" aria-label="Breadcrumb">
             <A href="/properties" attr:class="hover:underline">"Properties"</A>" / "{s.city.clone()}
         </nav>
-        <div class="mt-3 flex flex-wrap items-start justify-between gap-3">
-            <h1 class="text-2xl font-bold sm:text-3xl">{s.title.clone()}</h1>
-            <SourceBadge source=s.source.clone() />
-        </div>
-        <p class="mt-1 text-slate-600">{format!("{}, {} {}", detail.address_line, detail.postal_code, s.city)}</p>
-        <div class="mt-6 grid gap-8 lg:grid-cols-3">
-            <div class="lg:col-span-2"><Gallery photos=detail.photos.clone() /></div>
-            <aside class="space-y-4 rounded-xl border border-slate-200 bg-white p-5">
-                <p class="text-2xl font-semibold text-emerald-800">
-                    {s.price.to_string()}
-                    <span class="ml-1 text-base font-normal text-slate-500">{price_unit_label(&s.price_unit)}</span>
-                </p>
-                <dl class="grid grid-cols-2 gap-y-2 text-sm">
-                    {facts.into_iter().map(|(k, v)| view! { <dt class="text-slate-500">{k}</dt><dd class="font-medium">{v}</dd> }).collect_view()}
-                </dl>
-            </aside>
-        </div>
-        <section class="mt-8 max-w-3xl">
-            <h2 class="text-lg font-semibold">"About this home"</h2>
-            <p class="mt-2 whitespace-pre-line text-slate-700">{detail.description.clone()}</p>
-        </section>
+        <article>
+            <div class="mt-3 flex flex-wrap items-start justify-between gap-3">
+                <h1 class="text-2xl font-bold sm:text-3xl">{s.title.clone()}</h1>
+                <SourceBadge source=s.source.clone() />
+            </div>
+            <p class="mt-1 text-slate-600">{address}</p>
+            <div class="mt-6 grid gap-8 lg:grid-cols-3">
+                <div class="lg:col-span-2"><Gallery photos=detail.photos.clone() /></div>
+                <aside class="space-y-4 rounded-xl border border-slate-200 bg-white p-5" aria-label="Price and details">
+                    <p class="text-2xl font-semibold text-emerald-800" data-testid="listing-price">
+                        {s.price.to_string()}
+                        <span class="ml-1 text-base font-normal text-slate-500">{price_unit_label(&s.price_unit)}</span>
+                    </p>
+                    <dl class="grid grid-cols-2 gap-y-2 text-sm">
+                        {facts.into_iter().map(|(k, v)| view! { <dt class="text-slate-500">{k}</dt><dd class="font-medium">{v}</dd> }).collect_view()}
+                    </dl>
+                    {(!detail.categories.is_empty()).then(|| view! {
+                        <p class="text-sm text-slate-600">{detail.categories.join(", ")}</p>
+                    })}
+                    {map.map(|href| {
+                        let (lat, lon) = (detail.latitude.unwrap_or_default(), detail.longitude.unwrap_or_default());
+                        view! {
+                            <p class="text-sm">
+                                <span class="text-slate-500">{format!("{lat:.5}, {lon:.5}")}</span>" "
+                                <a href=href class="font-medium text-emerald-800 underline hover:text-emerald-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600" rel="noopener noreferrer" data-testid="map-link">
+                                    "View on OpenStreetMap"
+                                </a>
+                            </p>
+                        }
+                    })}
+                </aside>
+            </div>
+            <section class="mt-8 max-w-3xl" aria-labelledby="about-heading">
+                <h2 id="about-heading" class="text-lg font-semibold">"About this home"</h2>
+                <div class="mt-2 space-y-3 text-slate-700" data-testid="listing-description">
+                    {paragraphs.into_iter().map(|p| view! { <p class="whitespace-pre-line">{p}</p> }).collect_view()}
+                </div>
+            </section>
+        </article>
     }
 }
 
@@ -93,7 +135,7 @@ fn Gallery(photos: Vec<Photo>) -> impl IntoView {
     let button = "rounded-full bg-white/90 px-3 py-1.5 text-sm font-medium shadow hover:bg-white disabled:opacity-50";
     view! {
         <figure class="relative overflow-hidden rounded-xl bg-slate-100">
-            <img src=move || current().url alt=move || current().alt class="aspect-[4/3] w-full object-cover" data-testid="gallery-photo" />
+            <img src=move || current().url alt=move || current().alt class="aspect-[4/3] w-full object-cover" data-testid="gallery-photo" fetchpriority="high" />
             <figcaption class="absolute bottom-2 left-2 rounded bg-black/60 px-2 py-0.5 text-xs text-white" data-testid="gallery-position">
                 {move || format!("Photo {} of {count}", index.get() + 1)}
             </figcaption>

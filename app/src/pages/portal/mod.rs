@@ -2,6 +2,7 @@
 
 mod listing;
 mod properties;
+pub mod seo;
 
 pub use listing::ListingPage;
 pub use properties::PropertiesPage;

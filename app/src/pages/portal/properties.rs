@@ -1,67 +1,188 @@
-//! `/properties`: published listings, paginated.
+//! `/properties`: the portal's search. The filter form is a plain GET form,
+//! so without JavaScript it reloads the page with the filters in the URL;
+//! once hydrated it navigates in place, and every change of a filter updates
+//! the results. Pagination links keep the filters.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::AppError;
-use crate::api::listing::{ListingPage, list_listings};
+use crate::api::listing::{ListingPage, search_properties};
 use crate::components::http_status::set_http_status;
 use crate::components::listing_card::ListingCard;
 use crate::components::notice::{EmptyNotice, ErrorNotice};
 use crate::components::pagination::Pagination;
+use crate::domain::SearchParams;
 
 /// The search results page.
 #[component]
 pub fn PropertiesPage() -> impl IntoView {
     let query = use_query_map();
-    let params = move || {
-        let q = query.read();
-        (q.get("page"), q.get("per_page"))
-    };
-    let results = Resource::new(params, |(page, per_page)| list_listings(page, per_page));
+    let params = Memo::new(move |_| {
+        let query = query.read();
+        SearchParams::from_lookup(|k| query.get(k))
+    });
+    let results = Resource::new(
+        move || params.get(),
+        |params| async move {
+            let result = search_properties(params.clone()).await;
+            (params, result)
+        },
+    );
+    let pending = RwSignal::new(false);
     view! {
-        <Title text="Properties to rent" />
+        <Title text=move || params.with(page_title) />
         <h1 class="text-2xl font-bold sm:text-3xl">"Properties to rent"</h1>
         <p class="mt-1 text-slate-600">"Homes from Marketplace and our partners."</p>
-        <Suspense fallback=|| view! { <p class="mt-8 text-slate-500">"Loading listings…"</p> }>
-            {move || Suspend::new(async move { render_results(results.await) })}
-        </Suspense>
+        <FilterForm params />
+        <section aria-label="Search results" class="mt-6" aria-busy=move || pending.get().to_string()>
+            <Transition fallback=|| view! { <p class="mt-8 text-slate-500">"Loading listings…"</p> } set_pending=pending>
+                <p role="status" aria-live="polite" class="text-sm font-medium text-slate-700" data-testid="result-summary">
+                    {move || results.get().map(|(_, result)| result_summary(&result))}
+                </p>
+                {move || Suspend::new(async move {
+                    let (params, result) = results.await;
+                    render_results(result, params)
+                })}
+            </Transition>
+        </section>
     }
 }
 
-fn render_results(results: Result<ListingPage, AppError>) -> AnyView {
-    match results {
-        Ok(page) if page.items.is_empty() && page.total == 0 => {
-            view! { <div class="mt-8"><EmptyNotice message="No properties are listed right now." /></div> }.into_any()
+/// The tab title: the city and page when there are some.
+fn page_title(params: &SearchParams) -> String {
+    let place = params.city.as_deref().map_or(String::new(), |c| format!(" in {c}"));
+    match params.page.as_deref().filter(|p| *p != "1") {
+        Some(page) => format!("Properties to rent{place} (page {page})"),
+        None => format!("Properties to rent{place}"),
+    }
+}
+
+/// What the live region announces after each search.
+fn result_summary(result: &Result<ListingPage, AppError>) -> String {
+    match result {
+        Ok(page) if page.total == 1 => "1 property found".to_owned(),
+        Ok(page) => format!("{} properties found", page.total),
+        Err(_) => "The search could not be run".to_owned(),
+    }
+}
+
+const FIELD: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm \
+    focus:border-emerald-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600";
+const LABEL: &str = "block text-sm font-medium text-slate-700";
+
+/// The filter form. Without JavaScript it is an ordinary GET form; hydrated,
+/// it navigates without reloading, on submit and whenever a field changes.
+#[component]
+fn FilterForm(params: Memo<SearchParams>) -> impl IntoView {
+    let value = move |name: &'static str| move || params.with(|p| p.get(name).unwrap_or_default().to_owned());
+    let submit_on_change = move |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        let form = event_target::<leptos::web_sys::Element>(&ev)
+            .closest("form")
+            .ok()
+            .flatten()
+            .and_then(|f| f.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
+        if let Some(form) = form {
+            let _ = form.request_submit();
+        }
+    };
+    let text = move |name: &'static str, label: &'static str, kind: &'static str| {
+        let id = format!("filter-{name}");
+        view! {
+            <div>
+                <label for=id.clone() class=LABEL>{label}</label>
+                <input id=id type=kind name=name class=FIELD value=value(name) prop:value=value(name) />
+            </div>
+        }
+    };
+    let price = move |name: &'static str, label: &'static str| {
+        let id = format!("filter-{name}");
+        view! {
+            <div>
+                <label for=id.clone() class=LABEL>{label}</label>
+                <input id=id type="number" name=name min="0" max="100000000" step="1" inputmode="numeric"
+                    class=FIELD value=value(name) prop:value=value(name) />
+            </div>
+        }
+    };
+    let choice = move |name: &'static str, label: &'static str, options: &'static [(&'static str, &'static str)]| {
+        let id = format!("filter-{name}");
+        let options = options
+            .iter()
+            .map(|(v, text)| {
+                let selected = move || params.with(|p| p.get(name).unwrap_or_default() == *v);
+                view! { <option value=*v selected=selected>{*text}</option> }
+            })
+            .collect_view();
+        view! {
+            <div>
+                <label for=id.clone() class=LABEL>{label}</label>
+                <select id=id name=name class=FIELD prop:value=value(name)>{options}</select>
+            </div>
+        }
+    };
+    let per_page = move || params.with(|p| p.per_page.clone());
+    view! {
+        <div role="search" aria-label="Filter properties" class="mt-6 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+            <Form method="get" action="/properties" noscroll=true>
+                <div class="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" on:change=submit_on_change>
+                    {text("q", "Keywords", "search")}
+                    {text("city", "City", "text")}
+                    {price("min_price", "Minimum price")}
+                    {price("max_price", "Maximum price")}
+                    {choice("bedrooms", "Bedrooms", &[("", "Any"), ("1", "1 or more"), ("2", "2 or more"), ("3", "3 or more"), ("4", "4 or more")])}
+                    {choice("type", "Type", &[("", "Any type"), ("apartment", "Apartment"), ("house", "House"), ("studio", "Studio"), ("room", "Room"), ("loft", "Loft"), ("other", "Other")])}
+                    {text("available_from", "Available by", "date")}
+                    {choice("source", "Listed on", &[("", "Everywhere"), ("local", "Marketplace"), ("cocorico", "Cocorico")])}
+                    {choice("sort", "Sort by", &[("", "Newest first"), ("price", "Price, lowest first"), ("price_desc", "Price, highest first")])}
+                </div>
+                {move || per_page().map(|n| view! { <input type="hidden" name="per_page" value=n /> })}
+                <div class="mt-4 flex flex-wrap items-center gap-3">
+                    <button type="submit" class="rounded-md bg-emerald-700 px-4 py-2 text-sm font-semibold text-white hover:bg-emerald-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600 focus-visible:ring-offset-2">
+                        "Search"
+                    </button>
+                    <a href="/properties" class="text-sm text-emerald-800 underline hover:text-emerald-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600">
+                        "Clear filters"
+                    </a>
+                </div>
+            </Form>
+        </div>
+    }
+}
+
+fn render_results(result: Result<ListingPage, AppError>, params: SearchParams) -> AnyView {
+    match result {
+        Ok(page) if page.total == 0 && params.has_filters() => view! {
+            <div class="mt-4"><EmptyNotice message="No properties match these filters. Try a wider price range or another city." /></div>
+        }
+        .into_any(),
+        Ok(page) if page.total == 0 => {
+            view! { <div class="mt-4"><EmptyNotice message="No properties are listed right now." /></div> }.into_any()
         }
         Ok(page) => {
             let cards = page.items.into_iter().map(|listing| view! { <ListingCard listing /> }).collect_view();
-            let per_page = page.page.per_page;
-            let href = move |n: u32| {
-                if per_page == crate::api::listing::DEFAULT_PER_PAGE {
-                    format!("/properties?page={n}")
-                } else {
-                    format!("/properties?page={n}&per_page={per_page}")
-                }
-            };
+            let href = move |n: u32| params.properties_href(n);
             view! {
-                <ul class="mt-6 grid gap-6 sm:grid-cols-2 lg:grid-cols-3" data-testid="listing-grid">{cards}</ul>
-                <Pagination page=page.page.page per_page total=page.total href />
+                <ul class="mt-4 grid gap-6 sm:grid-cols-2 lg:grid-cols-3" data-testid="listing-grid">{cards}</ul>
+                <Pagination page=page.page.page per_page=page.page.per_page total=page.total href />
             }
             .into_any()
         }
         Err(AppError::Validation(message)) => {
             set_http_status(400);
             view! {
-                <div class="mt-8"><ErrorNotice title="That page address is not valid" message /></div>
-                <p class="mt-4"><a class="text-emerald-800 underline" href="/properties">"Go to the first page"</a></p>
+                <div class="mt-4"><ErrorNotice title="That page address is not valid" message /></div>
+                <p class="mt-4"><a class="text-emerald-800 underline" href="/properties">"Start a new search"</a></p>
             }
             .into_any()
         }
         Err(err) => {
             set_http_status(err.status_code());
-            view! { <div class="mt-8"><ErrorNotice title="Listings could not be loaded" message=err.to_string() /></div> }.into_any()
+            view! { <div class="mt-4"><ErrorNotice title="Listings could not be loaded" message=err.to_string() /></div> }
+                .into_any()
         }
     }
 }

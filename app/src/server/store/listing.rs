@@ -96,6 +96,34 @@ pub async fn list_published(
     Ok((rows, total))
 }
 
+/// A published listing's address and last change, for the sitemap.
+#[derive(Debug, Clone)]
+pub struct SitemapEntry {
+    pub slug: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// How many listings are published.
+pub async fn count_published(db: impl PgExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM listing WHERE published"#).fetch_one(db).await
+}
+
+/// Published listings in slug order, `limit` from `offset`, for the sitemap.
+pub async fn sitemap_entries(
+    db: impl PgExecutor<'_>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<SitemapEntry>, sqlx::Error> {
+    sqlx::query_as!(
+        SitemapEntry,
+        "SELECT slug, updated_at FROM listing WHERE published ORDER BY slug OFFSET $1 LIMIT $2",
+        offset,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// The published listing with this slug, if any.
 pub async fn find_published_by_slug(db: impl PgExecutor<'_>, slug: &str) -> Result<Option<ListingRow>, sqlx::Error> {
     sqlx::query_as!(

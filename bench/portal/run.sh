@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Benchmarks the portal search: 100,000 listings in a fresh PostgreSQL database,
+# the release server against a baseline (a bare axum handler running the same
+# SQL and writing the same data) in the same run, with wrk at 64 connections
+# on /properties?<filters> (HTML) and /api/properties?<filters> (JSON).
+#
+# Needs DATABASE_URL (a server where a database may be created; the database
+# name in it is ignored). Optional: PORTAL_BENCH_LISTINGS (100000),
+# PORTAL_BENCH_DURATION (seconds per run, 20), PORTAL_BENCH_CONNECTIONS (64),
+# PORTAL_BENCH_QUERY (the filters), MARKETPLACE_DB_MAX_CONNECTIONS (10, both servers).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+: "${DATABASE_URL:?set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres}"
+LISTINGS="${PORTAL_BENCH_LISTINGS:-100000}"
+DURATION="${PORTAL_BENCH_DURATION:-20}"
+CONNECTIONS="${PORTAL_BENCH_CONNECTIONS:-64}"
+QUERY="${PORTAL_BENCH_QUERY:-city=Lyon&min_price=500&max_price=1500&bedrooms=2&sort=price}"
+export MARKETPLACE_DB_MAX_CONNECTIONS="${MARKETPLACE_DB_MAX_CONNECTIONS:-10}"
+SERVER_PORT="${PORTAL_BENCH_SERVER_PORT:-3197}"
+BASELINE_PORT="${PORTAL_BENCH_BASELINE_PORT:-3198}"
+export SQLX_OFFLINE="${SQLX_OFFLINE:-true}"
+
+say() { printf '\033[1;32m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing wrk (apt-get)"
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
+  else
+    die "wrk is required: sudo apt-get install -y wrk"
+  fi
+fi
+command -v psql >/dev/null || die "psql is required (the PostgreSQL client)"
+
+say "building the release server and the bench tools"
+cargo build --release --locked -p marketplace --bin marketplace --example portal_bench_load --example portal_bench_baseline >&2
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}/release"
+
+BASE="${DATABASE_URL%%\?*}"
+SERVER_URL="${BASE%/*}"
+DB="mkt_bench_portal"
+BENCH_URL="$SERVER_URL/$DB"
+psql -q "$SERVER_URL/postgres" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >&2
+
+say "loading $LISTINGS listings"
+DATABASE_URL="$BENCH_URL" PORTAL_BENCH_LISTINGS="$LISTINGS" "$TARGET/examples/portal_bench_load"
+
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_for() {
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  die "nothing answers at $1"
+}
+
+say "starting the server (:$SERVER_PORT) and the baseline (:$BASELINE_PORT)"
+(
+  export DATABASE_URL="$BENCH_URL" MARKETPLACE_PORT="$SERVER_PORT" MARKETPLACE_KEYS_DIR="$WORK/keys"
+  export MARKETPLACE_PUBLIC_KEY_PATH="$WORK/public.pem" MARKETPLACE_LOG_DIR="$WORK/logs"
+  export MARKETPLACE_SITE_ROOT="$ROOT/target/site" RUST_LOG="${RUST_LOG:-info,sqlx=warn,tower_http=info}"
+  "$TARGET/marketplace" keys generate >/dev/null
+  exec "$TARGET/marketplace" serve
+) >"$WORK/server.log" 2>&1 &
+PIDS+=("$!")
+DATABASE_URL="$BENCH_URL" PORTAL_BASELINE_ADDR="127.0.0.1:$BASELINE_PORT" \
+  "$TARGET/examples/portal_bench_baseline" >"$WORK/baseline.log" 2>&1 &
+PIDS+=("$!")
+wait_for "http://127.0.0.1:$SERVER_PORT/api/health/live"
+wait_for "http://127.0.0.1:$BASELINE_PORT/api/properties"
+# The server's pid (the subshell exec'd into it).
+SERVER_PID="${PIDS[0]}"
+
+MATCHES="$(curl -fsS "http://127.0.0.1:$SERVER_PORT/api/properties?$QUERY" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')"
+say "filters: $QUERY ($MATCHES matching listings)"
+
+# Runs wrk and prints "requests/s p50_ms p99_ms".
+measure() {
+  wrk -t2 -c"$CONNECTIONS" -d"${2}s" --latency "$1" >"$WORK/wrk.txt"
+  if grep -q "Non-2xx" "$WORK/wrk.txt"; then cat "$WORK/wrk.txt" >&2; die "non-2xx answers from $1"; fi
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    END { printf "%.0f %.1f %.1f\n", rps, p50, p99 }
+  ' "$WORK/wrk.txt"
+}
+
+declare -A RESULT
+for path in "/properties" "/api/properties"; do
+  for who in server baseline; do
+    port=$SERVER_PORT; [ "$who" = baseline ] && port=$BASELINE_PORT
+    url="http://127.0.0.1:$port$path?$QUERY"
+    measure "$url" 3 >/dev/null # warm-up
+    say "wrk -c$CONNECTIONS -d${DURATION}s $who $path"
+    RESULT["$who $path"]="$(measure "$url" "$DURATION")"
+  done
+done
+
+HWM="$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")"
+BASE_PID="${PIDS[1]}"
+BASE_HWM="$(awk '/VmHWM/ { print $2 }' "/proc/$BASE_PID/status")"
+
+echo
+echo "portal search: $LISTINGS listings, $MATCHES match \"$QUERY\"; wrk $CONNECTIONS connections, ${DURATION} s per run; $(nproc) cores"
+printf '%-16s %-9s %10s %9s %9s %12s\n' "endpoint" "server" "requests/s" "p50 ms" "p99 ms" "vs baseline"
+for path in "/properties" "/api/properties"; do
+  read -r b_rps b_p50 b_p99 <<<"${RESULT[baseline $path]}"
+  read -r s_rps s_p50 s_p99 <<<"${RESULT[server $path]}"
+  ratio="$(awk -v s="$s_rps" -v b="$b_rps" 'BEGIN { printf "%.2f", (b > 0 ? s / b : 0) }')"
+  printf '%-16s %-9s %10s %9s %9s %12s\n' "$path" "app" "$s_rps" "$s_p50" "$s_p99" "${ratio}x"
+  printf '%-16s %-9s %10s %9s %9s %12s\n' "$path" "baseline" "$b_rps" "$b_p50" "$b_p99" "1.00x"
+done
+echo "server peak memory (VmHWM): $((HWM / 1024)) MiB; baseline: $((BASE_HWM / 1024)) MiB"

@@ -1,0 +1,102 @@
+//! The portal benchmark's baseline: a minimal axum server that runs the same
+//! search SQL as the application (`store::listing_search`) on a pool of the
+//! same size and writes the same data — JSON on `/api/properties`, plain
+//! HTML cards on `/properties` — with nothing else (no Leptos, no middleware).
+//!
+//! `PORTAL_BASELINE_ADDR` (default 127.0.0.1:3199), `DATABASE_URL`,
+//! `MARKETPLACE_DB_MAX_CONNECTIONS` (default 10). Run by `bench/portal/run.sh`.
+
+use app::api::AppError;
+use app::api::listing::{DEFAULT_PER_PAGE, ListingDetail};
+use app::domain::SearchQuery;
+use app::server::store::listing_search::search_listings;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+type Raw = Query<HashMap<String, String>>;
+
+async fn search(
+    pool: &PgPool,
+    raw: &HashMap<String, String>,
+) -> Result<(Vec<ListingDetail>, i64, SearchQuery), AppError> {
+    let query = SearchQuery::parse(raw, DEFAULT_PER_PAGE).map_err(AppError::Validation)?;
+    let (rows, total) = search_listings(pool, &query).await?;
+    Ok((rows.into_iter().map(ListingDetail::from).collect(), total, query))
+}
+
+async fn api(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Json<Value>, AppError> {
+    let (items, total, query) = search(&pool, &raw).await?;
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|d| {
+            let s = &d.summary;
+            json!({
+                "slug": s.slug, "title": s.title, "source": s.source, "property_type": s.property_type,
+                "city": s.city, "postal_code": d.postal_code, "country": d.country, "address_line": d.address_line,
+                "latitude": d.latitude, "longitude": d.longitude,
+                "price": { "minor": s.price.minor, "currency": s.price.currency.as_str(), "per": s.price_unit },
+                "bedrooms": s.bedrooms, "bathrooms": d.bathrooms, "area_m2": d.area_m2,
+                "available_from": d.available_from,
+                "photos": d.photos.iter().map(|p| json!({ "url": p.url, "alt": p.alt })).collect::<Vec<_>>(),
+                "categories": d.categories, "url": format!("/properties/{}", s.slug),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "items": items, "total": total, "page": query.page.page, "per_page": query.page.per_page,
+        "pages": query.page.page_count(total),
+    })))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+async fn page(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Html<String>, AppError> {
+    let (items, total, query) = search(&pool, &raw).await?;
+    let mut out = String::with_capacity(16 * 1024);
+    out.push_str(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Properties to rent</title></head>",
+    );
+    let _ = write!(out, "<body><main><h1>Properties to rent</h1><p role=\"status\">{total} properties found</p><ul>");
+    for d in &items {
+        let s = &d.summary;
+        let _ = write!(out, "<li><a href=\"/properties/{}\">", s.slug);
+        if let Some(photo) = &s.photo {
+            let _ = write!(out, "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">", escape(&photo.url), escape(&photo.alt));
+        }
+        let _ = write!(
+            out,
+            "<h2>{}</h2><span>{}</span><p>{} · {} bedrooms · {}</p><p>{} per {}</p></a></li>",
+            escape(&s.title),
+            escape(&s.source),
+            escape(&s.city),
+            s.bedrooms,
+            escape(&s.property_type),
+            s.price,
+            escape(&s.price_unit)
+        );
+    }
+    let _ =
+        write!(out, "</ul><p>Page {} of {}</p></main></body></html>", query.page.page, query.page.page_count(total));
+    Ok(Html(out))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let url = std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
+    let size = std::env::var("MARKETPLACE_DB_MAX_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    let addr = std::env::var("PORTAL_BASELINE_ADDR").unwrap_or_else(|_| "127.0.0.1:3199".into());
+    let pool = app::server::db::connect(&url, size).await?;
+    let router = Router::new().route("/api/properties", get(api)).route("/properties", get(page)).with_state(pool);
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!("baseline listening on {addr}");
+    axum::serve(listener, router).await?;
+    Ok(())
+}
