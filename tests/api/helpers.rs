@@ -84,6 +84,8 @@ pub async fn spawn_app_with(seed: bool, vars: &[(&str, &str)]) -> TestApp {
         "MARKETPLACE_PORT" => Some("0".into()),
         "MARKETPLACE_DB_MAX_CONNECTIONS" => Some("4".into()),
         "MARKETPLACE_KEYS_DIR" => Some(keys_dir().to_string_lossy().into_owned()),
+        // The tests drive syncs themselves; a test that wants the scheduler passes "on".
+        "MARKETPLACE_SCHEDULER" => Some(extra.get("MARKETPLACE_SCHEDULER").cloned().unwrap_or_else(|| "off".into())),
         other => extra.get(other).cloned(),
     })
     .expect("test configuration");
