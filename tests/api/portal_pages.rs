@@ -186,3 +186,22 @@ async fn robots_txt_points_crawlers_at_the_sitemap() {
     assert!(text.contains("Disallow: /admin/"));
     assert!(text.lines().any(|l| l == format!("Sitemap: {SITE}/sitemap.xml")), "{text}");
 }
+
+#[tokio::test]
+async fn the_search_server_function_answers_an_empty_filter_set() {
+    // What the hydrated page sends when it navigates to /properties with no filter.
+    let app = spawn_app(true).await;
+    let published = scalar(&app, "SELECT count(*) FROM listing WHERE published").await;
+    let response = app
+        .client
+        .post(format!("{}/api/listings/search", app.address))
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .body(r#"{"params":{}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let page: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(page["total"].as_i64(), Some(published), "every published listing: {page}");
+}

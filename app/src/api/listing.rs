@@ -83,7 +83,8 @@ pub struct ListingDetail {
 
 /// A page of search results for the portal's filter form. `params` are the
 /// raw URL values, validated here so a bad URL gets a clear message.
-#[server(endpoint = "listings/search")]
+/// JSON input: an empty filter set must still carry `params` (a URL-encoded body would be empty).
+#[server(endpoint = "listings/search", input = leptos::server_fn::codec::Json)]
 pub async fn search_properties(params: SearchParams) -> Result<ListingPage, AppError> {
     let query = crate::domain::SearchQuery::parse(&params.to_map(), DEFAULT_PER_PAGE).map_err(AppError::Validation)?;
     let pool = crate::server::state::pool()?;
