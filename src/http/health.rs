@@ -79,7 +79,7 @@ async fn add_killbill_drift(pool: &sqlx::PgPool, platforms: &mut Map<String, Val
 /// Adds each platform's last run (duration and counts), next run and
 /// failure streak to its object.
 async fn add_run_metrics(pool: &sqlx::PgPool, platforms: &mut Map<String, Value>) {
-    let rows = match app::server::store::sync_run::list_last_runs(pool).await {
+    let rows = match app::server::store::integration_panel::list_panel_states(pool).await {
         Ok(rows) => rows,
         Err(err) => {
             tracing::warn!(error = %err, "health: could not read the last runs");
@@ -88,14 +88,15 @@ async fn add_run_metrics(pool: &sqlx::PgPool, platforms: &mut Map<String, Value>
     };
     for row in rows {
         let Some(Value::Object(platform)) = platforms.get_mut(&row.platform) else { continue };
-        let last_run = row.run_id.map(|id| {
+        let duration_ms = row.last_started_at.zip(row.last_finished_at).map(|(s, f)| (f - s).num_milliseconds());
+        let last_run = row.last_run_id.map(|id| {
             json!({
                 "id": id,
-                "status": row.status,
-                "trigger": row.trigger,
-                "started_at": row.started_at,
-                "finished_at": row.finished_at,
-                "duration_ms": row.duration_ms,
+                "status": row.last_status,
+                "trigger": row.last_trigger,
+                "started_at": row.last_started_at,
+                "finished_at": row.last_finished_at,
+                "duration_ms": duration_ms,
                 "records_in": row.records_in,
                 "records_out": row.records_out,
                 "records_failed": row.records_failed,

@@ -191,41 +191,6 @@ pub async fn list_running(db: impl PgExecutor<'_>) -> Result<Vec<RunningRow>, sq
     .await
 }
 
-/// A platform's last run and schedule, for `/api/health`.
-#[derive(Debug, Clone)]
-pub struct LastRunRow {
-    pub platform: String,
-    pub next_run_at: Option<DateTime<Utc>>,
-    pub paused: bool,
-    pub consecutive_failures: i32,
-    pub run_id: Option<i64>,
-    pub status: Option<String>,
-    pub trigger: Option<String>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
-    pub duration_ms: Option<i64>,
-    pub records_in: Option<i32>,
-    pub records_out: Option<i32>,
-    pub records_failed: Option<i32>,
-    pub records_skipped: Option<i32>,
-}
-
-/// Every platform's last run (as recorded in `sync_state.last_run_id`) and next run.
-pub async fn list_last_runs(db: impl PgExecutor<'_>) -> Result<Vec<LastRunRow>, sqlx::Error> {
-    sqlx::query_as!(
-        LastRunRow,
-        r#"SELECT s.platform, s.next_run_at, s.paused, s.consecutive_failures,
-                  r.id AS "run_id?", r.status AS "status?", r.trigger AS "trigger?",
-                  r.started_at AS "started_at?", r.finished_at,
-                  (EXTRACT(EPOCH FROM r.finished_at - r.started_at) * 1000)::bigint AS duration_ms,
-                  r.records_in AS "records_in?", r.records_out AS "records_out?",
-                  r.records_failed AS "records_failed?", r.records_skipped AS "records_skipped?"
-           FROM sync_state s LEFT JOIN sync_run r ON r.id = s.last_run_id ORDER BY s.platform"#
-    )
-    .fetch_all(db)
-    .await
-}
-
 /// A run's error in plain words (`None` when it has none).
 pub async fn error_of(db: impl PgExecutor<'_>, run_id: i64) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar!("SELECT error FROM sync_run WHERE id = $1", run_id).fetch_one(db).await
