@@ -14,6 +14,17 @@ fn unescape(text: &str) -> String {
     text.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
+/// The text of the one pagination link marked `aria-current`, failing when
+/// none or several are.
+fn current_page_link(html: &str) -> String {
+    let nav = &html[html.find("aria-label=\"Pagination\"").expect("pagination")..];
+    let nav = &nav[..nav.find("</nav>").expect("end of pagination")];
+    assert_eq!(nav.matches("aria-current").count(), 1, "exactly one page link is current: {nav}");
+    let at = &nav[nav.find("aria-current=\"page\"").expect("aria-current=page")..];
+    let text = &at[at.find('>').unwrap() + 1..];
+    text[..text.find("</a>").unwrap()].to_owned()
+}
+
 /// The first tag (`<name …>`) that contains `needle`.
 fn tag_with<'a>(html: &'a str, name: &str, needle: &str) -> &'a str {
     let at = html.find(needle).unwrap_or_else(|| panic!("no {needle} in the page"));
@@ -69,7 +80,10 @@ async fn the_filter_form_works_without_javascript_and_pagination_keeps_the_filte
     assert_eq!(attr(tag_with(&html, "input", "name=\"per_page\""), "value").as_deref(), Some("2"));
     let page_two = "/properties?city=Lyon&min_price=500&max_price=2000&page=2&per_page=2";
     assert!(unescape(&html).contains(&format!("href=\"{page_two}\"")), "the next page keeps the filters");
+    assert_eq!(current_page_link(&html), "1");
     let next = app.get(page_two).await.text().await.unwrap();
+    assert_eq!(current_page_link(&next), "2", "only the page shown is marked current");
+    assert!(!html.contains("aria-current=\"page\" aria-current"), "no attribute is written twice");
     assert!(next.contains(&format!("Showing 3–{} of {expected}", expected.min(4))));
     assert!(card_slugs(&next).iter().all(|s| !slugs.contains(s)), "page two shows other homes");
 

@@ -1,7 +1,6 @@
 //! A search result card: photo, title, price with its unit, place, source.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::listing::ListingSummary;
 
@@ -32,17 +31,20 @@ pub fn type_label(property_type: &str) -> &'static str {
 #[component]
 pub fn SourceBadge(#[prop(into)] source: String) -> impl IntoView {
     let (label, class) = match source.as_str() {
-        "cocorico" => ("Cocorico", "bg-amber-100 text-amber-900"),
-        _ => ("Marketplace", "bg-emerald-100 text-emerald-900"),
+        "cocorico" => ("Cocorico", "shrink-0 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900"),
+        _ => ("Marketplace", "shrink-0 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-900"),
     };
     view! {
-        <span class=format!("shrink-0 rounded-full px-2 py-0.5 text-xs font-medium {class}") data-testid="source-badge">
+        <span class=class data-testid="source-badge">
             <span class="sr-only">"Listed on "</span>{label}
         </span>
     }
 }
 
-/// One listing in a result grid.
+/// One listing in a result grid. The link is a plain `<a>` (the router
+/// follows it in place once hydrated): cards are rendered inside the
+/// results' suspense, where the router's `<A>` adds only an `aria-current`
+/// that a card link never needs.
 #[component]
 pub fn ListingCard(listing: ListingSummary) -> impl IntoView {
     let href = format!("/properties/{}", listing.slug);
@@ -58,7 +60,7 @@ pub fn ListingCard(listing: ListingSummary) -> impl IntoView {
     let facts = facts.into_iter().flatten().collect::<Vec<_>>().join(" · ");
     view! {
         <li class="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm transition hover:shadow-md">
-            <A href=href attr:class="block focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600">
+            <a href=href class="block focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600">
                 {match photo {
                     Some(p) => view! { <img src=p.url alt=p.alt loading="lazy" class="aspect-[4/3] w-full object-cover" /> }.into_any(),
                     None => view! { <div class="flex aspect-[4/3] w-full items-center justify-center bg-slate-100 text-slate-400">"No photo"</div> }.into_any(),
@@ -74,7 +76,7 @@ pub fn ListingCard(listing: ListingSummary) -> impl IntoView {
                         <span class="ml-1 text-sm font-normal text-slate-500">{price_unit_label(&listing.price_unit)}</span>
                     </p>
                 </div>
-            </A>
+            </a>
         </li>
     }
 }

@@ -1,8 +1,14 @@
 //! Page links with counts; plain links, so they work before hydration and
-//! give shareable URLs.
+//! give shareable URLs. Once hydrated, the router follows them in place.
+//!
+//! They are `<a>`, not the router's `<A>`: `<A>` marks every link to the
+//! current path as `aria-current="page"`, and all page links share the path
+//! (they differ only in the query), so each one would claim to be current.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+
+const LINK: &str = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100";
+const CURRENT: &str = "rounded-md border border-emerald-700 bg-emerald-700 px-3 py-1.5 text-sm text-white";
 
 /// "Showing 13–24 of 40" with previous/next and numbered page links.
 #[component]
@@ -27,21 +33,16 @@ pub fn Pagination(
         format!("Showing {first}–{last} of {total}")
     };
     let numbers: Vec<u32> = (1..=pages).filter(|n| *n == 1 || *n == pages || n.abs_diff(page) <= 2).collect();
-    let base = "rounded-md border px-3 py-1.5 text-sm";
     let links = numbers
         .into_iter()
         .map(|n| {
             let current = n == page;
-            let class = if current {
-                format!("{base} border-emerald-700 bg-emerald-700 text-white")
-            } else {
-                format!("{base} border-slate-300 bg-white hover:bg-slate-100")
-            };
-            view! { <A href=href(n) attr:class=class attr:aria-current=current.then_some("page")>{n}</A> }
+            let class = if current { CURRENT } else { LINK };
+            view! { <a href=href(n) class=class aria-current=current.then_some("page")>{n}</a> }
         })
         .collect_view();
-    let prev = (page > 1).then(|| view! { <A href=href(page - 1) attr:class=format!("{base} border-slate-300 bg-white") attr:rel="prev">"← Previous"</A> });
-    let next = (page < pages).then(|| view! { <A href=href(page + 1) attr:class=format!("{base} border-slate-300 bg-white") attr:rel="next">"Next →"</A> });
+    let prev = (page > 1).then(|| view! { <a href=href(page - 1) class=LINK rel="prev">"← Previous"</a> });
+    let next = (page < pages).then(|| view! { <a href=href(page + 1) class=LINK rel="next">"Next →"</a> });
     view! {
         <nav aria-label="Pagination" class="mt-8 flex flex-col items-center gap-3 sm:flex-row sm:justify-between">
             <p class="text-sm text-slate-600" data-testid="result-count">{summary}</p>

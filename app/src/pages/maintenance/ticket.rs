@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use super::tickets::capitalized;
@@ -33,7 +33,7 @@ pub fn MaintenanceTicketPage() -> impl IntoView {
                         view! {
                             <Title text="Ticket not found" />
                             <ErrorNotice title="Ticket not found" message="It does not exist, or it is not one of your properties'." />
-                            <p class="mt-4"><A href="/maintenance" attr:class="text-emerald-800 underline">"Back to maintenance"</A></p>
+                            <p class="mt-4"><a href="/maintenance" class="text-emerald-800 underline">"Back to maintenance"</a></p>
                         }.into_any()
                     }
                     Err(err) => {
@@ -88,7 +88,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
     let source = if s.source == "condo" { "Condo" } else { "Marketplace" };
     view! {
         <Title text=heading.clone() />
-        <p><A href="/maintenance" attr:class="text-sm text-emerald-800 underline">"← All tickets"</A></p>
+        <p><a href="/maintenance" class="text-sm text-emerald-800 underline">"← All tickets"</a></p>
         <h1 class="mt-2 text-2xl font-bold sm:text-3xl" data-testid="ticket-title">{heading}</h1>
         <div class="mt-3 flex flex-wrap gap-2 text-sm">
             <span class="rounded-full bg-slate-200 px-3 py-1" data-testid="ticket-status">{status_label(&s.status)}</span>

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::AppError;
@@ -109,16 +109,16 @@ fn StatusCounts(counts: Vec<(String, i64)>, query: TicketQuery) -> impl IntoView
             let href = link(vec![(*status).to_owned()]);
             view! {
                 <li>
-                    <A href=href attr:class=class_for(on) attr:data-status=*status attr:aria-current=on.then_some("true")>
+                    <a href=href class=class_for(on) data-status=*status aria-current=on.then_some("true")>
                         {status_label(status)}" "<span class="font-semibold" data-testid="status-count">{n}</span>
-                    </A>
+                    </a>
                 </li>
             }
         })
         .collect_view();
     view! {
         <ul class="mt-6 flex flex-wrap gap-2" aria-label="Tickets by status" data-testid="status-counts">
-            <li><A href=link(Vec::new()) attr:class=class_for(chosen.is_empty())>"All "<span class="font-semibold">{all}</span></A></li>
+            <li><a href=link(Vec::new()) class=class_for(chosen.is_empty()) aria-current=chosen.is_empty().then_some("true")>"All "<span class="font-semibold">{all}</span></a></li>
             {pills}
         </ul>
     }
@@ -224,7 +224,7 @@ fn TicketRow(ticket: TicketSummary) -> impl IntoView {
     view! {
         <tr class=row_class data-testid="ticket-row" data-status=ticket.status.clone()>
             <td class="px-4 py-2">
-                <A href=ticket.url.clone() attr:class="font-medium text-emerald-800 hover:underline">{number}{ticket.title.clone()}</A>
+                <a href=ticket.url.clone() class="font-medium text-emerald-800 hover:underline">{number}{ticket.title.clone()}</a>
                 {emergency}{overdue}
             </td>
             <td class="px-4 py-2" data-testid="ticket-property">{ticket.property.name.clone()}</td>

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::seo;
@@ -77,7 +76,7 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
         {image.map(|url| view! { <Meta name="twitter:image" content=url /> })}
         <script type="application/ld+json" inner_html=json_ld></script>
         <nav class="text-sm text-slate-500" aria-label="Breadcrumb">
-            <A href="/properties" attr:class="hover:underline">"Properties"</A>" / "{s.city.clone()}
+            <a href="/properties" class="hover:underline">"Properties"</a>" / "{s.city.clone()}
         </nav>
         <article>
             <div class="mt-3 flex flex-wrap items-start justify-between gap-3">
