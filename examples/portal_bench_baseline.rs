@@ -19,6 +19,11 @@ use sqlx::PgPool;
 use std::collections::HashMap;
 use std::fmt::Write;
 
+/// The same allocator as the server, so that the ratio measures the request
+/// path and not the allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Raw = Query<HashMap<String, String>>;
 
 async fn search(

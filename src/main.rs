@@ -8,6 +8,12 @@ use marketplace::config::Config;
 use marketplace::startup::Application;
 use marketplace::telemetry;
 
+/// Rendering a page allocates many small strings; mimalloc serves them from
+/// per-thread pages and returns them without the locking and consolidation
+/// passes of the system allocator (see BENCHMARKS.md, portal search).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The Marketplace server and its maintenance commands.
 #[derive(Parser)]
 #[command(name = "marketplace", version, about)]
