@@ -1,5 +1,7 @@
 //! Structured logs with `tracing`: JSON lines in production, readable lines
-//! on a terminal. `RUST_LOG` refines the levels.
+//! on a terminal. `RUST_LOG` refines the levels. Panics are logged as one
+//! error event like any other (a panic in a request's task fails that
+//! request only), with a backtrace when `RUST_BACKTRACE` asks for one.
 
 use tracing_subscriber::EnvFilter;
 
@@ -14,4 +16,24 @@ pub fn init(format: &LogFormat) {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Pretty => builder.compact().try_init(),
     };
+    std::panic::set_hook(Box::new(log_panic));
+}
+
+/// The panic hook: one `error` event with the message, where it happened
+/// and the thread, instead of several unstructured lines on stderr.
+fn log_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)");
+    let location = info.location().map(ToString::to_string).unwrap_or_default();
+    let thread = std::thread::current();
+    let backtrace = std::backtrace::Backtrace::capture();
+    if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+        tracing::error!(panic = message, location, thread = thread.name(), %backtrace, "panicked");
+    } else {
+        tracing::error!(panic = message, location, thread = thread.name(), "panicked");
+    }
 }
