@@ -31,8 +31,8 @@ pub fn type_label(property_type: &str) -> &'static str {
 #[component]
 pub fn SourceBadge(#[prop(into)] source: String) -> impl IntoView {
     let (label, class) = match source.as_str() {
-        "cocorico" => ("Cocorico", "shrink-0 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900"),
-        _ => ("Marketplace", "shrink-0 rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-900"),
+        "cocorico" => ("Cocorico", "source-badge source-badge-cocorico"),
+        _ => ("Marketplace", "source-badge source-badge-local"),
     };
     view! {
         <span class=class data-testid="source-badge">
@@ -47,33 +47,36 @@ pub fn SourceBadge(#[prop(into)] source: String) -> impl IntoView {
 /// that a card link never needs.
 #[component]
 pub fn ListingCard(listing: ListingSummary) -> impl IntoView {
-    let href = format!("/properties/{}", listing.slug);
-    let photo = listing.photo.clone();
+    let ListingSummary { slug, title, city, price, price_unit, bedrooms, property_type, source, photo } = listing;
+    let href = format!("/properties/{slug}");
     // Imported listings do not say how many bedrooms they have (0 there means unknown).
-    let bedrooms = match (listing.bedrooms, listing.source.as_str()) {
+    let bedrooms = match (bedrooms, source.as_str()) {
         (0, "cocorico") => None,
         (0, _) => Some("Studio".to_owned()),
         (1, _) => Some("1 bedroom".to_owned()),
         (n, _) => Some(format!("{n} bedrooms")),
     };
-    let facts = [Some(listing.city.clone()), bedrooms, Some(type_label(&listing.property_type).to_owned())];
-    let facts = facts.into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let mut facts = city;
+    for fact in bedrooms.iter().map(String::as_str).chain([type_label(&property_type)]) {
+        facts.push_str(" · ");
+        facts.push_str(fact);
+    }
     view! {
-        <li class="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm transition hover:shadow-md">
-            <a href=href class="block focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600">
+        <li class="listing-card">
+            <a href=href>
                 {match photo {
-                    Some(p) => view! { <img src=p.url alt=p.alt loading="lazy" class="aspect-[4/3] w-full object-cover" /> }.into_any(),
-                    None => view! { <div class="flex aspect-[4/3] w-full items-center justify-center bg-slate-100 text-slate-400">"No photo"</div> }.into_any(),
+                    Some(p) => view! { <img src=p.url alt=p.alt loading="lazy" class="listing-card-photo" /> }.into_any(),
+                    None => view! { <div class="listing-card-no-photo">"No photo"</div> }.into_any(),
                 }}
                 <div class="space-y-1 p-4">
                     <div class="flex items-start justify-between gap-2">
-                        <h2 class="font-semibold leading-snug text-slate-900">{listing.title.clone()}</h2>
-                        <SourceBadge source=listing.source.clone() />
+                        <h2 class="font-semibold leading-snug text-slate-900">{title}</h2>
+                        <SourceBadge source />
                     </div>
                     <p class="text-sm text-slate-600">{facts}</p>
                     <p class="text-lg font-semibold text-emerald-800">
-                        {listing.price.to_string()}
-                        <span class="ml-1 text-sm font-normal text-slate-500">{price_unit_label(&listing.price_unit)}</span>
+                        {price.to_string()}
+                        <span class="ml-1 text-sm font-normal text-slate-500">{price_unit_label(&price_unit)}</span>
                     </p>
                 </div>
             </a>

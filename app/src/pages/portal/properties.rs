@@ -40,7 +40,7 @@ pub fn PropertiesPage() -> impl IntoView {
         <section aria-label="Search results" class="mt-6" aria-busy=move || pending.get().to_string()>
             <Transition fallback=|| view! { <p class="mt-8 text-slate-500">"Loading listings…"</p> } set_pending=pending>
                 <p role="status" aria-live="polite" class="text-sm font-medium text-slate-700" data-testid="result-summary">
-                    {move || results.get().map(|(_, result)| result_summary(&result))}
+                    {move || results.with(|r| r.as_ref().map(|(_, result)| result_summary(result)))}
                 </p>
                 {move || Suspend::new(async move {
                     let (params, result) = results.await;
@@ -69,8 +69,8 @@ fn result_summary(result: &Result<ListingPage, AppError>) -> String {
     }
 }
 
-const FIELD: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm \
-    focus:border-emerald-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600";
+/// Inputs and selects of the filter form (`style/tailwind.css`).
+const FIELD: &str = "filter-field";
 const LABEL: &str = "block text-sm font-medium text-slate-700";
 
 /// The filter form. Without JavaScript it is an ordinary GET form; hydrated,
