@@ -6,14 +6,17 @@
 #
 # Needs DATABASE_URL (a server where a database may be created; the database
 # name in it is ignored). Optional: PORTAL_BENCH_LISTINGS (100000),
-# PORTAL_BENCH_DURATION (seconds per run, 20), PORTAL_BENCH_CONNECTIONS (64),
+# PORTAL_BENCH_DURATION (seconds per run, 10), PORTAL_BENCH_ROUNDS (3: each
+# endpoint is measured this many times on both servers, alternating which goes
+# first, and the median is printed), PORTAL_BENCH_CONNECTIONS (64),
 # PORTAL_BENCH_QUERY (the filters), MARKETPLACE_DB_MAX_CONNECTIONS (10, both servers).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 : "${DATABASE_URL:?set DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres}"
 LISTINGS="${PORTAL_BENCH_LISTINGS:-100000}"
-DURATION="${PORTAL_BENCH_DURATION:-20}"
+DURATION="${PORTAL_BENCH_DURATION:-10}"
+ROUNDS="${PORTAL_BENCH_ROUNDS:-3}"
 CONNECTIONS="${PORTAL_BENCH_CONNECTIONS:-64}"
 QUERY="${PORTAL_BENCH_QUERY:-city=Lyon&min_price=500&max_price=1500&bedrooms=2&sort=price}"
 export MARKETPLACE_DB_MAX_CONNECTIONS="${MARKETPLACE_DB_MAX_CONNECTIONS:-10}"
@@ -97,14 +100,25 @@ measure() {
   ' "$WORK/wrk.txt"
 }
 
-declare -A RESULT
+# The median of whitespace-separated numbers.
+median() { tr ' ' '\n' | awk NF | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+declare -A RPS P50 P99
 for path in "/properties" "/api/properties"; do
   for who in server baseline; do
     port=$SERVER_PORT; [ "$who" = baseline ] && port=$BASELINE_PORT
-    url="http://127.0.0.1:$port$path?$QUERY"
-    measure "$url" 3 >/dev/null # warm-up
-    say "wrk -c$CONNECTIONS -d${DURATION}s $who $path"
-    RESULT["$who $path"]="$(measure "$url" "$DURATION")"
+    measure "http://127.0.0.1:$port$path?$QUERY" 3 >/dev/null # warm-up
+  done
+done
+for round in $(seq 1 "$ROUNDS"); do
+  order="server baseline"; [ $((round % 2)) = 0 ] && order="baseline server"
+  for path in "/properties" "/api/properties"; do
+    for who in $order; do
+      port=$SERVER_PORT; [ "$who" = baseline ] && port=$BASELINE_PORT
+      say "round $round/$ROUNDS: wrk -c$CONNECTIONS -d${DURATION}s $who $path"
+      read -r rps p50 p99 <<<"$(measure "http://127.0.0.1:$port$path?$QUERY" "$DURATION")"
+      RPS["$who $path"]+="$rps "; P50["$who $path"]+="$p50 "; P99["$who $path"]+="$p99 "
+    done
   done
 done
 
@@ -113,13 +127,16 @@ BASE_PID="${PIDS[1]}"
 BASE_HWM="$(awk '/VmHWM/ { print $2 }' "/proc/$BASE_PID/status")"
 
 echo
-echo "portal search: $LISTINGS listings, $MATCHES match \"$QUERY\"; wrk $CONNECTIONS connections, ${DURATION} s per run; $(nproc) cores"
-printf '%-16s %-9s %10s %9s %9s %12s\n' "endpoint" "server" "requests/s" "p50 ms" "p99 ms" "vs baseline"
+echo "portal search: $LISTINGS listings, $MATCHES match \"$QUERY\"; wrk $CONNECTIONS connections;"
+echo "median of $ROUNDS alternating runs of ${DURATION} s per server and endpoint; $(nproc) cores"
+printf '%-16s %-9s %10s %9s %9s %12s  %s\n' "endpoint" "server" "requests/s" "p50 ms" "p99 ms" "vs baseline" "requests/s per run"
 for path in "/properties" "/api/properties"; do
-  read -r b_rps b_p50 b_p99 <<<"${RESULT[baseline $path]}"
-  read -r s_rps s_p50 s_p99 <<<"${RESULT[server $path]}"
+  b_rps="$(median <<<"${RPS[baseline $path]}")"
+  s_rps="$(median <<<"${RPS[server $path]}")"
   ratio="$(awk -v s="$s_rps" -v b="$b_rps" 'BEGIN { printf "%.2f", (b > 0 ? s / b : 0) }')"
-  printf '%-16s %-9s %10s %9s %9s %12s\n' "$path" "app" "$s_rps" "$s_p50" "$s_p99" "${ratio}x"
-  printf '%-16s %-9s %10s %9s %9s %12s\n' "$path" "baseline" "$b_rps" "$b_p50" "$b_p99" "1.00x"
+  printf '%-16s %-9s %10.0f %9s %9s %12s  %s\n' "$path" "app" "$s_rps" "$(median <<<"${P50[server $path]}")" \
+    "$(median <<<"${P99[server $path]}")" "${ratio}x" "${RPS[server $path]}"
+  printf '%-16s %-9s %10.0f %9s %9s %12s  %s\n' "$path" "baseline" "$b_rps" "$(median <<<"${P50[baseline $path]}")" \
+    "$(median <<<"${P99[baseline $path]}")" "1.00x" "${RPS[baseline $path]}"
 done
 echo "server peak memory (VmHWM): $((HWM / 1024)) MiB; baseline: $((BASE_HWM / 1024)) MiB"
