@@ -22,12 +22,7 @@ pub fn init(format: &LogFormat) {
 /// The panic hook: one `error` event with the message, where it happened
 /// and the thread, instead of several unstructured lines on stderr.
 fn log_panic(info: &std::panic::PanicHookInfo<'_>) {
-    let payload = info.payload();
-    let message = payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(no message)");
+    let message = info.payload_as_str().unwrap_or("(no message)");
     let location = info.location().map(ToString::to_string).unwrap_or_default();
     let thread = std::thread::current();
     let backtrace = std::backtrace::Backtrace::capture();
