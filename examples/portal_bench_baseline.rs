@@ -1,20 +1,19 @@
 //! The portal benchmark's baseline: a minimal axum server that runs the same
-//! search SQL as the application (`store::listing_search`) on a pool of the
+//! search as the application (the `server::listing` service) on a pool of the
 //! same size and writes the same data — JSON on `/api/properties`, plain
 //! HTML cards on `/properties` — with nothing else (no Leptos, no middleware).
 //!
 //! `PORTAL_BASELINE_ADDR` (default 127.0.0.1:3199), `DATABASE_URL`,
 //! `MARKETPLACE_DB_MAX_CONNECTIONS` (default 10). Run by `bench/portal/run.sh`.
 
-use app::api::AppError;
-use app::api::listing::{DEFAULT_PER_PAGE, ListingDetail};
-use app::domain::SearchQuery;
-use app::server::store::listing_search::search_listings;
+use app::domain::SearchParams;
+use app::model::AppError;
+use app::model::listing::{ListingResults, ListingSearch};
+use app::server::listing;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -26,37 +25,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 type Raw = Query<HashMap<String, String>>;
 
-async fn search(
-    pool: &PgPool,
-    raw: &HashMap<String, String>,
-) -> Result<(Vec<ListingDetail>, i64, SearchQuery), AppError> {
-    let query = SearchQuery::parse(raw, DEFAULT_PER_PAGE).map_err(AppError::Validation)?;
-    let (rows, total) = search_listings(pool, &query).await?;
-    Ok((rows.into_iter().map(ListingDetail::from).collect(), total, query))
+async fn search(pool: &PgPool, raw: &HashMap<String, String>) -> Result<ListingSearch, AppError> {
+    let query = listing::parse_search(&SearchParams::from_lookup(|k| raw.get(k).cloned()))?;
+    listing::search(pool, &query).await
 }
 
-async fn api(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Json<Value>, AppError> {
-    let (items, total, query) = search(&pool, &raw).await?;
-    let items: Vec<Value> = items
-        .into_iter()
-        .map(|d| {
-            let s = &d.summary;
-            json!({
-                "slug": s.slug, "title": s.title, "source": s.source, "property_type": s.property_type,
-                "city": s.city, "postal_code": d.postal_code, "country": d.country, "address_line": d.address_line,
-                "latitude": d.latitude, "longitude": d.longitude,
-                "price": { "minor": s.price.minor, "currency": s.price.currency.as_str(), "per": s.price_unit },
-                "bedrooms": s.bedrooms, "bathrooms": d.bathrooms, "area_m2": d.area_m2,
-                "available_from": d.available_from,
-                "photos": d.photos.iter().map(|p| json!({ "url": p.url, "alt": p.alt })).collect::<Vec<_>>(),
-                "categories": d.categories, "url": format!("/properties/{}", s.slug),
-            })
-        })
-        .collect();
-    Ok(Json(json!({
-        "items": items, "total": total, "page": query.page.page, "per_page": query.page.per_page,
-        "pages": query.page.page_count(total),
-    })))
+async fn api(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Json<ListingResults>, AppError> {
+    Ok(Json(search(&pool, &raw).await?.into()))
 }
 
 fn escape(text: &str) -> String {
@@ -64,7 +39,7 @@ fn escape(text: &str) -> String {
 }
 
 async fn page(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Html<String>, AppError> {
-    let (items, total, query) = search(&pool, &raw).await?;
+    let ListingSearch { items, total, page: query_page } = search(&pool, &raw).await?;
     let mut out = String::with_capacity(16 * 1024);
     out.push_str(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Properties to rent</title></head>",
@@ -89,7 +64,7 @@ async fn page(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Html<String
         );
     }
     let _ =
-        write!(out, "</ul><p>Page {} of {}</p></main></body></html>", query.page.page, query.page.page_count(total));
+        write!(out, "</ul><p>Page {} of {}</p></main></body></html>", query_page.page, query_page.page_count(total));
     Ok(Html(out))
 }
 

@@ -109,7 +109,6 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env().context("reading configuration from the environment")?;
     telemetry::init(&config.log_format);
-    app::server::scheduler::schedule::install(config.scheduler.clone());
     app::server::sync::journal::install_rotation(config.log_rotation);
     match cli.command {
         Command::Serve => Application::build(config).await?.run_until_stopped().await,

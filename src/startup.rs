@@ -47,7 +47,14 @@ impl Application {
         let keys = load_keys(&config)?;
         let auth = Arc::new(AuthService::new(keys, config.auth_settings()));
         let public_url = config.public_url.trim_end_matches('/').to_owned();
-        let state = AppState { pool, leptos_options, auth, sync: config.sync.clone(), public_url };
+        let state = AppState {
+            pool,
+            leptos_options,
+            auth,
+            sync: config.sync.clone(),
+            schedules: config.scheduler.clone(),
+            public_url,
+        };
         let scheduler = config.scheduler.enabled.then(|| scheduler(&config, &state));
         Ok(Self { router: router(state.clone()), listener, state, scheduler })
     }

@@ -138,7 +138,7 @@ async fn an_unreachable_cocorico_fails_the_run_cleanly_and_keeps_our_listings(po
 async fn a_second_import_at_the_same_time_stops_without_touching_anything(pool: PgPool) {
     with_scratch(LISTINGS, 25, move |scratch| async move {
         let mut holder = pool.begin().await?;
-        assert!(app::server::store::listing_import::try_lock_import(&mut holder, cocorico::SOURCE).await?);
+        assert!(app::server::store::listing::import::try_lock_import(&mut holder, cocorico::SOURCE).await?);
         let err = cocorico::run(&context(&pool, settings_for(&scratch)), "schedule").await.expect_err("locked");
         assert!(format!("{err:#}").contains("Another Cocorico import is already running"), "{err:#}");
         assert!(stored(&pool).await?.is_empty());

@@ -2,8 +2,8 @@
 //! plain form posts of the login page (`/login`, `/logout`), which work
 //! without JavaScript and land each role on its page.
 
-use app::api::AppError;
 use app::domain::Role;
+use app::model::AppError;
 use app::server::auth::IssuedTokens;
 use app::server::auth::cookies::{REFRESH_COOKIE, clear_cookies, read_cookie, session_cookies};
 use app::server::state::AppState;
@@ -137,10 +137,10 @@ async fn logout_form(State(state): State<AppState>, headers: HeaderMap) -> Respo
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|c| read_cookie(c, REFRESH_COOKIE));
-    if let Some(token) = refresh {
-        if let Err(err) = state.auth.logout(&state.pool, token).await {
-            tracing::warn!(error = %err, "logout could not revoke the session");
-        }
+    if let Some(token) = refresh
+        && let Err(err) = state.auth.logout(&state.pool, token).await
+    {
+        tracing::warn!(error = %err, "logout could not revoke the session");
     }
     with_cookies(Redirect::to("/").into_response(), clear_cookies(&state.auth.settings))
 }

@@ -3,11 +3,12 @@
 //! Whatever is not the caller's own answers 404, exactly like what does not
 //! exist, so nothing leaks about other people's data.
 
-use app::api::AppError;
-use app::domain::Role;
+use app::model::AppError;
+use app::model::account::InvoiceRecord;
+use app::model::property::{PropertyItem, PropertyRecord, PropertyTicket};
 use app::server::auth::AuthUser;
 use app::server::state::AppState;
-use app::server::store::{invoice, maintenance_ticket, property};
+use app::server::{account, property};
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -33,31 +34,13 @@ async fn get_invoice(
     State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<Uuid>,
-) -> Result<Json<Value>, AppError> {
-    let scope = match user.role {
-        Role::Admin => None,
-        Role::Tenant => Some(user.tenant_id.ok_or(AppError::Forbidden)?),
-        Role::Landlord => return Err(AppError::Forbidden),
-    };
-    let row = invoice::find_invoice_of_tenant(&state.pool, scope, id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(json!({
-        "id": row.id, "number": row.number, "currency": row.currency,
-        "total_minor": row.total_minor, "paid_minor": row.paid_minor, "due_on": row.due_on,
-    })))
-}
-
-fn landlord_scope(user: &AuthUser) -> Result<Option<Uuid>, AppError> {
-    match user.role {
-        Role::Admin => Ok(None),
-        Role::Landlord => Ok(Some(user.user_id)),
-        Role::Tenant => Err(AppError::Forbidden),
-    }
+) -> Result<Json<InvoiceRecord>, AppError> {
+    Ok(Json(account::find_invoice(&state.pool, &user, id).await?))
 }
 
 /// The caller's properties (admins: every property).
-async fn list_properties(State(state): State<AppState>, user: AuthUser) -> Result<Json<Value>, AppError> {
-    let rows = property::list_properties_scoped(&state.pool, landlord_scope(&user)?).await?;
-    Ok(Json(json!(rows.into_iter().map(|p| json!({ "id": p.id, "name": p.name, "city": p.city })).collect::<Vec<_>>())))
+async fn list_properties(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<PropertyItem>>, AppError> {
+    Ok(Json(property::list_properties(&state.pool, &user).await?))
 }
 
 /// One property of the caller's (admins: any).
@@ -65,12 +48,8 @@ async fn get_property(
     State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<Uuid>,
-) -> Result<Json<Value>, AppError> {
-    let row =
-        property::find_property_scoped(&state.pool, landlord_scope(&user)?, id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(
-        json!({ "id": row.id, "name": row.name, "address_line": row.address_line, "city": row.city, "landlord_id": row.landlord_id }),
-    ))
+) -> Result<Json<PropertyRecord>, AppError> {
+    Ok(Json(property::find_property(&state.pool, &user, id).await?))
 }
 
 /// The maintenance tickets of one of the caller's properties (admins: any).
@@ -78,17 +57,6 @@ async fn list_property_tickets(
     State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<Uuid>,
-) -> Result<Json<Value>, AppError> {
-    let owned =
-        property::find_property_scoped(&state.pool, landlord_scope(&user)?, id).await?.ok_or(AppError::NotFound)?;
-    let tickets = maintenance_ticket::list_tickets_of_property(&state.pool, owned.id).await?;
-    Ok(Json(json!(
-        tickets
-            .into_iter()
-            .map(|t| json!({
-                "id": t.id, "number": t.number, "title": t.title, "status": t.status,
-                "priority": t.priority, "is_emergency": t.is_emergency, "updated_at": t.source_updated_at,
-            }))
-            .collect::<Vec<_>>()
-    )))
+) -> Result<Json<Vec<PropertyTicket>>, AppError> {
+    Ok(Json(property::list_property_tickets(&state.pool, &user, id).await?))
 }

@@ -6,6 +6,7 @@
 //! `max`, not `sum`). HTTP series are this process's own, labelled with the
 //! matched route (`/api/properties`, never the raw path with its ids).
 
+use app::model::metrics::SyncFigures;
 use app::server::state::AppState;
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -116,22 +117,36 @@ async fn metrics(State(state): State<AppState>) -> Response {
 
 /// The sync and webhook series, from the database.
 async fn database_series(pool: &sqlx::PgPool, out: &mut Exposition) -> Result<(), sqlx::Error> {
-    let runs = sqlx::query!(
-        r#"SELECT platform, status, count(*) AS "runs!",
-                  COALESCE(sum(records_in), 0)::float8 AS "records_in!",
-                  COALESCE(sum(records_out), 0)::float8 AS "records_out!",
-                  COALESCE(sum(records_failed), 0)::float8 AS "records_failed!",
-                  COALESCE(sum(records_skipped), 0)::float8 AS "records_skipped!"
-           FROM sync_run GROUP BY platform, status ORDER BY platform, status"#
-    )
-    .fetch_all(pool)
-    .await?;
+    let figures = app::server::metrics::sync_figures(pool).await?;
+    run_series(&figures, out);
+    state_series(&figures, out);
+    out.family(
+        "marketplace_sync_requests",
+        "gauge",
+        "\"Sync now\" requests by state (queued, running, succeeded, failed).",
+    );
+    for (status, n) in &figures.requests {
+        out.sample("marketplace_sync_requests", &[("state", status)], *n as f64);
+    }
+    out.family(
+        "marketplace_webhook_events",
+        "gauge",
+        "Stored webhook events by source and processing state (pending, retrying, processed, given_up).",
+    );
+    for (source, state, n) in &figures.webhook_events {
+        out.sample("marketplace_webhook_events", &[("source", source), ("state", state)], *n as f64);
+    }
+    Ok(())
+}
+
+/// Runs, records and durations per platform.
+fn run_series(figures: &SyncFigures, out: &mut Exposition) {
     out.family(
         "marketplace_sync_runs_total",
         "counter",
         "Sync runs by platform and status (running, succeeded, failed).",
     );
-    for r in &runs {
+    for r in &figures.runs {
         out.sample("marketplace_sync_runs_total", &[("platform", &r.platform), ("status", &r.status)], r.runs as f64);
     }
     out.family(
@@ -140,7 +155,7 @@ async fn database_series(pool: &sqlx::PgPool, out: &mut Exposition) -> Result<()
         "Records of sync runs by platform and kind (in, out, failed, skipped).",
     );
     let mut records: BTreeMap<(&str, &str), f64> = BTreeMap::new();
-    for r in &runs {
+    for r in &figures.runs {
         for (kind, value) in
             [("in", r.records_in), ("out", r.records_out), ("failed", r.records_failed), ("skipped", r.records_skipped)]
         {
@@ -150,33 +165,18 @@ async fn database_series(pool: &sqlx::PgPool, out: &mut Exposition) -> Result<()
     for ((platform, kind), value) in records {
         out.sample("marketplace_sync_records_total", &[("platform", platform), ("kind", kind)], value);
     }
-
-    let durations = sqlx::query!(
-        r#"SELECT platform, EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS "seconds!"
-           FROM sync_run WHERE finished_at IS NOT NULL ORDER BY platform"#
-    )
-    .fetch_all(pool)
-    .await?;
-    let mut histograms: BTreeMap<String, Histogram> = BTreeMap::new();
-    for d in durations {
-        histograms.entry(d.platform).or_default().observe(&SYNC_BUCKETS, d.seconds.max(0.0));
+    let mut histograms: BTreeMap<&str, Histogram> = BTreeMap::new();
+    for (platform, seconds) in &figures.durations {
+        histograms.entry(platform).or_default().observe(&SYNC_BUCKETS, seconds.max(0.0));
     }
     out.family("marketplace_sync_run_duration_seconds", "histogram", "Duration of finished sync runs by platform.");
     for (platform, histogram) in &histograms {
         out.histogram("marketplace_sync_run_duration_seconds", &[("platform", platform)], &SYNC_BUCKETS, histogram);
     }
+}
 
-    let states = sqlx::query!(
-        r#"SELECT s.platform, s.configured, s.paused, s.consecutive_failures,
-                  EXTRACT(EPOCH FROM s.last_success_at)::float8 AS "last_success?",
-                  EXTRACT(EPOCH FROM s.next_run_at)::float8 AS "next_run?",
-                  EXTRACT(EPOCH FROM r.finished_at - r.started_at)::float8 AS "last_duration?",
-                  EXISTS (SELECT 1 FROM job_lease l WHERE l.job = 'sync:' || s.platform
-                          AND NOT l.released AND l.expires_at > now()) AS "running!"
-           FROM sync_state s LEFT JOIN sync_run r ON r.id = s.last_run_id ORDER BY s.platform"#
-    )
-    .fetch_all(pool)
-    .await?;
+/// Each platform's state gauges.
+fn state_series(figures: &SyncFigures, out: &mut Exposition) {
     let gauges: [(&str, &str); 7] = [
         ("marketplace_sync_configured", "Whether the platform is configured."),
         ("marketplace_sync_paused", "Whether the platform's scheduled runs are paused."),
@@ -188,7 +188,7 @@ async fn database_series(pool: &sqlx::PgPool, out: &mut Exposition) -> Result<()
     ];
     for (name, help) in gauges {
         out.family(name, "gauge", help);
-        for s in &states {
+        for s in &figures.platforms {
             let value = match name {
                 "marketplace_sync_configured" => Some(f64::from(u8::from(s.configured))),
                 "marketplace_sync_paused" => Some(f64::from(u8::from(s.paused))),
@@ -203,38 +203,6 @@ async fn database_series(pool: &sqlx::PgPool, out: &mut Exposition) -> Result<()
             }
         }
     }
-
-    let requests = sqlx::query!(r#"SELECT status, count(*) AS "n!" FROM sync_request GROUP BY status ORDER BY status"#)
-        .fetch_all(pool)
-        .await?;
-    out.family(
-        "marketplace_sync_requests",
-        "gauge",
-        "\"Sync now\" requests by state (queued, running, succeeded, failed).",
-    );
-    for r in requests {
-        out.sample("marketplace_sync_requests", &[("state", &r.status)], r.n as f64);
-    }
-
-    let events = sqlx::query!(
-        r#"SELECT source, CASE WHEN processed_at IS NOT NULL THEN 'processed'
-                               WHEN attempts >= 10 THEN 'given_up'
-                               WHEN error IS NOT NULL THEN 'retrying'
-                               ELSE 'pending' END AS "state!",
-                  count(*) AS "n!"
-           FROM webhook_event GROUP BY 1, 2 ORDER BY 1, 2"#
-    )
-    .fetch_all(pool)
-    .await?;
-    out.family(
-        "marketplace_webhook_events",
-        "gauge",
-        "Stored webhook events by source and processing state (pending, retrying, processed, given_up).",
-    );
-    for e in events {
-        out.sample("marketplace_webhook_events", &[("source", &e.source), ("state", &e.state)], e.n as f64);
-    }
-    Ok(())
 }
 
 /// This process's HTTP series.

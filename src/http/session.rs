@@ -1,7 +1,7 @@
 //! Browser session middleware: refreshing an expired access cookie from the
 //! refresh cookie, and refusing cross-site state-changing requests (CSRF).
 
-use app::api::AppError;
+use app::model::AppError;
 use app::server::auth::cookies::{ACCESS_COOKIE, REFRESH_COOKIE, read_cookie, session_cookies};
 use app::server::auth::extractor::FreshAccessToken;
 use app::server::state::AppState;

@@ -4,9 +4,10 @@
 //! A sitemap holds at most 50,000 URLs; past that, `/sitemap.xml` becomes a
 //! sitemap index of `/sitemaps/listings-{n}.xml` parts.
 
-use app::api::AppError;
+use app::model::AppError;
+use app::model::listing::SitemapEntry;
+use app::server::listing::{count_published, sitemap_entries};
 use app::server::state::AppState;
-use app::server::store::listing::{SitemapEntry, count_published, sitemap_entries};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header;

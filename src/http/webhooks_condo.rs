@@ -2,7 +2,7 @@
 //! (token, and signature when a secret is configured), stored as deduplicated events and
 //! acknowledged at once; processing runs in the background (see `app::server::webhooks::condo`).
 
-use app::api::AppError;
+use app::model::AppError;
 use app::server::state::AppState;
 use app::server::sync::SyncContext;
 use app::server::webhooks::condo::{self as hooks, MAX_BODY_BYTES};

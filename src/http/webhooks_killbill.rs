@@ -5,7 +5,7 @@
 //! 200), and processed in the background: the account is re-read from Kill
 //! Bill before anything local changes (`app::server::webhooks::killbill`).
 
-use app::api::AppError;
+use app::model::AppError;
 use app::server::state::AppState;
 use app::server::sync::SyncContext;
 use app::server::webhooks::killbill::{self as kb, Processor};

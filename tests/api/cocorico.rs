@@ -5,7 +5,7 @@ use app::domain::Currency;
 use app::server::adapters::cocorico::{
     CocoricoListing, CocoricoSettings, ImageRecord, ListingRecord, PriceUnit, SecretUrl, TranslationRecord,
 };
-use app::server::store::listing_import::insert_imported;
+use app::server::store::listing::import::insert_imported;
 use app::server::sync::cocorico::{SOURCE, map_listing};
 
 use crate::helpers::spawn_app;

@@ -4,10 +4,10 @@
 /// browser there is no response to change, so this does nothing.
 pub fn set_http_status(code: u16) {
     #[cfg(feature = "ssr")]
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(code) {
-            response.set_status(status);
-        }
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(code)
+    {
+        response.set_status(status);
     }
     #[cfg(not(feature = "ssr"))]
     let _ = code;

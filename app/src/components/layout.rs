@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::api::session::{SessionUser, whoami};
+use crate::api::session::whoami;
 use crate::domain::Role;
+use crate::model::session::SessionUser;
 
 /// Wraps a page in the site header and footer. The `data-hydrated` flag on
 /// the root turns true once the browser has taken over the page.

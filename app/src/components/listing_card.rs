@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::listing::ListingSummary;
+use crate::model::listing::ListingSummary;
 
 /// "per month", "per night"… for a price unit.
 pub fn price_unit_label(unit: &str) -> &'static str {

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::PageRequest;
@@ -62,6 +61,66 @@ impl TicketSort {
     }
 }
 
+/// A ticket search's raw values, exactly as a URL carries them: what the
+/// pages read from their address and the server function receives; validated
+/// by [`TicketQuery::parse`]. Empty values count as absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketParams {
+    /// One status or several, comma-separated.
+    pub status: Option<String>,
+    /// One priority or several, comma-separated.
+    pub priority: Option<String>,
+    /// `true` or `false`.
+    pub emergency: Option<String>,
+    /// `true` or `false`.
+    pub overdue: Option<String>,
+    /// A property id.
+    pub property: Option<String>,
+    /// A date (`YYYY-MM-DD`) or an RFC 3339 time.
+    pub updated_since: Option<String>,
+    /// One of the [`TicketSort`] keys.
+    pub sort: Option<String>,
+    /// 1-based page.
+    pub page: Option<String>,
+    /// Tickets per page.
+    pub per_page: Option<String>,
+}
+
+impl TicketParams {
+    /// Reads every parameter through `get` (a URL's query).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |k: &str| get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        Self {
+            status: get("status"),
+            priority: get("priority"),
+            emergency: get("emergency"),
+            overdue: get("overdue"),
+            property: get("property"),
+            updated_since: get("updated_since"),
+            sort: get("sort"),
+            page: get("page"),
+            per_page: get("per_page"),
+        }
+    }
+
+    /// The value of the URL parameter `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let value = match name {
+            "status" => &self.status,
+            "priority" => &self.priority,
+            "emergency" => &self.emergency,
+            "overdue" => &self.overdue,
+            "property" => &self.property,
+            "updated_since" => &self.updated_since,
+            "sort" => &self.sort,
+            "page" => &self.page,
+            "per_page" => &self.per_page,
+            _ => return None,
+        };
+        value.as_deref()
+    }
+}
+
 /// A validated ticket search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketQuery {
@@ -85,8 +144,8 @@ impl TicketQuery {
     /// Parses raw query values (`status`, `priority`, `emergency`, `overdue`, `property`,
     /// `updated_since`, `sort`, `page`, `per_page`); an error names the parameter to fix.
     /// `status` and `priority` take one value or several separated by commas.
-    pub fn parse(raw: &HashMap<String, String>) -> Result<Self, String> {
-        let get = |k: &str| raw.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    pub fn parse(raw: &TicketParams) -> Result<Self, String> {
+        let get = |k: &str| raw.get(k).map(str::trim).filter(|v| !v.is_empty());
         let page =
             PageRequest::parse(get("page"), get("per_page"), DEFAULT_TICKETS_PER_PAGE).map_err(|e| e.to_string())?;
         let list = |k: &str, allowed: &[&str]| -> Result<Vec<String>, String> {
@@ -196,7 +255,9 @@ mod tests {
     use super::*;
 
     fn parse(pairs: &[(&str, &str)]) -> Result<TicketQuery, String> {
-        TicketQuery::parse(&pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+        let params =
+            TicketParams::from_lookup(|k| pairs.iter().find(|(name, _)| *name == k).map(|(_, v)| (*v).to_owned()));
+        TicketQuery::parse(&params)
     }
 
     #[test]
@@ -227,7 +288,8 @@ mod tests {
         );
         let pairs: Vec<(String, String)> =
             again.split('&').map(|p| p.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())).unwrap()).collect();
-        let reparsed = TicketQuery::parse(&pairs.into_iter().collect()).unwrap();
+        let params = TicketParams::from_lookup(|k| pairs.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone()));
+        let reparsed = TicketQuery::parse(&params).unwrap();
         assert_eq!((reparsed.statuses, reparsed.sort, reparsed.page.page), (q.statuses, q.sort, 3));
     }
 

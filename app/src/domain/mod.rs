@@ -12,7 +12,8 @@ mod slug;
 
 pub use invoice_status::InvoiceStatus;
 pub use maintenance::{
-    DEFAULT_TICKETS_PER_PAGE, OPEN_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, TicketQuery, TicketSort, status_label,
+    DEFAULT_TICKETS_PER_PAGE, OPEN_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, TicketParams, TicketQuery, TicketSort,
+    status_label,
 };
 pub use money::{Currency, Money};
 pub use page::{PageRequest, PageRequestError};

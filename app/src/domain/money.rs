@@ -9,6 +9,10 @@ use std::fmt;
 pub struct Currency([u8; 3]);
 
 impl Currency {
+    /// `XXX`, ISO 4217's code for "no currency": what an amount whose stored
+    /// code is unreadable is shown in.
+    pub const UNKNOWN: Currency = Currency(*b"XXX");
+
     /// Parses a three-letter upper-case code.
     pub fn parse(code: &str) -> Result<Self, String> {
         let bytes = code.trim().as_bytes();
@@ -74,6 +78,11 @@ impl Money {
     /// Builds an amount from a database row's minor units and currency code.
     pub fn from_parts(minor: i64, currency: &str) -> Result<Self, String> {
         Ok(Self::new(minor, Currency::parse(currency)?))
+    }
+
+    /// An amount whose currency is not known (`XXX`).
+    pub fn unknown(minor: i64) -> Self {
+        Self::new(minor, Currency::UNKNOWN)
     }
 
     /// The amount as a decimal string without symbol, e.g. `1250.00`.

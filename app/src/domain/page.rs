@@ -36,7 +36,7 @@ impl PageRequest {
         let page = match page.map(str::trim).filter(|s| !s.is_empty()) {
             None => 1,
             Some(raw) => match raw.parse::<u32>() {
-                Ok(n) if n >= 1 && n <= 1_000_000 => n,
+                Ok(n) if (1..=1_000_000).contains(&n) => n,
                 _ => return Err(PageRequestError::Page(raw.to_owned())),
             },
         };

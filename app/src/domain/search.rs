@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 use super::PageRequest;
 
@@ -44,9 +43,9 @@ pub struct SearchQuery {
 const TYPES: [&str; 6] = ["apartment", "house", "studio", "room", "loft", "other"];
 
 impl SearchQuery {
-    /// Parses raw query values; the message of an error names the parameter.
-    pub fn parse(raw: &HashMap<String, String>, default_per_page: u32) -> Result<Self, String> {
-        let get = |k: &str| raw.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    /// Validates the raw values of a URL; the message of an error names the parameter.
+    pub fn parse(raw: &SearchParams, default_per_page: u32) -> Result<Self, String> {
+        let get = |k: &str| raw.get(k).map(str::trim).filter(|v| !v.is_empty());
         let page = PageRequest::parse(get("page"), get("per_page"), default_per_page).map_err(|e| e.to_string())?;
         let price = |k: &str| -> Result<Option<i64>, String> {
             get(k)
@@ -57,10 +56,10 @@ impl SearchQuery {
                 .transpose()
         };
         let (min_price_minor, max_price_minor) = (price("min_price")?, price("max_price")?);
-        if let (Some(lo), Some(hi)) = (min_price_minor, max_price_minor) {
-            if lo > hi {
-                return Err("`min_price` must not be above `max_price`".into());
-            }
+        if let (Some(lo), Some(hi)) = (min_price_minor, max_price_minor)
+            && lo > hi
+        {
+            return Err("`min_price` must not be above `max_price`".into());
         }
         let bedrooms = get("bedrooms")
             .map(|v| match v.parse::<i32>() {
@@ -189,15 +188,6 @@ impl SearchParams {
         Self::FILTERS.iter().any(|k| self.get(k).is_some())
     }
 
-    /// The parameters as a map, for [`SearchQuery::parse`].
-    pub fn to_map(&self) -> HashMap<String, String> {
-        Self::FILTERS
-            .iter()
-            .chain(&["page", "per_page"])
-            .filter_map(|k| self.get(k).map(|v| ((*k).to_owned(), v.to_owned())))
-            .collect()
-    }
-
     /// The query string (without `?`) of these filters at page `page`: page 1
     /// is left out, so the first page has one address.
     pub fn query_for_page(&self, page: u32) -> String {
@@ -240,7 +230,9 @@ mod tests {
     use super::*;
 
     fn parse(pairs: &[(&str, &str)]) -> Result<SearchQuery, String> {
-        SearchQuery::parse(&pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(), 12)
+        let params =
+            SearchParams::from_lookup(|k| pairs.iter().find(|(name, _)| *name == k).map(|(_, v)| (*v).to_owned()));
+        SearchQuery::parse(&params, 12)
     }
 
     #[test]
@@ -305,7 +297,7 @@ mod tests {
         assert!(params.properties_href(2).ends_with("&min_price=500&page=2"));
         assert_eq!(SearchParams::default().properties_href(1), "/properties");
         assert!(params.has_filters() && !SearchParams::default().has_filters());
-        let query = SearchQuery::parse(&params.to_map(), 12).unwrap();
+        let query = SearchQuery::parse(&params, 12).unwrap();
         assert_eq!((query.min_price_minor, query.page.page), (Some(50_000), 3));
     }
 }

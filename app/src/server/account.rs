@@ -3,9 +3,11 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::api::AppError;
-use crate::api::account::{AccountView, InvoiceView, LeaseView, PaymentView};
 use crate::domain::{InvoiceStatus, Money};
+use crate::model::AppError;
+use crate::model::account::{AccountView, InvoiceRecord, InvoiceView, LeaseView, PaymentView};
+use crate::model::session::SessionUser;
+use crate::server::auth::AuthUser;
 use crate::server::error::internal;
 use crate::server::store::{app_user, invoice, lease, payment};
 
@@ -66,4 +68,24 @@ pub async fn load_account(pool: &PgPool, tenant_id: Uuid) -> Result<AccountView,
             .collect::<Result<_, AppError>>()?,
         balance,
     })
+}
+
+/// One invoice the caller may read (tenants: their own; admins: any;
+/// landlords: none); another tenant's answers "not found".
+pub async fn find_invoice(pool: &PgPool, user: &AuthUser, id: Uuid) -> Result<InvoiceRecord, AppError> {
+    let row = invoice::find_invoice_of_tenant(pool, user.tenant_scope()?, id).await?.ok_or(AppError::NotFound)?;
+    Ok(InvoiceRecord {
+        id: row.id,
+        number: row.number,
+        currency: row.currency,
+        total_minor: row.total_minor,
+        paid_minor: row.paid_minor,
+        due_on: row.due_on,
+    })
+}
+
+/// The signed-in user as the header shows them; `None` once their row is gone.
+pub async fn session_user(pool: &PgPool, user: &AuthUser) -> Result<Option<SessionUser>, AppError> {
+    let row = app_user::find_user(pool, user.user_id).await?;
+    Ok(row.map(|r| SessionUser { display_name: r.display_name, email: r.email, role: user.role }))
 }

@@ -23,23 +23,10 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
     MIGRATOR.run(pool).await
 }
 
-/// Whether every embedded migration has been applied successfully.
-pub async fn migrations_applied(pool: &PgPool) -> Result<bool, sqlx::Error> {
-    let applied: Vec<i64> =
-        match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
-            .fetch_all(pool)
-            .await
-        {
-            Ok(v) => v,
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => return Ok(false),
-            Err(e) => return Err(e),
-        };
-    Ok(MIGRATOR.iter().filter(|m| m.migration_type.is_up_migration()).all(|m| applied.contains(&m.version)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::store::database::migrations_applied;
 
     #[sqlx::test(migrations = false)]
     async fn replicas_migrating_at_once_all_succeed(pool: PgPool) {

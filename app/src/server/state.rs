@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::auth::AuthService;
 
-use crate::api::AppError;
+use crate::model::AppError;
 
 /// Everything a request handler may need; cheap to clone.
 #[derive(Clone, Debug)]
@@ -21,6 +21,8 @@ pub struct AppState {
     pub auth: Arc<AuthService>,
     /// The platforms' settings (webhooks verify and process with them).
     pub sync: crate::server::sync::SyncSettings,
+    /// The jobs' schedules: the freshness targets and the panel's descriptions follow them.
+    pub schedules: crate::server::scheduler::schedule::SchedulerSettings,
     /// `MARKETPLACE_PUBLIC_URL` without a trailing `/`: the root of absolute
     /// links (canonical, sharing tags, sitemap).
     pub public_url: String,

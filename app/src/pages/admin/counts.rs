@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::system_status::{ListingCounts, TicketCounts};
+use crate::model::system_status::{ListingCounts, TicketCounts};
 
 /// A bar that shows one count's share of the total.
 fn share_bar(value: i64, total: i64, colour: &'static str) -> impl IntoView {

@@ -6,10 +6,11 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::format::{at, at_with_relative, relative};
-use crate::api::AppError;
-use crate::api::integration::{IntegrationHealth, PauseIntegration, RequestSyncNow, ResumeIntegration};
-use crate::api::system_status::{Activity, IntegrationCard, RunSummary, format_duration};
+use crate::api::system_status::{PauseIntegration, RequestSyncNow, ResumeIntegration};
 use crate::domain::Platform;
+use crate::model::AppError;
+use crate::model::system_status::IntegrationHealth;
+use crate::model::system_status::{Activity, IntegrationCard, RunSummary, format_duration};
 
 /// Badge colours of a health state.
 fn badge(health: IntegrationHealth) -> &'static str {

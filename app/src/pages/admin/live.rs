@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::api::AppError;
+use crate::model::AppError;
 
 /// Fetches into `data` every `every`, and whenever `nudge` changes. Only a
 /// changed value is written, so unchanged sections are not redrawn (an open
@@ -26,10 +26,10 @@ where
         }
         let in_flight = Arc::clone(&in_flight);
         leptos::task::spawn_local(async move {
-            if let Ok(fresh) = fetch().await {
-                if data.try_with_untracked(|current| current != &fresh) == Some(true) {
-                    data.try_set(fresh);
-                }
+            if let Ok(fresh) = fetch().await
+                && data.try_with_untracked(|current| current != &fresh) == Some(true)
+            {
+                data.try_set(fresh);
             }
             in_flight.store(false, Ordering::Release);
         });

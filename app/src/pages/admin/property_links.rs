@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::condo_link::{CondoLinks, LinkCondoProperty, PropertyLink, UnlinkCondoProperty, list_condo_links};
+use crate::api::condo_link::{LinkCondoProperty, UnlinkCondoProperty, list_condo_links};
+use crate::model::condo_link::{CondoLinks, PropertyLink};
 
 /// The links section.
 #[component]
@@ -12,7 +13,7 @@ pub fn PropertyLinks() -> impl IntoView {
     let unlink = ServerAction::<UnlinkCondoProperty>::new();
     let links = Resource::new(move || (link.version().get(), unlink.version().get()), |_| list_condo_links());
     let error = move || {
-        let failed = |v: Option<Result<(), crate::api::AppError>>| v.and_then(Result::err).map(|e| e.to_string());
+        let failed = |v: Option<Result<(), crate::model::AppError>>| v.and_then(Result::err).map(|e| e.to_string());
         failed(link.value().get()).or_else(|| failed(unlink.value().get()))
     };
     view! {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::format::at_with_relative;
-use crate::api::reconciliation::{Reconciliation, ReconciliationState};
+use crate::model::reconciliation::{Reconciliation, ReconciliationState};
 
 /// The reconciliation section.
 #[component]

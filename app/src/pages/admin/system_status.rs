@@ -14,10 +14,11 @@ use super::property_links::PropertyLinks;
 use super::reconciliation::ReconciliationPanel;
 use super::upstream_checks::UpstreamChecks;
 use super::webhook_inbox::WebhookInbox;
-use crate::api::AppError;
-use crate::api::system_status::{ReplayWebhookEvent, SystemStatus, load_system_status};
+use crate::api::system_status::{ReplayWebhookEvent, load_system_status};
 use crate::components::http_status::set_http_status;
 use crate::components::notice::ErrorNotice;
+use crate::model::AppError;
+use crate::model::system_status::SystemStatus;
 
 /// How often the open panel asks for news.
 const POLL_EVERY: Duration = Duration::from_secs(2);

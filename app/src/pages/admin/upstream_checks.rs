@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use std::time::Duration;
 
 use super::live::keep_fresh;
-use crate::api::system_status::{CheckState, CheckTarget, UpstreamCheck, check_upstreams};
+use crate::api::system_status::check_upstreams;
+use crate::model::system_status::{CheckState, CheckTarget, UpstreamCheck};
 
 /// How often the open panel checks again.
 const CHECK_EVERY: Duration = Duration::from_secs(5);

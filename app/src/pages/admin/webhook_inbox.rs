@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::format::{at, relative};
-use crate::api::system_status::{EventState, InboxEvent, ReplayWebhookEvent};
+use crate::api::system_status::ReplayWebhookEvent;
+use crate::model::system_status::{EventState, InboxEvent};
 
 fn state_badge(state: EventState) -> &'static str {
     match state {

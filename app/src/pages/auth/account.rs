@@ -4,10 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::AppError;
-use crate::api::account::{AccountView, InvoiceView, my_account};
+use crate::api::account::my_account;
 use crate::components::notice::{EmptyNotice, ErrorNotice};
 use crate::domain::InvoiceStatus;
+use crate::model::AppError;
+use crate::model::account::{AccountView, InvoiceView};
 
 /// The tenant's page; others are sent where they belong.
 #[component]

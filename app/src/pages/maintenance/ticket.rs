@@ -7,11 +7,12 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use super::tickets::capitalized;
-use crate::api::AppError;
-use crate::api::maintenance::{TicketDetail, get_maintenance_ticket};
+use crate::api::maintenance::get_maintenance_ticket;
 use crate::components::http_status::set_http_status;
 use crate::components::notice::ErrorNotice;
 use crate::domain::status_label;
+use crate::model::AppError;
+use crate::model::maintenance::TicketDetail;
 
 /// The ticket page.
 #[component]

@@ -8,12 +8,13 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::AppError;
-use crate::api::maintenance::{PropertyRef, TicketPage, TicketSummary, list_maintenance};
+use crate::api::maintenance::list_maintenance;
 use crate::components::http_status::set_http_status;
 use crate::components::notice::{EmptyNotice, ErrorNotice};
 use crate::components::pagination::Pagination;
-use crate::domain::{TICKET_PRIORITIES, TICKET_STATUSES, TicketQuery, TicketSort, status_label};
+use crate::domain::{TICKET_PRIORITIES, TICKET_STATUSES, TicketParams, TicketQuery, TicketSort, status_label};
+use crate::model::AppError;
+use crate::model::maintenance::{PropertyRef, TicketPage, TicketSummary};
 
 /// The maintenance list.
 #[component]
@@ -21,12 +22,9 @@ pub fn MaintenancePage() -> impl IntoView {
     let query = use_query_map();
     let params = move || {
         let q = query.read();
-        ["status", "priority", "emergency", "overdue", "property", "updated_since", "sort", "page", "per_page"]
-            .map(|k| q.get(k))
+        TicketParams::from_lookup(|k| q.get(k))
     };
-    let tickets = Resource::new(params, |[status, priority, emergency, overdue, property, since, sort, page, per]| {
-        list_maintenance(status, priority, emergency, overdue, property, since, sort, page, per)
-    });
+    let tickets = Resource::new(params, list_maintenance);
     view! {
         <Title text="Maintenance" />
         <h1 class="text-2xl font-bold sm:text-3xl">"Maintenance"</h1>

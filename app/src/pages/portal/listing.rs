@@ -5,11 +5,12 @@ use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use super::seo;
-use crate::api::AppError;
-use crate::api::listing::{ListingPageData, Photo, get_listing};
+use crate::api::listing::get_listing;
 use crate::components::http_status::set_http_status;
 use crate::components::listing_card::{SourceBadge, price_unit_label, type_label};
 use crate::components::notice::ErrorNotice;
+use crate::model::AppError;
+use crate::model::listing::{ListingPageData, Photo};
 use crate::pages::not_found::NotFoundContent;
 
 /// The listing page.

@@ -8,13 +8,14 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::AppError;
-use crate::api::listing::{ListingPage, search_properties};
+use crate::api::listing::search_properties;
 use crate::components::http_status::set_http_status;
 use crate::components::listing_card::ListingCard;
 use crate::components::notice::{EmptyNotice, ErrorNotice};
 use crate::components::pagination::Pagination;
 use crate::domain::SearchParams;
+use crate::model::AppError;
+use crate::model::listing::ListingPage;
 
 /// The search results page.
 #[component]

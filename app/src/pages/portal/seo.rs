@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::api::listing::ListingDetail;
+use crate::model::listing::ListingDetail;
 
 /// `path_or_url` made absolute against `site_url` (imported photos already are).
 pub fn absolute_url(site_url: &str, path_or_url: &str) -> String {

@@ -8,9 +8,10 @@ use axum::http::request::Parts;
 use uuid::Uuid;
 
 use super::cookies::{ACCESS_COOKIE, read_cookie};
-use crate::api::AppError;
 use crate::domain::Role;
+use crate::model::AppError;
 use crate::server::state::AppState;
+use crate::server::store::maintenance_ticket::list::TicketScope;
 
 /// A verified caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +31,36 @@ impl AuthUser {
     /// Admins only.
     pub fn require_admin(&self) -> Result<(), AppError> {
         if self.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    /// Whose properties the caller acts on: every landlord's for admins
+    /// (`None`), their own for landlords; tenants have none.
+    pub fn landlord_scope(&self) -> Result<Option<Uuid>, AppError> {
+        match self.role {
+            Role::Admin => Ok(None),
+            Role::Landlord => Ok(Some(self.user_id)),
+            Role::Tenant => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Whose invoices the caller reads: every tenant's for admins (`None`),
+    /// their own for tenants; landlords none.
+    pub fn tenant_scope(&self) -> Result<Option<Uuid>, AppError> {
+        match self.role {
+            Role::Admin => Ok(None),
+            Role::Tenant => self.tenant_id.map(Some).ok_or(AppError::Forbidden),
+            Role::Landlord => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Whose maintenance tickets the caller sees; a tenant account without a
+    /// tenant id sees none.
+    pub fn ticket_scope(&self) -> Result<TicketScope, AppError> {
+        match self.role {
+            Role::Admin => Ok(TicketScope::All),
+            Role::Landlord => Ok(TicketScope::Landlord(self.user_id)),
+            Role::Tenant => self.tenant_id.map(TicketScope::Tenant).ok_or(AppError::Forbidden),
+        }
     }
 }
 

@@ -23,7 +23,7 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 
 /// Hashes a password (PHC string) on a blocking thread.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    Ok(tokio::task::spawn_blocking(move || hash_blocking(&password)).await?.map_err(|e| anyhow::anyhow!("{e}"))?)
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await?.map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Checks a password against a stored hash, or against a dummy hash when

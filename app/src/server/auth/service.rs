@@ -11,8 +11,8 @@ use super::extractor::AuthUser;
 use super::keys::KeyStore;
 use super::rate_limit::LoginLimiter;
 use super::{password, token};
-use crate::api::AppError;
 use crate::domain::Role;
+use crate::model::AppError;
 use crate::server::error::internal;
 use crate::server::store::{app_user, refresh_token};
 

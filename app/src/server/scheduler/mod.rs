@@ -9,7 +9,6 @@
 //! the next tick before releasing it: with N replicas each tick runs once, and
 //! a tick whose holder crashed is run by another replica once the lease expires.
 
-pub mod admin;
 pub mod lease;
 pub mod schedule;
 

@@ -7,7 +7,6 @@
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveTime, Utc};
 use rand::Rng;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::domain::Platform;
@@ -200,22 +199,6 @@ impl SchedulerSettings {
         let period = self.schedule(platform).period().unwrap_or(Duration::from_secs(24 * 3600));
         chrono::Duration::from_std(period * 2).unwrap_or(chrono::Duration::hours(48))
     }
-}
-
-static INSTALLED: OnceLock<SchedulerSettings> = OnceLock::new();
-
-/// Makes these settings the process's own (done once at start), so the
-/// freshness targets and the panel's schedule descriptions follow them.
-pub fn install(settings: SchedulerSettings) {
-    if INSTALLED.set(settings).is_err() {
-        tracing::debug!("scheduler settings were installed already");
-    }
-}
-
-/// The installed settings, or the defaults before [`install`].
-pub fn installed() -> &'static SchedulerSettings {
-    static DEFAULTS: OnceLock<SchedulerSettings> = OnceLock::new();
-    INSTALLED.get().unwrap_or_else(|| DEFAULTS.get_or_init(SchedulerSettings::default))
 }
 
 /// Parses `1500ms`, `90s`, `30m`, `6h`, `1d` (a bare number is seconds).

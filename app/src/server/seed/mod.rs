@@ -212,7 +212,7 @@ async fn seed_invoice(
         },
         invoice::NewInvoiceLine { description: "Service charges".to_owned(), quantity: 1, unit_amount_minor: service },
     ];
-    if tenant_index % 4 == 0 {
+    if tenant_index.is_multiple_of(4) {
         lines.push(invoice::NewInvoiceLine {
             description: "Parking space".to_owned(),
             quantity: 1,

@@ -75,6 +75,15 @@ pub async fn find_user(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<UserR
         .await
 }
 
+/// The display names of some users, by id.
+pub async fn display_names(
+    db: impl PgExecutor<'_>,
+    ids: &[uuid::Uuid],
+) -> Result<std::collections::HashMap<uuid::Uuid, String>, sqlx::Error> {
+    let rows = sqlx::query!("SELECT id, display_name FROM app_user WHERE id = ANY($1)", ids).fetch_all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -4,18 +4,16 @@
 
 pub mod app_user;
 pub mod condo_import;
+
 pub mod condo_property_link;
+pub mod database;
 pub mod external_ref;
-pub mod integration_panel;
 pub mod invoice;
 pub mod job_lease;
 pub mod killbill_mirror;
 pub mod killbill_reconciliation;
 pub mod lease;
 pub mod listing;
-pub mod listing_import;
-pub mod listing_search;
-pub mod maintenance_list;
 pub mod maintenance_ticket;
 pub mod payment;
 pub mod property;

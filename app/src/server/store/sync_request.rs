@@ -156,6 +156,14 @@ pub async fn list_open(db: impl PgExecutor<'_>) -> Result<Vec<SyncRequestRow>, s
     .await
 }
 
+/// "Sync now" requests per status (for `/metrics`).
+pub async fn count_by_status(db: impl PgExecutor<'_>) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(r#"SELECT status, count(*) AS "n!" FROM sync_request GROUP BY status ORDER BY status"#)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.status, r.n)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

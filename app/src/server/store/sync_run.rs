@@ -216,6 +216,76 @@ pub async fn fail_running_run(
     Ok(())
 }
 
+/// One run of the history chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub status: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub records_in: i32,
+    pub records_out: i32,
+    pub records_failed: i32,
+    pub records_skipped: i32,
+}
+
+/// The latest `limit` runs of a platform, oldest first (the chart's order).
+pub async fn list_run_history(
+    db: impl PgExecutor<'_>,
+    platform: Platform,
+    limit: i64,
+) -> Result<Vec<HistoryRow>, sqlx::Error> {
+    let mut rows = sqlx::query_as!(
+        HistoryRow,
+        "SELECT id, status, started_at, finished_at, records_in, records_out, records_failed, records_skipped
+         FROM sync_run WHERE platform = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
+        platform.as_str(),
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// Runs and their records, summed per platform and status (for `/metrics`).
+#[derive(Debug, Clone)]
+pub struct RunTotals {
+    pub platform: String,
+    pub status: String,
+    pub runs: i64,
+    pub records_in: f64,
+    pub records_out: f64,
+    pub records_failed: f64,
+    pub records_skipped: f64,
+}
+
+/// Every platform's runs and records per status.
+pub async fn run_totals(db: impl PgExecutor<'_>) -> Result<Vec<RunTotals>, sqlx::Error> {
+    sqlx::query_as!(
+        RunTotals,
+        r#"SELECT platform, status, count(*) AS "runs!",
+                  COALESCE(sum(records_in), 0)::float8 AS "records_in!",
+                  COALESCE(sum(records_out), 0)::float8 AS "records_out!",
+                  COALESCE(sum(records_failed), 0)::float8 AS "records_failed!",
+                  COALESCE(sum(records_skipped), 0)::float8 AS "records_skipped!"
+           FROM sync_run GROUP BY platform, status ORDER BY platform, status"#
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The duration in seconds of every finished run, by platform (for `/metrics`).
+pub async fn finished_durations(db: impl PgExecutor<'_>) -> Result<Vec<(String, f64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT platform, EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS "seconds!"
+           FROM sync_run WHERE finished_at IS NOT NULL ORDER BY platform"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.platform, r.seconds)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +328,15 @@ mod tests {
         assert_eq!(runs[0].records_in, 5);
         assert_eq!(runs[1].status, "running");
         assert!(list_recent_runs(&pool, Platform::KillBill, 10).await.unwrap().is_empty());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_history_keeps_the_latest_runs_oldest_first(pool: sqlx::PgPool) {
+        let mut ids = Vec::new();
+        for _ in 0..5 {
+            ids.push(start_run(&pool, Platform::Cocorico, "schedule").await.unwrap());
+        }
+        let history = list_run_history(&pool, Platform::Cocorico, 3).await.unwrap();
+        assert_eq!(history.iter().map(|r| r.id).collect::<Vec<_>>(), ids[2..].to_vec());
     }
 }

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
-use crate::api::integration::{IntegrationHealth, IntegrationStatus};
 use crate::domain::Platform;
 
 /// A `sync_state` row joined with its last run's error.
@@ -165,82 +164,125 @@ pub async fn resume(db: impl PgExecutor<'_>, platform: Platform) -> Result<bool,
     Ok(done.rows_affected() == 1)
 }
 
-impl SyncStateRow {
-    /// Freshness target: a platform is delayed when its last success is older
-    /// than two periods of its configured schedule.
-    pub fn freshness(platform: Platform) -> chrono::Duration {
-        crate::server::scheduler::schedule::installed().freshness(platform)
-    }
+/// A platform's state and its last finished run.
+#[derive(Debug, Clone)]
+pub struct StatusRow {
+    pub platform: String,
+    pub configured: bool,
+    pub paused: bool,
+    pub paused_reason: Option<String>,
+    pub consecutive_failures: i32,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub next_run_at: Option<DateTime<Utc>>,
+    pub last_run_id: Option<i64>,
+    pub last_trigger: Option<String>,
+    pub last_status: Option<String>,
+    pub last_started_at: Option<DateTime<Utc>>,
+    pub last_finished_at: Option<DateTime<Utc>>,
+    pub records_in: Option<i32>,
+    pub records_out: Option<i32>,
+    pub records_failed: Option<i32>,
+    pub records_skipped: Option<i32>,
+    pub error: Option<String>,
+    pub error_detail: Option<String>,
+}
 
-    /// The card the admin panel shows for this row, judged at `now`.
-    /// Rows for unknown platforms are skipped.
-    pub fn into_status(self, now: DateTime<Utc>) -> Option<IntegrationStatus> {
-        let platform = Platform::parse(&self.platform)?;
-        let health = if !self.configured {
-            IntegrationHealth::NotConfigured
-        } else if self.paused {
-            IntegrationHealth::Paused
-        } else if self.last_run_status.as_deref() == Some("failed") {
-            IntegrationHealth::Failing
-        } else {
-            match self.last_success_at {
-                None => IntegrationHealth::Pending,
-                Some(at) if now - at > Self::freshness(platform) => IntegrationHealth::Delayed,
-                Some(_) => IntegrationHealth::Ok,
-            }
-        };
-        Some(IntegrationStatus {
-            platform,
-            health,
-            last_success_at: self.last_success_at,
-            paused_reason: self.paused_reason,
-            consecutive_failures: self.consecutive_failures,
-            last_error: self.last_error,
-        })
-    }
+/// Every platform's state with its last finished run, in display order.
+pub async fn list_status_rows(db: impl PgExecutor<'_>) -> Result<Vec<StatusRow>, sqlx::Error> {
+    sqlx::query_as!(
+        StatusRow,
+        r#"SELECT s.platform, s.configured, s.paused, s.paused_reason, s.consecutive_failures, s.last_success_at,
+                  s.next_run_at, s.last_run_id,
+                  r.trigger AS "last_trigger?", r.status AS "last_status?", r.started_at AS "last_started_at?",
+                  r.finished_at AS last_finished_at, r.records_in AS "records_in?", r.records_out AS "records_out?",
+                  r.records_failed AS "records_failed?", r.records_skipped AS "records_skipped?",
+                  r.error, r.error_detail
+           FROM sync_state s LEFT JOIN sync_run r ON r.id = s.last_run_id
+           ORDER BY array_position(ARRAY['killbill', 'condo', 'cocorico'], s.platform)"#
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Whether a platform has its settings (as the server read them at start).
+pub async fn is_configured(db: impl PgExecutor<'_>, platform: Platform) -> Result<bool, sqlx::Error> {
+    let configured = sqlx::query_scalar!("SELECT configured FROM sync_state WHERE platform = $1", platform.as_str())
+        .fetch_optional(db)
+        .await?;
+    Ok(configured.unwrap_or(false))
+}
+
+/// A platform's state as `/metrics` exposes it (times as Unix seconds).
+#[derive(Debug, Clone)]
+pub struct StateGauges {
+    pub platform: String,
+    pub configured: bool,
+    pub paused: bool,
+    pub consecutive_failures: i32,
+    pub last_success: Option<f64>,
+    pub next_run: Option<f64>,
+    pub last_duration: Option<f64>,
+    /// Whether a server holds the platform's job lease now.
+    pub running: bool,
+}
+
+/// Every platform's gauges.
+pub async fn list_state_gauges(db: impl PgExecutor<'_>) -> Result<Vec<StateGauges>, sqlx::Error> {
+    sqlx::query_as!(
+        StateGauges,
+        r#"SELECT s.platform, s.configured, s.paused, s.consecutive_failures,
+                  EXTRACT(EPOCH FROM s.last_success_at)::float8 AS "last_success?",
+                  EXTRACT(EPOCH FROM s.next_run_at)::float8 AS "next_run?",
+                  EXTRACT(EPOCH FROM r.finished_at - r.started_at)::float8 AS "last_duration?",
+                  EXISTS (SELECT 1 FROM job_lease l WHERE l.job = 'sync:' || s.platform
+                          AND NOT l.released AND l.expires_at > now()) AS "running!"
+           FROM sync_state s LEFT JOIN sync_run r ON r.id = s.last_run_id ORDER BY s.platform"#
+    )
+    .fetch_all(db)
+    .await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::store::sync_run::{RunCounts, RunOutcome, finish_run, start_run};
 
     #[sqlx::test(migrations = "../migrations")]
     async fn every_platform_starts_not_configured(pool: sqlx::PgPool) {
         let states = list_sync_states(&pool).await.unwrap();
         let platforms: Vec<_> = states.iter().map(|s| s.platform.as_str()).collect();
         assert_eq!(platforms, ["killbill", "condo", "cocorico"]);
-        let now = Utc::now();
-        for state in states {
-            assert_eq!(state.into_status(now).unwrap().health, IntegrationHealth::NotConfigured);
-        }
+        assert!(states.iter().all(|s| !s.configured && !s.paused && s.last_success_at.is_none()));
     }
 
     #[sqlx::test(migrations = "../migrations")]
-    async fn a_configured_platform_without_a_run_is_pending_and_can_be_paused(pool: sqlx::PgPool) {
+    async fn a_platform_can_be_configured_and_paused_with_a_reason(pool: sqlx::PgPool) {
         set_configured(&pool, Platform::Condo, true).await.unwrap();
         let condo = |rows: Vec<SyncStateRow>| rows.into_iter().find(|r| r.platform == "condo").unwrap();
         let row = condo(list_sync_states(&pool).await.unwrap());
-        assert_eq!(row.into_status(Utc::now()).unwrap().health, IntegrationHealth::Pending);
+        assert!(row.configured && !row.paused);
         set_paused(&pool, Platform::Condo, true, Some("maintenance window")).await.unwrap();
-        let status = condo(list_sync_states(&pool).await.unwrap()).into_status(Utc::now()).unwrap();
-        assert_eq!(status.health, IntegrationHealth::Paused);
-        assert_eq!(status.paused_reason.as_deref(), Some("maintenance window"));
+        let row = condo(list_sync_states(&pool).await.unwrap());
+        assert!(row.paused);
+        assert_eq!(row.paused_reason.as_deref(), Some("maintenance window"));
+        assert!(is_configured(&pool, Platform::Condo).await.unwrap());
+        assert!(!is_configured(&pool, Platform::KillBill).await.unwrap());
     }
 
-    #[test]
-    fn an_old_success_is_delayed_and_a_recent_one_is_ok() {
-        let row = |age_hours: i64| SyncStateRow {
-            platform: "cocorico".into(),
-            configured: true,
-            watermark: None,
-            paused: false,
-            paused_reason: None,
-            consecutive_failures: 0,
-            last_success_at: Some(Utc::now() - chrono::Duration::hours(age_hours)),
-            last_run_status: Some("succeeded".into()),
-            last_error: None,
-        };
-        assert_eq!(row(1).into_status(Utc::now()).unwrap().health, IntegrationHealth::Ok);
-        assert_eq!(row(13).into_status(Utc::now()).unwrap().health, IntegrationHealth::Delayed);
+    #[sqlx::test(migrations = "../migrations")]
+    async fn the_status_row_carries_the_last_finished_run(pool: sqlx::PgPool) {
+        let failed = RunOutcome::Failed { error: "Condo did not answer".into(), detail: "timeout after 10 s".into() };
+        let id = start_run(&pool, Platform::Condo, "schedule").await.unwrap();
+        let counts = RunCounts { records_in: 4, records_out: 3, records_failed: 1, records_skipped: 0 };
+        finish_run(&mut pool.acquire().await.unwrap(), id, counts, None, &failed).await.unwrap();
+        start_run(&pool, Platform::Condo, "manual").await.unwrap();
+        let rows = list_status_rows(&pool).await.unwrap();
+        let condo = rows.iter().find(|r| r.platform == "condo").unwrap();
+        assert_eq!(condo.last_run_id, Some(id));
+        assert_eq!(condo.last_status.as_deref(), Some("failed"));
+        assert_eq!(condo.error_detail.as_deref(), Some("timeout after 10 s"));
+        assert_eq!((condo.records_in, condo.records_failed), (Some(4), Some(1)));
+        let kb = rows.iter().find(|r| r.platform == "killbill").unwrap();
+        assert!(kb.last_run_id.is_none());
     }
 }

@@ -107,6 +107,22 @@ pub async fn finish_event_with_outcome(
     Ok(())
 }
 
+/// Stored events per source and processing state (`pending`, `retrying`,
+/// `processed`, `given_up`), for `/metrics`.
+pub async fn count_by_state(db: impl PgExecutor<'_>) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT source, CASE WHEN processed_at IS NOT NULL THEN 'processed'
+                               WHEN attempts >= 10 THEN 'given_up'
+                               WHEN error IS NOT NULL THEN 'retrying'
+                               ELSE 'pending' END AS "state!",
+                  count(*) AS "n!"
+           FROM webhook_event GROUP BY 1, 2 ORDER BY 1, 2"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.source, r.state, r.n)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

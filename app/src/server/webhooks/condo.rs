@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use crate::server::adapters::condo::wire::WireTicket;
 use crate::server::store::condo_import::{CondoTicket, list_condo_property_links, upsert_condo_tickets};
+use crate::server::store::maintenance_ticket;
 use crate::server::store::webhook_event::{
     NewWebhookEvent, claim_pending_events_of, finish_event, finish_event_with_outcome, insert_event_if_new,
 };
@@ -67,7 +68,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.is_ascii() {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
         return None;
     }
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
@@ -244,18 +245,13 @@ async fn keep_unselected_fields(
     if has_title && has_priority {
         return Ok(());
     }
-    let stored = sqlx::query!(
-        "SELECT title, priority FROM maintenance_ticket WHERE source = 'condo' AND external_id = $1",
-        row.external_id
-    )
-    .fetch_optional(conn)
-    .await?;
-    if let Some(stored) = stored {
+    let stored = maintenance_ticket::find_condo_title_and_priority(conn, &row.external_id).await?;
+    if let Some((title, priority)) = stored {
         if !has_title {
-            row.title = stored.title;
+            row.title = title;
         }
         if !has_priority {
-            row.priority = match stored.priority.as_str() {
+            row.priority = match priority.as_str() {
                 "low" => "low",
                 "high" => "high",
                 "urgent" => "urgent",

@@ -13,7 +13,7 @@ use sqlx::PgConnection;
 use super::map::map_listing;
 use crate::domain::ListingSlug;
 use crate::server::adapters::cocorico::{CocoricoListing, CocoricoSettings, CocoricoSource, PageCursor};
-use crate::server::store::listing_import::{self as store, ImportedListing, ImportedState};
+use crate::server::store::listing::import::{self as store, ImportedListing, ImportedState};
 use crate::server::sync::journal::Journal;
 use crate::server::sync::progress::Progress;
 

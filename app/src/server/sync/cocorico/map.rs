@@ -14,7 +14,7 @@ use crate::server::adapters::cocorico::{
     CategoryRecord, CocoricoListing, CocoricoSettings, PLACEHOLDER_IMAGE, image_url,
 };
 use crate::server::store::listing::StoredPhoto;
-use crate::server::store::listing_import::ImportedListing;
+use crate::server::store::listing::import::ImportedListing;
 
 /// Bumped whenever the mapping changes, so every listing is rewritten once.
 const MAPPING_VERSION: &str = "cocorico-listing-v1";

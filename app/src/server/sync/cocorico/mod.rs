@@ -21,7 +21,7 @@ use super::journal::Journal;
 use super::{SyncContext, SyncSummary};
 use crate::domain::Platform;
 use crate::server::adapters::cocorico::{CocoricoError, CocoricoSettings, MySqlCocoricoSource};
-use crate::server::store::listing_import::try_lock_import;
+use crate::server::store::listing::import::try_lock_import;
 use crate::server::store::sync_run::{RunCounts, RunOutcome, finish_run, start_run};
 
 /// Listings per page read from Cocorico.

@@ -1,5 +1,7 @@
 //! `maintenance_ticket`: repairs and requests on a property, local or imported.
 
+pub mod list;
+
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
@@ -101,6 +103,20 @@ pub async fn count_tickets_by_status(
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|r| (r.status, r.n)).collect())
+}
+
+/// The stored title and priority of a Condo ticket, if it was imported.
+pub async fn find_condo_title_and_priority(
+    db: impl PgExecutor<'_>,
+    external_id: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let stored = sqlx::query!(
+        "SELECT title, priority FROM maintenance_ticket WHERE source = 'condo' AND external_id = $1",
+        external_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(stored.map(|s| (s.title, s.priority)))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use super::listing::StoredPhoto;
+use super::StoredPhoto;
 
 /// An imported listing as the import writes it. `content_hash` is the hash of
 /// every other field but `id`, so an unchanged listing is never rewritten.

@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
 
-use crate::api::system_status::format_duration;
 use crate::domain::Platform;
-use crate::server::store::integration_panel::HistoryRow;
+use crate::model::system_status::format_duration;
+use crate::server::store::sync_run::HistoryRow;
 
 // Sized for a card about 320 px wide, so the labels keep their size on screen.
 const WIDTH: f64 = 320.0;

@@ -209,8 +209,8 @@ pub async fn find_ticket(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::TicketParams;
     use crate::server::store::lease::tests::setup;
-    use std::collections::HashMap;
 
     async fn ticket(pool: &sqlx::PgPool, n: u128, property: u128, status: &str, priority: &str, deadline: &str) {
         sqlx::query(
@@ -231,8 +231,9 @@ mod tests {
     }
 
     fn query(pairs: &[(&str, &str)]) -> TicketQuery {
-        let raw: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        TicketQuery::parse(&raw).unwrap()
+        let params =
+            TicketParams::from_lookup(|k| pairs.iter().find(|(name, _)| *name == k).map(|(_, v)| (*v).to_owned()));
+        TicketQuery::parse(&params).unwrap()
     }
 
     #[sqlx::test(migrations = "../migrations")]

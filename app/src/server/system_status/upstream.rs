@@ -8,8 +8,8 @@ use std::future::Future;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::api::system_status::{CheckState, CheckTarget, UpstreamCheck};
 use crate::domain::Platform;
+use crate::model::system_status::{CheckState, CheckTarget, UpstreamCheck};
 use crate::server::adapters::cocorico::{self, CocoricoSettings};
 use crate::server::adapters::condo::{CondoError, CondoSettings, HttpCondoClient};
 use crate::server::adapters::killbill::{HttpKillBillClient, KillBillClient, KillBillSettings};
@@ -65,7 +65,7 @@ fn not_configured(platform: Platform, name: &str) -> UpstreamCheck {
 
 async fn check_database(pool: &PgPool) -> UpstreamCheck {
     let name = "Our database (PostgreSQL)";
-    match timed(sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(pool)).await {
+    match timed(crate::server::store::database::ping(pool)).await {
         (Ok(_), ms) => up(CheckTarget::Ours, name, ms, "Our database answers".into()),
         (Err(detail), ms) => down(CheckTarget::Ours, name, ms, "Our database does not answer", detail),
     }

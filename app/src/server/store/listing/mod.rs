@@ -1,11 +1,12 @@
-//! `listing`: local and imported listings shown on the public portal.
+//! `listing`: local and imported listings shown on the public portal; the
+//! search and the Cocorico import have their own modules.
+
+pub mod import;
+pub mod search;
 
 use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
 use uuid::Uuid;
-
-use crate::api::listing::{ListingDetail, ListingSummary, Photo};
-use crate::domain::{ListingSlug, Money};
 
 /// A photo as stored in `listing.photos`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,31 +70,6 @@ pub struct NewListing {
     pub photos: Vec<StoredPhoto>,
     pub categories: Vec<String>,
     pub published: bool,
-}
-
-/// One page of published listings, newest first, and the total count.
-pub async fn list_published(
-    pool: &sqlx::PgPool,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<ListingRow>, i64), sqlx::Error> {
-    let rows = sqlx::query_as!(
-        ListingRow,
-        r#"SELECT id, source, slug, title, description, property_type, bedrooms, bathrooms, area_m2,
-                  address_line, city, postal_code, country, latitude, longitude, price_minor,
-                  currency AS "currency!", price_unit, available_from,
-                  photos AS "photos!: sqlx::types::Json<Vec<StoredPhoto>>", categories
-           FROM listing WHERE published
-           ORDER BY published_at DESC NULLS LAST, id
-           OFFSET $1 LIMIT $2"#,
-        offset,
-        limit
-    )
-    .fetch_all(pool)
-    .await?;
-    let total =
-        sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM listing WHERE published"#).fetch_one(pool).await?;
-    Ok((rows, total))
 }
 
 /// A published listing's address and last change, for the sitemap.
@@ -178,54 +154,29 @@ pub async fn insert_listing_if_absent(db: impl PgExecutor<'_>, l: &NewListing) -
     Ok(result.rows_affected() == 1)
 }
 
-impl ListingRow {
-    fn photo_list(&self) -> Vec<Photo> {
-        self.photos.0.iter().map(|p| Photo { url: p.url.clone(), alt: p.alt.clone() }).collect()
-    }
+/// Imported Cocorico listings by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportedListingCounts {
+    pub published: i64,
+    pub unpublished: i64,
 }
 
-impl From<ListingRow> for ListingSummary {
-    fn from(row: ListingRow) -> Self {
-        let photo = row.photo_list().into_iter().next();
-        Self {
-            // Slugs are checked by a constraint; an odd legacy one still renders.
-            slug: ListingSlug::parse(&row.slug).unwrap_or_else(|_| ListingSlug::from_title(&row.slug, "")),
-            price: Money::from_parts(row.price_minor, &row.currency)
-                .unwrap_or_else(|_| Money::from_parts(row.price_minor, "XXX").expect("XXX is a valid code")),
-            title: row.title,
-            city: row.city,
-            price_unit: row.price_unit,
-            bedrooms: row.bedrooms,
-            property_type: row.property_type,
-            source: row.source,
-            photo,
-        }
-    }
-}
-
-impl From<ListingRow> for ListingDetail {
-    fn from(row: ListingRow) -> Self {
-        Self {
-            description: row.description.clone(),
-            address_line: row.address_line.clone(),
-            postal_code: row.postal_code.clone(),
-            country: row.country.clone(),
-            latitude: row.latitude,
-            longitude: row.longitude,
-            bathrooms: row.bathrooms,
-            area_m2: row.area_m2,
-            available_from: row.available_from,
-            photos: row.photo_list(),
-            categories: row.categories.clone(),
-            summary: row.into(),
-        }
-    }
+/// Counts the imported Cocorico listings, published and unpublished.
+pub async fn count_imported_listings(db: impl PgExecutor<'_>) -> Result<ImportedListingCounts, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE published) AS "published!", count(*) FILTER (WHERE NOT published) AS "unpublished!"
+           FROM listing WHERE source = 'cocorico'"#
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(ImportedListingCounts { published: row.published, unpublished: row.unpublished })
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
+    /// A listing to insert in tests.
     pub(crate) fn sample(id: u128, slug: &str, published: bool) -> NewListing {
         NewListing {
             id: Uuid::from_u128(id),
@@ -260,10 +211,10 @@ mod tests {
         for i in 0..5u128 {
             insert_listing_if_absent(&pool, &sample(i + 1, &format!("flat-{i}"), i != 2)).await.unwrap();
         }
-        let (rows, total) = list_published(&pool, 0, 3).await.unwrap();
-        assert_eq!(total, 4);
+        assert_eq!(count_published(&pool).await.unwrap(), 4);
+        let rows = sitemap_entries(&pool, 0, 3).await.unwrap();
         assert_eq!(rows.len(), 3);
-        let (rest, _) = list_published(&pool, 3, 3).await.unwrap();
+        let rest = sitemap_entries(&pool, 3, 3).await.unwrap();
         assert_eq!(rest.len(), 1);
         assert!(rows.iter().chain(&rest).all(|r| r.slug != "flat-2"));
     }
@@ -274,8 +225,7 @@ mod tests {
         assert!(!insert_listing_if_absent(&pool, &sample(1, "flat", true)).await.unwrap());
         let found = find_published_by_slug(&pool, "flat").await.unwrap().unwrap();
         assert_eq!(found.photos.0.len(), 1);
-        let summary = ListingSummary::from(found);
-        assert_eq!(summary.price.to_string(), "€980.00");
+        assert_eq!((found.price_minor, found.currency.as_str()), (98_000, "EUR"));
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -2,10 +2,9 @@
 //! Kill Bill's side by side, how many accounts drift and how, and the
 //! drifting accounts one by one.
 
+use crate::domain::Money;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-use crate::domain::Money;
 
 /// One total compared, e.g. "Invoiced" in EUR.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,8 @@
 //! reconciliation ([`reconciliation`]).
 
 pub mod chart;
+pub mod control;
+pub mod health;
 pub mod reconciliation;
 pub mod replay;
 pub mod upstream;
@@ -11,16 +13,17 @@ pub mod upstream;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use crate::api::integration::{IntegrationActivity, SyncRequestState};
-use crate::api::system_status::{
+use crate::domain::Platform;
+use crate::model::system_status::{
     Activity, EventState, InboxEvent, IntegrationCard, ListingCounts, RunError, RunSummary, SystemStatus, TicketCounts,
 };
-use crate::domain::Platform;
-use crate::server::scheduler;
+use crate::model::system_status::{IntegrationActivity, SyncRequestState};
+use crate::server::scheduler::schedule::SchedulerSettings;
 use crate::server::store::condo_import;
-use crate::server::store::integration_panel::{self, PanelStateRow};
-use crate::server::store::sync_state::SyncStateRow;
+use crate::server::store::sync_state::StatusRow;
 use crate::server::store::webhook_inbox::{self, InboxRow};
+use crate::server::store::{listing, sync_run, sync_state};
+use health::HealthFacts;
 
 /// Runs in each history chart.
 pub const HISTORY_RUNS: i64 = 30;
@@ -30,18 +33,22 @@ pub const INBOX_EVENTS: i64 = 25;
 const GIVE_UP_AFTER: i32 = 10;
 
 /// Reads everything the panel shows (the upstream checks aside), judged at `now`.
-pub async fn load_system_status(pool: &PgPool, now: DateTime<Utc>) -> Result<SystemStatus, sqlx::Error> {
+pub async fn load_system_status(
+    pool: &PgPool,
+    schedules: &SchedulerSettings,
+    now: DateTime<Utc>,
+) -> Result<SystemStatus, sqlx::Error> {
     let mut cards = Vec::new();
-    let activities = scheduler::admin::activity(pool).await?;
-    for row in integration_panel::list_panel_states(pool).await? {
+    let activities = control::activity(pool, schedules).await?;
+    for row in sync_state::list_status_rows(pool).await? {
         let Some(platform) = Platform::parse(&row.platform) else { continue };
         let Some(activity) = activities.iter().find(|a| a.platform == platform) else { continue };
-        let history = integration_panel::list_run_history(pool, platform, HISTORY_RUNS).await?;
+        let history = sync_run::list_run_history(pool, platform, HISTORY_RUNS).await?;
         let svg = chart::render_history(platform, &history, now);
-        cards.push(card(platform, row, activity, svg, now));
+        cards.push(card(platform, schedules, row, activity, svg, now));
     }
     let inbox = webhook_inbox::list_latest_events(pool, INBOX_EVENTS).await?.into_iter().filter_map(inbox_event);
-    let listings = integration_panel::count_imported_listings(pool).await?;
+    let listings = listing::count_imported_listings(pool).await?;
     Ok(SystemStatus {
         generated_at: now,
         cards,
@@ -55,24 +62,20 @@ pub async fn load_system_status(pool: &PgPool, now: DateTime<Utc>) -> Result<Sys
 /// One card from its panel row and its drawn history.
 fn card(
     platform: Platform,
-    row: PanelStateRow,
+    schedules: &SchedulerSettings,
+    row: StatusRow,
     activity: &IntegrationActivity,
     history_svg: String,
     now: DateTime<Utc>,
 ) -> IntegrationCard {
-    let health = SyncStateRow {
-        platform: row.platform.clone(),
+    let freshness = schedules.freshness(platform);
+    let facts = HealthFacts {
         configured: row.configured,
-        watermark: None,
         paused: row.paused,
-        paused_reason: row.paused_reason.clone(),
-        consecutive_failures: row.consecutive_failures,
+        last_run_status: row.last_status.as_deref(),
         last_success_at: row.last_success_at,
-        last_run_status: row.last_status.clone(),
-        last_error: row.error.clone(),
-    }
-    .into_status(now)
-    .map_or(crate::api::integration::IntegrationHealth::NotConfigured, |s| s.health);
+    };
+    let health = health::judge(facts, freshness, now);
     let last_run = row.last_started_at.map(|started_at| RunSummary {
         trigger: row.last_trigger.clone().unwrap_or_default(),
         succeeded: row.last_status.as_deref() == Some("succeeded"),
@@ -90,7 +93,7 @@ fn card(
         health,
         activity: activity_of(activity),
         schedule: activity.schedule.clone(),
-        freshness_hours: SyncStateRow::freshness(platform).num_hours(),
+        freshness_hours: freshness.num_hours(),
         last_success_at: row.last_success_at,
         next_run_at: row.next_run_at,
         last_run,

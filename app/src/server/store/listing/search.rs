@@ -4,7 +4,7 @@
 
 use sqlx::{PgConnection, PgPool};
 
-use super::listing::{ListingRow, StoredPhoto};
+use super::{ListingRow, StoredPhoto};
 use crate::domain::SearchQuery;
 
 /// One page of published listings matching `query`, and the total count.

@@ -6,17 +6,17 @@
 use sqlx::PgPool;
 use std::collections::HashMap;
 
-use crate::api::reconciliation::{DriftCount, DriftingAccount, Reconciliation, ReconciliationState, TotalPair};
 use crate::domain::{Money, Platform};
-use crate::server::store::integration_panel;
+use crate::model::reconciliation::{DriftCount, DriftingAccount, Reconciliation, ReconciliationState, TotalPair};
 use crate::server::store::killbill_reconciliation::{self, AccountReport, DriftKind, Figures, StoredReport};
+use crate::server::store::{app_user, sync_state};
 
 /// Drifting accounts listed in the drill-down (the counts cover them all).
 const DRILL_DOWN_ACCOUNTS: usize = 50;
 
 /// The reconciliation as the panel shows it.
 pub async fn load(pool: &PgPool) -> Result<ReconciliationState, sqlx::Error> {
-    if !integration_panel::is_configured(pool, Platform::KillBill).await? {
+    if !sync_state::is_configured(pool, Platform::KillBill).await? {
         return Ok(ReconciliationState::NotConfigured);
     }
     let Some(stored) = killbill_reconciliation::latest_report(pool).await? else {
@@ -29,7 +29,7 @@ pub async fn load(pool: &PgPool) -> Result<ReconciliationState, sqlx::Error> {
         return Ok(ReconciliationState::Unavailable { reason, detail: stored.error });
     }
     let ids: Vec<uuid::Uuid> = stored.report.drifting.iter().take(DRILL_DOWN_ACCOUNTS).map(|a| a.tenant_id).collect();
-    let names = integration_panel::display_names(pool, &ids).await?;
+    let names = app_user::display_names(pool, &ids).await?;
     Ok(ReconciliationState::Ready { report: view(stored, &names) })
 }
 
@@ -62,7 +62,7 @@ fn view(stored: StoredReport, names: &HashMap<uuid::Uuid, String>) -> Reconcilia
 }
 
 fn money(minor: i64, currency: &str) -> Money {
-    Money::from_parts(minor, currency).unwrap_or_else(|_| Money::from_parts(minor, "XXX").expect("XXX is a currency"))
+    Money::from_parts(minor, currency).unwrap_or_else(|_| Money::unknown(minor))
 }
 
 /// Invoiced, paid and balance, ours and Kill Bill's.

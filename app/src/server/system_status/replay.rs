@@ -3,7 +3,7 @@
 //! inside the admin's request); processing stays idempotent, so a replay of an
 //! event already applied changes nothing.
 
-use crate::api::AppError;
+use crate::model::AppError;
 use crate::server::state::AppState;
 use crate::server::store::webhook_inbox;
 use crate::server::sync::SyncContext;

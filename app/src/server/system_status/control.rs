@@ -5,18 +5,20 @@ use chrono::Utc;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{job_of, schedule};
-use crate::api::AppError;
-use crate::api::integration::{IntegrationActivity, RunningSync, SyncRequestInfo, SyncRequestState};
 use crate::domain::Platform;
+use crate::model::AppError;
+use crate::model::system_status::{IntegrationActivity, RunningSync, SyncRequestInfo, SyncRequestState};
+use crate::server::scheduler::job_of;
+use crate::server::scheduler::schedule::SchedulerSettings;
+use crate::server::state::AppState;
 use crate::server::store::sync_request::SyncRequestRow;
 use crate::server::store::{job_lease, sync_request, sync_run, sync_state};
 
-/// The signed-in admin and the database pool, or why not.
-pub fn admin_context() -> Result<(crate::server::auth::AuthUser, PgPool), AppError> {
+/// The signed-in admin and the server's state, or why not.
+pub fn admin_context() -> Result<(crate::server::auth::AuthUser, AppState), AppError> {
     let user = crate::server::auth::require_user()?;
     user.require_admin()?;
-    Ok((user, crate::server::state::pool()?))
+    Ok((user, crate::server::state::app_state()?))
 }
 
 /// Gives a server function's error response the error's own HTTP status
@@ -35,12 +37,11 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 const MAX_REASON_CHARS: usize = 500;
 
 /// Every platform's schedule, next run, run in progress and open request.
-pub async fn activity(pool: &PgPool) -> Result<Vec<IntegrationActivity>, sqlx::Error> {
+pub async fn activity(pool: &PgPool, settings: &SchedulerSettings) -> Result<Vec<IntegrationActivity>, sqlx::Error> {
     let next_runs = sync_state::list_next_runs(pool).await?;
     let leases = job_lease::list_leases(pool).await?;
     let running_runs = sync_run::list_running(pool).await?;
     let open = sync_request::list_open(pool).await?;
-    let settings = schedule::installed();
     let now = Utc::now();
     let activity = Platform::ALL.into_iter().map(|platform| {
         let name = platform.as_str();

@@ -1,0 +1,17 @@
+//! The shapes that pages, server functions and the JSON API exchange, and the
+//! one boundary error. A leaf: it uses only `domain`, never `api`, `server` or
+//! `pages`, and it builds for the browser as for the server.
+
+pub mod account;
+pub mod condo_link;
+pub mod error;
+pub mod health;
+pub mod listing;
+pub mod maintenance;
+pub mod metrics;
+pub mod property;
+pub mod reconciliation;
+pub mod session;
+pub mod system_status;
+
+pub use error::AppError;

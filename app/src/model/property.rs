@@ -1,0 +1,50 @@
+//! Properties as their landlords (and admins) read them through the JSON API.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A property in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropertyItem {
+    /// Our id.
+    pub id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its city.
+    pub city: String,
+}
+
+/// One property.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropertyRecord {
+    /// Our id.
+    pub id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Street address.
+    pub address_line: String,
+    /// City.
+    pub city: String,
+    /// Its landlord's user id.
+    pub landlord_id: Uuid,
+}
+
+/// A maintenance ticket of a property.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropertyTicket {
+    /// Our id.
+    pub id: Uuid,
+    /// Condo's ticket number, if imported.
+    pub number: Option<i32>,
+    /// Its title.
+    pub title: String,
+    /// Its status.
+    pub status: String,
+    /// Its priority.
+    pub priority: String,
+    /// Whether it is an emergency.
+    pub is_emergency: bool,
+    /// When it last changed at its source.
+    pub updated_at: DateTime<Utc>,
+}

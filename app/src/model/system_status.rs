@@ -1,0 +1,334 @@
+//! What the admin panel (`/admin/system-status`) shows: each integration's
+//! state and activity, its runs, the webhook inbox, upstream checks and the
+//! "sync now" requests.
+
+use super::reconciliation::ReconciliationState;
+use crate::domain::Platform;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How an integration is doing right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntegrationHealth {
+    /// No connection settings yet.
+    NotConfigured,
+    /// Configured but never synced successfully.
+    Pending,
+    /// The last run succeeded within its freshness target.
+    Ok,
+    /// The last success is older than the freshness target.
+    Delayed,
+    /// The last run failed.
+    Failing,
+    /// Stopped by hand or after repeated failures.
+    Paused,
+}
+
+impl IntegrationHealth {
+    /// Label shown on the card.
+    pub fn label(&self) -> &'static str {
+        match self {
+            IntegrationHealth::NotConfigured => "Not configured yet",
+            IntegrationHealth::Pending => "Waiting for first sync",
+            IntegrationHealth::Ok => "OK",
+            IntegrationHealth::Delayed => "Delayed",
+            IntegrationHealth::Failing => "Failing",
+            IntegrationHealth::Paused => "Paused",
+        }
+    }
+}
+
+/// One integration card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntegrationStatus {
+    /// Which platform.
+    pub platform: Platform,
+    /// Overall state.
+    pub health: IntegrationHealth,
+    /// When a run last succeeded.
+    pub last_success_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why it is paused, if it is.
+    pub paused_reason: Option<String>,
+    /// Failures in a row.
+    pub consecutive_failures: i32,
+    /// The last run's error in plain words.
+    pub last_error: Option<String>,
+}
+
+/// Where a "sync now" request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncRequestState {
+    /// Waiting for a server to pick it up (within one scheduler tick).
+    Queued,
+    /// A server is running it.
+    Running,
+    /// The run succeeded.
+    Succeeded,
+    /// The run failed; `error` says why.
+    Failed,
+}
+
+impl SyncRequestState {
+    /// Parses the `sync_request.status` column.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "queued" => Some(Self::Queued),
+            "running" => Some(Self::Running),
+            "succeeded" => Some(Self::Succeeded),
+            "failed" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+
+    /// Whether the request is over.
+    pub fn is_finished(&self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed)
+    }
+}
+
+/// A "sync now" request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncRequestInfo {
+    /// The id [`request_sync_now`] returned.
+    pub id: i64,
+    /// Which platform.
+    pub platform: Platform,
+    /// Where it is.
+    pub state: SyncRequestState,
+    /// When it was queued.
+    pub requested_at: chrono::DateTime<chrono::Utc>,
+    /// When a server started it.
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When it ended.
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `sync_run` it made.
+    pub run_id: Option<i64>,
+    /// Why it failed, in plain words.
+    pub error: Option<String>,
+}
+
+/// A run in progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunningSync {
+    /// Its `sync_run` row, once recorded.
+    pub run_id: Option<i64>,
+    /// `schedule`, `manual` or `cli`.
+    pub trigger: Option<String>,
+    /// When the server took the job.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// The server running it (`job_lease.holder`).
+    pub holder: String,
+}
+
+/// What the scheduler is doing about one integration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntegrationActivity {
+    /// Which platform.
+    pub platform: Platform,
+    /// Its schedule in words ("every 6 h", "daily at 02:00 UTC", "off").
+    pub schedule: String,
+    /// The next scheduled run (`None` while paused, off or not configured).
+    pub next_run_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The run in progress, if any.
+    pub running: Option<RunningSync>,
+    /// The "sync now" request waiting or running, if any.
+    pub request: Option<SyncRequestInfo>,
+}
+
+/// What an integration is doing right now, besides its health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Activity {
+    /// Nothing running.
+    Idle,
+    /// A "sync now" request waits for a worker.
+    Queued,
+    /// A run is in progress.
+    Running {
+        /// When it started.
+        since: DateTime<Utc>,
+    },
+}
+
+/// The last finished run of an integration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// `schedule`, `manual`, `cli` or `webhook`.
+    pub trigger: String,
+    pub succeeded: bool,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// How long it took, when it finished.
+    pub duration_ms: Option<i64>,
+    pub records_in: i32,
+    pub records_out: i32,
+    pub records_failed: i32,
+    pub records_skipped: i32,
+}
+
+/// A failure: what an admin reads, and what an engineer needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunError {
+    /// In plain words.
+    pub message: String,
+    /// The technical detail, shown folded.
+    pub detail: Option<String>,
+}
+
+/// One integration card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationCard {
+    pub platform: Platform,
+    pub health: IntegrationHealth,
+    pub activity: Activity,
+    /// The schedule in words ("every 6 h", "daily at 02:00 UTC", "off").
+    pub schedule: String,
+    /// The freshness target: older successes make the integration delayed.
+    pub freshness_hours: i64,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub next_run_at: Option<DateTime<Utc>>,
+    pub last_run: Option<RunSummary>,
+    /// The last run's failure, when it failed.
+    pub error: Option<RunError>,
+    pub paused_reason: Option<String>,
+    pub consecutive_failures: i32,
+    /// The last 30 runs as an accessible SVG chart, drawn on the server.
+    pub history_svg: String,
+}
+
+/// Where a webhook delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventState {
+    /// Handled.
+    Processed,
+    /// Waiting for its first try.
+    Pending,
+    /// Failed, will be tried again.
+    Retrying,
+    /// Failed too often; only a replay sends it through again.
+    GaveUp,
+}
+
+impl EventState {
+    /// Label shown in the inbox.
+    pub fn label(&self) -> &'static str {
+        match self {
+            EventState::Processed => "Processed",
+            EventState::Pending => "Pending",
+            EventState::Retrying => "Retrying",
+            EventState::GaveUp => "Gave up",
+        }
+    }
+}
+
+/// One webhook delivery in the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxEvent {
+    pub id: i64,
+    pub source: Platform,
+    /// The source's own id of the event (type and object).
+    pub key: String,
+    pub received_at: DateTime<Utc>,
+    /// How the delivery proved where it came from, in words.
+    pub verification: String,
+    pub state: EventState,
+    pub attempts: i32,
+    pub error: Option<String>,
+    /// How processing ended, in the processor's words.
+    pub outcome: Option<String>,
+}
+
+/// Imported Condo tickets by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketCounts {
+    /// (status label, count) of live tickets, in workflow order.
+    pub by_status: Vec<(String, i64)>,
+    pub deleted: i64,
+    pub total: i64,
+}
+
+/// Imported Cocorico listings by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingCounts {
+    pub published: i64,
+    pub unpublished: i64,
+}
+
+/// Everything the panel shows except the upstream checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SystemStatus {
+    pub generated_at: DateTime<Utc>,
+    pub cards: Vec<IntegrationCard>,
+    pub inbox: Vec<InboxEvent>,
+    pub reconciliation: ReconciliationState,
+    pub tickets: TicketCounts,
+    pub listings: ListingCounts,
+}
+
+impl SystemStatus {
+    /// Whether a run is queued or in progress (the page then polls faster).
+    pub fn busy(&self) -> bool {
+        self.cards.iter().any(|c| c.activity != Activity::Idle)
+    }
+}
+
+/// Whose side an upstream check is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckTarget {
+    /// Our own database.
+    Ours,
+    /// An outside platform.
+    Upstream(Platform),
+}
+
+/// How a check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckState {
+    Up,
+    Down,
+    NotConfigured,
+}
+
+/// One reachability check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpstreamCheck {
+    pub target: CheckTarget,
+    /// What was checked, e.g. "Kill Bill healthcheck".
+    pub name: String,
+    pub state: CheckState,
+    pub latency_ms: Option<i64>,
+    /// In plain words.
+    pub message: String,
+    /// The technical detail of a failure.
+    pub detail: Option<String>,
+}
+
+/// A duration the way the panel writes it: "350 ms", "2.4 s", "3 min 05 s", "1 h 02 min".
+pub fn format_duration(ms: i64) -> String {
+    let ms = ms.max(0);
+    match ms {
+        0..1_000 => format!("{ms} ms"),
+        1_000..60_000 => format!("{:.1} s", ms as f64 / 1_000.0),
+        60_000..3_600_000 => format!("{} min {:02} s", ms / 60_000, (ms % 60_000) / 1_000),
+        _ => format!("{} h {:02} min", ms / 3_600_000, (ms % 3_600_000) / 60_000),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally_at_every_scale() {
+        assert_eq!(format_duration(350), "350 ms");
+        assert_eq!(format_duration(2_449), "2.4 s");
+        assert_eq!(format_duration(185_000), "3 min 05 s");
+        assert_eq!(format_duration(3_720_000), "1 h 02 min");
+        assert_eq!(format_duration(-5), "0 ms");
+    }
+}
