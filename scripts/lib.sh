@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Shared preparation for scripts/run.sh and scripts/test.sh: installs what is
-# missing (the wasm target, cargo-leptos, wasm-bindgen, npm packages, Chromium
-# for the browser tests) and provides a PostgreSQL database.
+# missing (the wasm target, wasm-bindgen, npm packages, Chromium for the
+# browser tests), builds the server and the site with plain cargo, and provides
+# a PostgreSQL database. Each step's time is printed as it ends and in a
+# summary (report_phases).
 #
 # Source it; it does not run anything by itself.
 
@@ -9,8 +11,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA_DIR="${MARKETPLACE_DATA_DIR:-$ROOT/.data}"
-CARGO_LEPTOS_VERSION="0.3.10"
 WASM_BINDGEN_VERSION="0.2.130"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+SITE_ROOT="$ROOT/target/site"
 export SQLX_OFFLINE=true
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
@@ -32,20 +35,67 @@ apt_install() {
   fi
 }
 
-ensure_rust_tools() {
+# Runs "$@" as a named phase of the set-up and prints how long it took:
+#   phase "building the site" build_site
+PHASES=()
+phase() {
+  local name="$1" start end
+  shift
+  start="$(date +%s)"
+  "$@"
+  end="$(date +%s)"
+  PHASES+=("$(printf '%4ds  %s' "$((end - start))" "$name")")
+  say "$name: $((end - start)) s"
+}
+
+# Runs a phase in the background, its output in .data/<key>.log, while cargo
+# compiles in the foreground; wait_phase waits for it and fails when it failed.
+declare -A BG_PIDS BG_NAMES
+bg_phase() {
+  local key="$1" name="$2"; shift 2
+  mkdir -p "$DATA_DIR"
+  (
+    start="$(date +%s)"
+    "$@"
+    echo "$(($(date +%s) - start))" >"$DATA_DIR/$key.time"
+  ) >"$DATA_DIR/$key.log" 2>&1 &
+  BG_PIDS[$key]=$!
+  BG_NAMES[$key]="$name"
+}
+wait_phase() {
+  local key="$1"
+  [ -n "${BG_PIDS[$key]:-}" ] || return 0
+  if ! wait "${BG_PIDS[$key]}"; then cat "$DATA_DIR/$key.log" >&2; die "${BG_NAMES[$key]} failed (see $DATA_DIR/$key.log)"; fi
+  PHASES+=("$(printf '%4ds  %s (in the background)' "$(cat "$DATA_DIR/$key.time")" "${BG_NAMES[$key]}")")
+  unset "BG_PIDS[$key]"
+}
+
+# Prints every phase's time and the total since the script started.
+report_phases() {
+  local line
+  say "set-up time by phase:"
+  for line in "${PHASES[@]}"; do printf '    %s\n' "$line" >&2; done
+  printf '    %4ds  total\n' "$SECONDS" >&2
+}
+
+ensure_wasm_target() {
   command -v cargo >/dev/null || die "Rust is required: see https://rustup.rs"
   if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown >&2
   fi
-  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
-    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores, once)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked >&2
-  fi
+}
+
+ensure_wasm_bindgen() {
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (must match the wasm-bindgen crate)"
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force >&2
   fi
+}
+
+ensure_rust_tools() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
 }
 
 ensure_node_modules() {
@@ -64,16 +114,40 @@ ensure_chromium() {
   export CHROMIUM_PATH
 }
 
-# Builds the release server and the site (wasm, CSS, assets) with cargo-leptos.
+# Builds the browser side of the site into target/site: the hydrate build of
+# the app crate for wasm32, its JavaScript glue (wasm-bindgen), the wasm shrunk
+# by wasm-opt (binaryen from npm: Debian's older wasm-opt breaks hydration),
+# the Tailwind CSS and the static assets. The server finds them through
+# MARKETPLACE_SITE_ROOT; the file names are the ones the shell links
+# (pkg/marketplace.js, pkg/marketplace_bg.wasm, pkg/marketplace.css).
 build_site() {
-  say "building the server and the site (cargo leptos build --release)"
-  (cd "$ROOT" && cargo leptos build --release >&2)
+  local pkg="$SITE_ROOT/pkg" wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/app.wasm"
+  say "building the browser app (wasm32, profile wasm-release)"
+  (cd "$ROOT" && cargo build --locked -p app --lib --target wasm32-unknown-unknown \
+    --profile wasm-release --no-default-features --features hydrate >&2)
+  rm -rf "$SITE_ROOT.new" && mkdir -p "$SITE_ROOT.new/pkg"
+  wasm-bindgen --target web --no-typescript --out-dir "$SITE_ROOT.new/pkg" --out-name marketplace "$wasm"
+  # The features rustc enables by default for wasm32-unknown-unknown.
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o "$SITE_ROOT.new/pkg/marketplace_bg.wasm" "$SITE_ROOT.new/pkg/marketplace_bg.wasm"
+  (cd "$ROOT" && tailwindcss --input style/tailwind.css --output "$SITE_ROOT.new/pkg/marketplace.css" --minify 2>/dev/null)
+  cp -r "$ROOT/public/." "$SITE_ROOT.new/"
+  rm -rf "$SITE_ROOT" && mv "$SITE_ROOT.new" "$SITE_ROOT"
 }
 
-# The server binary cargo-leptos built.
+# Builds the release server and the sandbox emulators in one cargo run, so
+# that they share one build of their common dependencies.
+build_release_bins() {
+  say "building the server and the sandbox (cargo build --release)"
+  (cd "$ROOT" && cargo build --locked --release -p marketplace --bin marketplace -p sandbox --bin sandbox >&2)
+  SERVER_BIN="$TARGET_DIR/release/marketplace"
+  SANDBOX_BIN="$TARGET_DIR/release/sandbox"
+}
+
+# The server binary the last build produced.
 server_bin() {
-  local target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
-  echo "$target_dir/release/marketplace"
+  echo "${SERVER_BIN:-$TARGET_DIR/release/marketplace}"
 }
 
 pg_bindir() {
@@ -230,16 +304,14 @@ stop_sandbox() {
   rm -f "$SANDBOX_PIDS"
 }
 
-# The demo's stand-ins for the three platforms: builds the sandbox, starts the
+# The demo's stand-ins for the three platforms (SANDBOX_BIN, already built): starts the
 # Kill Bill and Condo emulators on free ports, loads a generated Cocorico
 # database into MariaDB with a read-only account and serves its images, and exports the KILLBILL_*,
 # CONDO_* and COCORICO_* variables that point Marketplace at them. Credentials
 # are random per checkout. Call stop_sandbox (or let the EXIT trap) to stop them.
 start_sandbox() {
   ensure_mariadb
-  say "building the sandbox emulators"
-  (cd "$ROOT" && cargo build --locked -p sandbox --bin sandbox >&2)
-  SANDBOX_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/sandbox"
+  [ -x "${SANDBOX_BIN:-}" ] || die "the sandbox is not built (build_release_bins or the test build makes it)"
   mkdir -p "$DATA_DIR/sandbox"
   # The emulators' process ids (they run in the background, started from subshells).
   SANDBOX_PIDS="$DATA_DIR/sandbox/pids.$$"
@@ -274,6 +346,44 @@ start_sandbox() {
   # Cocorico's site serves the listings' images; the sandbox answers those paths.
   COCORICO_BASE_URL="$(start_emulator cocorico-images cocorico serve --listen 127.0.0.1:0)"
   export COCORICO_BASE_URL
+}
+
+# Writes the offline data of every compile-checked query into $1: the query
+# macros run against a scratch database migrated from migrations/ while
+# clippy checks every target (with the server feature), so the same pass
+# also fails on any clippy warning.
+prepare_offline_queries() {
+  local out="$1" db="marketplace_sqlx_prepare" url
+  recreate_database "$db"
+  url="$(database_url_for "$db")"
+  for f in "$ROOT"/migrations/*.sql; do psql_cmd "$url" -f "$f" >/dev/null; done
+  rm -rf "$out" && mkdir -p "$out"
+  # The macros must run again even where nothing changed since the last check.
+  touch "$ROOT/app/src/lib.rs" "$ROOT/src/lib.rs" "$ROOT/sandbox/src/lib.rs"
+  (cd "$ROOT" && SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$out" DATABASE_URL="$url" \
+    cargo clippy --locked --workspace --all-targets --features app/ssr -- -D warnings >&2)
+}
+
+# Fails when .sqlx/ differs from what the queries in the code need (a query
+# changed, was added or removed without scripts/sqlx-prepare.sh).
+check_offline_queries() {
+  local fresh="$TARGET_DIR/sqlx-check"
+  prepare_offline_queries "$fresh"
+  if ! diff -r -q "$ROOT/.sqlx" "$fresh" >&2; then
+    die ".sqlx/ is out of date: run scripts/sqlx-prepare.sh and commit .sqlx/"
+  fi
+}
+
+# Code review checks: formatting, clippy (server and browser builds, every
+# target, warnings are errors) and the offline query data.
+review_checks() {
+  say "formatting (cargo fmt --check)"
+  (cd "$ROOT" && cargo fmt --all --check >&2) || die "unformatted code: run cargo fmt --all"
+  say "clippy for the server build, and the offline query data (.sqlx/)"
+  check_offline_queries
+  say "clippy for the browser build (hydrate, wasm32)"
+  (cd "$ROOT" && cargo clippy --locked -p app --lib --target wasm32-unknown-unknown \
+    --no-default-features --features hydrate -- -D warnings >&2)
 }
 
 # Drops the databases full-stack tests left behind on the DATABASE_URL server.

@@ -3,25 +3,30 @@
 # database (DATABASE_URL, or a private PostgreSQL cluster in .data/), builds,
 # migrates, seeds, starts the sandbox stand-ins for Kill Bill, Condo and
 # Cocorico (unless KILLBILL_URL, CONDO_URL or COCORICO_DATABASE_URL is already
-# set), runs the first syncs and serves on http://127.0.0.1:3101.
+# set), runs the first syncs and serves on http://127.0.0.1:3101. Prints the
+# time of each step before it serves.
 source "$(dirname "$0")/lib.sh"
 
-ensure_rust_tools
-ensure_node_modules
-ensure_database
-build_site
+# The npm packages and wasm-bindgen are fetched and built while cargo builds
+# the server; the site needs them only afterwards.
+phase "Rust toolchain (wasm32 target)" ensure_wasm_target
+bg_phase npm "npm packages (Tailwind CSS, wasm-opt)" ensure_node_modules
+bg_phase bindgen "wasm-bindgen-cli $WASM_BINDGEN_VERSION" ensure_wasm_bindgen
+phase "server and sandbox (cargo build --release)" build_release_bins
+wait_phase npm
+wait_phase bindgen
+phase "site (wasm, JavaScript, CSS, assets)" build_site
+phase "database" ensure_database
 if [ -z "${KILLBILL_URL:-}${CONDO_URL:-}${COCORICO_DATABASE_URL:-}" ]; then
-  start_sandbox
+  phase "sandbox platforms" start_sandbox
   trap stop_sandbox EXIT
 fi
 
 BIN="$(server_bin)"
-export MARKETPLACE_SITE_ROOT="${MARKETPLACE_SITE_ROOT:-$ROOT/target/site}"
+export MARKETPLACE_SITE_ROOT="${MARKETPLACE_SITE_ROOT:-$SITE_ROOT}"
 export MARKETPLACE_DEMO="${MARKETPLACE_DEMO:-true}"
 export MARKETPLACE_LOG_FORMAT="${MARKETPLACE_LOG_FORMAT:-pretty}"
 export MARKETPLACE_KEYS_DIR="${MARKETPLACE_KEYS_DIR:-$DATA_DIR/keys}"
-"$BIN" migrate
-"$BIN" keys generate
 # The demo accounts' password: generated once for this checkout, never committed.
 if [ -z "${MARKETPLACE_DEMO_PASSWORD:-}" ]; then
   if [ ! -s "$DATA_DIR/demo-password" ]; then
@@ -30,13 +35,19 @@ if [ -z "${MARKETPLACE_DEMO_PASSWORD:-}" ]; then
   MARKETPLACE_DEMO_PASSWORD="$(cat "$DATA_DIR/demo-password")"
 fi
 export MARKETPLACE_DEMO_PASSWORD
-"$BIN" seed demo
-if [ -n "${SANDBOX_BIN:-}" ]; then
-  "$BIN" condo link-demo
-  "$BIN" killbill register-callback
-fi
-say "first syncs (Kill Bill, Condo, Cocorico)"
-"$BIN" sync all || say "a first sync failed: see /admin/system-status"
+demo_data() {
+  "$BIN" migrate
+  "$BIN" keys generate
+  "$BIN" seed demo
+  if [ -n "${SANDBOX_PIDS:-}" ]; then
+    "$BIN" condo link-demo
+    "$BIN" killbill register-callback
+  fi
+}
+phase "migrations and demo data" demo_data
+first_syncs() { "$BIN" sync all || say "a first sync failed: see /admin/system-status"; }
+phase "first syncs (Kill Bill, Condo, Cocorico)" first_syncs
+report_phases
 say "demo accounts (password: $MARKETPLACE_DEMO_PASSWORD):"
 say "  admin@marketplace.test      → /admin/system-status"
 say "  landlord1@marketplace.test  → /maintenance"

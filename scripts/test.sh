@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: every Rust test (unit, store tests on a real
-# PostgreSQL, full-stack tests) and the Playwright browser tests against the
-# release build. Same preparation as scripts/run.sh, plus Chromium.
+# Runs the whole test suite: the review checks (formatting, clippy for the
+# server and the browser builds, the offline query data), every Rust test
+# (unit, store tests on a real PostgreSQL, full-stack tests) and the
+# Playwright browser tests against the server the tests built. Same
+# preparation as scripts/run.sh, plus Chromium.
 source "$(dirname "$0")/lib.sh"
 
-ensure_rust_tools
-ensure_node_modules
-ensure_chromium
-ensure_database
-ensure_mariadb
+phase "Rust toolchain (wasm32 target)" ensure_wasm_target
+bg_phase npm "npm packages (Tailwind CSS, wasm-opt, Playwright)" ensure_node_modules
+bg_phase bindgen "wasm-bindgen-cli $WASM_BINDGEN_VERSION" ensure_wasm_bindgen
+phase "Chromium" ensure_chromium
+phase "database" ensure_database
+phase "MariaDB" ensure_mariadb
 drop_test_databases
+phase "review checks (fmt, clippy, .sqlx)" review_checks
 
 say "Rust tests"
-(cd "$ROOT" && cargo test --workspace --locked)
+phase "Rust tests" bash -c "cd '$ROOT' && cargo test --workspace --locked"
+# The browser tests use the binaries the test build made.
+SERVER_BIN="$TARGET_DIR/debug/marketplace"
+SANDBOX_BIN="$TARGET_DIR/debug/sandbox"
+[ -x "$SERVER_BIN" ] && [ -x "$SANDBOX_BIN" ] || die "the test build did not produce the server and the sandbox"
 
-build_site
-start_sandbox
+wait_phase npm
+wait_phase bindgen
+phase "site (wasm, JavaScript, CSS, assets)" build_site
+phase "sandbox platforms" start_sandbox
 trap stop_sandbox EXIT
 
 say "browser tests (Playwright in $CHROMIUM_PATH)"
@@ -32,10 +42,10 @@ LOG_DIR="$ROOT/target/e2e"
 rm -rf "$LOG_DIR/keys" && mkdir -p "$LOG_DIR"
 (
   export DATABASE_URL="$(database_url_for "$E2E_DB")"
-  export MARKETPLACE_PORT="$E2E_PORT" MARKETPLACE_SITE_ROOT="$ROOT/target/site" MARKETPLACE_DEMO=true
+  export MARKETPLACE_PORT="$E2E_PORT" MARKETPLACE_SITE_ROOT="$SITE_ROOT" MARKETPLACE_DEMO=true
   export MARKETPLACE_PUBLIC_URL="$E2E_BASE_URL"
   export MARKETPLACE_KEYS_DIR="$LOG_DIR/keys" MARKETPLACE_PUBLIC_KEY_PATH="$LOG_DIR/public.pem"
-  BIN="$(server_bin)"
+  BIN="$SERVER_BIN"
   "$BIN" keys generate
   "$BIN" seed demo
   "$BIN" condo link-demo
@@ -51,4 +61,5 @@ for _ in $(seq 1 600); do
   sleep 0.5
 done
 curl -fsS "$E2E_BASE_URL/api/health/ready" >/dev/null || { cat "$LOG_DIR/server.log" >&2; die "the server is not ready"; }
-(cd "$ROOT" && npx playwright test --config end2end/playwright.config.ts)
+phase "browser tests" bash -c "cd '$ROOT' && npx playwright test --config end2end/playwright.config.ts"
+report_phases
