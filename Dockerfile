@@ -8,10 +8,11 @@
 #     -t marketplace-sandbox .                            # the Kill Bill and Condo emulators, the Cocorico loader
 #
 # docker-compose.yml builds both. The toolchain pins follow scripts/lib.sh:
-# cargo-leptos 0.3.10, wasm-bindgen-cli 0.2.130 (must match the wasm-bindgen
-# crate), Tailwind CSS and wasm-opt (binaryen 132) from package.json — never
-# Debian's binaryen, whose wasm-opt breaks hydration. SQL is checked against
-# the committed .sqlx/ data, so no database is needed to build.
+# wasm-bindgen-cli 0.2.130 (must match the wasm-bindgen crate), Tailwind CSS
+# and wasm-opt (binaryen 132) from package.json — never Debian's binaryen,
+# whose wasm-opt breaks hydration. The site is built by scripts/lib.sh's
+# build_site, exactly as scripts/run.sh builds it. SQL is checked against the
+# committed .sqlx/ data, so no database is needed to build.
 
 ARG RUST_VERSION=1.95
 ARG NODE_VERSION=22
@@ -20,7 +21,7 @@ ARG DEBIAN_RELEASE=bookworm
 FROM node:${NODE_VERSION}-${DEBIAN_RELEASE}-slim AS node
 
 # ---------------------------------------------------------------------------
-# Rust toolchain, wasm target, cargo-leptos, wasm-bindgen and Node (for the
+# Rust toolchain, wasm target, wasm-bindgen and Node (for the
 # npm build tools). Changes rarely, so it caches well.
 FROM rust:${RUST_VERSION}-${DEBIAN_RELEASE} AS toolchain
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
@@ -30,8 +31,7 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
     && node --version && npm --version
 RUN rustup target add wasm32-unknown-unknown
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
-    cargo install cargo-leptos --version 0.3.10 --locked \
-    && cargo install wasm-bindgen-cli --version 0.2.130
+    cargo install wasm-bindgen-cli --version 0.2.130
 ENV SQLX_OFFLINE=true \
     CARGO_TERM_COLOR=never \
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -46,7 +46,8 @@ ENV PATH=/src/node_modules/.bin:$PATH
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo leptos build --release \
+    bash -c 'source scripts/lib.sh && build_site' \
+    && cargo build --release --locked --bin marketplace \
     && mkdir -p /out \
     && cp target/release/marketplace /out/marketplace \
     && cp -r target/site /out/site

@@ -353,21 +353,23 @@ start_sandbox() {
 # clippy checks every target (with the server feature), so the same pass
 # also fails on any clippy warning.
 prepare_offline_queries() {
-  local out="$1" db="marketplace_sqlx_prepare" url
+  local out="$1" db="marketplace_sqlx_prepare" url fresh="$TARGET_DIR/sqlx-prepare"
   recreate_database "$db"
   url="$(database_url_for "$db")"
   for f in "$ROOT"/migrations/*.sql; do psql_cmd "$url" -f "$f" >/dev/null; done
-  rm -rf "$out" && mkdir -p "$out"
+  rm -rf "$fresh" && mkdir -p "$fresh"
   # The macros must run again even where nothing changed since the last check.
   touch "$ROOT/app/src/lib.rs" "$ROOT/src/lib.rs" "$ROOT/sandbox/src/lib.rs"
-  (cd "$ROOT" && SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$out" DATABASE_URL="$url" \
+  (cd "$ROOT" && SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$fresh" DATABASE_URL="$url" \
     cargo clippy --locked --workspace --all-targets --features app/ssr -- -D warnings >&2)
+  # Only a complete pass replaces $out.
+  rm -rf "$out" && mv "$fresh" "$out"
 }
 
 # Fails when .sqlx/ differs from what the queries in the code need (a query
 # changed, was added or removed without scripts/sqlx-prepare.sh).
 check_offline_queries() {
-  local fresh="$TARGET_DIR/sqlx-check"
+  local fresh="$TARGET_DIR/sqlx-checked"
   prepare_offline_queries "$fresh"
   if ! diff -r -q "$ROOT/.sqlx" "$fresh" >&2; then
     die ".sqlx/ is out of date: run scripts/sqlx-prepare.sh and commit .sqlx/"

@@ -5,32 +5,11 @@ use anyhow::{Context, bail};
 use app::server::adapters::condo::CondoWebhookSettings;
 use app::server::adapters::{cocorico::CocoricoSettings, condo::CondoSettings, killbill::KillBillSettings};
 use app::server::scheduler::SchedulerSettings;
+use app::server::secret::Secret;
 use app::server::sync::SyncSettings;
-use std::fmt;
+use app::server::sync::journal::Rotation;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-
-/// A value that must never be printed (passwords, connection strings).
-#[derive(Clone)]
-pub struct Secret<T>(T);
-
-impl<T> Secret<T> {
-    /// Wraps a secret value.
-    pub fn new(value: T) -> Self {
-        Self(value)
-    }
-
-    /// The value itself, for the one place that needs it.
-    pub fn expose(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<T> fmt::Debug for Secret<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
 
 /// How log lines are written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +24,7 @@ pub enum LogFormat {
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `DATABASE_URL`: PostgreSQL connection string (required).
-    pub database_url: Secret<String>,
+    pub database_url: Secret,
     /// `MARKETPLACE_HOST`: address to listen on (default 127.0.0.1).
     pub host: IpAddr,
     /// `MARKETPLACE_PORT`: port to listen on (default 3101; 0 picks a free one).
@@ -77,8 +56,6 @@ pub struct Config {
     /// `MARKETPLACE_SCHEDULER`, `MARKETPLACE_SCHEDULE_<PLATFORM>`, `MARKETPLACE_SCHEDULE_JITTER`,
     /// `MARKETPLACE_SCHEDULER_TICK`, `MARKETPLACE_LEASE_TTL`, `MARKETPLACE_PAUSE_AFTER_FAILURES`.
     pub scheduler: SchedulerSettings,
-    /// `MARKETPLACE_LOG_MAX_BYTES` and `MARKETPLACE_LOG_KEEP`: rotation of the integration logs.
-    pub log_rotation: app::server::sync::journal::Rotation,
 }
 
 impl Config {
@@ -118,10 +95,10 @@ impl Config {
                 cocorico: CocoricoSettings::from_lookup(&lookup).context("Cocorico settings")?,
                 condo_webhook: CondoWebhookSettings::from_lookup(&lookup).context("Condo webhook settings")?,
                 log_dir: PathBuf::from(get("MARKETPLACE_LOG_DIR", "logs/integration")),
+                // MARKETPLACE_LOG_MAX_BYTES and MARKETPLACE_LOG_KEEP.
+                log_rotation: Rotation::from_lookup(&lookup).context("integration log rotation")?,
             },
             scheduler: SchedulerSettings::from_lookup(&lookup).context("scheduler settings")?,
-            log_rotation: app::server::sync::journal::Rotation::from_lookup(&lookup)
-                .context("integration log rotation")?,
         })
     }
 

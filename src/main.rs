@@ -109,7 +109,6 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env().context("reading configuration from the environment")?;
     telemetry::init(&config.log_format);
-    app::server::sync::journal::install_rotation(config.log_rotation);
     match cli.command {
         Command::Serve => Application::build(config).await?.run_until_stopped().await,
         Command::Migrate => {
@@ -138,7 +137,7 @@ async fn main() -> anyhow::Result<()> {
 /// as the scheduler; exits non-zero when a run fails or the job is running elsewhere.
 async fn sync(config: Config, which: &str) -> anyhow::Result<()> {
     use app::domain::Platform;
-    use app::server::scheduler::{LeaseOptions, run_with_lease};
+    use app::server::scheduler::{JobLeaseOptions, run_with_job_lease};
     use app::server::sync::SyncContext;
     use std::io::IsTerminal;
 
@@ -151,11 +150,11 @@ async fn sync(config: Config, which: &str) -> anyhow::Result<()> {
     };
     let pool = app::server::db::connect(config.database_url.expose(), 4).await?;
     app::server::db::migrate(&pool).await?;
-    let ctx = SyncContext { pool, settings: config.sync.clone(), progress: std::io::stderr().is_terminal() };
-    let options = LeaseOptions::new(&config.scheduler, "cli");
+    let ctx = SyncContext::new(pool, config.sync.clone())?.with_progress(std::io::stderr().is_terminal());
+    let options = JobLeaseOptions::new(&config.scheduler, "cli");
     let mut failed = Vec::new();
     for platform in platforms {
-        match run_with_lease(&ctx, platform, "cli", &options).await {
+        match run_with_job_lease(&ctx, platform, "cli", &options).await {
             Ok(summary) => tracing::info!(platform = %platform, ?summary, "sync finished"),
             Err(err) => {
                 tracing::error!(platform = %platform, error = format!("{err:#}"), "sync failed");
@@ -259,7 +258,7 @@ async fn killbill(config: Config, action: &KillbillAction) -> anyhow::Result<()>
             let pool = app::server::db::connect(config.database_url.expose(), 4).await?;
             app::server::db::migrate(&pool).await?;
             let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let ctx = SyncContext { pool, settings: config.sync.clone(), progress };
+            let ctx = SyncContext::new(pool, config.sync.clone())?.with_progress(progress);
             let report = reconcile::run(&ctx, "cli").await?;
             print!("{}", reconcile::render(&report));
             let drift = report.counts.total();

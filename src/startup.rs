@@ -6,7 +6,7 @@ use app::app::{App, shell};
 use app::server::auth::{AuthService, KeyStore, keys};
 use app::server::scheduler::Scheduler;
 use app::server::state::AppState;
-use app::server::sync::SyncContext;
+use app::server::sync::Integrations;
 use axum::Router;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -52,6 +52,7 @@ impl Application {
             leptos_options,
             auth,
             sync: config.sync.clone(),
+            integrations: Integrations::build(&config.sync)?,
             schedules: config.scheduler.clone(),
             public_url,
         };
@@ -105,7 +106,7 @@ impl Application {
 fn scheduler(config: &Config, state: &AppState) -> Scheduler {
     use app::server::scheduler::PeriodicTask;
     use app::server::webhooks;
-    let ctx = SyncContext { pool: state.pool.clone(), settings: config.sync.clone(), progress: false };
+    let ctx = state.sync_context();
     let mut scheduler = Scheduler::new(ctx.clone(), config.scheduler.clone());
     if config.sync.killbill.is_some() {
         let ctx = ctx.clone();

@@ -1034,20 +1034,20 @@ fn dockerfile_problems(dockerfile: &str, dockerignore: &str, compose: &Value) ->
     let has = |needle: &str| all_lines().any(|l| l.contains(needle));
 
     // The toolchain pins agree with the scripts and the wasm-bindgen crate.
-    let leptos = lib_sh_value("CARGO_LEPTOS_VERSION");
     let bindgen = lib_sh_value("WASM_BINDGEN_VERSION");
-    if !has(&format!("cargo install cargo-leptos --version {leptos} --locked")) {
-        problems.push(format!("the Dockerfile does not install cargo-leptos {leptos} as scripts/lib.sh does"));
-    }
     if !has(&format!("cargo install wasm-bindgen-cli --version {bindgen}")) {
         problems.push(format!("the Dockerfile does not install wasm-bindgen-cli {bindgen} as scripts/lib.sh does"));
     }
     if !read(&repo().join("Cargo.toml")).contains(&format!("wasm-bindgen = \"={bindgen}\"")) {
         problems.push(format!("Cargo.toml does not pin the wasm-bindgen crate to {bindgen}"));
     }
-    for needle in
-        ["rustup target add wasm32-unknown-unknown", "SQLX_OFFLINE=true", "npm ci", "cargo leptos build --release"]
-    {
+    for needle in [
+        "rustup target add wasm32-unknown-unknown",
+        "SQLX_OFFLINE=true",
+        "npm ci",
+        "build_site",
+        "cargo build --release --locked --bin marketplace",
+    ] {
         if !has(needle) {
             problems.push(format!("the Dockerfile's build lacks `{needle}`"));
         }
@@ -1139,8 +1139,10 @@ fn a_broken_dockerfile_is_reported() {
     let compose = compose_file();
     let as_root = dockerfile().replace("USER marketplace:marketplace", "USER root");
     assert_reports(&dockerfile_problems(&as_root, &dockerignore(), &compose), "runs as root");
-    let old_leptos = dockerfile().replace("cargo-leptos --version 0.3.10", "cargo-leptos --version 0.3.9");
-    assert_reports(&dockerfile_problems(&old_leptos, &dockerignore(), &compose), "cargo-leptos");
+    let old_bindgen = dockerfile().replace("wasm-bindgen-cli --version 0.2.130", "wasm-bindgen-cli --version 0.2.129");
+    assert_reports(&dockerfile_problems(&old_bindgen, &dockerignore(), &compose), "wasm-bindgen-cli");
+    let leptos_build = dockerfile().replace("source scripts/lib.sh && build_site", "cargo leptos build --release");
+    assert_reports(&dockerfile_problems(&leptos_build, &dockerignore(), &compose), "build_site");
     let no_health = dockerfile().replace("/api/health/ready", "/");
     assert_reports(&dockerfile_problems(&no_health, &dockerignore(), &compose), "no HEALTHCHECK");
     let leaky = dockerignore().replace("infra/env/*.env\n", "");

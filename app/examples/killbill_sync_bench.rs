@@ -10,7 +10,8 @@
 
 use std::time::{Duration, Instant};
 
-use app::server::adapters::killbill::{HttpKillBillClient, KillBillSettings, Secret};
+use app::server::adapters::killbill::{HttpKillBillClient, KillBillSettings};
+use app::server::secret::Secret;
 use app::server::store::{app_user, invoice, lease, payment, property, unit};
 use app::server::sync::killbill::{MirrorOptions, RetryPolicy, reconcile, run_with};
 use app::server::sync::{SyncContext, SyncSettings};
@@ -151,7 +152,7 @@ async fn pass(server: &str, tenants: u64, latency_ms: u64, concurrency: usize) -
     };
     let client = HttpKillBillClient::new(&settings)?;
     let sync = SyncSettings { killbill: Some(settings), log_dir: std::env::temp_dir(), ..SyncSettings::default() };
-    let ctx = SyncContext { pool, settings: sync, progress: false };
+    let ctx = SyncContext::new(pool, sync)?;
     let options = MirrorOptions { concurrency, retry: RetryPolicy::default() };
     let started = Instant::now();
     let summary = run_with(&ctx, &client, "cli", options).await?;

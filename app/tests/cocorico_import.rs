@@ -160,8 +160,13 @@ async fn small_pages_read_every_approved_listing_exactly_once(pool: PgPool) {
         assert_eq!(sorted, cocorico_ids(&scratch, 2).await?, "none is missed");
 
         let mut source = MySqlCocoricoSource::connect(&settings.database_url).await?;
-        let journal =
-            app::server::sync::journal::Journal::new(&std::env::temp_dir(), app::domain::Platform::Cocorico, 0);
+        let rotation = app::server::sync::journal::Rotation::default();
+        let journal = app::server::sync::journal::Journal::new(
+            &std::env::temp_dir(),
+            rotation,
+            app::domain::Platform::Cocorico,
+            0,
+        );
         let mut tx = pool.begin().await?;
         let counts = cocorico::import_snapshot(&mut source, &mut tx, &settings, &journal, 7).await?;
         tx.commit().await?;

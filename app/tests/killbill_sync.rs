@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use app::domain::Platform;
 use app::server::adapters::killbill::wire::minor_units;
-use app::server::adapters::killbill::{HttpKillBillClient, KillBillClient, KillBillSettings, Secret};
+use app::server::adapters::killbill::{HttpKillBillClient, KillBillClient, KillBillSettings};
+use app::server::secret::Secret;
 use app::server::store::{invoice, killbill_mirror, payment, sync_run, sync_state};
 use app::server::sync::killbill::{MirrorOptions, RetryPolicy, run_with};
 use app::server::sync::{SyncContext, SyncSettings, SyncSummary};
@@ -40,7 +41,7 @@ async fn harness(pool: PgPool) -> Harness {
     let client = HttpKillBillClient::new(&settings).unwrap();
     let log_dir = std::env::temp_dir().join(format!("kb-sync-{}", Uuid::new_v4()));
     let sync = SyncSettings { killbill: Some(settings), log_dir, ..SyncSettings::default() };
-    Harness { kb, ctx: SyncContext { pool, settings: sync, progress: false }, client }
+    Harness { kb, ctx: SyncContext::new(pool, sync).unwrap(), client }
 }
 
 fn options(attempts: u32) -> MirrorOptions {

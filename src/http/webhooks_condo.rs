@@ -4,7 +4,6 @@
 
 use app::model::AppError;
 use app::server::state::AppState;
-use app::server::sync::SyncContext;
 use app::server::webhooks::condo::{self as hooks, MAX_BODY_BYTES};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -48,7 +47,7 @@ async fn receive(
     let stored = hooks::store_delivery(&state.pool, &events).await?;
     tracing::info!(accepted = stored.accepted, duplicates = stored.duplicates, "Condo webhook stored");
     if stored.accepted > 0 {
-        let ctx = SyncContext { pool: state.pool.clone(), settings: state.sync.clone(), progress: false };
+        let ctx = state.sync_context();
         tokio::spawn(async move {
             if let Err(err) = hooks::process_pending(&ctx).await {
                 tracing::error!(error = format!("{err:#}"), "processing Condo webhook events failed");

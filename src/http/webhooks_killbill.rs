@@ -7,7 +7,6 @@
 
 use app::model::AppError;
 use app::server::state::AppState;
-use app::server::sync::SyncContext;
 use app::server::webhooks::killbill::{self as kb, Processor};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
@@ -52,7 +51,7 @@ async fn receive(
         Ok(stored) => stored,
         Err(err) => return AppError::from(err).into_response(),
     };
-    let ctx = SyncContext { pool: state.pool.clone(), settings: state.sync.clone(), progress: false };
+    let ctx = state.sync_context();
     processor.trigger(ctx);
     Json(json!({ "stored": stored.is_some(), "duplicate": stored.is_none() })).into_response()
 }

@@ -3,12 +3,13 @@
 
 use app::domain::Currency;
 use app::server::adapters::cocorico::{
-    CocoricoListing, CocoricoSettings, ImageRecord, ListingRecord, PriceUnit, SecretUrl, TranslationRecord,
+    CocoricoListing, CocoricoSettings, ImageRecord, ListingRecord, PriceUnit, TranslationRecord,
 };
 use app::server::store::listing::import::insert_imported;
 use app::server::sync::cocorico::{SOURCE, map_listing};
 
 use crate::helpers::spawn_app;
+use app::server::secret::Secret;
 
 fn listing_with_markup() -> CocoricoListing {
     let id = 1_565_694_498;
@@ -45,7 +46,7 @@ fn listing_with_markup() -> CocoricoListing {
 async fn markup_in_an_imported_listing_never_reaches_its_page_as_markup() {
     let app = spawn_app(false).await;
     let settings = CocoricoSettings {
-        database_url: SecretUrl::new("mysql://unused"),
+        database_url: Secret::new("mysql://unused"),
         base_url: "https://cocorico.example".into(),
         locales: vec!["en".into()],
         price_unit: PriceUnit::Day,

@@ -42,7 +42,7 @@ async fn setup() -> Kb {
     let app = spawn_app_with(true, &env).await;
     let settings = app.config.sync.killbill.clone().expect("Kill Bill is configured");
     let client = HttpKillBillClient::new(&settings).unwrap();
-    let ctx = SyncContext { pool: app.pool.clone(), settings: app.config.sync.clone(), progress: false };
+    let ctx = SyncContext::new(app.pool.clone(), app.config.sync.clone()).unwrap();
     Kb { app, kb, ctx, settings, client }
 }
 

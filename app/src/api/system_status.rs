@@ -114,7 +114,7 @@ pub async fn check_upstreams() -> Result<Vec<UpstreamCheck>, AppError> {
     control::with_status(
         async {
             let (_, state) = control::admin_context()?;
-            Ok(upstream::run_checks(&state.pool, &state.sync).await)
+            Ok(upstream::run_checks(&state.pool, &state.sync, &state.integrations).await)
         }
         .await,
     )

@@ -1,33 +1,14 @@
-//! Maintenance ticket filters, validated once from a URL's query, and the words the pages
-//! use for statuses and priorities.
+//! Maintenance ticket filters, validated once from a URL's query.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::PageRequest;
+use super::ticket::{TicketPriority, TicketStatus};
 
-/// Every ticket status, open ones first.
-pub const TICKET_STATUSES: [&str; 6] = ["new_or_reopened", "processing", "deferred", "completed", "closed", "canceled"];
-/// Statuses of tickets still to be handled (a passed deadline makes them overdue).
-pub const OPEN_STATUSES: [&str; 3] = ["new_or_reopened", "processing", "deferred"];
-/// Every priority, highest first.
-pub const TICKET_PRIORITIES: [&str; 4] = ["urgent", "high", "normal", "low"];
 /// Tickets per page unless asked otherwise.
 pub const DEFAULT_TICKETS_PER_PAGE: u32 = 25;
-
-/// The words shown for a status.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "new_or_reopened" => "New",
-        "processing" => "In progress",
-        "deferred" => "Deferred",
-        "completed" => "Completed",
-        "closed" => "Closed",
-        "canceled" => "Canceled",
-        _ => "Unknown",
-    }
-}
 
 /// How tickets are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,9 +106,9 @@ impl TicketParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketQuery {
     /// Only these statuses (empty: all).
-    pub statuses: Vec<String>,
+    pub statuses: Vec<TicketStatus>,
     /// Only these priorities (empty: all).
-    pub priorities: Vec<String>,
+    pub priorities: Vec<TicketPriority>,
     /// Only emergencies (`true`) or only the others (`false`).
     pub emergency: Option<bool>,
     /// Only open tickets past their deadline (`true`) or only the others (`false`).
@@ -148,20 +129,23 @@ impl TicketQuery {
         let get = |k: &str| raw.get(k).map(str::trim).filter(|v| !v.is_empty());
         let page =
             PageRequest::parse(get("page"), get("per_page"), DEFAULT_TICKETS_PER_PAGE).map_err(|e| e.to_string())?;
-        let list = |k: &str, allowed: &[&str]| -> Result<Vec<String>, String> {
-            let Some(v) = get(k) else { return Ok(Vec::new()) };
+        fn list<T>(
+            raw: Option<&str>,
+            k: &str,
+            allowed: &[&str],
+            parse: fn(&str) -> Option<T>,
+        ) -> Result<Vec<T>, String> {
+            let Some(v) = raw else { return Ok(Vec::new()) };
             v.split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(|s| {
-                    if allowed.contains(&s) {
-                        Ok(s.to_owned())
-                    } else {
-                        Err(format!("`{k}` must be one or more of {} (got `{s}`)", allowed.join(", ")))
-                    }
+                    parse(s).ok_or_else(|| format!("`{k}` must be one or more of {} (got `{s}`)", allowed.join(", ")))
                 })
                 .collect()
-        };
+        }
+        let statuses = TicketStatus::ALL.map(TicketStatus::as_str);
+        let priorities = TicketPriority::ALL.map(TicketPriority::as_str);
         let flag = |k: &str| -> Result<Option<bool>, String> {
             get(k)
                 .map(|v| match v {
@@ -183,8 +167,8 @@ impl TicketQuery {
             })?,
         };
         Ok(Self {
-            statuses: list("status", &TICKET_STATUSES)?,
-            priorities: list("priority", &TICKET_PRIORITIES)?,
+            statuses: list(get("status"), "status", &statuses, TicketStatus::parse)?,
+            priorities: list(get("priority"), "priority", &priorities, TicketPriority::parse)?,
             emergency: flag("emergency")?,
             overdue: flag("overdue")?,
             property,
@@ -198,10 +182,10 @@ impl TicketQuery {
     pub fn to_query_string(&self, page: u32) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if !self.statuses.is_empty() {
-            pairs.push(("status", self.statuses.join(",")));
+            pairs.push(("status", self.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")));
         }
         if !self.priorities.is_empty() {
-            pairs.push(("priority", self.priorities.join(",")));
+            pairs.push(("priority", self.priorities.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")));
         }
         if let Some(e) = self.emergency {
             pairs.push(("emergency", e.to_string()));
@@ -279,7 +263,7 @@ mod tests {
             ("page", "2"),
         ])
         .unwrap();
-        assert_eq!(q.statuses, ["processing", "new_or_reopened"]);
+        assert_eq!(q.statuses, [TicketStatus::Processing, TicketStatus::NewOrReopened]);
         assert_eq!(q.updated_since.unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");
         let again = q.to_query_string(3);
         assert_eq!(

@@ -9,15 +9,14 @@ mod platform;
 mod role;
 mod search;
 mod slug;
+mod ticket;
 
 pub use invoice_status::InvoiceStatus;
-pub use maintenance::{
-    DEFAULT_TICKETS_PER_PAGE, OPEN_STATUSES, TICKET_PRIORITIES, TICKET_STATUSES, TicketParams, TicketQuery, TicketSort,
-    status_label,
-};
+pub use maintenance::{DEFAULT_TICKETS_PER_PAGE, TicketParams, TicketQuery, TicketSort};
 pub use money::{Currency, Money};
 pub use page::{PageRequest, PageRequestError};
 pub use platform::Platform;
 pub use role::Role;
 pub use search::{SearchParams, SearchQuery, SearchSort, form_encode};
 pub use slug::{ListingSlug, SlugError};
+pub use ticket::{TicketPriority, TicketStatus};

@@ -1,7 +1,7 @@
 //! Maintenance tickets: what `/maintenance`, `/maintenance/{id}` and `/api/maintenance` show,
 //! scoped by role (landlords: their properties; tenants: what they rent now; admins: all).
 
-use crate::domain::TicketQuery;
+use crate::domain::{TicketPriority, TicketQuery, TicketStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -27,10 +27,10 @@ pub struct TicketSummary {
     /// Condo's ticket number, if imported.
     pub number: Option<i32>,
     pub title: String,
-    /// `new_or_reopened`, `processing`, `deferred`, `completed`, `closed` or `canceled`.
-    pub status: String,
-    /// `urgent`, `high`, `normal` or `low`.
-    pub priority: String,
+    /// Where it stands.
+    pub status: TicketStatus,
+    /// How soon it must be handled.
+    pub priority: TicketPriority,
     pub is_emergency: bool,
     /// Still open and past its deadline.
     pub overdue: bool,
@@ -49,7 +49,7 @@ pub struct TicketSummary {
 /// One entry of a ticket's status history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
-    pub status: String,
+    pub status: TicketStatus,
     /// When the source recorded it (ISO-8601), as imported.
     pub at: String,
 }
@@ -81,7 +81,7 @@ pub struct TicketPage {
     /// Tickets matching every filter, over all pages.
     pub total: i64,
     /// Tickets per status with every filter but the status one.
-    pub counts: Vec<(String, i64)>,
+    pub counts: Vec<(TicketStatus, i64)>,
     /// The validated search.
     pub query: TicketQuery,
     /// The properties the caller may filter on.
@@ -96,7 +96,7 @@ pub struct TicketResults {
     /// Tickets matching every filter, over all pages.
     pub total: i64,
     /// Tickets per status with every filter but the status one.
-    pub counts: std::collections::BTreeMap<String, i64>,
+    pub counts: std::collections::BTreeMap<TicketStatus, i64>,
     /// The page served (1-based).
     pub page: u32,
     /// Tickets per page.

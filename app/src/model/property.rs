@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::domain::{TicketPriority, TicketStatus};
+
 /// A property in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PropertyItem {
@@ -40,9 +42,9 @@ pub struct PropertyTicket {
     /// Its title.
     pub title: String,
     /// Its status.
-    pub status: String,
+    pub status: TicketStatus,
     /// Its priority.
-    pub priority: String,
+    pub priority: TicketPriority,
     /// Whether it is an emergency.
     pub is_emergency: bool,
     /// When it last changed at its source.

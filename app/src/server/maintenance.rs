@@ -5,7 +5,7 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::domain::{Role, TicketQuery};
+use crate::domain::{Role, TicketQuery, TicketStatus};
 use crate::model::AppError;
 use crate::model::maintenance::{PropertyRef, StatusChange, TicketDetail, TicketPage, TicketSummary, UnitRef};
 use crate::server::auth::AuthUser;
@@ -33,7 +33,7 @@ pub async fn find_ticket_of(pool: &PgPool, user: &AuthUser, id: &str) -> Result<
 async fn ticket_page(pool: &PgPool, scope: TicketScope, query: TicketQuery) -> Result<TicketPage, AppError> {
     let rows = list_tickets(pool, scope, &query).await?;
     let mut counts = count_tickets_by_status(pool, scope, &query).await?;
-    counts.sort_by_key(|(status, _)| crate::domain::TICKET_STATUSES.iter().position(|s| s == status));
+    counts.sort_by_key(|(status, _)| *status);
     let total = counts
         .iter()
         .filter(|(status, _)| query.statuses.is_empty() || query.statuses.contains(status))
@@ -83,7 +83,7 @@ fn detail(r: TicketDetailRow) -> TicketDetail {
         serde_json::Value::Array(entries) => entries
             .into_iter()
             .filter_map(|e| {
-                let status = e.get("status")?.as_str()?.to_owned();
+                let status = TicketStatus::parse(e.get("status")?.as_str()?)?;
                 let at = e.get("at")?.as_str()?.to_owned();
                 Some(StatusChange { status, at })
             })

@@ -13,6 +13,7 @@ pub mod maintenance;
 pub mod metrics;
 pub mod property;
 pub mod scheduler;
+pub mod secret;
 pub mod seed;
 pub mod state;
 pub mod store;

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use std::sync::Arc;
 
 use super::auth::AuthService;
+use super::sync::{Integrations, SyncContext, SyncSettings};
 
 use crate::model::AppError;
 
@@ -20,12 +21,26 @@ pub struct AppState {
     /// Keys, token settings and the login limiter.
     pub auth: Arc<AuthService>,
     /// The platforms' settings (webhooks verify and process with them).
-    pub sync: crate::server::sync::SyncSettings,
+    pub sync: SyncSettings,
+    /// The platforms' clients, built once at start from `sync`.
+    pub integrations: Integrations,
     /// The jobs' schedules: the freshness targets and the panel's descriptions follow them.
     pub schedules: crate::server::scheduler::schedule::SchedulerSettings,
     /// `MARKETPLACE_PUBLIC_URL` without a trailing `/`: the root of absolute
     /// links (canonical, sharing tags, sitemap).
     pub public_url: String,
+}
+
+impl AppState {
+    /// What a job run by this server needs: its pool, settings and clients.
+    pub fn sync_context(&self) -> SyncContext {
+        SyncContext {
+            pool: self.pool.clone(),
+            settings: self.sync.clone(),
+            integrations: self.integrations.clone(),
+            progress: false,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

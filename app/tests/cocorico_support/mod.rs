@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 use app::domain::Currency;
-use app::server::adapters::cocorico::{CocoricoSettings, PriceUnit, SecretUrl};
+use app::server::adapters::cocorico::{CocoricoSettings, PriceUnit};
+use app::server::secret::Secret;
 use app::server::sync::{SyncContext, SyncSettings};
 use chrono::{DateTime, Utc};
 use sandbox::cocorico::Scratch;
@@ -21,7 +22,7 @@ pub fn settings_for(scratch: &Scratch) -> CocoricoSettings {
 /// Cocorico settings with any database URL.
 pub fn settings_with_url(url: &str) -> CocoricoSettings {
     CocoricoSettings {
-        database_url: SecretUrl::new(url),
+        database_url: Secret::new(url),
         base_url: "https://cocorico.example".into(),
         locales: vec!["en".into(), "fr".into()],
         price_unit: PriceUnit::Day,
@@ -32,11 +33,8 @@ pub fn settings_with_url(url: &str) -> CocoricoSettings {
 /// A sync context on `pool` with only Cocorico configured; the journal goes to a temporary folder.
 pub fn context(pool: &PgPool, settings: CocoricoSettings) -> SyncContext {
     let log_dir = std::env::temp_dir().join(format!("cocorico-it-{}", uuid::Uuid::new_v4().simple()));
-    SyncContext {
-        pool: pool.clone(),
-        settings: SyncSettings { cocorico: Some(settings), log_dir, ..SyncSettings::default() },
-        progress: false,
-    }
+    let settings = SyncSettings { cocorico: Some(settings), log_dir, ..SyncSettings::default() };
+    SyncContext::new(pool.clone(), settings).expect("the clients build")
 }
 
 /// Ids of Cocorico's listings with `status`, as our external ids, sorted.

@@ -75,11 +75,8 @@ pub fn settings(condo: &RunningCondo) -> CondoSettings {
 /// A sync context with `settings` and a fresh journal folder.
 pub fn context(pool: &PgPool, settings: CondoSettings) -> SyncContext {
     let log_dir = std::env::temp_dir().join(format!("condo-import-{}", Uuid::new_v4()));
-    SyncContext {
-        pool: pool.clone(),
-        settings: SyncSettings { condo: Some(settings), log_dir, ..SyncSettings::default() },
-        progress: false,
-    }
+    let settings = SyncSettings { condo: Some(settings), log_dir, ..SyncSettings::default() };
+    SyncContext::new(pool.clone(), settings).expect("the clients build")
 }
 
 /// The journal lines of a context, parsed.

@@ -6,11 +6,9 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
-use super::tickets::capitalized;
 use crate::api::maintenance::get_maintenance_ticket;
 use crate::components::http_status::set_http_status;
 use crate::components::notice::ErrorNotice;
-use crate::domain::status_label;
 use crate::model::AppError;
 use crate::model::maintenance::TicketDetail;
 
@@ -81,7 +79,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                 .unwrap_or(h.at.clone());
             view! {
                 <li class="flex justify-between px-4 py-2 text-sm" data-testid="history-entry">
-                    <span class="font-medium">{status_label(&h.status)}</span><span class="text-slate-600">{at}</span>
+                    <span class="font-medium">{h.status.label()}</span><span class="text-slate-600">{at}</span>
                 </li>
             }
         })
@@ -92,8 +90,8 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
         <p><a href="/maintenance" class="text-sm text-emerald-800 underline">"← All tickets"</a></p>
         <h1 class="mt-2 text-2xl font-bold sm:text-3xl" data-testid="ticket-title">{heading}</h1>
         <div class="mt-3 flex flex-wrap gap-2 text-sm">
-            <span class="rounded-full bg-slate-200 px-3 py-1" data-testid="ticket-status">{status_label(&s.status)}</span>
-            <span class="rounded-full bg-slate-100 px-3 py-1">{format!("{} priority", capitalized(&s.priority))}</span>
+            <span class="rounded-full bg-slate-200 px-3 py-1" data-testid="ticket-status">{s.status.label()}</span>
+            <span class="rounded-full bg-slate-100 px-3 py-1">{format!("{} priority", s.priority.label())}</span>
             {s.is_emergency.then(|| view! { <span class="rounded-full bg-red-700 px-3 py-1 font-semibold text-white">"Emergency"</span> })}
             {s.overdue.then(|| view! { <span class="rounded-full bg-amber-500 px-3 py-1 font-semibold text-white">"Overdue"</span> })}
         </div>

@@ -12,7 +12,7 @@ use crate::api::maintenance::list_maintenance;
 use crate::components::http_status::set_http_status;
 use crate::components::notice::{EmptyNotice, ErrorNotice};
 use crate::components::pagination::Pagination;
-use crate::domain::{TICKET_PRIORITIES, TICKET_STATUSES, TicketParams, TicketQuery, TicketSort, status_label};
+use crate::domain::{TicketParams, TicketPriority, TicketQuery, TicketSort, TicketStatus};
 use crate::model::AppError;
 use crate::model::maintenance::{PropertyRef, TicketPage, TicketSummary};
 
@@ -84,10 +84,10 @@ fn with_query(query: &str) -> String {
 
 /// One pill per status with its count; each links to that status with the other filters kept.
 #[component]
-fn StatusCounts(counts: Vec<(String, i64)>, query: TicketQuery) -> impl IntoView {
+fn StatusCounts(counts: Vec<(TicketStatus, i64)>, query: TicketQuery) -> impl IntoView {
     let all: i64 = counts.iter().map(|(_, n)| n).sum();
     let chosen = query.statuses.clone();
-    let link = move |statuses: Vec<String>| {
+    let link = move |statuses: Vec<TicketStatus>| {
         let q = TicketQuery { statuses, ..query.clone() };
         with_query(&q.to_query_string(1))
     };
@@ -99,16 +99,16 @@ fn StatusCounts(counts: Vec<(String, i64)>, query: TicketQuery) -> impl IntoView
             format!("{pill} border-slate-300 bg-white hover:bg-slate-100")
         }
     };
-    let pills = TICKET_STATUSES
-        .iter()
+    let pills = TicketStatus::ALL
+        .into_iter()
         .map(|status| {
-            let n = counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
-            let on = chosen.len() == 1 && chosen[0] == *status;
-            let href = link(vec![(*status).to_owned()]);
+            let n = counts.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
+            let on = chosen.len() == 1 && chosen[0] == status;
+            let href = link(vec![status]);
             view! {
                 <li>
-                    <a href=href class=class_for(on) data-status=*status aria-current=on.then_some("true")>
-                        {status_label(status)}" "<span class="font-semibold" data-testid="status-count">{n}</span>
+                    <a href=href class=class_for(on) data-status=status.as_str() aria-current=on.then_some("true")>
+                        {status.label()}" "<span class="font-semibold" data-testid="status-count">{n}</span>
                     </a>
                 </li>
             }
@@ -126,18 +126,18 @@ fn StatusCounts(counts: Vec<(String, i64)>, query: TicketQuery) -> impl IntoView
 #[component]
 fn Filters(query: TicketQuery, properties: Vec<PropertyRef>) -> impl IntoView {
     let field = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
-    let status = query.statuses.first().cloned().unwrap_or_default();
-    let priority = query.priorities.first().cloned().unwrap_or_default();
+    let status = query.statuses.first().copied();
+    let priority = query.priorities.first().copied();
     let property = query.property.map(|p| p.to_string()).unwrap_or_default();
     let since = query.updated_since.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default();
     let sort = query.sort;
-    let status_options = TICKET_STATUSES
-        .iter()
-        .map(|s| view! { <option value=*s selected=status == *s>{status_label(s)}</option> })
+    let status_options = TicketStatus::ALL
+        .into_iter()
+        .map(|s| view! { <option value=s.as_str() selected=status == Some(s)>{s.label()}</option> })
         .collect_view();
-    let priority_options = TICKET_PRIORITIES
-        .iter()
-        .map(|p| view! { <option value=*p selected=priority == *p>{capitalized(p)}</option> })
+    let priority_options = TicketPriority::ALL
+        .into_iter()
+        .map(|p| view! { <option value=p.as_str() selected=priority == Some(p)>{p.label()}</option> })
         .collect_view();
     let property_options = properties
         .into_iter()
@@ -220,25 +220,19 @@ fn TicketRow(ticket: TicketSummary) -> impl IntoView {
         <span class="ml-2 rounded bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white" data-testid="overdue">"Overdue"</span>
     });
     view! {
-        <tr class=row_class data-testid="ticket-row" data-status=ticket.status.clone()>
+        <tr class=row_class data-testid="ticket-row" data-status=ticket.status.as_str()>
             <td class="px-4 py-2">
                 <a href=ticket.url.clone() class="font-medium text-emerald-800 hover:underline">{number}{ticket.title.clone()}</a>
                 {emergency}{overdue}
             </td>
             <td class="px-4 py-2" data-testid="ticket-property">{ticket.property.name.clone()}</td>
             <td class="px-4 py-2">{ticket.unit.as_ref().map_or_else(|| "Common areas".to_owned(), |u| u.label.clone())}</td>
-            <td class="px-4 py-2" data-testid="ticket-status">{status_label(&ticket.status)}</td>
-            <td class="px-4 py-2">{capitalized(&ticket.priority)}</td>
+            <td class="px-4 py-2" data-testid="ticket-status">{ticket.status.label()}</td>
+            <td class="px-4 py-2">{ticket.priority.label()}</td>
             <td class="px-4 py-2">{ticket.deadline_at.map_or_else(|| "—".to_owned(), |d| d.format("%-d %b %Y").to_string())}</td>
             <td class="px-4 py-2 text-slate-600">{ticket.updated_at.format("%-d %b %Y %H:%M").to_string()}</td>
         </tr>
     }
-}
-
-/// `urgent` → `Urgent`.
-pub(super) fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn sort_label(sort: TicketSort) -> &'static str {

@@ -9,7 +9,7 @@
 //! the next tick before releasing it: with N replicas each tick runs once, and
 //! a tick whose holder crashed is run by another replica once the lease expires.
 
-pub mod lease;
+pub mod job_lease;
 pub mod schedule;
 
 use chrono::Utc;
@@ -22,9 +22,9 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::domain::Platform;
-use crate::server::store::{job_lease, sync_request, sync_run, sync_state};
+use crate::server::store::{job_lease as job_lease_rows, sync_request, sync_run, sync_state};
 use crate::server::sync::SyncContext;
-pub use lease::{Busy, Lease, LeaseOptions, LeasedRun, job_of, run_with_lease};
+pub use job_lease::{Busy, JobLease, JobLeaseOptions, LeasedRun, job_of, run_with_job_lease};
 pub use schedule::{Schedule, SchedulerSettings};
 
 /// Work done on every tick besides the syncs, given the database pool. Webhook
@@ -40,7 +40,7 @@ const REQUESTS_PER_TICK: usize = 3;
 pub struct Scheduler {
     ctx: SyncContext,
     settings: SchedulerSettings,
-    options: LeaseOptions,
+    options: JobLeaseOptions,
     periodic: Vec<(&'static str, PeriodicTask)>,
     /// Platforms this process is running now (so a tick does not try again).
     busy: Mutex<HashSet<Platform>>,
@@ -49,7 +49,7 @@ pub struct Scheduler {
 impl Scheduler {
     /// A scheduler for the configured platforms of `ctx`.
     pub fn new(ctx: SyncContext, settings: SchedulerSettings) -> Self {
-        let options = LeaseOptions::new(&settings, "serve");
+        let options = JobLeaseOptions::new(&settings, "serve");
         Self { ctx, settings, options, periodic: Vec::new(), busy: Mutex::new(HashSet::new()) }
     }
 
@@ -210,7 +210,7 @@ impl Scheduler {
     /// is held, runs it, records which tick the run was for, plans the next
     /// tick, and releases the lease.
     async fn run_due(&self, platform: Platform, stop: watch::Receiver<bool>) {
-        let lease = match Lease::acquire(&self.ctx.pool, platform, &self.options).await {
+        let lease = match JobLease::acquire(&self.ctx.pool, platform, &self.options).await {
             Ok(Some(lease)) => lease,
             Ok(None) => return,
             Err(err) => {
@@ -252,7 +252,7 @@ impl Scheduler {
 
     /// Claims the oldest waiting request whose job is free, with its lease, in
     /// one transaction.
-    async fn claim_request(&self) -> anyhow::Result<Option<(i64, Lease)>> {
+    async fn claim_request(&self) -> anyhow::Result<Option<(i64, JobLease)>> {
         let busy: HashSet<Platform> = self.busy.lock().map(|b| b.clone()).unwrap_or_default();
         let platforms: Vec<String> =
             self.configured().into_iter().filter(|p| !busy.contains(p)).map(|p| p.as_str().to_owned()).collect();
@@ -267,7 +267,7 @@ impl Scheduler {
             return Ok(None);
         };
         let holder = &self.options.holder;
-        let Some(acquired) = job_lease::try_acquire(&mut *tx, &job_of(platform), holder, self.options.ttl).await?
+        let Some(acquired) = job_lease_rows::try_acquire(&mut *tx, &job_of(platform), holder, self.options.ttl).await?
         else {
             // The job was taken since the claim's check; the request waits.
             return Ok(None);
@@ -277,12 +277,12 @@ impl Scheduler {
         if !self.mark_busy(platform) {
             tracing::warn!(platform = %platform, "already running here");
         }
-        let lease = Lease::adopt(self.ctx.pool.clone(), platform, self.options.clone(), acquired).await;
+        let lease = JobLease::adopt(self.ctx.pool.clone(), platform, self.options.clone(), acquired).await;
         Ok(Some((claimed.id, lease)))
     }
 
     /// Runs a claimed "sync now" request and records how it ended.
-    async fn run_request(&self, request_id: i64, lease: Lease, stop: watch::Receiver<bool>) {
+    async fn run_request(&self, request_id: i64, lease: JobLease, stop: watch::Receiver<bool>) {
         let platform = lease.platform();
         tracing::info!(platform = %platform, request_id, "sync now starting");
         let run = lease.run(&self.ctx, "manual", Some(stop.clone())).await;

@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use super::external_ref::{LinkOutcome, find_external_id};
 use crate::domain::Platform;
+use crate::domain::{TicketPriority, TicketStatus};
 
 /// The `external_ref.entity` of Condo properties.
 pub const PROPERTY_ENTITY: &str = "property";
@@ -149,8 +150,8 @@ pub struct CondoTicket {
     pub number: Option<i32>,
     pub title: String,
     pub details: String,
-    pub status: &'static str,
-    pub priority: &'static str,
+    pub status: TicketStatus,
+    pub priority: TicketPriority,
     pub is_emergency: bool,
     pub deadline_at: Option<DateTime<Utc>>,
     pub opened_at: DateTime<Utc>,
@@ -235,8 +236,8 @@ impl From<&[CondoTicket]> for TicketColumns {
             numbers: tickets.iter().map(|t| t.number).collect(),
             titles: col(|t| t.title.clone()),
             details: col(|t| t.details.clone()),
-            statuses: col(|t| t.status.to_owned()),
-            priorities: col(|t| t.priority.to_owned()),
+            statuses: col(|t| t.status.as_str().to_owned()),
+            priorities: col(|t| t.priority.as_str().to_owned()),
             emergencies: tickets.iter().map(|t| t.is_emergency).collect(),
             deadlines: tickets.iter().map(|t| t.deadline_at).collect(),
             opened: tickets.iter().map(|t| t.opened_at).collect(),

@@ -9,7 +9,6 @@
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
 
 /// When journal files rotate: `MARKETPLACE_LOG_MAX_BYTES` (default 10 MB) and
 /// `MARKETPLACE_LOG_KEEP`, the rotated files kept (default 5).
@@ -48,33 +47,21 @@ impl Rotation {
     }
 }
 
-static ROTATION: OnceLock<Rotation> = OnceLock::new();
-/// One writer at a time in this process, so a rotation never splits a line.
-static WRITING: Mutex<()> = Mutex::new(());
-
-/// Sets the process's rotation (once, at start); the default applies before.
-pub fn install_rotation(rotation: Rotation) {
-    let _ = ROTATION.set(rotation);
-}
-
-fn rotation() -> Rotation {
-    ROTATION.get().copied().unwrap_or_default()
-}
-
 use crate::domain::Platform;
 
 /// An append-only JSON-lines log for one platform's runs.
 #[derive(Debug, Clone)]
 pub struct Journal {
     path: PathBuf,
+    rotation: Rotation,
     platform: Platform,
     run_id: i64,
 }
 
 impl Journal {
-    /// The journal of run `run_id`, in `dir/<platform>.log`.
-    pub fn new(dir: &Path, platform: Platform, run_id: i64) -> Self {
-        Self { path: dir.join(format!("{}.log", platform.as_str())), platform, run_id }
+    /// The journal of run `run_id`, in `dir/<platform>.log`, rotating as `rotation` says.
+    pub fn new(dir: &Path, rotation: Rotation, platform: Platform, run_id: i64) -> Self {
+        Self { path: dir.join(format!("{}.log", platform.as_str())), rotation, platform, run_id }
     }
 
     /// Appends one event with its fields. Failing to write the journal never
@@ -95,16 +82,19 @@ impl Journal {
     }
 
     fn append(&self, line: &Value) -> std::io::Result<()> {
-        append_line(&self.path, &format!("{line}\n"), rotation())
+        append_line(&self.path, &format!("{line}\n"), self.rotation)
     }
 }
 
-/// Appends `text` to `path`, rotating the file first when it would pass the limit.
+/// Appends `text` to `path`, rotating the file first when it would pass the
+/// limit. Writers (threads, and processes such as the CLI beside a server)
+/// take turns through an exclusive lock on `.journal.lock` in the same
+/// folder, so a rotation never splits or loses a line.
 fn append_line(path: &Path, text: &str, rotation: Rotation) -> std::io::Result<()> {
-    let _writing = WRITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let turn = std::fs::OpenOptions::new().create(true).append(true).open(dir.join(".journal.lock"))?;
+    turn.lock()?;
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > 0 && size + text.len() as u64 > rotation.max_bytes {
         rotate(path, rotation.keep)?;
@@ -143,7 +133,7 @@ mod tests {
     #[test]
     fn events_are_appended_as_one_json_object_per_line() {
         let dir = std::env::temp_dir().join(format!("journal-{}", uuid::Uuid::new_v4()));
-        let journal = Journal::new(&dir, Platform::Condo, 7);
+        let journal = Journal::new(&dir, Rotation::default(), Platform::Condo, 7);
         journal.record("page_committed", json!({ "tickets": 50 }));
         journal.record("finished", json!({}));
         let text = std::fs::read_to_string(dir.join("condo.log")).unwrap();
@@ -179,7 +169,7 @@ mod tests {
     }
 
     #[test]
-    fn a_journal_rotates_with_the_installed_settings_and_settings_are_validated() {
+    fn rotation_settings_are_validated() {
         let vars = |pairs: &'static [(&'static str, &'static str)]| {
             move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| (*v).to_owned())
         };
@@ -199,7 +189,42 @@ mod tests {
         append_line(&path, "first line\n", rotation).unwrap();
         append_line(&path, "second\n", rotation).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "second\n");
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        let logs = std::fs::read_dir(&dir).unwrap().filter(|f| !f.as_ref().unwrap().file_name().eq(".journal.lock"));
+        assert_eq!(logs.count(), 1);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn writers_at_once_lose_and_split_no_line_across_rotations() {
+        let dir = std::env::temp_dir().join(format!("journal-race-{}", uuid::Uuid::new_v4()));
+        let path = dir.join("condo.log");
+        let rotation = Rotation { max_bytes: 2_000, keep: 50 };
+        let writers: Vec<_> = (0..8)
+            .map(|w| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    for i in 0..100 {
+                        append_line(&path, &format!("{{\"w\":{w},\"i\":{i}}}\n"), rotation).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        let mut seen = Vec::new();
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let file = file.unwrap();
+            if file.file_name().to_string_lossy().starts_with("condo.log") {
+                for line in std::fs::read_to_string(file.path()).unwrap().lines() {
+                    let v: Value = serde_json::from_str(line).unwrap();
+                    seen.push((v["w"].as_u64().unwrap(), v["i"].as_u64().unwrap()));
+                }
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 800, "every line once, whole");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

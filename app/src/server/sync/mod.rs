@@ -7,10 +7,12 @@ pub mod journal;
 pub mod killbill;
 pub mod progress;
 
+use anyhow::Context as _;
 use sqlx::PgPool;
 use std::path::PathBuf;
 
-use super::adapters::condo::CondoWebhookSettings;
+use super::adapters::condo::{CondoWebhookSettings, HttpCondoClient};
+use super::adapters::killbill::HttpKillBillClient;
 use super::adapters::{cocorico::CocoricoSettings, condo::CondoSettings, killbill::KillBillSettings};
 use crate::domain::Platform;
 
@@ -24,6 +26,8 @@ pub struct SyncSettings {
     pub condo_webhook: Option<CondoWebhookSettings>,
     /// Folder of the `<platform>.log` JSON-lines files.
     pub log_dir: PathBuf,
+    /// When those files rotate.
+    pub log_rotation: journal::Rotation,
 }
 
 impl SyncSettings {
@@ -37,14 +41,79 @@ impl SyncSettings {
     }
 }
 
-/// What a sync needs: the database, the settings and whether to draw a progress bar.
+/// The platforms' HTTP clients, built once from their settings and shared by
+/// every job, webhook and check of the process (clones share connections and
+/// Condo's session). Cocorico has no client: each run opens its own
+/// connection to Cocorico's database.
+#[derive(Debug, Clone, Default)]
+pub struct Integrations {
+    killbill: Option<HttpKillBillClient>,
+    condo: Option<HttpCondoClient>,
+}
+
+impl Integrations {
+    /// The clients of every configured platform.
+    pub fn build(settings: &SyncSettings) -> anyhow::Result<Self> {
+        let killbill = settings.killbill.as_ref().map(HttpKillBillClient::new).transpose();
+        let condo = settings.condo.clone().map(HttpCondoClient::new).transpose();
+        Ok(Self {
+            killbill: killbill.context("building the Kill Bill client")?,
+            condo: condo.context("building the Condo client")?,
+        })
+    }
+
+    /// The Kill Bill client, if Kill Bill is configured.
+    pub fn killbill(&self) -> Option<&HttpKillBillClient> {
+        self.killbill.as_ref()
+    }
+
+    /// The Condo client, if Condo is configured.
+    pub fn condo(&self) -> Option<&HttpCondoClient> {
+        self.condo.as_ref()
+    }
+}
+
+/// What a job needs: the database, the settings, the platforms' clients and
+/// whether to draw a progress bar.
 #[derive(Debug, Clone)]
 pub struct SyncContext {
+    /// Our database.
     pub pool: PgPool,
+    /// Every platform's settings.
     pub settings: SyncSettings,
+    /// The clients built from them.
+    pub integrations: Integrations,
     /// Draw a progress bar on stderr (a CLI run on a terminal).
     pub progress: bool,
 }
+
+impl SyncContext {
+    /// A context whose clients are built from `settings` (for the CLI and
+    /// tests; a server takes its context from its state, whose clients were
+    /// built once at start).
+    pub fn new(pool: PgPool, settings: SyncSettings) -> anyhow::Result<Self> {
+        let integrations = Integrations::build(&settings)?;
+        Ok(Self { pool, settings, integrations, progress: false })
+    }
+
+    /// The same context, drawing a progress bar when `progress` is set.
+    pub fn with_progress(self, progress: bool) -> Self {
+        Self { progress, ..self }
+    }
+
+    /// The Kill Bill client and settings, or why not.
+    pub fn killbill(&self) -> anyhow::Result<(&HttpKillBillClient, &KillBillSettings)> {
+        self.integrations.killbill().zip(self.settings.killbill.as_ref()).context(NOT_CONFIGURED_KILLBILL)
+    }
+
+    /// The Condo client and settings, or why not.
+    pub fn condo(&self) -> anyhow::Result<(&HttpCondoClient, &CondoSettings)> {
+        self.integrations.condo().zip(self.settings.condo.as_ref()).context(NOT_CONFIGURED_CONDO)
+    }
+}
+
+const NOT_CONFIGURED_KILLBILL: &str = "Kill Bill is not configured (see .env.example)";
+const NOT_CONFIGURED_CONDO: &str = "Condo is not configured (see .env.example)";
 
 /// The outcome of one run, as the CLI prints it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

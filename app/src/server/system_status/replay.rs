@@ -6,7 +6,6 @@
 use crate::model::AppError;
 use crate::server::state::AppState;
 use crate::server::store::webhook_inbox;
-use crate::server::sync::SyncContext;
 use crate::server::webhooks;
 
 /// Resets event `id` to pending and starts processing its source's queue.
@@ -19,7 +18,7 @@ pub async fn replay_event(state: &AppState, id: i64) -> Result<(), AppError> {
 
 /// Processes the pending deliveries of `source` in the background.
 fn spawn_processing(state: AppState, source: String) {
-    let ctx = SyncContext { pool: state.pool, settings: state.sync, progress: false };
+    let ctx = state.sync_context();
     tokio::spawn(async move {
         let result = match source.as_str() {
             "killbill" => webhooks::killbill::process_pending(&ctx).await,

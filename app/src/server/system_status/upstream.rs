@@ -3,17 +3,15 @@
 //! each with a short timeout, so an admin sees at once whose side fails.
 
 use sqlx::PgPool;
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::domain::Platform;
 use crate::model::system_status::{CheckState, CheckTarget, UpstreamCheck};
 use crate::server::adapters::cocorico::{self, CocoricoSettings};
-use crate::server::adapters::condo::{CondoError, CondoSettings, HttpCondoClient};
-use crate::server::adapters::killbill::{HttpKillBillClient, KillBillClient, KillBillSettings};
-use crate::server::sync::SyncSettings;
+use crate::server::adapters::condo::{CondoError, HttpCondoClient};
+use crate::server::adapters::killbill::{HttpKillBillClient, KillBillClient};
+use crate::server::sync::{Integrations, SyncSettings};
 
 /// The longest a check may take.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
@@ -22,11 +20,11 @@ pub const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 const CONDO_SIGN_IN_BACKOFF: Duration = Duration::from_secs(15 * 60);
 
 /// Every check, ours first.
-pub async fn run_checks(pool: &PgPool, settings: &SyncSettings) -> Vec<UpstreamCheck> {
+pub async fn run_checks(pool: &PgPool, settings: &SyncSettings, clients: &Integrations) -> Vec<UpstreamCheck> {
     let (ours, killbill, condo, cocorico) = tokio::join!(
         check_database(pool),
-        check_killbill(settings.killbill.as_ref()),
-        check_condo(settings.condo.as_ref()),
+        check_killbill(clients.killbill()),
+        check_condo(clients.condo()),
         check_cocorico(settings.cocorico.as_ref()),
     );
     vec![ours, killbill, condo, cocorico]
@@ -71,52 +69,37 @@ async fn check_database(pool: &PgPool) -> UpstreamCheck {
     }
 }
 
-async fn check_killbill(settings: Option<&KillBillSettings>) -> UpstreamCheck {
+async fn check_killbill(client: Option<&HttpKillBillClient>) -> UpstreamCheck {
     let name = "Kill Bill healthcheck";
-    let Some(settings) = settings else { return not_configured(Platform::KillBill, name) };
+    let Some(client) = client else { return not_configured(Platform::KillBill, name) };
     let target = CheckTarget::Upstream(Platform::KillBill);
-    let settings = KillBillSettings { timeout: CHECK_TIMEOUT, ..settings.clone() };
-    let check = async move { HttpKillBillClient::new(&settings)?.healthcheck().await };
-    match timed(check).await {
+    match timed(client.healthcheck()).await {
         (Ok(()), ms) => up(target, name, ms, "Kill Bill is up".into()),
         (Err(detail), ms) => down(target, name, ms, "Kill Bill is down", detail),
     }
 }
 
-/// Condo sign-ins refused recently, by `url|identity`: when and why.
-fn refused_sign_ins() -> &'static Mutex<HashMap<String, (Instant, String)>> {
-    static REFUSED: OnceLock<Mutex<HashMap<String, (Instant, String)>>> = OnceLock::new();
-    REFUSED.get_or_init(Default::default)
-}
-
-async fn check_condo(settings: Option<&CondoSettings>) -> UpstreamCheck {
+/// Checks that Condo answers and accepts the shared client's session. After
+/// Condo refused a sign-in, the check does not sign in again for
+/// [`CONDO_SIGN_IN_BACKOFF`]: Condo allows few sign-ins per hour.
+async fn check_condo(client: Option<&HttpCondoClient>) -> UpstreamCheck {
     let name = "Condo API and sign-in";
-    let Some(settings) = settings else { return not_configured(Platform::Condo, name) };
+    let Some(client) = client else { return not_configured(Platform::Condo, name) };
     let target = CheckTarget::Upstream(Platform::Condo);
-    let key = format!("{}|{}", settings.url, settings.identity);
-    let refused = refused_sign_ins().lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
-    if let Some((at, detail)) = refused.filter(|(at, _)| at.elapsed() < CONDO_SIGN_IN_BACKOFF) {
-        let wait = (CONDO_SIGN_IN_BACKOFF - at.elapsed()).as_secs() / 60 + 1;
+    if let Some((ago, detail)) = client.refused_within(CONDO_SIGN_IN_BACKOFF) {
+        let wait = (CONDO_SIGN_IN_BACKOFF - ago).as_secs() / 60 + 1;
         let detail = format!("{detail} (not retried for {wait} min: Condo allows few sign-ins per hour)");
         return down(target, name, None, "Condo refused our credentials", detail);
     }
-    let settings = CondoSettings { timeout: CHECK_TIMEOUT, retries: 0, ..settings.clone() };
     let started = Instant::now();
-    let result =
-        match tokio::time::timeout(CHECK_TIMEOUT, async { HttpCondoClient::new(settings)?.signed_in_user().await })
-            .await
-        {
-            Ok(result) => result,
-            Err(_) => Err(CondoError::Timeout { timeout_ms: CHECK_TIMEOUT.as_millis() }),
-        };
+    let result = match tokio::time::timeout(CHECK_TIMEOUT, client.signed_in_user()).await {
+        Ok(result) => result,
+        Err(_) => Err(CondoError::Timeout { timeout_ms: CHECK_TIMEOUT.as_millis() }),
+    };
     let ms = i64::try_from(started.elapsed().as_millis()).ok();
     match result {
         Ok(_) => up(target, name, ms, "Condo answers and accepts our session".into()),
         Err(err) => {
-            if matches!(err, CondoError::SignInRefused { .. }) {
-                let mut refused = refused_sign_ins().lock().unwrap_or_else(|e| e.into_inner());
-                refused.insert(key, (Instant::now(), err.to_string()));
-            }
             let message = match &err {
                 CondoError::Unauthenticated | CondoError::SignInRefused { .. } => "Condo refused our credentials",
                 _ => "Condo is down",
@@ -146,10 +129,12 @@ async fn check_cocorico(settings: Option<&CocoricoSettings>) -> UpstreamCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::adapters::condo::CondoSettings;
+    use crate::server::adapters::killbill::KillBillSettings;
 
     #[sqlx::test(migrations = "../migrations")]
     async fn unconfigured_platforms_are_said_so_and_our_database_answers(pool: PgPool) {
-        let checks = run_checks(&pool, &SyncSettings::default()).await;
+        let checks = run_checks(&pool, &SyncSettings::default(), &Integrations::default()).await;
         assert_eq!(checks.len(), 4);
         assert_eq!(checks[0].target, CheckTarget::Ours);
         assert_eq!(checks[0].state, CheckState::Up);
@@ -166,10 +151,12 @@ mod tests {
             "KILLBILL_API_SECRET" => Some("s".into()),
             _ => None,
         })
+        .unwrap()
         .unwrap();
-        assert_eq!(check_killbill(settings.as_ref()).await.state, CheckState::Up);
+        let client = HttpKillBillClient::new(&settings).unwrap();
+        assert_eq!(check_killbill(Some(&client)).await.state, CheckState::Up);
         running.set_faults(sandbox::killbill::Faults { down: true, ..Default::default() }).unwrap();
-        let check = check_killbill(settings.as_ref()).await;
+        let check = check_killbill(Some(&client)).await;
         assert_eq!(check.state, CheckState::Down);
         assert_eq!(check.message, "Kill Bill is down");
         assert!(check.detail.unwrap().contains("500"));
@@ -177,9 +164,9 @@ mod tests {
 
     #[tokio::test]
     async fn an_address_nobody_listens_on_is_down_within_the_timeout() {
-        let settings = CondoSettings::new("http://127.0.0.1:9", "+70000000000", "pw");
+        let client = HttpCondoClient::new(CondoSettings::new("http://127.0.0.1:9", "+70000000000", "pw")).unwrap();
         let started = Instant::now();
-        let check = check_condo(Some(&settings)).await;
+        let check = check_condo(Some(&client)).await;
         assert_eq!(check.state, CheckState::Down);
         assert_eq!(check.message, "Condo is down");
         assert!(started.elapsed() <= CHECK_TIMEOUT + Duration::from_millis(500));
@@ -189,11 +176,14 @@ mod tests {
     async fn condo_is_up_when_signed_in_and_a_refused_sign_in_is_not_retried_at_once() {
         let condo = sandbox::condo::spawn(sandbox::condo::CondoConfig::default()).await.unwrap();
         let credentials = sandbox::condo::Credentials::default();
-        let good = CondoSettings::new(&condo.base_url(), &credentials.phone, &credentials.password);
+        let good =
+            HttpCondoClient::new(CondoSettings::new(&condo.base_url(), &credentials.phone, &credentials.password))
+                .unwrap();
         let check = check_condo(Some(&good)).await;
         assert_eq!((check.state, check.message.as_str()), (CheckState::Up, "Condo answers and accepts our session"));
 
-        let bad = CondoSettings::new(&condo.base_url(), "+70000000001", "not the password");
+        let bad =
+            HttpCondoClient::new(CondoSettings::new(&condo.base_url(), "+70000000001", "not the password")).unwrap();
         let first = check_condo(Some(&bad)).await;
         assert_eq!((first.state, first.message.as_str()), (CheckState::Down, "Condo refused our credentials"));
         let again = check_condo(Some(&bad)).await;

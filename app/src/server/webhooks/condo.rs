@@ -251,12 +251,7 @@ async fn keep_unselected_fields(
             row.title = title;
         }
         if !has_priority {
-            row.priority = match priority.as_str() {
-                "low" => "low",
-                "high" => "high",
-                "urgent" => "urgent",
-                _ => "normal",
-            };
+            row.priority = priority;
         }
     }
     Ok(())

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
 use crate::domain::Platform;
-use crate::server::adapters::killbill::{HttpKillBillClient, KillBillClient, KillBillError, KillBillSettings};
+use crate::server::adapters::killbill::{KillBillClient, KillBillError, KillBillSettings};
 use crate::server::store::external_ref::link_external_id;
 use crate::server::store::killbill_mirror as mirror;
 use crate::server::store::killbill_reconciliation::{self as reconciliation, DriftCounts, LocalAccount};
@@ -154,10 +154,9 @@ impl Processor {
 /// Returns how many were processed successfully; failed ones stay pending
 /// with their error and are tried again on a later call.
 pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<usize> {
-    let Some(settings) = ctx.settings.killbill.as_ref() else {
+    let Some(client) = ctx.integrations.killbill() else {
         return Ok(0);
     };
-    let client = HttpKillBillClient::new(settings).context("building the Kill Bill client")?;
     let retry = RetryPolicy { attempts: 3, ..RetryPolicy::default() };
     let mut processed = 0;
     loop {
@@ -168,7 +167,7 @@ pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<usize> {
         }
         let mut failed = false;
         for event in &batch {
-            match process_event(ctx, &client, retry, &event.payload).await {
+            match process_event(ctx, client, retry, &event.payload).await {
                 Ok(outcome) => {
                     webhook_event::finish_event(&mut *tx, event.id, None).await?;
                     webhook_event::record_outcome(&mut *tx, event.id, &outcome).await?;
@@ -300,7 +299,7 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::adapters::killbill::Secret;
+    use crate::server::secret::Secret;
     use std::time::Duration;
 
     fn settings(key: &str, secret: &str) -> KillBillSettings {

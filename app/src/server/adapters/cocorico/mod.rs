@@ -6,7 +6,7 @@ mod settings;
 mod source;
 mod wire;
 
-pub use settings::{CocoricoSettings, PriceUnit, SecretUrl};
+pub use settings::{CocoricoSettings, PriceUnit};
 pub use source::{CocoricoError, CocoricoSource, MySqlCocoricoSource, ping};
 pub use wire::{
     CategoryRecord, CocoricoListing, IMAGE_FOLDER, ImageRecord, ListingRecord, PLACEHOLDER_IMAGE, PageCursor,

@@ -5,37 +5,8 @@
 //! Price unit and currency are install parameters of Cocorico
 //! (`cocorico.time_unit`, `cocorico.currency`), not columns, so they are set here.
 
-use std::fmt;
-
 use crate::domain::Currency;
-
-/// A credential-bearing URL. `Debug` and `Display` never print it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretUrl(String);
-
-impl SecretUrl {
-    /// Wraps `url`.
-    pub fn new(url: impl Into<String>) -> Self {
-        Self(url.into())
-    }
-
-    /// The URL itself, for the one place that connects with it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretUrl(***)")
-    }
-}
-
-impl fmt::Display for SecretUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+use crate::server::secret::Secret;
 
 /// What one unit of `listing.price` pays for (`cocorico.time_unit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +40,7 @@ impl PriceUnit {
 #[derive(Debug, Clone)]
 pub struct CocoricoSettings {
     /// `COCORICO_DATABASE_URL`: `mysql://user:password@host:port/database` of the read-only account.
-    pub database_url: SecretUrl,
+    pub database_url: Secret,
     /// `COCORICO_BASE_URL`: the site's public root, for image URLs, without a trailing `/`.
     pub base_url: String,
     /// `COCORICO_LOCALES`: translation locales by preference (default `en,fr`).
@@ -105,7 +76,7 @@ impl CocoricoSettings {
         let currency = Currency::parse(&read("COCORICO_CURRENCY").unwrap_or_else(|| "EUR".into()))
             .map_err(|e| anyhow::anyhow!("COCORICO_CURRENCY: {e}"))?;
         Ok(Some(Self {
-            database_url: SecretUrl::new(database_url),
+            database_url: Secret::new(database_url),
             base_url: base_url.trim_end_matches('/').to_owned(),
             locales,
             price_unit,

@@ -14,8 +14,8 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlDatabaseError};
 use sqlx::types::chrono::NaiveDateTime;
 use sqlx::{ConnectOptions, Connection, MySql, QueryBuilder};
 
-use super::settings::SecretUrl;
 use super::wire::{CategoryRecord, CocoricoListing, ImageRecord, ListingRecord, PageCursor, TranslationRecord};
+use crate::server::secret::Secret;
 
 /// How long to wait for Cocorico's database to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -61,7 +61,7 @@ const EPOCH_SQL: &str = "TIMESTAMP '1000-01-01 00:00:00'";
 
 impl MySqlCocoricoSource {
     /// Connects with the read-only URL and opens the snapshot transaction.
-    pub async fn connect(url: &SecretUrl) -> Result<Self, CocoricoError> {
+    pub async fn connect(url: &Secret) -> Result<Self, CocoricoError> {
         let options = MySqlConnectOptions::from_str(url.expose())
             .map_err(|e| CocoricoError::InvalidUrl(redact(&e.to_string(), url)))?
             .disable_statement_logging();
@@ -235,7 +235,7 @@ fn classify(error: sqlx::Error) -> CocoricoError {
 
 /// Removes the URL (and so its password) from an error message.
 /// Checks that Cocorico's database accepts the read-only account and answers a query.
-pub async fn ping(url: &SecretUrl) -> Result<(), CocoricoError> {
+pub async fn ping(url: &Secret) -> Result<(), CocoricoError> {
     let options = MySqlConnectOptions::from_str(url.expose())
         .map_err(|e| CocoricoError::InvalidUrl(redact(&e.to_string(), url)))?
         .disable_statement_logging();
@@ -250,6 +250,6 @@ pub async fn ping(url: &SecretUrl) -> Result<(), CocoricoError> {
     Ok(())
 }
 
-fn redact(message: &str, url: &SecretUrl) -> String {
+fn redact(message: &str, url: &Secret) -> String {
     message.replace(url.expose(), "***")
 }

@@ -5,10 +5,9 @@
 
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::error::{CondoError, excerpt};
 use super::settings::CondoSettings;
@@ -57,18 +56,24 @@ pub trait CondoClient: Send + Sync {
     ) -> impl Future<Output = Result<Vec<WireTicket>, CondoError>> + Send;
 }
 
-/// Condo over HTTP (`POST {url}/admin/api`), with retries and a process-wide token cache,
-/// since Condo allows only 10 sign-ins per hour.
+/// Condo over HTTP (`POST {url}/admin/api`), with retries and one session
+/// token kept for as long as Condo accepts it, since Condo allows only 10
+/// sign-ins per hour. Build one per process and share it: clones share the
+/// session.
 #[derive(Debug, Clone)]
 pub struct HttpCondoClient {
     http: reqwest::Client,
     settings: CondoSettings,
+    session: Arc<Mutex<Session>>,
 }
 
-/// Session tokens by `url|identity`, kept for the life of the process.
-fn token_cache() -> &'static Mutex<HashMap<String, String>> {
-    static CACHE: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
+/// What the client remembers of its sign-ins.
+#[derive(Debug, Default)]
+struct Session {
+    /// The token of the current session.
+    token: Option<String>,
+    /// The last refused sign-in: when, and Condo's reason.
+    refused: Option<(Instant, String)>,
 }
 
 impl HttpCondoClient {
@@ -79,19 +84,26 @@ impl HttpCondoClient {
             .user_agent(concat!("marketplace-sync/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| CondoError::Connect { detail: e.to_string() })?;
-        Ok(Self { http, settings })
+        Ok(Self { http, settings, session: Arc::default() })
     }
 
-    fn cache_key(&self) -> String {
-        format!("{}|{}", self.settings.url, self.settings.identity)
+    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn cached_token(&self) -> Option<String> {
-        token_cache().lock().unwrap_or_else(|e| e.into_inner()).get(&self.cache_key()).cloned()
+        self.session().token.clone()
     }
 
     fn forget_token(&self) {
-        token_cache().lock().unwrap_or_else(|e| e.into_inner()).remove(&self.cache_key());
+        self.session().token = None;
+    }
+
+    /// Condo's reason and how long ago, when it refused a sign-in within `window`.
+    pub fn refused_within(&self, window: Duration) -> Option<(Duration, String)> {
+        let session = self.session();
+        let (at, reason) = session.refused.as_ref()?;
+        (at.elapsed() < window).then(|| (at.elapsed(), reason.clone()))
     }
 
     /// Signs in with the configured identity and caches the token.
@@ -103,15 +115,24 @@ impl HttpCondoClient {
         } else {
             ("SignInStaffByPhone", json!({ "phone": s.identity, "password": s.password }))
         };
-        let data: SignInData = match self.execute("", SIGN_IN_OPERATION, operation, &variables, None).await {
-            Ok(data) => data,
-            Err(CondoError::Graphql { code, message }) => return Err(CondoError::SignInRefused { code, message }),
-            Err(CondoError::Unauthenticated) => return Err(refused("UNAUTHENTICATED")),
+        let answer = match self.execute("", SIGN_IN_OPERATION, operation, &variables, None).await {
+            Ok(SignInData { auth }) => auth.and_then(|a| a.token).ok_or_else(|| refused("NO_TOKEN")),
+            Err(CondoError::Graphql { code, message }) => Err(CondoError::SignInRefused { code, message }),
+            Err(CondoError::Unauthenticated) => Err(refused("UNAUTHENTICATED")),
             Err(other) => return Err(other),
         };
-        let token = data.auth.and_then(|a| a.token).ok_or_else(|| refused("NO_TOKEN"))?;
-        token_cache().lock().unwrap_or_else(|e| e.into_inner()).insert(self.cache_key(), token.clone());
-        Ok(token)
+        let mut session = self.session();
+        match answer {
+            Ok(token) => {
+                session.token = Some(token.clone());
+                session.refused = None;
+                Ok(token)
+            }
+            Err(err) => {
+                session.refused = Some((Instant::now(), err.to_string()));
+                Err(err)
+            }
+        }
     }
 
     /// Runs an operation with the cached token; on `UNAUTHENTICATED` signs in once and retries.

@@ -8,8 +8,9 @@ use uuid::Uuid;
 
 use super::client::{AccountCreated, KbResult, KillBillClient, PaymentRecorded};
 use super::error::{INVOICE_INVALID_STATUS, KillBillError};
-use super::settings::{KillBillSettings, Secret};
+use super::settings::KillBillSettings;
 use super::wire::{Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, Payment};
+use crate::server::secret::Secret;
 
 const USER_AGENT: &str = concat!("marketplace/", env!("CARGO_PKG_VERSION"), " (killbill-mirror)");
 const CREATED_BY: &str = "marketplace-sync";

@@ -11,4 +11,4 @@ pub mod wire;
 pub use client::{AccountCreated, KbResult, KillBillClient, PaymentRecorded};
 pub use error::{INVOICE_INVALID_STATUS, KillBillError};
 pub use http::HttpKillBillClient;
-pub use settings::{KillBillSettings, Secret};
+pub use settings::KillBillSettings;

@@ -1,30 +1,8 @@
 //! Connection settings for Kill Bill, read from the environment.
 
+use crate::server::secret::Secret;
 use anyhow::Context;
-use std::fmt;
 use std::time::Duration;
-
-/// A credential whose `Debug` output is redacted.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a credential.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The clear value, only for building requests.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"***\"")
-    }
-}
 
 /// How to reach Kill Bill. `None` from [`KillBillSettings::from_lookup`] means "not configured".
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-use crate::domain::TicketQuery;
+use crate::domain::{TicketPriority, TicketQuery, TicketStatus};
 
 /// Whose tickets a caller may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +36,8 @@ pub struct TicketListRow {
     pub source: String,
     pub number: Option<i32>,
     pub title: String,
-    pub status: String,
-    pub priority: String,
+    pub status: TicketStatus,
+    pub priority: TicketPriority,
     pub is_emergency: bool,
     /// Open and past its deadline.
     pub overdue: bool,
@@ -50,17 +50,23 @@ pub struct TicketListRow {
     pub unit_label: Option<String>,
 }
 
+/// The stored names of a filter's values; `None` (no filter) when there are none.
+fn names<T>(values: &[T], name: fn(&T) -> &'static str) -> Option<Vec<String>> {
+    (!values.is_empty()).then(|| values.iter().map(|v| name(v).to_owned()).collect())
+}
+
 /// One page of the tickets matching `query` in `scope`.
 pub async fn list_tickets(
     db: impl PgExecutor<'_>,
     scope: TicketScope,
     query: &TicketQuery,
 ) -> Result<Vec<TicketListRow>, sqlx::Error> {
-    let statuses = (!query.statuses.is_empty()).then(|| query.statuses.clone());
-    let priorities = (!query.priorities.is_empty()).then(|| query.priorities.clone());
+    let statuses = names(&query.statuses, |s| s.as_str());
+    let priorities = names(&query.priorities, |p| p.as_str());
     sqlx::query_as!(
         TicketListRow,
-        r#"SELECT t.id, t.source, t.number, t.title, t.status, t.priority, t.is_emergency,
+        r#"SELECT t.id, t.source, t.number, t.title, t.status AS "status: TicketStatus",
+                  t.priority AS "priority: TicketPriority", t.is_emergency,
                   (t.deadline_at IS NOT NULL AND t.deadline_at < now()
                    AND t.status IN ('new_or_reopened', 'processing', 'deferred')) AS "overdue!",
                   t.deadline_at, t.opened_at, t.source_updated_at, p.id AS property_id, p.name AS property_name,
@@ -111,10 +117,10 @@ pub async fn count_tickets_by_status(
     db: impl PgExecutor<'_>,
     scope: TicketScope,
     query: &TicketQuery,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let priorities = (!query.priorities.is_empty()).then(|| query.priorities.clone());
+) -> Result<Vec<(TicketStatus, i64)>, sqlx::Error> {
+    let priorities = names(&query.priorities, |p| p.as_str());
     let rows = sqlx::query!(
-        r#"SELECT t.status, count(*) AS "n!"
+        r#"SELECT t.status AS "status: TicketStatus", count(*) AS "n!"
            FROM maintenance_ticket t
            JOIN property p ON p.id = t.property_id
            WHERE t.deleted_at IS NULL
@@ -153,8 +159,8 @@ pub struct TicketDetailRow {
     pub number: Option<i32>,
     pub title: String,
     pub details: String,
-    pub status: String,
-    pub priority: String,
+    pub status: TicketStatus,
+    pub priority: TicketPriority,
     pub is_emergency: bool,
     pub overdue: bool,
     pub deadline_at: Option<DateTime<Utc>>,
@@ -181,7 +187,8 @@ pub async fn find_ticket(
 ) -> Result<Option<TicketDetailRow>, sqlx::Error> {
     sqlx::query_as!(
         TicketDetailRow,
-        r#"SELECT t.id, t.source, t.external_id, t.number, t.title, t.details, t.status, t.priority, t.is_emergency,
+        r#"SELECT t.id, t.source, t.external_id, t.number, t.title, t.details, t.status AS "status: TicketStatus",
+                  t.priority AS "priority: TicketPriority", t.is_emergency,
                   (t.deadline_at IS NOT NULL AND t.deadline_at < now()
                    AND t.status IN ('new_or_reopened', 'processing', 'deferred')) AS "overdue!",
                   t.deadline_at, t.opened_at, t.source_updated_at, t.source_version, t.status_history,
@@ -256,7 +263,7 @@ mod tests {
         let counts = count_tickets_by_status(&pool, all, &query(&[("priority", "urgent,normal")])).await.unwrap();
         let mut counts: Vec<_> = counts.into_iter().collect();
         counts.sort();
-        assert_eq!(counts, [("new_or_reopened".to_owned(), 1), ("processing".to_owned(), 1)]);
+        assert_eq!(counts, [(TicketStatus::NewOrReopened, 1), (TicketStatus::Processing, 1)]);
         assert!(find_ticket(&pool, all, Uuid::from_u128(1)).await.unwrap().unwrap().overdue);
     }
 }

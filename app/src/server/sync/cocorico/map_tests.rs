@@ -1,11 +1,12 @@
 //! Unit tests of the Cocorico listing mapping.
 
 use super::*;
-use crate::server::adapters::cocorico::{ImageRecord, ListingRecord, PriceUnit, SecretUrl, TranslationRecord};
+use crate::server::adapters::cocorico::{ImageRecord, ListingRecord, PriceUnit, TranslationRecord};
+use crate::server::secret::Secret;
 
 fn settings() -> CocoricoSettings {
     CocoricoSettings {
-        database_url: SecretUrl::new("mysql://ro:pw@127.0.0.1/cocorico"),
+        database_url: Secret::new("mysql://ro:pw@127.0.0.1/cocorico"),
         base_url: "https://cocorico.example".into(),
         locales: vec!["en".into(), "fr".into()],
         price_unit: PriceUnit::Day,

@@ -37,7 +37,7 @@ pub struct AlreadyRunning;
 pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary> {
     let settings = ctx.settings.cocorico.as_ref().context("Cocorico is not configured (see .env.example)")?;
     let run_id = start_run(&ctx.pool, Platform::Cocorico, trigger).await.context("could not record the run")?;
-    let journal = Journal::new(&ctx.settings.log_dir, Platform::Cocorico, run_id);
+    let journal = Journal::new(&ctx.settings.log_dir, ctx.settings.log_rotation, Platform::Cocorico, run_id);
     journal.record("started", json!({ "trigger": trigger }));
     let counts = match import(ctx, settings, &journal).await {
         Ok(counts) => counts,

@@ -5,30 +5,23 @@ use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use uuid::Uuid;
 
+use crate::domain::{TicketPriority, TicketStatus};
 use crate::server::adapters::condo::wire::{BuildingSection, WireProperty, WireTicket};
 use crate::server::store::condo_import::{CondoTicket, CondoUnit};
 
-/// Our `maintenance_ticket.status` for a Condo `TicketStatus.type`.
-pub fn map_status(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "new_or_reopened" => "new_or_reopened",
-        "processing" => "processing",
-        "completed" => "completed",
-        "closed" => "closed",
-        "canceled" => "canceled",
-        "deferred" => "deferred",
-        _ => return None,
-    })
+/// Our status for a Condo `TicketStatus.type` (our names are Condo's).
+pub fn map_status(kind: &str) -> Option<TicketStatus> {
+    TicketStatus::parse(kind)
 }
 
 /// Our priority for Condo's `priority` (100 is Condo's default, 500 the highest):
 /// below 100 `low`, 100–199 `normal`, 200–399 `high`, 400 and above `urgent`.
-pub fn map_priority(priority: Option<i64>) -> &'static str {
+pub fn map_priority(priority: Option<i64>) -> TicketPriority {
     match priority.unwrap_or(100) {
-        ..=99 => "low",
-        100..=199 => "normal",
-        200..=399 => "high",
-        _ => "urgent",
+        ..=99 => TicketPriority::Low,
+        100..=199 => TicketPriority::Normal,
+        200..=399 => TicketPriority::High,
+        _ => TicketPriority::Urgent,
     }
 }
 
@@ -132,7 +125,7 @@ mod tests {
     #[test]
     fn statuses_map_by_type_and_unknown_types_are_refused() {
         for kind in ["new_or_reopened", "processing", "completed", "closed", "canceled", "deferred"] {
-            assert_eq!(map_status(kind), Some(kind));
+            assert_eq!(map_status(kind).map(TicketStatus::as_str), Some(kind));
         }
         assert_eq!(map_status("In progress"), None);
         let mut ticket = example_ticket();
@@ -142,16 +135,20 @@ mod tests {
 
     #[test]
     fn priorities_follow_condos_scale() {
-        let mapped: Vec<_> =
+        let mapped: Vec<TicketPriority> =
             [Some(50), None, Some(100), Some(200), Some(300), Some(400), Some(500)].map(map_priority).into();
-        assert_eq!(mapped, ["low", "normal", "normal", "high", "high", "urgent", "urgent"]);
+        let names: Vec<_> = mapped.into_iter().map(TicketPriority::as_str).collect();
+        assert_eq!(names, ["low", "normal", "normal", "high", "high", "urgent", "urgent"]);
     }
 
     #[test]
     fn a_ticket_without_title_takes_the_first_line_of_its_details() {
         let ticket = map_ticket(&example_ticket(), Uuid::nil()).unwrap();
         assert_eq!(ticket.title, "Water is leaking from the ceiling in the bathroom");
-        assert_eq!((ticket.status, ticket.unit_label.as_deref(), ticket.source_version), ("processing", Some("27"), 3));
+        assert_eq!(
+            (ticket.status, ticket.unit_label.as_deref(), ticket.source_version),
+            (TicketStatus::Processing, Some("27"), 3)
+        );
         assert_eq!(ticket.id, ticket_id("c0a4a3d2-5b1e-4e8f-9f3a-7d2b6e1c4a10"));
     }
 

@@ -15,16 +15,14 @@ use std::time::Duration;
 use super::journal::Journal;
 use super::{SyncContext, SyncSummary};
 use crate::domain::Platform;
-use crate::server::adapters::condo::{CondoClient, CondoError, HttpCondoClient};
+use crate::server::adapters::condo::{CondoClient, CondoError};
 use crate::server::store::sync_run::{RunOutcome, finish_run, start_run};
 use import::Import;
 
 /// Runs one Condo import with the configured client.
 pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary> {
-    let settings = ctx.settings.condo.clone().context("Condo is not configured (see .env.example)")?;
-    let overlap = settings.cursor_overlap;
-    let client = HttpCondoClient::new(settings).context("cannot build the Condo client")?;
-    let summary = run_with_client(ctx, &client, overlap, trigger).await?;
+    let (client, settings) = ctx.condo()?;
+    let summary = run_with_client(ctx, client, settings.cursor_overlap, trigger).await?;
     // Webhook events left pending by a failure are retried here too, not only on the next delivery.
     match crate::server::webhooks::condo::process_pending(ctx).await {
         Ok(0) => {}
@@ -42,7 +40,7 @@ pub async fn run_with_client<C: CondoClient>(
     trigger: &str,
 ) -> anyhow::Result<SyncSummary> {
     let run_id = start_run(&ctx.pool, Platform::Condo, trigger).await.context("cannot record the start of the run")?;
-    let journal = Journal::new(&ctx.settings.log_dir, Platform::Condo, run_id);
+    let journal = Journal::new(&ctx.settings.log_dir, ctx.settings.log_rotation, Platform::Condo, run_id);
     journal.record("started", json!({ "trigger": trigger }));
     let mut import = Import::new(&ctx.pool, client, &journal, overlap, ctx.progress);
     let result = import.run().await;

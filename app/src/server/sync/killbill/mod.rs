@@ -20,7 +20,7 @@ use super::journal::Journal;
 use super::progress::Progress;
 use super::{SyncContext, SyncSummary};
 use crate::domain::Platform;
-use crate::server::adapters::killbill::{HttpKillBillClient, KillBillClient};
+use crate::server::adapters::killbill::KillBillClient;
 use crate::server::store::killbill_mirror;
 use crate::server::store::sync_run::{self, RunCounts, RunOutcome};
 pub use retry::RetryPolicy;
@@ -105,14 +105,13 @@ impl Tally {
 /// webhook events left pending and reconciles (see [`reconcile`]). A failed
 /// reconciliation is stored and logged; it does not fail the sync.
 pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary> {
-    let settings = ctx.settings.killbill.as_ref().context("Kill Bill is not configured (see .env.example)")?;
-    let client = HttpKillBillClient::new(settings).context("building the Kill Bill client")?;
+    let (client, settings) = ctx.killbill()?;
     let options = MirrorOptions { concurrency: settings.concurrency, retry: RetryPolicy::default() };
-    let result = run_with(ctx, &client, trigger, options).await;
+    let result = run_with(ctx, client, trigger, options).await;
     if let Err(err) = crate::server::webhooks::killbill::process_pending(ctx).await {
         tracing::warn!(error = format!("{err:#}"), "Kill Bill webhook events could not be processed");
     }
-    match reconcile::run_with(ctx, &client, "sync", settings.concurrency, RetryPolicy::default()).await {
+    match reconcile::run_with(ctx, client, "sync", settings.concurrency, RetryPolicy::default()).await {
         Ok(report) => tracing::info!(counts = ?report.counts, accounts = report.accounts, "Kill Bill reconciled"),
         Err(err) => tracing::warn!(error = format!("{err:#}"), "Kill Bill reconciliation failed"),
     }
@@ -128,7 +127,7 @@ pub async fn run_with<C: KillBillClient>(
     options: MirrorOptions,
 ) -> anyhow::Result<SyncSummary> {
     let run_id = sync_run::start_run(&ctx.pool, Platform::KillBill, trigger).await.context("recording the run")?;
-    let journal = Journal::new(&ctx.settings.log_dir, Platform::KillBill, run_id);
+    let journal = Journal::new(&ctx.settings.log_dir, ctx.settings.log_rotation, Platform::KillBill, run_id);
     journal.record("started", json!({ "trigger": trigger, "concurrency": options.concurrency }));
     let (tally, outcome) = match mirror_all(ctx, client, &journal, options).await {
         Ok(tally) => {

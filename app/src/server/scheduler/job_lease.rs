@@ -26,7 +26,7 @@ pub fn job_of(platform: Platform) -> String {
 
 /// Who holds leases and for how long.
 #[derive(Debug, Clone)]
-pub struct LeaseOptions {
+pub struct JobLeaseOptions {
     /// This process's name in `job_lease.holder` (host, pid and a random part).
     pub holder: String,
     /// How long a lease lasts without renewal.
@@ -35,7 +35,7 @@ pub struct LeaseOptions {
     pub pause_after_failures: i32,
 }
 
-impl LeaseOptions {
+impl JobLeaseOptions {
     /// Options from the scheduler settings, with a fresh holder name of `kind` (`serve`, `cli`).
     pub fn new(settings: &SchedulerSettings, kind: &str) -> Self {
         Self { holder: holder_id(kind), ttl: settings.lease_ttl, pause_after_failures: settings.pause_after_failures }
@@ -78,16 +78,16 @@ pub struct LeasedRun {
 
 /// A lease this process holds on one platform's sync job.
 #[derive(Debug)]
-pub struct Lease {
+pub struct JobLease {
     pool: PgPool,
     platform: Platform,
     job: String,
-    options: LeaseOptions,
+    options: JobLeaseOptions,
 }
 
-impl Lease {
+impl JobLease {
     /// Takes the platform's lease, or `None` when someone else holds it.
-    pub async fn acquire(pool: &PgPool, platform: Platform, options: &LeaseOptions) -> anyhow::Result<Option<Self>> {
+    pub async fn acquire(pool: &PgPool, platform: Platform, options: &JobLeaseOptions) -> anyhow::Result<Option<Self>> {
         let job = job_of(platform);
         let acquired = job_lease::try_acquire(pool, &job, &options.holder, options.ttl)
             .await
@@ -100,7 +100,12 @@ impl Lease {
 
     /// Wraps a lease taken by the caller (in its own transaction, now
     /// committed) and cleans up after a crashed previous holder.
-    pub async fn adopt(pool: PgPool, platform: Platform, options: LeaseOptions, acquired: job_lease::Acquired) -> Self {
+    pub async fn adopt(
+        pool: PgPool,
+        platform: Platform,
+        options: JobLeaseOptions,
+        acquired: job_lease::Acquired,
+    ) -> Self {
         let lease = Self { pool, platform, job: job_of(platform), options };
         if let Some((previous, expired_at)) = acquired.taken_over_from {
             lease.clean_up_after(&previous, expired_at).await;
@@ -130,7 +135,7 @@ impl Lease {
 
     /// Runs the platform's sync while renewing the lease. `stop` (a shutdown
     /// signal) interrupts the run; so does losing the lease. Failures count
-    /// towards the automatic pause. The lease is kept: call [`Lease::release`].
+    /// towards the automatic pause. The lease is kept: call [`JobLease::release`].
     pub async fn run(&self, ctx: &SyncContext, trigger: &str, stop: Option<watch::Receiver<bool>>) -> LeasedRun {
         let before = match sync_run::latest_run_id(&self.pool, self.platform).await {
             Ok(id) => id,
@@ -236,14 +241,14 @@ async fn stopped(stop: Option<watch::Receiver<bool>>) -> &'static str {
 
 /// Runs one platform's sync under its lease, as the CLI and the scripts do:
 /// fails with [`Busy`] when the job is running elsewhere.
-pub async fn run_with_lease(
+pub async fn run_with_job_lease(
     ctx: &SyncContext,
     platform: Platform,
     trigger: &str,
-    options: &LeaseOptions,
+    options: &JobLeaseOptions,
 ) -> anyhow::Result<SyncSummary> {
     let lease =
-        Lease::acquire(&ctx.pool, platform, options).await?.ok_or(Busy { platform: platform.display_name() })?;
+        JobLease::acquire(&ctx.pool, platform, options).await?.ok_or(Busy { platform: platform.display_name() })?;
     let run = lease.run(ctx, trigger, None).await;
     lease.release().await;
     if run.paused {
