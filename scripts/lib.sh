@@ -17,6 +17,22 @@ SITE_ROOT="$ROOT/target/site"
 export SQLX_OFFLINE=true
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
+# Whatever a script started in the background (set-up phases, the sandbox,
+# a server) stops with it, however it ends.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+on_exit() {
+  local pid
+  for pid in "${BG_PIDS[@]:-}"; do [ -n "$pid" ] && kill_tree "$pid"; done
+  if [ -n "${SERVER_PID:-}" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
+  stop_sandbox
+  return 0
+}
+trap on_exit EXIT
+
 say() { printf '\033[1;32m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
@@ -86,10 +102,14 @@ ensure_wasm_target() {
   fi
 }
 
+# Installs the `wasm-bindgen` binary only (not the package's test runner and
+# its web server), optimised at level 1: it runs once per build for a second,
+# so a full optimisation would cost minutes of compilation for nothing.
 ensure_wasm_bindgen() {
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (must match the wasm-bindgen crate)"
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force >&2
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --bin wasm-bindgen --force >&2
   fi
 }
 
@@ -121,10 +141,24 @@ ensure_chromium() {
 # MARKETPLACE_SITE_ROOT; the file names are the ones the shell links
 # (pkg/marketplace.js, pkg/marketplace_bg.wasm, pkg/marketplace.css).
 build_site() {
-  local pkg="$SITE_ROOT/pkg" wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/app.wasm"
+  build_browser_app
+  package_site
+}
+
+# The hydrate build of the app crate for wasm32. It has its own target folder
+# (BROWSER_TARGET_DIR) so that it can be compiled while cargo builds the
+# server in the main one: they share no artifact anyway.
+BROWSER_TARGET_DIR="${MARKETPLACE_BROWSER_TARGET_DIR:-$TARGET_DIR/browser}"
+build_browser_app() {
   say "building the browser app (wasm32, profile wasm-release)"
-  (cd "$ROOT" && cargo build --locked -p app --lib --target wasm32-unknown-unknown \
-    --profile wasm-release --no-default-features --features hydrate >&2)
+  (cd "$ROOT" && CARGO_TARGET_DIR="$BROWSER_TARGET_DIR" cargo build --locked -p app --lib \
+    --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features hydrate >&2)
+}
+
+# The site from the built browser app: its JavaScript glue, the wasm shrunk,
+# the CSS and the static assets, swapped into place at once.
+package_site() {
+  local wasm="$BROWSER_TARGET_DIR/wasm32-unknown-unknown/wasm-release/app.wasm"
   rm -rf "$SITE_ROOT.new" && mkdir -p "$SITE_ROOT.new/pkg"
   wasm-bindgen --target web --no-typescript --out-dir "$SITE_ROOT.new/pkg" --out-name marketplace "$wasm"
   # The features rustc enables by default for wasm32-unknown-unknown.

@@ -7,19 +7,21 @@
 # time of each step before it serves.
 source "$(dirname "$0")/lib.sh"
 
-# The npm packages and wasm-bindgen are fetched and built while cargo builds
-# the server; the site needs them only afterwards.
+# The npm packages, wasm-bindgen and the browser app are fetched and built
+# while cargo builds the server: on two cores the builds fill each other's
+# single-threaded stretches (linking, the browser app's LTO).
 phase "Rust toolchain (wasm32 target)" ensure_wasm_target
 bg_phase npm "npm packages (Tailwind CSS, wasm-opt)" ensure_node_modules
 bg_phase bindgen "wasm-bindgen-cli $WASM_BINDGEN_VERSION" ensure_wasm_bindgen
+bg_phase browser "browser app (wasm32, release)" build_browser_app
 phase "server and sandbox (cargo build --release)" build_release_bins
 wait_phase npm
 wait_phase bindgen
-phase "site (wasm, JavaScript, CSS, assets)" build_site
+wait_phase browser
+phase "site (wasm-bindgen, wasm-opt, CSS, assets)" package_site
 phase "database" ensure_database
 if [ -z "${KILLBILL_URL:-}${CONDO_URL:-}${COCORICO_DATABASE_URL:-}" ]; then
   phase "sandbox platforms" start_sandbox
-  trap stop_sandbox EXIT
 fi
 
 BIN="$(server_bin)"

@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib.sh"
 phase "Rust toolchain (wasm32 target)" ensure_wasm_target
 bg_phase npm "npm packages (Tailwind CSS, wasm-opt, Playwright)" ensure_node_modules
 bg_phase bindgen "wasm-bindgen-cli $WASM_BINDGEN_VERSION" ensure_wasm_bindgen
+bg_phase browser "browser app (wasm32, release)" build_browser_app
 phase "Chromium" ensure_chromium
 phase "database" ensure_database
 phase "MariaDB" ensure_mariadb
@@ -24,9 +25,9 @@ SANDBOX_BIN="$TARGET_DIR/debug/sandbox"
 
 wait_phase npm
 wait_phase bindgen
-phase "site (wasm, JavaScript, CSS, assets)" build_site
+wait_phase browser
+phase "site (wasm-bindgen, wasm-opt, CSS, assets)" package_site
 phase "sandbox platforms" start_sandbox
-trap stop_sandbox EXIT
 
 say "browser tests (Playwright in $CHROMIUM_PATH)"
 E2E_DB="marketplace_e2e"
@@ -54,7 +55,6 @@ rm -rf "$LOG_DIR/keys" && mkdir -p "$LOG_DIR"
   exec "$BIN" serve
 ) >"$LOG_DIR/server.log" 2>&1 &
 SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; stop_sandbox' EXIT
 for _ in $(seq 1 600); do
   curl -fsS "$E2E_BASE_URL/api/health/ready" >/dev/null 2>&1 && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG_DIR/server.log" >&2; die "the server did not start"; }

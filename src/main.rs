@@ -1,6 +1,9 @@
 //! `marketplace`: the server binary. Parses the command line and hands over
 //! to the library code; nothing else happens here.
 
+// Outside tests a panic is a bug, not error handling: say what failed.
+#![warn(clippy::unwrap_used)]
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 

@@ -3,8 +3,11 @@
 //! types, and — behind the one `ssr` gate — everything that touches the
 //! database or the network.
 
+// Outside tests a panic is a bug, not error handling: say what failed.
+#![warn(clippy::unwrap_used)]
 // Deep view types (the admin panel's cards) need more than the default 128.
 #![recursion_limit = "256"]
+#![warn(missing_docs)]
 
 pub mod api;
 pub mod app;

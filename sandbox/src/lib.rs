@@ -4,6 +4,9 @@
 //! `../shared/contracts/<platform>/`. They are used by the tests, the benchmarks,
 //! the browser tests and the first-run demo.
 
+// Outside tests a panic is a bug, not error handling: say what failed.
+#![warn(clippy::unwrap_used)]
+
 pub mod cocorico;
 pub mod condo;
 pub mod killbill;

@@ -69,14 +69,14 @@ async fn an_admin_sees_every_card_with_its_last_run_and_a_chart_that_marks_failu
     let app = spawn_app(true).await;
     let ok = start_run(&app.pool, Platform::KillBill, "schedule").await.unwrap();
     let counts = RunCounts { records_in: 120, records_out: 118, records_failed: 0, records_skipped: 2 };
-    finish_run(&mut app.pool.acquire().await.unwrap(), ok, counts, None, &RunOutcome::Succeeded).await.unwrap();
+    finish_run(&mut app.pool.acquire().await.unwrap(), ok, counts, None, &RunOutcome::Succeeded, None).await.unwrap();
     let failed = start_run(&app.pool, Platform::KillBill, "manual").await.unwrap();
     let outcome = RunOutcome::Failed {
         error: "Kill Bill did not answer".into(),
         detail: "healthcheck: Kill Bill answered 503: down <for maintenance>".into(),
     };
     let counts = RunCounts { records_in: 7, records_out: 3, records_failed: 4, records_skipped: 0 };
-    finish_run(&mut app.pool.acquire().await.unwrap(), failed, counts, None, &outcome).await.unwrap();
+    finish_run(&mut app.pool.acquire().await.unwrap(), failed, counts, None, &outcome, None).await.unwrap();
 
     let admin = browser_session(&app, "admin@marketplace.test").await;
     let page = admin.get(format!("{}/admin/system-status", app.address)).send().await.unwrap();

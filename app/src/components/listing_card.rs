@@ -29,7 +29,11 @@ pub fn type_label(property_type: &str) -> &'static str {
 
 /// The badge telling where a listing comes from.
 #[component]
-pub fn SourceBadge(#[prop(into)] source: String) -> impl IntoView {
+pub fn SourceBadge(
+    /// Where the listing comes from: `cocorico` for an imported one, anything else for ours.
+    #[prop(into)]
+    source: String,
+) -> impl IntoView {
     let (label, class) = match source.as_str() {
         "cocorico" => ("Cocorico", "source-badge source-badge-cocorico"),
         _ => ("Marketplace", "source-badge source-badge-local"),
@@ -46,7 +50,10 @@ pub fn SourceBadge(#[prop(into)] source: String) -> impl IntoView {
 /// results' suspense, where the router's `<A>` adds only an `aria-current`
 /// that a card link never needs.
 #[component]
-pub fn ListingCard(listing: ListingSummary) -> impl IntoView {
+pub fn ListingCard(
+    /// The listing to show.
+    listing: ListingSummary,
+) -> impl IntoView {
     let ListingSummary { slug, title, city, price, price_unit, bedrooms, property_type, source, photo } = listing;
     let href = format!("/properties/{slug}");
     // Imported listings do not say how many bedrooms they have (0 there means unknown).

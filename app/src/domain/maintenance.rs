@@ -117,7 +117,9 @@ pub struct TicketQuery {
     pub property: Option<Uuid>,
     /// Only tickets changed at or after this time.
     pub updated_since: Option<DateTime<Utc>>,
+    /// How the tickets are ordered.
     pub sort: TicketSort,
+    /// Which page of the results, and its size.
     pub page: PageRequest,
 }
 

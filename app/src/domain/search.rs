@@ -36,7 +36,9 @@ pub struct SearchQuery {
     pub available_from: Option<NaiveDate>,
     /// `local` or `cocorico`.
     pub source: Option<String>,
+    /// How results are ordered.
     pub sort: SearchSort,
+    /// Which page of the results, and its size.
     pub page: PageRequest,
 }
 
@@ -127,17 +129,27 @@ impl SearchQuery {
 /// validates. Empty values count as absent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchParams {
+    /// Words to find, as typed.
     pub q: Option<String>,
+    /// City, as typed.
     pub city: Option<String>,
+    /// Lowest price, a whole amount in major units (e.g. `900`).
     pub min_price: Option<String>,
+    /// Highest price, a whole amount in major units.
     pub max_price: Option<String>,
+    /// Least number of bedrooms.
     pub bedrooms: Option<String>,
     /// `type` in the URL.
     pub property_type: Option<String>,
+    /// A date like `2026-12-01`.
     pub available_from: Option<String>,
+    /// `local` or `cocorico`.
     pub source: Option<String>,
+    /// `newest`, `price` or `price_desc` (`-price` also accepted).
     pub sort: Option<String>,
+    /// 1-based page number.
     pub page: Option<String>,
+    /// Results per page.
     pub per_page: Option<String>,
 }
 

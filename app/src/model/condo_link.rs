@@ -10,16 +10,22 @@ use uuid::Uuid;
 /// One link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PropertyLink {
+    /// Our id of the linked property.
     pub property_id: Uuid,
+    /// Our name of the property.
     pub property_name: String,
+    /// Display name of the property's landlord.
     pub landlord_name: String,
+    /// Condo's id of the property (a hyphenated, lower-case UUID).
     pub condo_property_id: String,
+    /// When the link was made.
     pub linked_at: DateTime<Utc>,
 }
 
 /// The links, and the properties that could still be linked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CondoLinks {
+    /// The existing links, by property name.
     pub links: Vec<PropertyLink>,
     /// (id, "name (city)") of our properties without a link.
     pub unlinked: Vec<(Uuid, String)>,

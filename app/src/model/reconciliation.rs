@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 /// One total compared, e.g. "Invoiced" in EUR.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotalPair {
+    /// What is totalled and in which currency, e.g. "Invoiced (EUR)".
     pub label: String,
+    /// Our total.
     pub ours: Money,
+    /// Kill Bill's total (zero when Kill Bill has none).
     pub killbill: Money,
 }
 
@@ -26,6 +29,7 @@ impl TotalPair {
 pub struct DriftCount {
     /// In plain words, e.g. "Balance differs".
     pub label: String,
+    /// How many accounts show it.
     pub accounts: i64,
 }
 
@@ -48,9 +52,13 @@ pub struct DriftingAccount {
 pub struct Reconciliation {
     /// When Kill Bill was read.
     pub checked_at: DateTime<Utc>,
+    /// How many accounts were compared.
     pub accounts_checked: i64,
+    /// Invoiced, paid and balance per currency, ours and Kill Bill's.
     pub totals: Vec<TotalPair>,
+    /// Accounts per kind of drift.
     pub drift: Vec<DriftCount>,
+    /// The drifting accounts, one by one (the first 50; the counts cover them all).
     pub drifting: Vec<DriftingAccount>,
 }
 
@@ -68,7 +76,15 @@ pub enum ReconciliationState {
     /// Kill Bill has no settings.
     NotConfigured,
     /// No report to show; the reason in plain words, and the technical detail if any.
-    Unavailable { reason: String, detail: Option<String> },
+    Unavailable {
+        /// Why there is no report, in plain words.
+        reason: String,
+        /// The technical detail (e.g. Kill Bill's error), if any.
+        detail: Option<String>,
+    },
     /// The latest report.
-    Ready { report: Reconciliation },
+    Ready {
+        /// The report itself.
+        report: Reconciliation,
+    },
 }

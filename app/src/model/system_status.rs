@@ -157,14 +157,21 @@ pub enum Activity {
 pub struct RunSummary {
     /// `schedule`, `manual`, `cli` or `webhook`.
     pub trigger: String,
+    /// Whether it succeeded (otherwise it failed).
     pub succeeded: bool,
+    /// When it started.
     pub started_at: DateTime<Utc>,
+    /// When it ended (`None` if it never recorded an end).
     pub finished_at: Option<DateTime<Utc>>,
     /// How long it took, when it finished.
     pub duration_ms: Option<i64>,
+    /// Records read from the source.
     pub records_in: i32,
+    /// Records written to the destination.
     pub records_out: i32,
+    /// Records that failed and were reported.
     pub records_failed: i32,
+    /// Records that needed no change.
     pub records_skipped: i32,
 }
 
@@ -180,19 +187,27 @@ pub struct RunError {
 /// One integration card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrationCard {
+    /// Which platform.
     pub platform: Platform,
+    /// Overall state, judged when the panel was read.
     pub health: IntegrationHealth,
+    /// Idle, queued or running.
     pub activity: Activity,
     /// The schedule in words ("every 6 h", "daily at 02:00 UTC", "off").
     pub schedule: String,
     /// The freshness target: older successes make the integration delayed.
     pub freshness_hours: i64,
+    /// When a run last succeeded (`None`: never).
     pub last_success_at: Option<DateTime<Utc>>,
+    /// The next scheduled run (`None` while paused, off or not configured).
     pub next_run_at: Option<DateTime<Utc>>,
+    /// The last finished run (`None`: it never ran).
     pub last_run: Option<RunSummary>,
     /// The last run's failure, when it failed.
     pub error: Option<RunError>,
+    /// Why it is paused, if it is.
     pub paused_reason: Option<String>,
+    /// Failed runs in a row (0 after a success).
     pub consecutive_failures: i32,
     /// The last 30 runs as an accessible SVG chart, drawn on the server.
     pub history_svg: String,
@@ -227,15 +242,21 @@ impl EventState {
 /// One webhook delivery in the inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxEvent {
+    /// Our id of the delivery (`webhook_event.id`).
     pub id: i64,
+    /// The platform that sent it.
     pub source: Platform,
     /// The source's own id of the event (type and object).
     pub key: String,
+    /// When we received it.
     pub received_at: DateTime<Utc>,
     /// How the delivery proved where it came from, in words.
     pub verification: String,
+    /// Processed, pending, retrying or given up.
     pub state: EventState,
+    /// Processing tries so far.
     pub attempts: i32,
+    /// The last try's error, if it failed.
     pub error: Option<String>,
     /// How processing ended, in the processor's words.
     pub outcome: Option<String>,
@@ -246,25 +267,35 @@ pub struct InboxEvent {
 pub struct TicketCounts {
     /// (status label, count) of live tickets, in workflow order.
     pub by_status: Vec<(String, i64)>,
+    /// Tickets deleted in Condo (kept here, marked deleted).
     pub deleted: i64,
+    /// All imported tickets, live and deleted.
     pub total: i64,
 }
 
 /// Imported Cocorico listings by state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingCounts {
+    /// Listings shown on the site.
     pub published: i64,
+    /// Listings imported but not shown.
     pub unpublished: i64,
 }
 
 /// Everything the panel shows except the upstream checks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemStatus {
+    /// When the snapshot was read (health is judged at this time).
     pub generated_at: DateTime<Utc>,
+    /// One card per integration, in display order.
     pub cards: Vec<IntegrationCard>,
+    /// The latest webhook deliveries (up to 25), newest first.
     pub inbox: Vec<InboxEvent>,
+    /// The Kill Bill reconciliation section.
     pub reconciliation: ReconciliationState,
+    /// Imported Condo tickets by status.
     pub tickets: TicketCounts,
+    /// Imported Cocorico listings, published and not.
     pub listings: ListingCounts,
 }
 
@@ -289,18 +320,24 @@ pub enum CheckTarget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckState {
+    /// It answered.
     Up,
+    /// It failed or did not answer in time.
     Down,
+    /// The platform has no settings, so nothing was checked.
     NotConfigured,
 }
 
 /// One reachability check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpstreamCheck {
+    /// Whose side was checked.
     pub target: CheckTarget,
     /// What was checked, e.g. "Kill Bill healthcheck".
     pub name: String,
+    /// How it ended.
     pub state: CheckState,
+    /// How long it took, in milliseconds (`None` when it was not run).
     pub latency_ms: Option<i64>,
     /// In plain words.
     pub message: String,

@@ -15,7 +15,11 @@ pub fn NotFoundPage() -> impl IntoView {
 
 /// The body of a 404, reused when a known route finds nothing (e.g. an unknown slug).
 #[component]
-pub fn NotFoundContent(#[prop(into)] what: String) -> impl IntoView {
+pub fn NotFoundContent(
+    /// What was not found, as in "This {what} does not exist" (e.g. `page`, `listing`).
+    #[prop(into)]
+    what: String,
+) -> impl IntoView {
     view! {
         <Title text="Not found" />
         <section class="mx-auto max-w-lg py-16 text-center" data-testid="not-found">

@@ -39,6 +39,7 @@ impl AppState {
             settings: self.sync.clone(),
             integrations: self.integrations.clone(),
             progress: false,
+            tick: None,
         }
     }
 }

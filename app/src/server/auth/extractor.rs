@@ -16,7 +16,9 @@ use crate::server::store::maintenance_ticket::list::TicketScope;
 /// A verified caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthUser {
+    /// Our id of the signed-in user (`app_user.id`).
     pub user_id: Uuid,
+    /// Admin, landlord or tenant, as the token says.
     pub role: Role,
     /// Set for tenants: their tenant id.
     pub tenant_id: Option<Uuid>,

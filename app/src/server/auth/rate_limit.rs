@@ -10,8 +10,11 @@ use std::time::{Duration, Instant};
 /// Failure limits and their window.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Failed logins allowed per account (email) within the window.
     pub per_account: usize,
+    /// Failed logins allowed per client address within the window.
     pub per_address: usize,
+    /// How far back failures count.
     pub window: Duration,
 }
 

@@ -46,18 +46,26 @@ impl Default for AuthSettings {
 /// What a successful login or refresh hands out.
 #[derive(Debug, Clone)]
 pub struct IssuedTokens {
+    /// The signed access token (a JWT).
     pub access_token: String,
+    /// Seconds until the access token expires.
     pub expires_in: i64,
+    /// The opaque refresh token (only its hash is stored).
     pub refresh_token: String,
+    /// Our id of the user the tokens are for.
     pub user_id: Uuid,
+    /// The user's role.
     pub role: Role,
 }
 
 /// Keys, settings and the login limiter.
 #[derive(Debug)]
 pub struct AuthService {
+    /// The keys that sign and verify access tokens.
     pub keys: KeyStore,
+    /// Token lifetimes, names and cookie settings.
     pub settings: AuthSettings,
+    /// Counts failed logins per account and address.
     pub limiter: LoginLimiter,
 }
 

@@ -15,17 +15,24 @@ pub const LEEWAY_SECS: u64 = 30;
 /// The claims we issue and accept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
+    /// Issuer: who minted the token (ours is checked on verify).
     pub iss: String,
+    /// Audience: who the token is for (ours is checked on verify).
     pub aud: String,
     /// The user's id.
     pub sub: String,
+    /// The user's role.
     pub role: Role,
     /// For tenants: the id other services (Kill Bill's `externalKey`) know them by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
+    /// Issued at, in seconds since the Unix epoch.
     pub iat: i64,
+    /// Not valid before, in seconds since the Unix epoch.
     pub nbf: i64,
+    /// Expires at, in seconds since the Unix epoch.
     pub exp: i64,
+    /// The token's unique id (a random UUID).
     pub jti: String,
 }
 

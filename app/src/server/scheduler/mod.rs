@@ -22,7 +22,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::domain::Platform;
-use crate::server::store::{job_lease as job_lease_rows, sync_request, sync_run, sync_state};
+use crate::server::store::{job_lease as job_lease_rows, sync_request, sync_state};
 use crate::server::sync::SyncContext;
 pub use job_lease::{Busy, JobLease, JobLeaseOptions, LeasedRun, job_of, run_with_job_lease};
 pub use schedule::{Schedule, SchedulerSettings};
@@ -232,15 +232,12 @@ impl Scheduler {
             return;
         };
         tracing::info!(platform = %platform, tick = %due, "scheduled run starting");
-        let run = lease.run(&self.ctx, "schedule", Some(stop.clone())).await;
+        // The run records its tick with its end, so a finished run always has it.
+        let ctx = self.ctx.clone().with_tick(due);
+        let run = lease.run(&ctx, "schedule", Some(stop.clone())).await;
         // A run stopped by a shutdown or a lost lease leaves its tick due for
-        // another server; otherwise the tick is recorded and the next planned.
+        // another server; otherwise the next tick is planned.
         if !run.interrupted {
-            if let Some(run_id) = run.run_id
-                && let Err(err) = sync_run::set_scheduled_for(&self.ctx.pool, run_id, due).await
-            {
-                tracing::error!(platform = %platform, run_id, error = %err, "could not record the run's tick");
-            }
             let next = self.settings.next_tick(platform, Some(due), Utc::now());
             if let Err(err) = sync_state::set_next_run(&self.ctx.pool, platform, next).await {
                 tracing::error!(platform = %platform, error = %err, "could not plan the next run");

@@ -24,12 +24,19 @@ const NAMESPACE: Uuid = Uuid::from_u128(0x6d6b_745f_6465_6d6f_0000_0000_0000_000
 /// What the seed wrote (zero everywhere on a second run).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SeedReport {
+    /// Users inserted (admins, landlords and tenants).
     pub users: u32,
+    /// Properties inserted.
     pub properties: u32,
+    /// Units inserted.
     pub units: u32,
+    /// Leases inserted.
     pub leases: u32,
+    /// Invoices inserted.
     pub invoices: u32,
+    /// Payments inserted.
     pub payments: u32,
+    /// Listings inserted.
     pub listings: u32,
 }
 

@@ -57,13 +57,17 @@ pub async fn start_run(db: impl PgExecutor<'_>, platform: Platform, trigger: &st
 }
 
 /// Records the end of a run and updates the platform's state (failure streak,
-/// last success, watermark), in the caller's transaction.
+/// last success, watermark), in the caller's transaction. A scheduled run
+/// records its tick here, with its end: a finished run always has its tick,
+/// and a tick has at most one finished run (a unique index). A run stopped
+/// before it finished leaves its tick to the run that takes it over.
 pub async fn finish_run(
     conn: &mut PgConnection,
     run_id: i64,
     counts: RunCounts,
     cursor: Option<&str>,
     outcome: &RunOutcome,
+    tick: Option<DateTime<Utc>>,
 ) -> Result<(), sqlx::Error> {
     let (status, error, detail) = match outcome {
         RunOutcome::Succeeded => ("succeeded", None, None),
@@ -71,7 +75,8 @@ pub async fn finish_run(
     };
     let platform = sqlx::query_scalar!(
         "UPDATE sync_run SET status = $2, finished_at = now(), records_in = $3, records_out = $4,
-             records_failed = $5, records_skipped = $6, cursor = $7, error = $8, error_detail = $9
+             records_failed = $5, records_skipped = $6, cursor = $7, error = $8, error_detail = $9,
+             scheduled_for = $10
          WHERE id = $1 RETURNING platform",
         run_id,
         status,
@@ -81,7 +86,8 @@ pub async fn finish_run(
         counts.records_skipped,
         cursor,
         error,
-        detail
+        detail,
+        tick
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -140,12 +146,6 @@ pub async fn first_run_after(
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| (r.id, r.status)))
-}
-
-/// Records which scheduled tick a run was made for.
-pub async fn set_scheduled_for(db: impl PgExecutor<'_>, run_id: i64, tick: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE sync_run SET scheduled_for = $2 WHERE id = $1", run_id, tick).execute(db).await?;
-    Ok(())
 }
 
 /// Closes the runs of `platform` still marked running that started before
@@ -300,7 +300,9 @@ mod tests {
         let failed = RunOutcome::Failed { error: "Condo did not answer".into(), detail: "timeout after 10 s".into() };
         for _ in 0..2 {
             let id = start_run(&pool, Platform::Condo, "schedule").await.unwrap();
-            finish_run(&mut pool.acquire().await.unwrap(), id, RunCounts::default(), None, &failed).await.unwrap();
+            finish_run(&mut pool.acquire().await.unwrap(), id, RunCounts::default(), None, &failed, None)
+                .await
+                .unwrap();
         }
         let s = state(&pool).await;
         assert_eq!(s.consecutive_failures, 2);
@@ -310,7 +312,7 @@ mod tests {
         let id = start_run(&pool, Platform::Condo, "manual").await.unwrap();
         let counts = RunCounts { records_in: 10, records_out: 8, records_failed: 0, records_skipped: 2 };
         let mut conn = pool.acquire().await.unwrap();
-        finish_run(&mut conn, id, counts, Some("2026-11-01T00:00:00Z#42"), &RunOutcome::Succeeded).await.unwrap();
+        finish_run(&mut conn, id, counts, Some("2026-11-01T00:00:00Z#42"), &RunOutcome::Succeeded, None).await.unwrap();
         let s = state(&pool).await;
         assert_eq!(s.consecutive_failures, 0);
         assert!(s.last_success_at.is_some());
@@ -322,7 +324,9 @@ mod tests {
         let first = start_run(&pool, Platform::Cocorico, "cli").await.unwrap();
         let second = start_run(&pool, Platform::Cocorico, "schedule").await.unwrap();
         let counts = RunCounts { records_in: 5, ..RunCounts::default() };
-        finish_run(&mut pool.acquire().await.unwrap(), second, counts, None, &RunOutcome::Succeeded).await.unwrap();
+        finish_run(&mut pool.acquire().await.unwrap(), second, counts, None, &RunOutcome::Succeeded, None)
+            .await
+            .unwrap();
         let runs = list_recent_runs(&pool, Platform::Cocorico, 10).await.unwrap();
         assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), vec![second, first]);
         assert_eq!(runs[0].records_in, 5);
@@ -338,5 +342,21 @@ mod tests {
         }
         let history = list_run_history(&pool, Platform::Cocorico, 3).await.unwrap();
         assert_eq!(history.iter().map(|r| r.id).collect::<Vec<_>>(), ids[2..].to_vec());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_scheduled_run_records_its_tick_with_its_end_and_a_tick_finishes_once(pool: sqlx::PgPool) {
+        let tick = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let first = start_run(&pool, Platform::Condo, "schedule").await.unwrap();
+        let second = start_run(&pool, Platform::Condo, "schedule").await.unwrap();
+        let ticks = async || -> Vec<Option<DateTime<Utc>>> {
+            sqlx::query_scalar("SELECT scheduled_for FROM sync_run ORDER BY id").fetch_all(&pool).await.unwrap()
+        };
+        assert_eq!(ticks().await, [None, None], "a running run has no tick yet");
+        let mut conn = pool.acquire().await.unwrap();
+        finish_run(&mut conn, first, RunCounts::default(), None, &RunOutcome::Succeeded, Some(tick)).await.unwrap();
+        assert_eq!(ticks().await, [Some(tick), None]);
+        let again = finish_run(&mut conn, second, RunCounts::default(), None, &RunOutcome::Succeeded, Some(tick)).await;
+        assert!(again.is_err(), "one tick, one finished run");
     }
 }

@@ -274,7 +274,7 @@ mod tests {
         let failed = RunOutcome::Failed { error: "Condo did not answer".into(), detail: "timeout after 10 s".into() };
         let id = start_run(&pool, Platform::Condo, "schedule").await.unwrap();
         let counts = RunCounts { records_in: 4, records_out: 3, records_failed: 1, records_skipped: 0 };
-        finish_run(&mut pool.acquire().await.unwrap(), id, counts, None, &failed).await.unwrap();
+        finish_run(&mut pool.acquire().await.unwrap(), id, counts, None, &failed, None).await.unwrap();
         start_run(&pool, Platform::Condo, "manual").await.unwrap();
         let rows = list_status_rows(&pool).await.unwrap();
         let condo = rows.iter().find(|r| r.platform == "condo").unwrap();

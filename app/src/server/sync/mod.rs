@@ -8,6 +8,7 @@ pub mod killbill;
 pub mod progress;
 
 use anyhow::Context as _;
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::path::PathBuf;
 
@@ -19,8 +20,11 @@ use crate::domain::Platform;
 /// Every platform's settings (`None` when not configured) and where run logs go.
 #[derive(Debug, Clone, Default)]
 pub struct SyncSettings {
+    /// Kill Bill's API settings (`None`: not configured).
     pub killbill: Option<KillBillSettings>,
+    /// Condo's API settings (`None`: not configured).
     pub condo: Option<CondoSettings>,
+    /// Cocorico's database settings (`None`: not configured).
     pub cocorico: Option<CocoricoSettings>,
     /// Condo's ticket webhooks (`None`: deliveries are refused).
     pub condo_webhook: Option<CondoWebhookSettings>,
@@ -85,6 +89,8 @@ pub struct SyncContext {
     pub integrations: Integrations,
     /// Draw a progress bar on stderr (a CLI run on a terminal).
     pub progress: bool,
+    /// The scheduled tick this run serves (`None` for "sync now", the CLI and webhooks).
+    pub tick: Option<DateTime<Utc>>,
 }
 
 impl SyncContext {
@@ -93,12 +99,17 @@ impl SyncContext {
     /// built once at start).
     pub fn new(pool: PgPool, settings: SyncSettings) -> anyhow::Result<Self> {
         let integrations = Integrations::build(&settings)?;
-        Ok(Self { pool, settings, integrations, progress: false })
+        Ok(Self { pool, settings, integrations, progress: false, tick: None })
     }
 
     /// The same context, drawing a progress bar when `progress` is set.
     pub fn with_progress(self, progress: bool) -> Self {
         Self { progress, ..self }
+    }
+
+    /// The same context for a run serving the scheduled tick `tick`.
+    pub fn with_tick(self, tick: DateTime<Utc>) -> Self {
+        Self { tick: Some(tick), ..self }
     }
 
     /// The Kill Bill client and settings, or why not.
@@ -120,9 +131,13 @@ const NOT_CONFIGURED_CONDO: &str = "Condo is not configured (see .env.example)";
 pub struct SyncSummary {
     /// The `sync_run` row.
     pub run_id: i64,
+    /// Records read from the source.
     pub records_in: i32,
+    /// Records written to the destination.
     pub records_out: i32,
+    /// Records that failed and were reported.
     pub records_failed: i32,
+    /// Records that needed no change.
     pub records_skipped: i32,
 }
 

@@ -77,14 +77,23 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
 /// Why a delivery's body was refused (answered with a 400).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeliveryError {
+    /// The body does not parse as JSON; the parser's error.
     #[error("the body is not JSON: {0}")]
     NotJson(String),
+    /// The body is JSON but not an array.
     #[error("the body must be a JSON array of tickets")]
     NotAnArray,
+    /// More than [`MAX_TICKETS`] tickets; how many there were.
     #[error("a delivery carries at most {MAX_TICKETS} tickets, this one {0}")]
     TooManyTickets(usize),
+    /// One ticket is not what we accept.
     #[error("ticket {index}: {reason}")]
-    BadTicket { index: usize, reason: String },
+    BadTicket {
+        /// Its position in the array (0-based).
+        index: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// Reads a delivery: one event per ticket, keyed `<ticket id>:<v>`. Every ticket must be an

@@ -67,9 +67,13 @@ pub fn webhook_url(public_url: &str, settings: &KillBillSettings) -> String {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
+    /// What happened, e.g. `INVOICE_CREATION` (never blank).
     pub event_type: String,
+    /// Kill Bill's id of the account concerned, if any.
     pub account_id: Option<Uuid>,
+    /// The kind of object concerned, e.g. `INVOICE`.
     pub object_type: Option<String>,
+    /// Kill Bill's id of that object.
     pub object_id: Option<Uuid>,
     /// A JSON document carried as a string.
     pub meta_data: Option<String>,

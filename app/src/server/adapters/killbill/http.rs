@@ -6,10 +6,9 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::client::{AccountCreated, KbResult, KillBillClient, PaymentRecorded};
-use super::error::{INVOICE_INVALID_STATUS, KillBillError};
 use super::settings::KillBillSettings;
 use super::wire::{Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, Payment};
+use super::{AccountCreated, INVOICE_INVALID_STATUS, KbResult, KillBillClient, KillBillError, PaymentRecorded};
 use crate::server::secret::Secret;
 
 const USER_AGENT: &str = concat!("marketplace/", env!("CARGO_PKG_VERSION"), " (killbill-mirror)");

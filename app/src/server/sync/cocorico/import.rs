@@ -25,8 +25,11 @@ pub const SOURCE: &str = "cocorico";
 pub struct ImportCounts {
     /// Approved listings in the snapshot.
     pub read: usize,
+    /// Listings new to us, inserted.
     pub inserted: u64,
+    /// Listings changed (or approved again) at Cocorico, rewritten.
     pub updated: u64,
+    /// Our imported listings no longer approved (or gone) at Cocorico, unpublished.
     pub unpublished: u64,
     /// Approved listings whose content had not changed.
     pub unchanged: usize,

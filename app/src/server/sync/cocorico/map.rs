@@ -22,14 +22,19 @@ const MAPPING_VERSION: &str = "cocorico-listing-v1";
 /// Why a listing cannot be imported; it is reported and skipped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MapError {
+    /// Cocorico has no translation (title, description) for it at all.
     #[error("it has no translation")]
     NoTranslation,
+    /// Its country, as Cocorico has it, is not a two-letter code.
     #[error("its country `{0}` is not an ISO 3166 alpha-2 code")]
     Country(String),
+    /// Cocorico has no country or no city for it.
     #[error("it has no location")]
     NoLocation,
+    /// Its city is blank.
     #[error("it has no city")]
     NoCity,
+    /// Its price is below zero.
     #[error("its price is negative")]
     NegativePrice,
 }

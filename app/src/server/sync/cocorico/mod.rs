@@ -51,7 +51,7 @@ pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary
     };
     // Recorded after the commit, so `finished_at` is the real end of the run.
     let mut conn = ctx.pool.acquire().await.context("the import was saved but its run could not be recorded")?;
-    finish_run(&mut conn, run_id, run_counts, None, &RunOutcome::Succeeded)
+    finish_run(&mut conn, run_id, run_counts, None, &RunOutcome::Succeeded, ctx.tick)
         .await
         .context("the import was saved but its run could not be recorded")?;
     journal.record(
@@ -97,7 +97,7 @@ async fn record_failure(ctx: &SyncContext, run_id: i64, journal: &Journal, err: 
     journal.record("failed", json!({ "error": error, "detail": detail }));
     let outcome = RunOutcome::Failed { error: error.clone(), detail };
     let recorded = match ctx.pool.acquire().await {
-        Ok(mut conn) => finish_run(&mut conn, run_id, RunCounts::default(), None, &outcome).await,
+        Ok(mut conn) => finish_run(&mut conn, run_id, RunCounts::default(), None, &outcome, ctx.tick).await,
         Err(e) => Err(e),
     };
     if let Err(e) = recorded {

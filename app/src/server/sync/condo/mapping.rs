@@ -33,8 +33,10 @@ pub fn ticket_id(condo_id: &str) -> Uuid {
 /// Why a ticket could not be mapped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MappingError {
+    /// Condo's status type (as given) is none we know.
     #[error("unknown status type {0:?}")]
     UnknownStatus(String),
+    /// A time (as given) is not RFC 3339.
     #[error("unreadable time {0:?}")]
     BadTime(String),
 }

@@ -51,7 +51,7 @@ pub async fn run_with_client<C: CondoClient>(
     let cursor = import.watermark.as_ref().map(|w| w.format());
     let counts = import.counts;
     let mut conn = ctx.pool.acquire().await.context("cannot record the end of the run")?;
-    finish_run(&mut conn, run_id, counts, cursor.as_deref(), &outcome)
+    finish_run(&mut conn, run_id, counts, cursor.as_deref(), &outcome, ctx.tick)
         .await
         .context("cannot record the end of the run")?;
     let fields = json!({ "pages": import.pages, "in": counts.records_in, "out": counts.records_out,

@@ -56,9 +56,13 @@ impl<C> Env<'_, C> {
 /// The counts of a run and what went wrong.
 #[derive(Debug, Default)]
 pub struct Tally {
+    /// Invoices and payments read to mirror.
     pub records_in: i32,
+    /// Records written to Kill Bill.
     pub records_out: i32,
+    /// Records Kill Bill refused or that could not be sent.
     pub records_failed: i32,
+    /// Records that needed nothing sent (already mirrored, or voided).
     pub records_skipped: i32,
     /// Records Kill Bill refused (or that could not be sent), in plain words.
     pub refusals: Vec<String>,
@@ -141,7 +145,9 @@ pub async fn run_with<C: KillBillClient>(
     };
     let counts = tally.counts();
     let mut conn = ctx.pool.acquire().await.context("recording the end of the run")?;
-    sync_run::finish_run(&mut conn, run_id, counts, None, &outcome).await.context("recording the end of the run")?;
+    sync_run::finish_run(&mut conn, run_id, counts, None, &outcome, ctx.tick)
+        .await
+        .context("recording the end of the run")?;
     let summary = SyncSummary {
         run_id,
         records_in: counts.records_in,

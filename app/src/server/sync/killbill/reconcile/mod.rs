@@ -24,8 +24,11 @@ use crate::server::sync::progress::Progress;
 /// What Kill Bill holds for one account.
 #[derive(Debug, Clone)]
 pub struct KillBillAccount {
+    /// Kill Bill's id of the account.
     pub account_id: Uuid,
+    /// The account's invoices in Kill Bill.
     pub invoices: Vec<Invoice>,
+    /// The account's invoice payments in Kill Bill.
     pub payments: Vec<InvoicePayment>,
     /// `accountBalance`.
     pub balance: Option<serde_json::Value>,

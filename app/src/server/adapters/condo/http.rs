@@ -1,60 +1,18 @@
-//! [`CondoClient`] and its HTTP implementation, [`HttpCondoClient`]: sign-in with a cached
-//! token, the property maps, and pages of changed tickets.
+//! [`HttpCondoClient`]: Condo over HTTP, with retries and one session kept
+//! while Condo accepts it; the property maps and pages of changed tickets.
 //!
 //! Reference: `contracts/condo/NOTES.md` (§3 authentication, §4 queries and paging, §6 limits).
 
-use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
-use std::future::Future;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use super::error::{CondoError, excerpt};
 use super::settings::CondoSettings;
 use super::wire::{Envelope, GraphqlError, PropertiesData, SignInData, TicketsData, WireProperty, WireTicket};
-
-/// The sign-in mutations (`SignInStaffByPhone`, `SignInServiceByEmail`).
-pub const SIGN_IN_OPERATION: &str = include_str!("operations/sign_in.graphql");
-/// `AllProperties`: properties with their building maps.
-pub const PROPERTIES_OPERATION: &str = include_str!("operations/properties.graphql");
-/// `TicketsChangedSince`: one keyset page of tickets.
-pub const TICKETS_OPERATION: &str = include_str!("operations/tickets.graphql");
-/// `WhoAmI`: the signed-in user, to check the session.
-pub const WHO_AM_I_OPERATION: &str = include_str!("operations/who_am_i.graphql");
-/// Every operation file, by name, for the schema checks.
-pub const OPERATIONS: [(&str, &str); 4] = [
-    ("sign_in.graphql", SIGN_IN_OPERATION),
-    ("properties.graphql", PROPERTIES_OPERATION),
-    ("tickets.graphql", TICKETS_OPERATION),
-    ("who_am_i.graphql", WHO_AM_I_OPERATION),
-];
-/// Tickets per page: up to 3 objects each keeps a page far under Condo's 1000 objects.
-pub const TICKETS_PER_PAGE: usize = 50;
-/// Properties per page.
-const PROPERTIES_PER_PAGE: usize = 100;
-
-/// Where a page of tickets starts, in (`updatedAt`, `number`) order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TicketCursor {
-    /// From the oldest ticket.
-    Start,
-    /// Tickets updated strictly after this instant (ISO-8601).
-    Since(String),
-    /// Tickets after this (`updatedAt`, `number`) key.
-    After { updated_at: String, number: i64 },
-}
-
-/// What the import needs from Condo.
-pub trait CondoClient: Send + Sync {
-    /// Every readable property with its building map.
-    fn properties(&self) -> impl Future<Output = Result<Vec<WireProperty>, CondoError>> + Send;
-    /// Up to `first` tickets after `cursor`, soft-deleted ones included.
-    fn tickets_page(
-        &self,
-        cursor: &TicketCursor,
-        first: usize,
-    ) -> impl Future<Output = Result<Vec<WireTicket>, CondoError>> + Send;
-}
+use super::{
+    CondoClient, CondoError, PROPERTIES_OPERATION, PROPERTIES_PER_PAGE, SIGN_IN_OPERATION, TICKETS_OPERATION,
+    TicketCursor, WHO_AM_I_OPERATION, excerpt,
+};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Condo over HTTP (`POST {url}/admin/api`), with retries and one session
 /// token kept for as long as Condo accepts it, since Condo allows only 10
@@ -316,6 +274,7 @@ impl CondoClient for HttpCondoClient {
 
 #[cfg(test)]
 mod tests {
+    use super::super::OPERATIONS;
     use super::*;
 
     #[test]

@@ -5,6 +5,7 @@
 //! second written into PostgreSQL, and what a rerun with no change costs.
 //! `CONDO_BENCH_TICKETS` and `CONDO_BENCH_LATENCY_MS` change the size and latency.
 
+#[path = "../../app/tests/condo_common/mod.rs"]
 mod condo_common;
 
 use app::server::sync::condo::run;

@@ -6,7 +6,6 @@
 //! page in (`createdAt`, `id`) order, so a large site never comes back as one
 //! giant result and every page sees the same state of the database.
 
-use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -15,39 +14,11 @@ use sqlx::types::chrono::NaiveDateTime;
 use sqlx::{ConnectOptions, Connection, MySql, QueryBuilder};
 
 use super::wire::{CategoryRecord, CocoricoListing, ImageRecord, ListingRecord, PageCursor, TranslationRecord};
+use super::{CocoricoError, CocoricoSource};
 use crate::server::secret::Secret;
 
 /// How long to wait for Cocorico's database to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// What went wrong talking to Cocorico's database.
-#[derive(Debug, thiserror::Error)]
-pub enum CocoricoError {
-    /// `COCORICO_DATABASE_URL` cannot be parsed.
-    #[error("the Cocorico database URL is invalid: {0}")]
-    InvalidUrl(String),
-    /// No connection: host down, port closed, timeout, TLS or network failure. Retried next run.
-    #[error("Cocorico's database is unreachable: {0}")]
-    Unreachable(String),
-    /// The server answered but refused the account or the database.
-    #[error("Cocorico's database refused the read-only account: {0}")]
-    Refused(String),
-    /// A query failed: the schema is not the one expected, or a grant is missing.
-    #[error("reading Cocorico's listings failed: {0}")]
-    Query(#[source] sqlx::Error),
-}
-
-/// A source of approved Cocorico listings, read as one consistent snapshot.
-pub trait CocoricoSource {
-    /// Up to `limit` approved listings (status 2) that come after `after` in
-    /// (`createdAt`, `id`) order, with their translations, images and
-    /// categories. An empty page means the snapshot is exhausted.
-    fn approved_page(
-        &mut self,
-        after: Option<&PageCursor>,
-        limit: u32,
-    ) -> impl Future<Output = Result<Vec<CocoricoListing>, CocoricoError>> + Send;
-}
 
 /// [`CocoricoSource`] over one MySQL connection holding a read-only,
 /// consistent-snapshot transaction.
