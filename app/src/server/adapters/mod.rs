@@ -4,3 +4,4 @@
 pub mod cocorico;
 pub mod condo;
 pub mod killbill;
+pub mod retry;

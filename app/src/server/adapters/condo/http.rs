@@ -9,6 +9,7 @@ use super::{
     CondoClient, CondoError, PROPERTIES_OPERATION, PROPERTIES_PER_PAGE, SIGN_IN_OPERATION, TICKETS_OPERATION,
     TicketCursor, WHO_AM_I_OPERATION, excerpt,
 };
+use crate::server::adapters::retry::{RetryPolicy, retry, retry_after_of};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -124,17 +125,12 @@ impl HttpCondoClient {
         variables: &Value,
         token: Option<&str>,
     ) -> Result<T, CondoError> {
-        let mut attempt = 0;
-        loop {
-            match self.send_once(suffix, query, operation, variables, token).await {
-                Err(err) if err.is_retryable() && attempt < self.settings.retries => {
-                    tracing::warn!(operation, attempt, error = %err, "Condo request failed, retrying");
-                    tokio::time::sleep(Duration::from_millis(200 << attempt.min(5))).await;
-                    attempt += 1;
-                }
-                result => return result,
-            }
-        }
+        let policy = RetryPolicy {
+            attempts: self.settings.retries + 1,
+            first_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(6),
+        };
+        retry(policy, operation, || self.send_once(suffix, query, operation, variables, token)).await
     }
 
     async fn send_once<T: DeserializeOwned>(
@@ -157,8 +153,9 @@ impl HttpCondoClient {
         let timeout = self.settings.timeout;
         let response = request.send().await.map_err(|e| CondoError::from_transport(&e, timeout))?;
         let status = response.status().as_u16();
+        let retry_after = retry_after_of(response.headers());
         let text = response.text().await.map_err(|e| CondoError::from_transport(&e, timeout))?;
-        interpret(status, &text)
+        interpret(status, retry_after, &text)
     }
 }
 
@@ -167,9 +164,9 @@ fn refused(code: &str) -> CondoError {
 }
 
 /// Maps an HTTP status and body to data or a [`CondoError`], in one place.
-fn interpret<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, CondoError> {
+fn interpret<T: DeserializeOwned>(status: u16, retry_after: Option<Duration>, text: &str) -> Result<T, CondoError> {
     match status {
-        429 => return Err(CondoError::RateLimited { detail: excerpt(text) }),
+        429 => return Err(CondoError::RateLimited { detail: excerpt(text), retry_after }),
         500..=599 => return Err(CondoError::Server { status, excerpt: excerpt(text) }),
         _ => {}
     }
@@ -297,16 +294,16 @@ mod tests {
     #[test]
     fn errors_are_classified_from_status_and_body() {
         let unauth = r#"{"errors":[{"message":"No or incorrect authentication credentials","name":"AuthenticationError","extensions":{"code":"UNAUTHENTICATED"}}],"data":null}"#;
-        assert!(matches!(interpret::<Value>(200, unauth), Err(CondoError::Unauthenticated)));
+        assert!(matches!(interpret::<Value>(200, None, unauth), Err(CondoError::Unauthenticated)));
         assert!(matches!(
-            interpret::<Value>(502, "<html>Bad Gateway</html>"),
+            interpret::<Value>(502, None, "<html>Bad Gateway</html>"),
             Err(CondoError::Server { status: 502, .. })
         ));
-        assert!(matches!(interpret::<Value>(429, ""), Err(CondoError::RateLimited { .. })));
+        assert!(matches!(interpret::<Value>(429, None, ""), Err(CondoError::RateLimited { .. })));
         let invalid =
             r#"{"errors":[{"message":"Cannot query field","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}"#;
-        let err = interpret::<Value>(400, invalid).unwrap_err();
+        let err = interpret::<Value>(400, None, invalid).unwrap_err();
         assert!(matches!(&err, CondoError::Graphql { code, .. } if code == "GRAPHQL_VALIDATION_FAILED"), "{err:?}");
-        assert_eq!(interpret::<Value>(200, r#"{"data":{"a":1}}"#).unwrap(), json!({ "a": 1 }));
+        assert_eq!(interpret::<Value>(200, None, r#"{"data":{"a":1}}"#).unwrap(), json!({ "a": 1 }));
     }
 }

@@ -92,6 +92,8 @@ pub enum CondoError {
     RateLimited {
         /// The start of the body (200 characters, on one line).
         detail: String,
+        /// How long Condo asked us to wait (`Retry-After`), when it said.
+        retry_after: Option<std::time::Duration>,
     },
     /// `UNAUTHENTICATED`: the token is unknown or expired; sign in again once.
     #[error("Condo no longer accepts our session token")]
@@ -126,6 +128,19 @@ pub enum CondoError {
         /// What could not be read: the parser's error or the start of the body.
         detail: String,
     },
+}
+
+impl super::retry::Retryable for CondoError {
+    fn is_retryable(&self) -> bool {
+        CondoError::is_retryable(self)
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
 }
 
 impl CondoError {
@@ -185,7 +200,7 @@ mod tests {
     #[test]
     fn transport_failures_are_retried_and_graphql_errors_are_not() {
         assert!(CondoError::Server { status: 503, excerpt: String::new() }.is_retryable());
-        assert!(CondoError::RateLimited { detail: String::new() }.is_retryable());
+        assert!(CondoError::RateLimited { detail: String::new(), retry_after: None }.is_retryable());
         assert!(!CondoError::Graphql { code: "BAD_USER_INPUT".into(), message: "x".into() }.is_retryable());
         assert!(CondoError::Unauthenticated.needs_sign_in());
         assert_eq!(CondoError::Timeout { timeout_ms: 5 }.plain_words(), "Condo did not answer");

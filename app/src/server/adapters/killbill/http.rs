@@ -71,8 +71,9 @@ impl HttpKillBillClient {
         if status.is_success() {
             return Ok(response);
         }
+        let retry_after = crate::server::adapters::retry::retry_after_of(response.headers());
         let body = response.text().await.unwrap_or_default();
-        Err(KillBillError::from_status(status.as_u16(), &body))
+        Err(KillBillError::from_response(status.as_u16(), retry_after, &body))
     }
 
     async fn json<T: DeserializeOwned>(response: Response) -> KbResult<T> {

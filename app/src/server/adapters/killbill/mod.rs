@@ -103,6 +103,8 @@ pub enum KillBillError {
         status: u16,
         /// Kill Bill's error message, else the first 300 characters of the body.
         message: String,
+        /// How long Kill Bill asked us to wait (`Retry-After`), when it said.
+        retry_after: Option<std::time::Duration>,
     },
     /// A 4xx: Kill Bill refused the request, with its error `code` and `message`.
     #[error("Kill Bill refused the request ({status}, code {code:?}): {message}")]
@@ -154,13 +156,31 @@ impl KillBillError {
 
     /// Classifies a non-success status with Kill Bill's error body.
     pub fn from_status(status: u16, body: &str) -> Self {
+        Self::from_response(status, None, body)
+    }
+
+    /// Classifies a non-success status with its `Retry-After` and Kill Bill's error body.
+    pub fn from_response(status: u16, retry_after: Option<std::time::Duration>, body: &str) -> Self {
         let parsed: Option<wire::ErrorBody> = serde_json::from_str(body).ok();
         let code = parsed.as_ref().and_then(|b| b.code);
         let message = parsed.and_then(|b| b.message).unwrap_or_else(|| body.chars().take(300).collect::<String>());
         if status >= 500 || status == 429 {
-            Self::Unavailable { status, message }
+            Self::Unavailable { status, message, retry_after }
         } else {
             Self::Refused { status, code, message }
+        }
+    }
+}
+
+impl super::retry::Retryable for KillBillError {
+    fn is_retryable(&self) -> bool {
+        KillBillError::is_retryable(self)
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::Unavailable { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 }

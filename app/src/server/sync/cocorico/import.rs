@@ -10,7 +10,7 @@ use anyhow::Context;
 use serde_json::json;
 use sqlx::PgConnection;
 
-use super::map::map_listing;
+use super::mapping::map_listing;
 use crate::domain::ListingSlug;
 use crate::server::adapters::cocorico::{CocoricoListing, CocoricoSettings, CocoricoSource, PageCursor};
 use crate::server::store::listing::import::{self as store, ImportedListing, ImportedState};

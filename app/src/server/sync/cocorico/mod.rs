@@ -7,11 +7,11 @@
 //! nothing, and a run over an unchanged source writes nothing.
 
 mod import;
-mod map;
+mod mapping;
 mod text;
 
 pub use import::{ImportCounts, SOURCE, import_snapshot, import_snapshot_with_progress};
-pub use map::{MapError, local_id, map_listing};
+pub use mapping::{MapError, local_id, map_listing};
 pub use text::{HIDDEN, description_text, mask_contacts, title_text};
 
 use anyhow::Context;

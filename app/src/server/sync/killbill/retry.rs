@@ -1,11 +1,13 @@
-//! Bounded retries with exponential backoff for Kill Bill errors worth
-//! retrying (timeouts, broken connections, 5xx, 429). Each step retried here
-//! resumes from what the store recorded, so a retry never sends blindly.
+//! Retrying the mirror's steps on Kill Bill errors worth retrying (timeouts,
+//! broken connections, 5xx, 429) with the adapters' shared policy. Each step
+//! retried here resumes from what the store recorded, so a retry never sends blindly.
 
 use std::future::Future;
 use std::time::Duration;
 
 use crate::server::adapters::killbill::KillBillError;
+pub use crate::server::adapters::retry::RetryPolicy;
+use crate::server::adapters::retry::{Retryable, retry};
 
 /// Why a mirroring step stopped.
 #[derive(Debug, thiserror::Error)]
@@ -18,48 +20,27 @@ pub enum StepError {
     Store(#[from] sqlx::Error),
 }
 
-/// How often and how patiently to retry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Tries in all, the first one included.
-    pub attempts: u32,
-    /// Wait before the first retry; doubled each time.
-    pub first_backoff: Duration,
-    /// Longest wait between two tries.
-    pub max_backoff: Duration,
-}
+impl Retryable for StepError {
+    fn is_retryable(&self) -> bool {
+        matches!(self, StepError::KillBill(err) if err.is_retryable())
+    }
 
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self { attempts: 8, first_backoff: Duration::from_millis(100), max_backoff: Duration::from_secs(5) }
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            StepError::KillBill(err) => Retryable::retry_after(err),
+            StepError::Store(_) => None,
+        }
     }
 }
 
-impl RetryPolicy {
-    /// The wait after failed try number `attempt` (1-based).
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(16));
-        self.first_backoff.saturating_mul(factor).min(self.max_backoff)
-    }
-}
-
-/// Runs `step` until it succeeds, fails for good, or the tries run out.
-pub async fn with_retry<T, F, Fut>(policy: RetryPolicy, mut step: F) -> Result<T, StepError>
+/// Runs `step` until it succeeds, fails for good, or the tries run out (the
+/// adapters' shared policy: backoff with jitter, Kill Bill's `Retry-After` honoured).
+pub async fn with_retry<T, F, Fut>(policy: RetryPolicy, step: F) -> Result<T, StepError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, StepError>>,
 {
-    let mut attempt = 1;
-    loop {
-        match step().await {
-            Err(StepError::KillBill(err)) if err.is_retryable() && attempt < policy.attempts => {
-                tracing::debug!(attempt, error = %err, "Kill Bill call failed, retrying");
-                tokio::time::sleep(policy.backoff(attempt)).await;
-                attempt += 1;
-            }
-            other => return other,
-        }
-    }
+    retry(policy, "Kill Bill", step).await
 }
 
 #[cfg(test)]
@@ -100,13 +81,5 @@ mod tests {
         .await;
         assert!(down.is_err());
         assert_eq!(calls, 4);
-    }
-
-    #[test]
-    fn the_backoff_doubles_up_to_its_ceiling() {
-        let p = RetryPolicy::default();
-        assert_eq!(p.backoff(1), Duration::from_millis(100));
-        assert_eq!(p.backoff(3), Duration::from_millis(400));
-        assert_eq!(p.backoff(20), Duration::from_secs(5));
     }
 }

@@ -190,5 +190,5 @@ fn content_hash(row: &ImportedListing) -> String {
 }
 
 #[cfg(test)]
-#[path = "map_tests.rs"]
+#[path = "mapping_tests.rs"]
 mod tests;
