@@ -170,13 +170,19 @@ package_site() {
   rm -rf "$SITE_ROOT" && mv "$SITE_ROOT.new" "$SITE_ROOT"
 }
 
-# Builds the release server and the sandbox emulators in one cargo run, so
-# that they share one build of their common dependencies.
-build_release_bins() {
-  say "building the server and the sandbox (cargo build --release)"
-  (cd "$ROOT" && cargo build --locked --release -p marketplace --bin marketplace -p sandbox --bin sandbox >&2)
-  SERVER_BIN="$TARGET_DIR/release/marketplace"
-  SANDBOX_BIN="$TARGET_DIR/release/sandbox"
+# Builds the server and the sandbox emulators in one cargo run, so that they
+# share one build of their common dependencies. MARKETPLACE_BUILD_PROFILE
+# picks the cargo profile: `dev` (the default for the demo: it compiles in
+# about half the time, and the test suite reuses it) or `release` (what the
+# Docker image and the benchmarks run).
+BUILD_PROFILE="${MARKETPLACE_BUILD_PROFILE:-dev}"
+build_server_bins() {
+  local dir="$BUILD_PROFILE"
+  [ "$BUILD_PROFILE" = "dev" ] && dir="debug"
+  say "building the server and the sandbox (cargo build --profile $BUILD_PROFILE)"
+  (cd "$ROOT" && cargo build --locked --profile "$BUILD_PROFILE" -p marketplace --bin marketplace -p sandbox --bin sandbox >&2)
+  SERVER_BIN="$TARGET_DIR/$dir/marketplace"
+  SANDBOX_BIN="$TARGET_DIR/$dir/sandbox"
 }
 
 # The server binary the last build produced.
@@ -345,7 +351,7 @@ stop_sandbox() {
 # are random per checkout. Call stop_sandbox (or let the EXIT trap) to stop them.
 start_sandbox() {
   ensure_mariadb
-  [ -x "${SANDBOX_BIN:-}" ] || die "the sandbox is not built (build_release_bins or the test build makes it)"
+  [ -x "${SANDBOX_BIN:-}" ] || die "the sandbox is not built (build_server_bins or the test build makes it)"
   mkdir -p "$DATA_DIR/sandbox"
   # The emulators' process ids (they run in the background, started from subshells).
   SANDBOX_PIDS="$DATA_DIR/sandbox/pids.$$"
