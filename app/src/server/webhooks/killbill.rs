@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
 use crate::domain::Platform;
+use crate::server::adapters::killbill::wire::{find_by_item_marker, payment_external_key};
 use crate::server::adapters::killbill::{KillBillClient, KillBillError, KillBillSettings};
 use crate::server::store::external_ref::link_external_id;
 use crate::server::store::killbill_mirror as mirror;
@@ -25,8 +26,6 @@ use crate::server::store::killbill_reconciliation::{self as reconciliation, Drif
 use crate::server::store::webhook_event::{self, NewWebhookEvent};
 use crate::server::sync::SyncContext;
 use crate::server::sync::killbill::RetryPolicy;
-use crate::server::sync::killbill::invoice::find_by_item_marker;
-use crate::server::sync::killbill::payment::payment_external_key;
 use crate::server::sync::killbill::reconcile::{self, KillBillAccount};
 
 /// `webhook_event.source` of these events.

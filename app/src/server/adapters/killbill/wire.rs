@@ -190,6 +190,33 @@ pub struct ErrorBody {
     pub message: Option<String>,
 }
 
+/// Name of the invoice custom field holding our invoice id.
+pub const MARKER_FIELD: &str = "mkt_invoice_id";
+
+/// The `itemDetails` of an invoice item we send: our invoice id and line, so
+/// the invoice is found again even when its custom field was never written.
+pub fn item_details(invoice_id: Uuid, line: i32) -> String {
+    serde_json::json!({ "mktInvoiceId": invoice_id, "mktLineId": line }).to_string()
+}
+
+/// The non-void invoice one of whose items carries the marker of `local_id`.
+pub fn find_by_item_marker(invoices: &[Invoice], local_id: Uuid) -> Option<Uuid> {
+    let wanted = local_id.to_string();
+    invoices.iter().filter(|i| i.status.as_deref() != Some("VOID")).find_map(|invoice| {
+        let carries = invoice.items.iter().any(|item| {
+            let details = item.item_details.as_deref().unwrap_or_default();
+            serde_json::from_str::<Value>(details)
+                .is_ok_and(|v| v.get("mktInvoiceId").and_then(|m| m.as_str()) == Some(wanted.as_str()))
+        });
+        carries.then_some(invoice.invoice_id)
+    })
+}
+
+/// The deterministic `paymentExternalKey` of a local payment.
+pub fn payment_external_key(payment_id: Uuid) -> String {
+    format!("mkt-payment-{payment_id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

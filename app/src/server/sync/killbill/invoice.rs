@@ -4,19 +4,18 @@
 //! committed. `killbill_pending` records each stage before the next request,
 //! and a write whose result is unknown is looked up by its marker first.
 
-use serde_json::json;
 use uuid::Uuid;
 
 use super::Env;
 use super::retry::StepError;
 use crate::domain::{Currency, Platform};
-use crate::server::adapters::killbill::wire::{Amount, CustomField, Invoice, NewInvoiceItem};
+use crate::server::adapters::killbill::wire::{
+    Amount, CustomField, MARKER_FIELD, NewInvoiceItem, find_by_item_marker, item_details,
+};
 use crate::server::adapters::killbill::{KillBillClient, KillBillError};
 use crate::server::store::external_ref::{LinkOutcome, link_external_id};
 use crate::server::store::killbill_mirror::{self as mirror, InvoiceToMirror, LineToMirror};
 
-/// Name of the invoice custom field holding our invoice id.
-pub const MARKER_FIELD: &str = "mkt_invoice_id";
 const ENTITY: &str = "invoice";
 
 /// Where the mirroring of an invoice stands.
@@ -98,19 +97,6 @@ async fn find_marked<C: KillBillClient>(env: &Env<'_, C>, local_id: Uuid) -> Res
     Ok(fields.iter().filter(|f| f.value == local_id.to_string()).find_map(|f| f.object_id))
 }
 
-/// The non-void invoice one of whose items carries the marker of `local_id`.
-pub fn find_by_item_marker(invoices: &[Invoice], local_id: Uuid) -> Option<Uuid> {
-    let wanted = local_id.to_string();
-    invoices.iter().filter(|i| i.status.as_deref() != Some("VOID")).find_map(|invoice| {
-        let carries = invoice.items.iter().any(|item| {
-            let details = item.item_details.as_deref().unwrap_or_default();
-            serde_json::from_str::<serde_json::Value>(details)
-                .is_ok_and(|v| v.get("mktInvoiceId").and_then(|m| m.as_str()) == Some(wanted.as_str()))
-        });
-        carries.then_some(invoice.invoice_id)
-    })
-}
-
 /// The invoice's lines as external charges, each with the marker.
 pub fn items(
     account_id: Uuid,
@@ -131,7 +117,7 @@ pub fn items(
             description: format!("{} — {}", inv.number, line.description),
             start_date: inv.period_start,
             end_date: inv.period_end,
-            item_details: json!({ "mktInvoiceId": inv.id, "mktLineId": line.position }).to_string(),
+            item_details: item_details(inv.id, line.position),
         })
         .collect())
 }

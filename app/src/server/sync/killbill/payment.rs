@@ -8,17 +8,12 @@ use uuid::Uuid;
 use super::Env;
 use super::retry::StepError;
 use crate::domain::{Currency, Platform};
-use crate::server::adapters::killbill::wire::{Amount, NewInvoicePayment};
+use crate::server::adapters::killbill::wire::{Amount, NewInvoicePayment, payment_external_key};
 use crate::server::adapters::killbill::{KillBillClient, KillBillError, PaymentRecorded};
 use crate::server::store::external_ref::{LinkOutcome, link_external_id};
 use crate::server::store::killbill_mirror::{self as mirror, PaymentToMirror};
 
 const ENTITY: &str = "payment";
-
-/// The deterministic `paymentExternalKey` of a local payment.
-pub fn payment_external_key(payment_id: Uuid) -> String {
-    format!("mkt-payment-{payment_id}")
-}
 
 /// Records the payment in Kill Bill once, then maps it in `external_ref`.
 pub async fn mirror_payment<C: KillBillClient>(

@@ -7,9 +7,8 @@ use uuid::Uuid;
 use super::KillBillAccount;
 use crate::domain::{Currency, Money};
 use crate::server::adapters::killbill::wire::{Invoice, InvoicePayment, minor_units};
+use crate::server::adapters::killbill::wire::{find_by_item_marker, payment_external_key};
 use crate::server::store::killbill_reconciliation::{AccountReport, DriftItem, DriftKind, Figures, LocalAccount};
-use crate::server::sync::killbill::invoice::find_by_item_marker;
-use crate::server::sync::killbill::payment::payment_external_key;
 
 /// Compares one account: every invoice and payment by its mapping (or, for an
 /// unmapped one, by its marker or payment external key), then the balance.
