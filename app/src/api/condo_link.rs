@@ -9,14 +9,9 @@ use crate::model::condo_link::CondoLinks;
 /// Every link and the properties left to link.
 #[server(endpoint = "admin/condo-links")]
 pub async fn list_condo_links() -> Result<CondoLinks, AppError> {
-    use crate::server::system_status::control;
-    control::with_status(
-        async {
-            let (_, state) = control::admin_context()?;
-            crate::server::condo_link::list_links(&state.pool).await
-        }
-        .await,
-    )
+    // Rendered on the server too: the page sets its own status then.
+    let (_, state) = crate::server::system_status::control::admin_context()?;
+    crate::server::condo_link::list_links(&state.pool).await
 }
 
 /// Links one of our properties to a Condo property; the next Condo run

@@ -94,30 +94,22 @@ pub async fn resume_integration(platform: Platform) -> Result<(), AppError> {
     )
 }
 
-/// The panel's snapshot. The page polls it while open.
+/// The panel's snapshot. The page polls it while open. (Rendered on the
+/// server too: the page sets its own status then, so this one leaves the
+/// response alone.)
 #[server(endpoint = "admin/system-status")]
 pub async fn load_system_status() -> Result<SystemStatus, AppError> {
     use crate::server::system_status::{self, control};
-    control::with_status(
-        async {
-            let (_, state) = control::admin_context()?;
-            Ok(system_status::load_system_status(&state.pool, &state.schedules, chrono::Utc::now()).await?)
-        }
-        .await,
-    )
+    let (_, state) = control::admin_context()?;
+    Ok(system_status::load_system_status(&state.pool, &state.schedules, chrono::Utc::now()).await?)
 }
 
 /// Our database and each platform, checked at the same time with short timeouts.
 #[server(endpoint = "admin/upstream-checks")]
 pub async fn check_upstreams() -> Result<Vec<UpstreamCheck>, AppError> {
     use crate::server::system_status::{control, upstream};
-    control::with_status(
-        async {
-            let (_, state) = control::admin_context()?;
-            Ok(upstream::run_checks(&state.pool, &state.sync, &state.integrations).await)
-        }
-        .await,
-    )
+    let (_, state) = control::admin_context()?;
+    Ok(upstream::run_checks(&state.pool, &state.sync, &state.integrations).await)
 }
 
 /// Puts a webhook delivery back in the queue and starts processing it.
