@@ -38,9 +38,8 @@ pub async fn sitemap_entries(pool: &PgPool, offset: i64, limit: i64) -> Result<V
     Ok(rows.into_iter().map(|r| SitemapEntry { slug: r.slug, updated_at: r.updated_at }).collect())
 }
 
-/// The card of a listing row.
-fn summary(row: ListingRow) -> ListingSummary {
-    let photo = row.photos.0.into_iter().next().map(|p| Photo { url: p.url, alt: p.alt });
+/// The card of a listing row, with its first photo.
+fn summary(row: ListingRow, photo: Option<Photo>) -> ListingSummary {
     ListingSummary {
         // Slugs are checked by a constraint; an odd legacy one still renders.
         slug: ListingSlug::parse(&row.slug).unwrap_or_else(|_| ListingSlug::from_title(&row.slug, "")),
@@ -57,7 +56,8 @@ fn summary(row: ListingRow) -> ListingSummary {
 
 /// Everything the listing page shows of a row.
 fn detail(mut row: ListingRow) -> ListingDetail {
-    let photos = row.photos.0.iter().map(|p| Photo { url: p.url.clone(), alt: p.alt.clone() }).collect();
+    let photos: Vec<Photo> =
+        std::mem::take(&mut row.photos.0).into_iter().map(|p| Photo { url: p.url, alt: p.alt }).collect();
     ListingDetail {
         description: std::mem::take(&mut row.description),
         address_line: std::mem::take(&mut row.address_line),
@@ -69,8 +69,8 @@ fn detail(mut row: ListingRow) -> ListingDetail {
         area_m2: row.area_m2,
         available_from: row.available_from,
         categories: std::mem::take(&mut row.categories),
+        summary: summary(row, photos.first().cloned()),
         photos,
-        summary: summary(row),
     }
 }
 
