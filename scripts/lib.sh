@@ -149,6 +149,9 @@ build_site() {
 # (BROWSER_TARGET_DIR) so that it can be compiled while cargo builds the
 # server in the main one: they share no artifact anyway.
 BROWSER_TARGET_DIR="${MARKETPLACE_BROWSER_TARGET_DIR:-$TARGET_DIR/browser}"
+# Made before any cargo starts: on an empty cache, two cargo processes that
+# each create a missing target folder (one nested in the other) can race.
+mkdir -p "$TARGET_DIR" "$BROWSER_TARGET_DIR"
 build_browser_app() {
   say "building the browser app (wasm32, profile wasm-release)"
   (cd "$ROOT" && CARGO_TARGET_DIR="$BROWSER_TARGET_DIR" cargo build --locked -p app --lib \
