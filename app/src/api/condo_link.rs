@@ -22,7 +22,9 @@ pub async fn link_condo_property(property_id: String, condo_property_id: String)
     control::with_status(
         async {
             let (admin, state) = control::admin_context()?;
-            crate::server::condo_link::link(&state.pool, &property_id, &condo_property_id, admin.user_id).await
+            crate::server::condo_link::link(&state.pool, &property_id, &condo_property_id, Some(admin.user_id))
+                .await
+                .map(drop)
         }
         .await,
     )
@@ -35,7 +37,7 @@ pub async fn unlink_condo_property(condo_property_id: String) -> Result<(), AppE
     control::with_status(
         async {
             let (admin, state) = control::admin_context()?;
-            crate::server::condo_link::unlink(&state.pool, &condo_property_id, admin.user_id).await
+            crate::server::condo_link::unlink(&state.pool, &condo_property_id, Some(admin.user_id)).await
         }
         .await,
     )
