@@ -4,10 +4,10 @@
 use anyhow::{Context, bail};
 use app::server::adapters::condo::CondoWebhookSettings;
 use app::server::adapters::{cocorico::CocoricoSettings, condo::CondoSettings, killbill::KillBillSettings};
+use app::server::jobs::SyncSettings;
+use app::server::jobs::journal::Rotation;
 use app::server::scheduler::SchedulerSettings;
 use app::server::secret::Secret;
-use app::server::sync::SyncSettings;
-use app::server::sync::journal::Rotation;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 

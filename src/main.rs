@@ -31,10 +31,11 @@ enum Command {
     Serve,
     /// Applies pending database migrations and exits.
     Migrate,
-    /// Runs one platform's sync now (or every configured one with `all`).
+    /// Runs one job now, under its lease (or every job of the configured platforms with `all`).
     Sync {
-        /// `killbill`, `condo`, `cocorico` or `all`.
-        platform: String,
+        /// `killbill` (the mirror), `killbill-reconciliation`, `killbill-webhooks`, `condo`,
+        /// `condo-webhooks`, `cocorico` or `all`.
+        job: String,
     },
     /// Kill Bill push notifications and reconciliation.
     Killbill {
@@ -120,7 +121,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Sync { platform } => sync(config, &platform).await,
+        Command::Sync { job } => sync(config, &job).await,
         Command::Killbill { action } => killbill(config, &action).await,
         Command::Keys { action } => manage_keys(&config, &action),
         Command::Condo { action } => condo_links(config, action).await,
@@ -136,70 +137,64 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-/// `marketplace sync <platform|all>`: the same code path and the same lease
-/// as the scheduler; exits non-zero when a run fails or the job is running elsewhere.
+/// `marketplace sync <job|all>`: the same code path and the same lease as
+/// the scheduler; exits non-zero when a run fails or the job is running elsewhere.
 async fn sync(config: Config, which: &str) -> anyhow::Result<()> {
-    use app::domain::Platform;
+    use app::domain::Job;
+    use app::server::jobs::SyncContext;
     use app::server::scheduler::{JobLeaseOptions, run_with_job_lease};
-    use app::server::sync::SyncContext;
     use std::io::IsTerminal;
 
-    let platforms: Vec<Platform> = match which {
-        "all" => Platform::ALL.into_iter().filter(|p| config.sync.is_configured(*p)).collect(),
-        name => vec![
-            Platform::parse(name)
-                .with_context(|| format!("unknown platform `{name}` (killbill, condo, cocorico or all)"))?,
-        ],
+    let jobs: Vec<Job> = match which {
+        "all" => Job::ALL.into_iter().filter(|job| config.sync.is_job_configured(*job)).collect(),
+        name => vec![Job::parse(name).with_context(|| {
+            let known: Vec<String> = Job::ALL.iter().map(|job| job.as_str().replace('_', "-")).collect();
+            format!("unknown job `{name}` ({} or all)", known.join(", "))
+        })?],
     };
     let pool = app::server::db::connect(config.database_url.expose(), 4).await?;
     app::server::db::migrate(&pool).await?;
     let ctx = SyncContext::new(pool, config.sync.clone())?.with_progress(std::io::stderr().is_terminal());
     let options = JobLeaseOptions::new(&config.scheduler, "cli");
     let mut failed = Vec::new();
-    for platform in platforms {
-        match run_with_job_lease(&ctx, platform, "cli", &options).await {
-            Ok(summary) => tracing::info!(platform = %platform, ?summary, "sync finished"),
+    for job in jobs {
+        match run_with_job_lease(&ctx, job, "cli", &options).await {
+            Ok(summary) => tracing::info!(%job, ?summary, "job finished"),
             Err(err) => {
-                tracing::error!(platform = %platform, error = format!("{err:#}"), "sync failed");
-                failed.push(platform.display_name());
+                tracing::error!(%job, error = format!("{err:#}"), "job failed");
+                failed.push(job.display_name());
             }
         }
     }
-    if failed.is_empty() { Ok(()) } else { anyhow::bail!("sync failed for {}", failed.join(", ")) }
+    if failed.is_empty() { Ok(()) } else { anyhow::bail!("failed: {}", failed.join(", ")) }
 }
 
 /// `marketplace condo links|link|unlink|link-demo`: prints one line per link or change.
 async fn condo_links(config: Config, action: CondoAction) -> anyhow::Result<()> {
-    use app::server::store::condo_import as links;
-    use app::server::store::external_ref::LinkOutcome;
+    use app::server::condo_link;
 
     let pool = app::server::db::connect(config.database_url.expose(), 2).await?;
     app::server::db::migrate(&pool).await?;
     match action {
         CondoAction::Links => {
-            for l in links::list_condo_property_link_details(&pool).await? {
+            for l in condo_link::list_links(&pool).await?.links {
                 println!("{}\t{}\t{}\t{}", l.condo_property_id, l.property_id, l.property_name, l.landlord_name);
             }
         }
         CondoAction::Link { condo_property_id, property } => {
-            let local = resolve_property(&pool, &property).await?;
-            match links::link_condo_property(&pool, local, condo_property_id.trim()).await? {
-                LinkOutcome::Created => {
-                    println!("linked {condo_property_id} to {local}; the next sync re-reads every ticket")
-                }
-                LinkOutcome::AlreadyLinked => println!("{condo_property_id} was already linked to {local}"),
-                LinkOutcome::Conflict => {
-                    anyhow::bail!("{condo_property_id} or {local} is already linked to something else; unlink it first")
-                }
-            }
-        }
-        CondoAction::Unlink { condo_property_id } => {
-            if links::unlink_condo_property(&pool, condo_property_id.trim()).await? {
-                println!("unlinked {condo_property_id}");
+            let linked = condo_link::link(&pool, &property, &condo_property_id, None).await?;
+            let local = linked.property_id;
+            if linked.created {
+                println!("linked {condo_property_id} to {local}; the next sync re-reads every ticket");
             } else {
-                anyhow::bail!("{condo_property_id} is not linked");
+                println!("{condo_property_id} was already linked to {local}");
             }
         }
+        CondoAction::Unlink { condo_property_id } => match condo_link::unlink(&pool, &condo_property_id, None).await {
+            Ok(()) => println!("unlinked {condo_property_id}"),
+            Err(app::model::AppError::NotFound) => anyhow::bail!("{condo_property_id} is not linked"),
+            Err(err) => return Err(err.into()),
+        },
         CondoAction::LinkDemo => {
             let settings = config
                 .sync
@@ -223,25 +218,14 @@ async fn condo_links(config: Config, action: CondoAction) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// Our property by id, or by its exact name when that names only one.
-async fn resolve_property(pool: &sqlx::PgPool, property: &str) -> anyhow::Result<uuid::Uuid> {
-    use app::server::store::property::{find_properties_by_name, find_property_scoped};
-    if let Ok(id) = uuid::Uuid::parse_str(property.trim()) {
-        find_property_scoped(pool, None, id).await?.with_context(|| format!("no property has the id {id}"))?;
-        return Ok(id);
-    }
-    match find_properties_by_name(pool, property).await?.as_slice() {
-        [one] => Ok(one.id),
-        [] => anyhow::bail!("no property is named {property:?}"),
-        many => anyhow::bail!("{} properties are named {property:?}; give the id", many.len()),
-    }
-}
-
 /// `marketplace killbill webhook-url|register-callback|reconcile`.
 async fn killbill(config: Config, action: &KillbillAction) -> anyhow::Result<()> {
+    use app::domain::Job;
     use app::server::adapters::killbill::{HttpKillBillClient, KillBillClient};
-    use app::server::sync::SyncContext;
-    use app::server::sync::killbill::reconcile;
+    use app::server::jobs::SyncContext;
+    use app::server::jobs::killbill::reconcile;
+    use app::server::scheduler::{JobLeaseOptions, run_with_job_lease};
+    use app::server::store::killbill_reconciliation;
     use app::server::webhooks::killbill::webhook_url;
 
     let settings = config.sync.killbill.clone().context("Kill Bill is not configured (see .env.example)")?;
@@ -262,7 +246,10 @@ async fn killbill(config: Config, action: &KillbillAction) -> anyhow::Result<()>
             app::server::db::migrate(&pool).await?;
             let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
             let ctx = SyncContext::new(pool, config.sync.clone())?.with_progress(progress);
-            let report = reconcile::run(&ctx, "cli").await?;
+            let options = JobLeaseOptions::new(&config.scheduler, "cli");
+            run_with_job_lease(&ctx, Job::KillbillReconciliation, "cli", &options).await?;
+            let stored = killbill_reconciliation::latest_report(&ctx.pool).await?;
+            let report = stored.context("the reconciliation stored no report")?.report;
             print!("{}", reconcile::render(&report));
             let drift = report.counts.total();
             if drift > 0 { anyhow::bail!("Kill Bill drifts from our books ({drift} differences)") } else { Ok(()) }

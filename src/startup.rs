@@ -4,9 +4,9 @@
 use anyhow::Context;
 use app::app::{App, shell};
 use app::server::auth::{AuthService, KeyStore, keys};
+use app::server::jobs::Integrations;
 use app::server::scheduler::Scheduler;
 use app::server::state::AppState;
-use app::server::sync::Integrations;
 use axum::Router;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -33,9 +33,9 @@ impl Application {
             .await
             .context("connecting to PostgreSQL")?;
         app::server::db::migrate(&pool).await.context("applying migrations")?;
-        for platform in app::domain::Platform::ALL {
-            let configured = config.sync.is_configured(platform);
-            app::server::store::sync_state::set_configured(&pool, platform, configured).await?;
+        for job in app::domain::Job::ALL {
+            let configured = config.sync.is_job_configured(job);
+            app::server::store::sync_state::set_configured(&pool, job, configured).await?;
         }
         let listener = TcpListener::bind(config.addr()).await.with_context(|| format!("binding {}", config.addr()))?;
         let leptos_options = LeptosOptions::builder()
@@ -100,30 +100,10 @@ impl Application {
     }
 }
 
-/// The scheduler of this server. Besides the syncs it retries, on every tick, the
-/// webhook events left pending (a crash between storing and processing, an
-/// upstream that failed the re-read, an admin's replay).
+/// The scheduler of this server: every job of the configured platforms, on
+/// schedule and on request.
 fn scheduler(config: &Config, state: &AppState) -> Scheduler {
-    use app::server::scheduler::PeriodicTask;
-    use app::server::webhooks;
-    let ctx = state.sync_context();
-    let mut scheduler = Scheduler::new(ctx.clone(), config.scheduler.clone());
-    if config.sync.killbill.is_some() {
-        let ctx = ctx.clone();
-        let task: PeriodicTask = Arc::new(move |_| {
-            let ctx = ctx.clone();
-            Box::pin(async move { webhooks::killbill::process_pending(&ctx).await.map(drop) })
-        });
-        scheduler = scheduler.with_periodic("killbill webhooks", task);
-    }
-    if config.sync.condo.is_some() {
-        let task: PeriodicTask = Arc::new(move |_| {
-            let ctx = ctx.clone();
-            Box::pin(async move { webhooks::condo::process_pending(&ctx).await.map(drop) })
-        });
-        scheduler = scheduler.with_periodic("condo webhooks", task);
-    }
-    scheduler
+    Scheduler::new(state.sync_context(), config.scheduler.clone())
 }
 
 /// Loads the signing keys. Outside demo mode a missing key stops the start;

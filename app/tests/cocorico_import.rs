@@ -6,7 +6,7 @@
 
 mod cocorico_support;
 
-use app::server::sync::cocorico;
+use app::server::jobs::cocorico;
 use cocorico_support::{cocorico_ids, context, last_run, published_ids, settings_for, stored};
 use sandbox::cocorico::{ListingStatus, delete_listing, set_listing_status, update_listing_title, with_scratch};
 use sqlx::PgPool;
@@ -160,8 +160,8 @@ async fn small_pages_read_every_approved_listing_exactly_once(pool: PgPool) {
         assert_eq!(sorted, cocorico_ids(&scratch, 2).await?, "none is missed");
 
         let mut source = MySqlCocoricoSource::connect(&settings.database_url).await?;
-        let rotation = app::server::sync::journal::Rotation::default();
-        let journal = app::server::sync::journal::Journal::new(
+        let rotation = app::server::jobs::journal::Rotation::default();
+        let journal = app::server::jobs::journal::Journal::new(
             &std::env::temp_dir(),
             rotation,
             app::domain::Platform::Cocorico,

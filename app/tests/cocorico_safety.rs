@@ -7,8 +7,8 @@
 mod cocorico_support;
 
 use app::server::adapters::cocorico::MySqlCocoricoSource;
+use app::server::jobs::cocorico::{self, HIDDEN};
 use app::server::store::listing::find_published_by_slug;
-use app::server::sync::cocorico::{self, HIDDEN};
 use cocorico_support::{context, last_run, settings_for, settings_with_url, stored};
 use sandbox::cocorico::with_scratch;
 use sqlx::PgPool;

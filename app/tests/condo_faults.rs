@@ -4,10 +4,10 @@
 
 mod condo_common;
 
-use app::domain::Platform;
+use app::domain::Job;
+use app::server::jobs::condo::run;
 use app::server::store::condo_import::{count_condo_tickets, read_condo_watermark};
 use app::server::store::sync_run::list_recent_runs;
-use app::server::sync::condo::run;
 use condo_common::*;
 use sandbox::condo::{Faults, NewTickets, RunningCondo, TicketEdit, TicketInfo};
 use std::time::Duration;
@@ -48,7 +48,7 @@ async fn runs_killed_at_several_requests_resume_without_gap_or_duplicate(pool: s
     assert!(format!("{err:#}").starts_with("Condo did not answer"), "{err:#}");
     assert_eq!(read_condo_watermark(&pool).await.unwrap(), Some(key(&order[99])), "two pages committed");
     assert_eq!(count_condo_tickets(&pool).await.unwrap().total, 100);
-    let failed = &list_recent_runs(&pool, Platform::Condo, 1).await.unwrap()[0];
+    let failed = &list_recent_runs(&pool, Job::CondoImport, 1).await.unwrap()[0];
     assert_eq!((failed.status.as_str(), failed.cursor.clone()), ("failed", Some(key(&order[99]))));
 
     // Changes behind and ahead of the cursor, then a crash after one more page.
@@ -108,7 +108,7 @@ async fn timeouts_fail_the_run_cleanly_and_keep_the_watermark(pool: sqlx::PgPool
     assert!(format!("{err:#}").starts_with("Condo did not answer"), "{err:#}");
     assert!(format!("{err:#}").contains("300 ms"), "the detail says why: {err:#}");
     assert_eq!(read_condo_watermark(&pool).await.unwrap(), before);
-    let runs = list_recent_runs(&pool, Platform::Condo, 2).await.unwrap();
+    let runs = list_recent_runs(&pool, Job::CondoImport, 2).await.unwrap();
     assert_eq!((runs[0].status.as_str(), runs[0].error.as_deref()), ("failed", Some("Condo did not answer")));
     assert_eq!(runs[1].status, "succeeded");
     let journal = journal(&ctx);

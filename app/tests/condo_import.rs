@@ -4,9 +4,9 @@
 
 mod condo_common;
 
+use app::server::jobs::condo::run;
 use app::server::store::condo_import::{count_condo_tickets, read_condo_watermark};
 use app::server::store::unit::list_units_of_property;
-use app::server::sync::condo::run;
 use condo_common::*;
 use sandbox::condo::{Faults, NewTickets, TicketEdit};
 use std::collections::HashMap;
@@ -115,7 +115,7 @@ async fn wrong_credentials_fail_the_run_in_plain_words(pool: sqlx::PgPool) {
     let ctx = context(&pool, wrong);
     let err = run(&ctx, "cli").await.unwrap_err();
     assert!(format!("{err:#}").starts_with("Condo refused our credentials"), "{err:#}");
-    let runs = app::server::store::sync_run::list_recent_runs(&pool, app::domain::Platform::Condo, 1).await.unwrap();
+    let runs = app::server::store::sync_run::list_recent_runs(&pool, app::domain::Job::CondoImport, 1).await.unwrap();
     assert_eq!((runs[0].status.as_str(), runs[0].error.as_deref()), ("failed", Some("Condo refused our credentials")));
 }
 

@@ -3,9 +3,9 @@
 
 mod condo_common;
 
+use app::server::jobs::condo::run;
 use app::server::store::condo_import::{link_condo_property, list_condo_property_links, read_condo_watermark};
 use app::server::store::external_ref::LinkOutcome;
-use app::server::sync::condo::run;
 use condo_common::*;
 
 #[sqlx::test(migrations = "../migrations")]

@@ -5,13 +5,13 @@
 
 use std::time::Duration;
 
-use app::domain::Platform;
+use app::domain::Job;
 use app::server::adapters::killbill::wire::minor_units;
 use app::server::adapters::killbill::{HttpKillBillClient, KillBillClient, KillBillSettings};
+use app::server::jobs::killbill::{MirrorOptions, RetryPolicy, run_with};
+use app::server::jobs::{SyncContext, SyncSettings, SyncSummary};
 use app::server::secret::Secret;
 use app::server::store::{invoice, killbill_mirror, payment, sync_run, sync_state};
-use app::server::sync::killbill::{MirrorOptions, RetryPolicy, run_with};
-use app::server::sync::{SyncContext, SyncSettings, SyncSummary};
 use chrono::{NaiveDate, Utc};
 use sandbox::killbill::{self, FaultKind, Faults, KillBillConfig, RunningKillBill};
 use sqlx::PgPool;
@@ -83,7 +83,7 @@ impl Harness {
     }
 
     async fn last_run(&self) -> sync_run::SyncRunRow {
-        sync_run::list_recent_runs(&self.ctx.pool, Platform::KillBill, 1).await.unwrap().remove(0)
+        sync_run::list_recent_runs(&self.ctx.pool, Job::KillbillMirror, 1).await.unwrap().remove(0)
     }
 }
 
@@ -155,7 +155,7 @@ async fn runs_cut_by_dropped_answers_and_timeouts_leave_no_duplicates(pool: PgPo
         // One try per step: the fault aborts the run, and the next run has to resume.
         let _ = run_with(&h.ctx, &h.client, "cli", options(1)).await;
     }
-    let runs = sync_run::list_recent_runs(&h.ctx.pool, Platform::KillBill, 50).await.unwrap();
+    let runs = sync_run::list_recent_runs(&h.ctx.pool, Job::KillbillMirror, 50).await.unwrap();
     assert!(runs.iter().filter(|r| r.status == "failed").count() >= cuts.len() / 2, "the faults cut the runs");
     assert!(h.kb.stats().faults.drops >= 8, "{:?}", h.kb.stats().faults);
     h.faults(Faults::default());
@@ -204,7 +204,7 @@ async fn with_kill_bill_down_the_run_fails_cleanly_and_nothing_local_is_lost(poo
     assert_eq!(run.status, "failed");
     assert_eq!(run.error.as_deref(), Some("Kill Bill did not answer"));
     let states = sync_state::list_sync_states(&h.ctx.pool).await.unwrap();
-    let state = states.iter().find(|s| s.platform == "killbill").unwrap();
+    let state = states.iter().find(|s| s.job == "killbill").unwrap();
     assert_eq!(state.consecutive_failures, 1);
     assert_eq!(state.last_run_status.as_deref(), Some("failed"));
     assert_eq!(killbill_mirror::list_tenant_totals(&h.ctx.pool).await.unwrap(), before);
@@ -218,8 +218,8 @@ async fn with_kill_bill_down_the_run_fails_cleanly_and_nothing_local_is_lost(poo
 #[test]
 fn the_request_bodies_match_kill_bills_definitions() {
     use app::server::adapters::killbill::wire::{Amount, CustomField, NewInvoicePayment};
+    use app::server::jobs::killbill::{account::new_account, invoice::items};
     use app::server::store::killbill_mirror::{InvoiceToMirror, LineToMirror, TenantToMirror};
-    use app::server::sync::killbill::{account::new_account, invoice::items};
     use sandbox::killbill::contract::validate_definition;
 
     let tenant = TenantToMirror {

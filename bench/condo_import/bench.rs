@@ -8,7 +8,7 @@
 #[path = "../../app/tests/condo_common/mod.rs"]
 mod condo_common;
 
-use app::server::sync::condo::run;
+use app::server::jobs::condo::run;
 use condo_common::*;
 use sandbox::condo::{CondoConfig, DataConfig, Faults};
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ fn env_number(name: &str, default: u64) -> u64 {
 }
 
 /// Sum of `db_ms` over the journal's committed pages of the last run.
-fn database_ms(ctx: &app::server::sync::SyncContext) -> f64 {
+fn database_ms(ctx: &app::server::jobs::SyncContext) -> f64 {
     let lines = journal(ctx);
     let last_run = lines.last().map(|l| l["run_id"].clone()).unwrap_or_default();
     let pages = lines.iter().filter(|l| l["run_id"] == last_run && l["event"] == "page_committed");

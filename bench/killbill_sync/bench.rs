@@ -11,10 +11,10 @@
 use std::time::{Duration, Instant};
 
 use app::server::adapters::killbill::{HttpKillBillClient, KillBillSettings};
+use app::server::jobs::killbill::{MirrorOptions, RetryPolicy, reconcile, run_with};
+use app::server::jobs::{SyncContext, SyncSettings};
 use app::server::secret::Secret;
 use app::server::store::{app_user, invoice, lease, payment, property, unit};
-use app::server::sync::killbill::{MirrorOptions, RetryPolicy, reconcile, run_with};
-use app::server::sync::{SyncContext, SyncSettings};
 use chrono::{Months, NaiveDate, TimeZone, Utc};
 use sandbox::killbill::{self, Faults, KillBillConfig};
 use sqlx::PgPool;
@@ -177,7 +177,7 @@ async fn pass(server: &str, tenants: u64, latency_ms: u64, concurrency: usize) -
     );
     kb.reset_stats();
     let started = Instant::now();
-    let report = reconcile::run_with(&ctx, &client, "cli", concurrency, RetryPolicy::default()).await?;
+    let (_, report) = reconcile::run_with(&ctx, &client, "cli", concurrency, RetryPolicy::default()).await?;
     let (took, stats) = (started.elapsed(), kb.stats());
     println!(
         "concurrency {concurrency:>2}: reconciliation of {} accounts in {:.1} s with {} requests ({} writes), \

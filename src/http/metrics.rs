@@ -6,6 +6,7 @@
 //! `max`, not `sum`). HTTP series are this process's own, labelled with the
 //! matched route (`/api/properties`, never the raw path with its ids).
 
+use app::domain::Job;
 use app::model::metrics::SyncFigures;
 use app::server::state::AppState;
 use axum::Router;
@@ -139,56 +140,64 @@ async fn database_series(pool: &sqlx::PgPool, out: &mut Exposition) -> Result<()
     Ok(())
 }
 
-/// Runs, records and durations per platform.
+/// The platform a job talks to, for the `platform` label beside `job`.
+fn platform_of(job: &str) -> &str {
+    Job::parse(job).map_or(job, |job| job.platform().as_str())
+}
+
+/// Runs, records and durations per job (labelled with its platform too).
 fn run_series(figures: &SyncFigures, out: &mut Exposition) {
     out.family(
         "marketplace_sync_runs_total",
         "counter",
-        "Sync runs by platform and status (running, succeeded, failed).",
+        "Job runs by job, platform and status (running, succeeded, failed).",
     );
     for r in &figures.runs {
-        out.sample("marketplace_sync_runs_total", &[("platform", &r.platform), ("status", &r.status)], r.runs as f64);
+        let labels = [("job", r.job.as_str()), ("platform", platform_of(&r.job)), ("status", &r.status)];
+        out.sample("marketplace_sync_runs_total", &labels, r.runs as f64);
     }
     out.family(
         "marketplace_sync_records_total",
         "counter",
-        "Records of sync runs by platform and kind (in, out, failed, skipped).",
+        "Records of job runs by job, platform and kind (in, out, failed, skipped).",
     );
     let mut records: BTreeMap<(&str, &str), f64> = BTreeMap::new();
     for r in &figures.runs {
         for (kind, value) in
             [("in", r.records_in), ("out", r.records_out), ("failed", r.records_failed), ("skipped", r.records_skipped)]
         {
-            *records.entry((r.platform.as_str(), kind)).or_default() += value;
+            *records.entry((r.job.as_str(), kind)).or_default() += value;
         }
     }
-    for ((platform, kind), value) in records {
-        out.sample("marketplace_sync_records_total", &[("platform", platform), ("kind", kind)], value);
+    for ((job, kind), value) in records {
+        let labels = [("job", job), ("platform", platform_of(job)), ("kind", kind)];
+        out.sample("marketplace_sync_records_total", &labels, value);
     }
     let mut histograms: BTreeMap<&str, Histogram> = BTreeMap::new();
-    for (platform, seconds) in &figures.durations {
-        histograms.entry(platform).or_default().observe(&SYNC_BUCKETS, seconds.max(0.0));
+    for (job, seconds) in &figures.durations {
+        histograms.entry(job).or_default().observe(&SYNC_BUCKETS, seconds.max(0.0));
     }
-    out.family("marketplace_sync_run_duration_seconds", "histogram", "Duration of finished sync runs by platform.");
-    for (platform, histogram) in &histograms {
-        out.histogram("marketplace_sync_run_duration_seconds", &[("platform", platform)], &SYNC_BUCKETS, histogram);
+    out.family("marketplace_sync_run_duration_seconds", "histogram", "Duration of finished job runs by job.");
+    for (job, histogram) in &histograms {
+        let labels = [("job", *job), ("platform", platform_of(job))];
+        out.histogram("marketplace_sync_run_duration_seconds", &labels, &SYNC_BUCKETS, histogram);
     }
 }
 
-/// Each platform's state gauges.
+/// Each job's state gauges.
 fn state_series(figures: &SyncFigures, out: &mut Exposition) {
     let gauges: [(&str, &str); 7] = [
-        ("marketplace_sync_configured", "Whether the platform is configured."),
-        ("marketplace_sync_paused", "Whether the platform's scheduled runs are paused."),
-        ("marketplace_sync_running", "Whether a server holds the platform's job lease now."),
+        ("marketplace_sync_configured", "Whether the job's platform is configured."),
+        ("marketplace_sync_paused", "Whether the job's scheduled runs are paused."),
+        ("marketplace_sync_running", "Whether a server holds the job's lease now."),
         ("marketplace_sync_consecutive_failures", "Failed runs in a row."),
         ("marketplace_sync_last_success_timestamp_seconds", "When a run last succeeded (Unix time)."),
         ("marketplace_sync_next_run_timestamp_seconds", "When the next scheduled run is due (Unix time)."),
-        ("marketplace_sync_last_run_duration_seconds", "Duration of the platform's last finished run."),
+        ("marketplace_sync_last_run_duration_seconds", "Duration of the job's last finished run."),
     ];
     for (name, help) in gauges {
         out.family(name, "gauge", help);
-        for s in &figures.platforms {
+        for s in &figures.jobs {
             let value = match name {
                 "marketplace_sync_configured" => Some(f64::from(u8::from(s.configured))),
                 "marketplace_sync_paused" => Some(f64::from(u8::from(s.paused))),
@@ -199,7 +208,7 @@ fn state_series(figures: &SyncFigures, out: &mut Exposition) {
                 _ => s.last_duration,
             };
             if let Some(value) = value {
-                out.sample(name, &[("platform", &s.platform)], value);
+                out.sample(name, &[("job", s.job.as_str()), ("platform", platform_of(&s.job))], value);
             }
         }
     }

@@ -1,10 +1,12 @@
 //! `POST /api/webhooks/condo/{token}`: Condo's ticket webhooks. The delivery is verified
 //! (token, and signature when a secret is configured), stored as deduplicated events and
-//! acknowledged at once; processing runs in the background (see `app::server::webhooks::condo`).
+//! acknowledged at once; the `condo_webhooks` job, which the delivery asks for, processes
+//! them (see `app::server::webhooks::condo`).
 
 use app::model::AppError;
 use app::server::state::AppState;
 use app::server::webhooks::condo::{self as hooks, MAX_BODY_BYTES};
+use app::server::webhooks::request_processing;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::HeaderMap;
@@ -47,12 +49,8 @@ async fn receive(
     let stored = hooks::store_delivery(&state.pool, &events).await?;
     tracing::info!(accepted = stored.accepted, duplicates = stored.duplicates, "Condo webhook stored");
     if stored.accepted > 0 {
-        let ctx = state.sync_context();
-        tokio::spawn(async move {
-            if let Err(err) = hooks::process_pending(&ctx).await {
-                tracing::error!(error = format!("{err:#}"), "processing Condo webhook events failed");
-            }
-        });
+        // Stored first: if asking fails, the job's schedule still finds the events.
+        request_processing(&state.pool, hooks::SOURCE).await;
     }
     Ok(Json(json!({ "accepted": stored.accepted, "duplicates": stored.duplicates })))
 }

@@ -2,13 +2,13 @@
 //! counts and history charts, webhook replay, Condo property links and the
 //! upstream checks, through the real server.
 
-use app::domain::Platform;
+use app::domain::Job;
 use app::server::seed::demo_id;
 use app::server::store::sync_run::{RunCounts, RunOutcome, finish_run, start_run};
 use serde_json::Value;
 use std::time::Duration;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::scoping::browser_session;
 
 /// Calls a server function (a form-encoded POST) with a Bearer token.
@@ -67,10 +67,10 @@ async fn the_panels_server_functions_refuse_everyone_but_admins() {
 #[tokio::test]
 async fn an_admin_sees_every_card_with_its_last_run_and_a_chart_that_marks_failures() {
     let app = spawn_app(true).await;
-    let ok = start_run(&app.pool, Platform::KillBill, "schedule").await.unwrap();
+    let ok = start_run(&app.pool, Job::KillbillMirror, "schedule").await.unwrap();
     let counts = RunCounts { records_in: 120, records_out: 118, records_failed: 0, records_skipped: 2 };
     finish_run(&mut app.pool.acquire().await.unwrap(), ok, counts, None, &RunOutcome::Succeeded, None).await.unwrap();
-    let failed = start_run(&app.pool, Platform::KillBill, "manual").await.unwrap();
+    let failed = start_run(&app.pool, Job::KillbillMirror, "manual").await.unwrap();
     let outcome = RunOutcome::Failed {
         error: "Kill Bill did not answer".into(),
         detail: "healthcheck: Kill Bill answered 503: down <for maintenance>".into(),
@@ -112,7 +112,8 @@ async fn an_admin_sees_every_card_with_its_last_run_and_a_chart_that_marks_failu
 
 #[tokio::test]
 async fn a_replayed_event_is_back_in_the_queue_and_processed_again() {
-    let app = spawn_app(true).await;
+    // Condo's webhooks are configured (so their job runs); Kill Bill is not.
+    let app = spawn_app_with(true, &[("CONDO_WEBHOOK_TOKEN", "replay-test-token-0123456789abcdef")]).await;
     let token = app.token_of("admin@marketplace.test").await;
     // Kill Bill is not configured here, so nothing processes this one: it stays reset.
     let kb_event = given_up_event(&app, "killbill", serde_json::json!({ "eventType": "INVOICE_CREATION" })).await;
@@ -142,6 +143,18 @@ async fn a_replayed_event_is_back_in_the_queue_and_processed_again() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(attempts, 1, "claimed once more after the replay");
+    let mut runs: Vec<(String, String)> = Vec::new();
+    for _ in 0..100 {
+        runs = sqlx::query_as("SELECT trigger, status FROM sync_run WHERE job = 'condo_webhooks'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+        if runs.iter().any(|(_, status)| status != "running") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(runs, vec![("webhook".to_owned(), "succeeded".to_owned())], "one run of the webhook job");
 
     let missing = call(&app, &token, "admin/webhooks/replay", &[("id", "999999")]).await;
     assert!(missing.text().await.unwrap().contains("NotFound"));
@@ -174,7 +187,7 @@ async fn an_admin_links_a_property_to_condo_and_removes_the_link() {
             .await
             .unwrap();
     let condo_id = "9d1e5f7a-2b3c-4d5e-8f90-a1b2c3d4e5f6";
-    sqlx::query("UPDATE sync_state SET watermark = '2026-11-01T00:00:00Z|7' WHERE platform = 'condo'")
+    sqlx::query("UPDATE sync_state SET watermark = '2026-11-01T00:00:00Z|7' WHERE job = 'condo'")
         .execute(&app.pool)
         .await
         .unwrap();
@@ -190,10 +203,8 @@ async fn an_admin_links_a_property_to_condo_and_removes_the_link() {
     assert_eq!(after["links"][0]["condo_property_id"], condo_id);
     assert_eq!(after["links"][0]["property_id"], pid);
     assert_eq!(after["unlinked"].as_array().unwrap().len(), choices - 1);
-    let watermark: Option<String> = sqlx::query_scalar("SELECT watermark FROM sync_state WHERE platform = 'condo'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let watermark: Option<String> =
+        sqlx::query_scalar("SELECT watermark FROM sync_state WHERE job = 'condo'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(watermark, None, "the next run re-reads every ticket");
 
     let other: uuid::Uuid = sqlx::query_scalar("SELECT id FROM property WHERE id <> $1 LIMIT 1")

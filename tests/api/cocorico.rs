@@ -5,8 +5,8 @@ use app::domain::Currency;
 use app::server::adapters::cocorico::{
     CocoricoListing, CocoricoSettings, ImageRecord, ListingRecord, PriceUnit, TranslationRecord,
 };
+use app::server::jobs::cocorico::{SOURCE, map_listing};
 use app::server::store::listing::import::insert_imported;
-use app::server::sync::cocorico::{SOURCE, map_listing};
 
 use crate::helpers::spawn_app;
 use app::server::secret::Secret;

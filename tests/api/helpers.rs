@@ -69,32 +69,56 @@ pub async fn fresh_database() -> String {
     format!("{server}/{name}")
 }
 
+/// An empty, migrated database with the demo data: its URL and a pool on it.
+pub async fn seeded_database() -> (String, PgPool) {
+    let url = fresh_database().await;
+    let pool = app::server::db::connect(&url, 4).await.expect("connect");
+    app::server::db::migrate(&pool).await.expect("migrate");
+    seed(&pool).await;
+    (url, pool)
+}
+
+/// Loads the demo data, laid out around a fixed day.
+async fn seed(pool: &PgPool) {
+    let anchor = chrono::NaiveDate::from_ymd_opt(2026, 11, 15).expect("date");
+    app::server::seed::seed_demo(pool, anchor, Some(DEMO_PASSWORD)).await.expect("seed demo data");
+}
+
 /// Starts the application; with `seed`, loads the demo data first.
 pub async fn spawn_app(seed: bool) -> TestApp {
     spawn_app_with(seed, &[]).await
 }
 
-/// Starts the application with extra environment variables (`KEY`, value).
+/// Starts the application on a database of its own, with extra environment
+/// variables (`KEY`, value).
 pub async fn spawn_app_with(seed: bool, vars: &[(&str, &str)]) -> TestApp {
-    let database_url = fresh_database().await;
+    spawn_app_on(&fresh_database().await, seed, vars).await
+}
+
+/// Starts the application on the database at `database_url` (several
+/// servers may share one), with extra environment variables. Its scheduler
+/// runs what is asked for (webhook deliveries, "sync now", follow-ups) at
+/// once; nothing runs on a schedule unless `vars` sets one.
+pub async fn spawn_app_on(database_url: &str, with_demo_data: bool, vars: &[(&str, &str)]) -> TestApp {
     let extra: std::collections::HashMap<String, String> =
         vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     let config = Config::from_lookup(|key| match key {
-        "DATABASE_URL" => Some(database_url.clone()),
+        "DATABASE_URL" => Some(database_url.to_owned()),
         "MARKETPLACE_PORT" => Some("0".into()),
         "MARKETPLACE_DB_MAX_CONNECTIONS" => Some("4".into()),
         "MARKETPLACE_KEYS_DIR" => Some(keys_dir().to_string_lossy().into_owned()),
-        // The tests drive syncs themselves; a test that wants the scheduler passes "on".
-        "MARKETPLACE_SCHEDULER" => Some(extra.get("MARKETPLACE_SCHEDULER").cloned().unwrap_or_else(|| "off".into())),
+        "MARKETPLACE_SCHEDULER_TICK" => Some(extra.get(key).cloned().unwrap_or_else(|| "200ms".into())),
+        other if other.starts_with("MARKETPLACE_SCHEDULE_") && other != "MARKETPLACE_SCHEDULE_JITTER" => {
+            Some(extra.get(other).cloned().unwrap_or_else(|| "off".into()))
+        }
         other => extra.get(other).cloned(),
     })
     .expect("test configuration");
     let application = Application::build(config.clone()).await.expect("build application");
     let address = format!("http://127.0.0.1:{}", application.port());
     let pool = application.state().pool.clone();
-    if seed {
-        let anchor = chrono::NaiveDate::from_ymd_opt(2026, 11, 15).expect("date");
-        app::server::seed::seed_demo(&pool, anchor, Some(DEMO_PASSWORD)).await.expect("seed demo data");
+    if with_demo_data {
+        seed(&pool).await;
     }
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");

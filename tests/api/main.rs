@@ -9,6 +9,7 @@ mod helpers;
 mod maintenance;
 mod portal;
 mod portal_pages;
+mod scheduler;
 mod scoping;
 mod search;
 mod webhooks_killbill;

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use app::server::adapters::killbill::wire::{Amount, NewInvoicePayment};
 use app::server::adapters::killbill::{HttpKillBillClient, KillBillClient, KillBillSettings, PaymentRecorded};
+use app::server::jobs::SyncContext;
+use app::server::jobs::killbill::reconcile;
 use app::server::store::killbill_mirror;
 use app::server::store::killbill_reconciliation::{self as reconciliation, DriftKind};
-use app::server::sync::SyncContext;
-use app::server::sync::killbill::reconcile;
 use app::server::webhooks::killbill::{MAX_BODY_BYTES, webhook_token, webhook_url};
 use reqwest::StatusCode;
 use sandbox::killbill::{self, KillBillConfig, NotifyConfig, RunningKillBill};
@@ -67,8 +67,25 @@ impl Kb {
             .unwrap()
     }
 
+    /// Mirrors, then waits for the reconciliation the mirror asks for (the
+    /// server's scheduler runs it), so tests never race it.
     async fn sync(&self) {
-        app::server::sync::killbill::run(&self.ctx, "cli").await.expect("the sync succeeds");
+        app::server::jobs::killbill::run(&self.ctx, "cli").await.expect("the sync succeeds");
+        let pool = self.app.pool.clone();
+        eventually("the mirror's follow-up reconciliation ran", || {
+            let pool = pool.clone();
+            async move {
+                let open: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM sync_request WHERE job = 'killbill_reconciliation' AND status IN ('queued', 'running')",
+                )
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                let latest = reconciliation::latest_report(&pool).await.unwrap();
+                open == 0 && latest.is_some_and(|r| r.trigger == "follow_up")
+            }
+        })
+        .await;
     }
 
     async fn external_id(&self, entity: &str, local_id: Uuid) -> Option<String> {
@@ -292,8 +309,18 @@ async fn kill_bill_events_are_re_read_and_change_local_state_when_kill_bill_warr
 async fn after_a_sync_the_totals_are_equal_and_nothing_drifts() {
     let t = setup().await;
     t.sync().await;
-    let stored = reconciliation::latest_report(&t.app.pool).await.unwrap().expect("the sync reconciled");
-    assert_eq!((stored.status.as_str(), stored.trigger.as_str()), ("succeeded", "sync"));
+    let stored =
+        reconciliation::latest_report(&t.app.pool).await.unwrap().expect("the sync asked for a reconciliation");
+    assert_eq!((stored.status.as_str(), stored.trigger.as_str()), ("succeeded", "follow_up"));
+    let runs: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT job, trigger, status FROM sync_run WHERE platform = 'killbill' ORDER BY id")
+            .fetch_all(&t.app.pool)
+            .await
+            .unwrap();
+    let expected = [("killbill", "cli", "succeeded"), ("killbill_reconciliation", "follow_up", "succeeded")];
+    let expected: Vec<(String, String, String)> =
+        expected.iter().map(|(j, t, s)| ((*j).to_owned(), (*t).to_owned(), (*s).to_owned())).collect();
+    assert_eq!(runs, expected, "the mirror and the reconciliation are runs of their own");
     let report = &stored.report;
     assert_eq!(report.accounts, 50);
     assert_eq!(report.counts.total(), 0, "{report:#?}");
@@ -309,7 +336,7 @@ async fn after_a_sync_the_totals_are_equal_and_nothing_drifts() {
         (&drift["missing"], &drift["amount_mismatch"], &drift["status_mismatch"]),
         (&json!(0), &json!(0), &json!(0))
     );
-    let again = reconcile::run(&t.ctx, "cli").await.unwrap();
+    let (_, again) = reconcile::run(&t.ctx, "cli").await.unwrap();
     assert_eq!(again.counts.total(), 0);
     assert_eq!(again.totals, report.totals);
 }
@@ -330,8 +357,10 @@ async fn tampering_is_reported_as_the_right_kind_of_drift() {
     let paid_outside = open_invoice(pool, false, &[amount, voided]).await;
     t.pay_in_kill_bill_only(paid_outside).await;
 
-    let report = reconcile::run(&t.ctx, "cli").await.unwrap();
+    let (summary, report) = reconcile::run(&t.ctx, "cli").await.unwrap();
     let c = report.counts;
+    let drifting = i32::try_from(report.drifting.len()).unwrap();
+    assert_eq!((summary.records_in, summary.records_failed), (50, drifting), "the run counts drifting accounts");
     assert_eq!((c.missing, c.amount_mismatch, c.status_mismatch), (1, 1, 1), "{report:#?}");
     let items: Vec<_> = report.drifting.iter().flat_map(|a| a.drift.iter()).collect();
     let of = |kind| items.iter().find(|d| d.kind == kind).unwrap();
@@ -368,7 +397,7 @@ async fn with_kill_bill_down_the_run_fails_cleanly_and_loses_nothing() {
     let refs = count("SELECT count(*) FROM external_ref").await;
     let Kb { app, kb, ctx, .. } = t;
     kb.shutdown().await;
-    let err = app::server::sync::killbill::run(&ctx, "cli").await.unwrap_err();
+    let err = app::server::jobs::killbill::run(&ctx, "cli").await.unwrap_err();
     assert!(format!("{err:#}").contains("Kill Bill did not answer"), "{err:#}");
     let health: Value = app.get("/api/health").await.json().await.unwrap();
     assert_eq!(health["killbill_sync_ok"], false);

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::Platform;
+use crate::domain::{Job, Platform};
 use crate::model::AppError;
 use crate::model::system_status::{
     IntegrationActivity, IntegrationStatus, SyncRequestInfo, SystemStatus, UpstreamCheck,
@@ -24,8 +24,8 @@ pub async fn list_integrations() -> Result<Vec<IntegrationStatus>, AppError> {
     )
 }
 
-/// Next run, run in progress and waiting "sync now" request of every
-/// integration (cheap enough to poll every few seconds).
+/// Next run, run in progress and waiting request of every job, each
+/// platform's main job first (cheap enough to poll every few seconds).
 #[server(endpoint = "integrations/activity")]
 pub async fn list_integration_activity() -> Result<Vec<IntegrationActivity>, AppError> {
     use crate::server::system_status::control;
@@ -60,7 +60,7 @@ pub async fn request_sync_now(platform: Platform) -> Result<i64, AppError> {
     control::with_status(
         async {
             let (user, state) = control::admin_context()?;
-            control::sync_now(&state.pool, platform, user.user_id).await
+            control::sync_now(&state.pool, Job::main_of(platform), user.user_id).await
         }
         .await,
     )
@@ -74,7 +74,7 @@ pub async fn pause_integration(platform: Platform, reason: String) -> Result<(),
     control::with_status(
         async {
             let (_, state) = control::admin_context()?;
-            control::pause(&state.pool, platform, &reason).await
+            control::pause(&state.pool, Job::main_of(platform), &reason).await
         }
         .await,
     )
@@ -88,7 +88,34 @@ pub async fn resume_integration(platform: Platform) -> Result<(), AppError> {
     control::with_status(
         async {
             let (_, state) = control::admin_context()?;
-            control::resume(&state.pool, platform).await
+            control::resume(&state.pool, Job::main_of(platform)).await
+        }
+        .await,
+    )
+}
+
+/// Queues a run of one job (the reconciliation, a webhook job, or a
+/// platform's main job) and returns the request's id, as "sync now" does.
+#[server(endpoint = "jobs/run_now")]
+pub async fn run_job_now(job: Job) -> Result<i64, AppError> {
+    use crate::server::system_status::control;
+    control::with_status(
+        async {
+            let (user, state) = control::admin_context()?;
+            control::sync_now(&state.pool, job, user.user_id).await
+        }
+        .await,
+    )
+}
+
+/// Resumes one job that paused itself (or was paused by hand).
+#[server(endpoint = "jobs/resume")]
+pub async fn resume_job(job: Job) -> Result<(), AppError> {
+    use crate::server::system_status::control;
+    control::with_status(
+        async {
+            let (_, state) = control::admin_context()?;
+            control::resume(&state.pool, job).await
         }
         .await,
     )

@@ -2,6 +2,7 @@
 //! edges, so the rest of the code never handles a raw string or a float for money.
 
 mod invoice_status;
+mod job;
 mod maintenance;
 mod money;
 mod page;
@@ -12,6 +13,7 @@ mod slug;
 mod ticket;
 
 pub use invoice_status::InvoiceStatus;
+pub use job::Job;
 pub use maintenance::{DEFAULT_TICKETS_PER_PAGE, TicketParams, TicketQuery, TicketSort};
 pub use money::{Currency, Money};
 pub use page::{PageRequest, PageRequestError};

@@ -6,23 +6,23 @@ use serde::{Deserialize, Serialize};
 /// Everything the database series are drawn from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SyncFigures {
-    /// Runs and records per platform and status.
+    /// Runs and records per job and status.
     pub runs: Vec<RunTotal>,
-    /// `(platform, seconds)` of every finished run.
+    /// `(job, seconds)` of every finished run.
     pub durations: Vec<(String, f64)>,
-    /// Each platform's state.
-    pub platforms: Vec<PlatformGauges>,
+    /// Each job's state.
+    pub jobs: Vec<JobGauges>,
     /// `(status, count)` of the "sync now" requests.
     pub requests: Vec<(String, i64)>,
     /// `(source, state, count)` of the stored webhook events.
     pub webhook_events: Vec<(String, String, i64)>,
 }
 
-/// Runs of one platform in one status, and their records.
+/// Runs of one job in one status, and their records.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunTotal {
-    /// The platform.
-    pub platform: String,
+    /// The job (`killbill`, `killbill_reconciliation`, …).
+    pub job: String,
     /// `running`, `succeeded`, `failed`, …
     pub status: String,
     /// How many runs.
@@ -37,12 +37,12 @@ pub struct RunTotal {
     pub records_skipped: f64,
 }
 
-/// One platform's gauges (times as Unix seconds).
+/// One job's gauges (times as Unix seconds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlatformGauges {
-    /// The platform.
-    pub platform: String,
-    /// Whether its settings are present.
+pub struct JobGauges {
+    /// The job.
+    pub job: String,
+    /// Whether its platform's settings are present.
     pub configured: bool,
     /// Whether its schedule is paused.
     pub paused: bool,

@@ -13,5 +13,6 @@ pub mod property;
 pub mod reconciliation;
 pub mod session;
 pub mod system_status;
+pub mod upstream_check;
 
 pub use error::AppError;

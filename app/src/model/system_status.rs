@@ -3,7 +3,8 @@
 //! "sync now" requests.
 
 use super::reconciliation::ReconciliationState;
-use crate::domain::Platform;
+pub use super::upstream_check::{CheckState, CheckTarget, UpstreamCheck};
+use crate::domain::{Job, Platform};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -95,6 +96,8 @@ pub struct SyncRequestInfo {
     pub id: i64,
     /// Which platform.
     pub platform: Platform,
+    /// Which of its jobs.
+    pub job: Job,
     /// Where it is.
     pub state: SyncRequestState,
     /// When it was queued.
@@ -122,11 +125,13 @@ pub struct RunningSync {
     pub holder: String,
 }
 
-/// What the scheduler is doing about one integration.
+/// What the scheduler is doing about one job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IntegrationActivity {
     /// Which platform.
     pub platform: Platform,
+    /// Which of its jobs.
+    pub job: Job,
     /// Its schedule in words ("every 6 h", "daily at 02:00 UTC", "off").
     pub schedule: String,
     /// The next scheduled run (`None` while paused, off or not configured).
@@ -155,7 +160,7 @@ pub enum Activity {
 /// The last finished run of an integration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunSummary {
-    /// `schedule`, `manual`, `cli` or `webhook`.
+    /// `schedule`, `manual`, `cli`, `webhook` or `follow_up`.
     pub trigger: String,
     /// Whether it succeeded (otherwise it failed).
     pub succeeded: bool,
@@ -211,6 +216,29 @@ pub struct IntegrationCard {
     pub consecutive_failures: i32,
     /// The last 30 runs as an accessible SVG chart, drawn on the server.
     pub history_svg: String,
+    /// The platform's other jobs (reconciliation, webhook processing), one line each.
+    pub jobs: Vec<JobLine>,
+}
+
+/// One of an integration's other jobs, as a line on its card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobLine {
+    /// Which job.
+    pub job: Job,
+    /// Idle, queued or running.
+    pub activity: Activity,
+    /// The schedule in words.
+    pub schedule: String,
+    /// The next scheduled run (`None` while paused, off or not configured).
+    pub next_run_at: Option<DateTime<Utc>>,
+    /// The last finished run (`None`: it never ran, or never had work).
+    pub last_run: Option<RunSummary>,
+    /// The last run's failure, when it failed.
+    pub error: Option<RunError>,
+    /// Why it is paused, if it is.
+    pub paused_reason: Option<String>,
+    /// Whether its platform is configured.
+    pub configured: bool,
 }
 
 /// Where a webhook delivery stands.
@@ -302,47 +330,10 @@ pub struct SystemStatus {
 impl SystemStatus {
     /// Whether a run is queued or in progress (the page then polls faster).
     pub fn busy(&self) -> bool {
-        self.cards.iter().any(|c| c.activity != Activity::Idle)
+        self.cards
+            .iter()
+            .any(|c| c.activity != Activity::Idle || c.jobs.iter().any(|line| line.activity != Activity::Idle))
     }
-}
-
-/// Whose side an upstream check is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckTarget {
-    /// Our own database.
-    Ours,
-    /// An outside platform.
-    Upstream(Platform),
-}
-
-/// How a check ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckState {
-    /// It answered.
-    Up,
-    /// It failed or did not answer in time.
-    Down,
-    /// The platform has no settings, so nothing was checked.
-    NotConfigured,
-}
-
-/// One reachability check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UpstreamCheck {
-    /// Whose side was checked.
-    pub target: CheckTarget,
-    /// What was checked, e.g. "Kill Bill healthcheck".
-    pub name: String,
-    /// How it ended.
-    pub state: CheckState,
-    /// How long it took, in milliseconds (`None` when it was not run).
-    pub latency_ms: Option<i64>,
-    /// In plain words.
-    pub message: String,
-    /// The technical detail of a failure.
-    pub detail: Option<String>,
 }
 
 /// A duration the way the panel writes it: "350 ms", "2.4 s", "3 min 05 s", "1 h 02 min".

@@ -40,6 +40,6 @@ mod tests {
         }
         assert!(migrations_applied(&pool).await.unwrap());
         let states: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_state").fetch_one(&pool).await.unwrap();
-        assert_eq!(states, 3, "the migration ran once");
+        assert_eq!(states, crate::domain::Job::ALL.len() as i64, "one state row per job: the migrations ran once");
     }
 }

@@ -72,7 +72,8 @@ async fn add_killbill_drift(pool: &PgPool, report: &mut HealthReport) {
     }));
 }
 
-/// Each platform's last run (duration and counts), next run and failure streak.
+/// Each platform's last run of its main job (duration and counts), next run
+/// and failure streak.
 async fn add_runs(pool: &PgPool, report: &mut HealthReport) {
     let rows = match sync_state::list_status_rows(pool).await {
         Ok(rows) => rows,
@@ -82,7 +83,7 @@ async fn add_runs(pool: &PgPool, report: &mut HealthReport) {
         }
     };
     for row in rows {
-        if let Some(platform) = report.platforms.get_mut(&row.platform) {
+        if let Some(platform) = report.platforms.get_mut(&row.job) {
             platform.runs = Some(run_health(row));
         }
     }

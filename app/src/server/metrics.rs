@@ -2,18 +2,18 @@
 
 use sqlx::PgPool;
 
-use crate::model::metrics::{PlatformGauges, RunTotal, SyncFigures};
+use crate::model::metrics::{JobGauges, RunTotal, SyncFigures};
 use crate::server::store::{sync_request, sync_run, sync_state, webhook_event};
 
 /// Every database figure `/metrics` exposes.
 pub async fn sync_figures(pool: &PgPool) -> Result<SyncFigures, sqlx::Error> {
     let runs = sync_run::run_totals(pool).await?;
-    let platforms = sync_state::list_state_gauges(pool).await?;
+    let jobs = sync_state::list_state_gauges(pool).await?;
     Ok(SyncFigures {
         runs: runs
             .into_iter()
             .map(|r| RunTotal {
-                platform: r.platform,
+                job: r.job,
                 status: r.status,
                 runs: r.runs,
                 records_in: r.records_in,
@@ -23,10 +23,10 @@ pub async fn sync_figures(pool: &PgPool) -> Result<SyncFigures, sqlx::Error> {
             })
             .collect(),
         durations: sync_run::finished_durations(pool).await?,
-        platforms: platforms
+        jobs: jobs
             .into_iter()
-            .map(|s| PlatformGauges {
-                platform: s.platform,
+            .map(|s| JobGauges {
+                job: s.job,
                 configured: s.configured,
                 paused: s.paused,
                 consecutive_failures: s.consecutive_failures,

@@ -1,4 +1,4 @@
-//! Server-only code: state, errors, the store, adapters, sync jobs and demo data.
+//! Server-only code: state, errors, the store, adapters, background jobs and demo data.
 //! Nothing here imports UI code, and nothing here is built for the browser.
 
 pub mod account;
@@ -8,6 +8,7 @@ pub mod condo_link;
 pub mod db;
 pub mod error;
 pub mod health;
+pub mod jobs;
 pub mod listing;
 pub mod maintenance;
 pub mod metrics;
@@ -17,6 +18,5 @@ pub mod secret;
 pub mod seed;
 pub mod state;
 pub mod store;
-pub mod sync;
 pub mod system_status;
 pub mod webhooks;

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use std::sync::Arc;
 
 use super::auth::AuthService;
-use super::sync::{Integrations, SyncContext, SyncSettings};
+use super::jobs::{Integrations, SyncContext, SyncSettings};
 
 use crate::model::AppError;
 

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use app::domain::Currency;
 use app::server::adapters::cocorico::{CocoricoSettings, PriceUnit};
+use app::server::jobs::{SyncContext, SyncSettings};
 use app::server::secret::Secret;
-use app::server::sync::{SyncContext, SyncSettings};
 use chrono::{DateTime, Utc};
 use sandbox::cocorico::Scratch;
 use sqlx::PgPool;

@@ -3,11 +3,11 @@
 #![allow(dead_code)]
 
 use app::server::adapters::condo::CondoSettings;
+use app::server::jobs::{SyncContext, SyncSettings};
 use app::server::store::app_user::{NewUser, insert_user_if_absent};
 use app::server::store::condo_import::link_condo_property;
 use app::server::store::external_ref::LinkOutcome;
 use app::server::store::property::{NewProperty, insert_property_if_absent};
-use app::server::sync::{SyncContext, SyncSettings};
 use sandbox::condo::{CondoConfig, Credentials, RunningCondo, TicketInfo};
 use sqlx::PgPool;
 use std::collections::HashMap;

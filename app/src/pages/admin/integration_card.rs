@@ -1,12 +1,13 @@
 //! One integration card: health and activity, the last run and its counts,
 //! the error in plain words (technical detail folded), the history chart,
-//! and the sync now / pause / resume buttons.
+//! the platform's other jobs, and the sync now / pause / resume buttons.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::format::{at, at_with_relative, relative};
-use crate::api::system_status::{PauseIntegration, RequestSyncNow, ResumeIntegration};
+use super::job_lines::JobLines;
+use crate::api::system_status::{PauseIntegration, RequestSyncNow, ResumeIntegration, ResumeJob, RunJobNow};
 use crate::domain::Platform;
 use crate::model::AppError;
 use crate::model::system_status::IntegrationHealth;
@@ -118,6 +119,7 @@ pub fn IntegrationCardView(card: IntegrationCard, now: DateTime<Utc>, controls: 
                         <span class="flex items-center gap-1"><span class="inline-block h-0.5 w-3 bg-sky-700" aria-hidden="true"></span>"Records read"</span>
                     </figcaption>
                 </figure>
+                <JobLines lines=card.jobs now controls />
                 <CardActions platform health=card.health activity=card.activity controls />
             </div>
         </li>
@@ -160,12 +162,20 @@ pub struct Controls {
     pub sync_now: ServerAction<RequestSyncNow>,
     pub pause: ServerAction<PauseIntegration>,
     pub resume: ServerAction<ResumeIntegration>,
+    pub run_job: ServerAction<RunJobNow>,
+    pub resume_job: ServerAction<ResumeJob>,
 }
 
 impl Controls {
     /// The controls, each a form that also works without JavaScript.
     pub fn new() -> Self {
-        Self { sync_now: ServerAction::new(), pause: ServerAction::new(), resume: ServerAction::new() }
+        Self {
+            sync_now: ServerAction::new(),
+            pause: ServerAction::new(),
+            resume: ServerAction::new(),
+            run_job: ServerAction::new(),
+            resume_job: ServerAction::new(),
+        }
     }
 
     /// The last refusal, if the latest use of a control failed.
@@ -176,15 +186,24 @@ impl Controls {
         failed(self.sync_now.value().get())
             .or_else(|| failed(self.pause.value().get()))
             .or_else(|| failed(self.resume.value().get()))
+            .or_else(|| failed(self.run_job.value().get()))
+            .or_else(|| failed(self.resume_job.value().get()))
     }
 
     /// Each control's version, to refresh the panel when one finishes.
     pub fn versions(&self) -> Vec<Signal<usize>> {
-        vec![self.sync_now.version().into(), self.pause.version().into(), self.resume.version().into()]
+        vec![
+            self.sync_now.version().into(),
+            self.pause.version().into(),
+            self.resume.version().into(),
+            self.run_job.version().into(),
+            self.resume_job.version().into(),
+        ]
     }
 }
 
-const BUTTON: &str = "inline-flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600 focus-visible:ring-offset-2 disabled:cursor-not-allowed disabled:opacity-50";
+/// The classes every panel button shares.
+pub const BUTTON: &str = "inline-flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600 focus-visible:ring-offset-2 disabled:cursor-not-allowed disabled:opacity-50";
 
 /// Sync now, pause (with a reason) and resume.
 #[component]

@@ -3,6 +3,7 @@
 mod counts;
 mod format;
 mod integration_card;
+mod job_lines;
 mod live;
 mod property_links;
 mod reconciliation;

@@ -1,11 +1,13 @@
-//! Sync jobs: one module per platform, each idempotent and recorded as a
-//! `sync_run`. The CLI, the scheduler and "sync now" all call [`run_platform`].
+//! The background jobs, one per purpose (see [`Job`]): each idempotent, run
+//! under its `job_lease` and recorded as a `sync_run`. The CLI, the scheduler,
+//! "sync now", webhook deliveries and follow-ups all call [`run_job`].
 
 pub mod cocorico;
 pub mod condo;
 pub mod journal;
 pub mod killbill;
 pub mod progress;
+pub mod webhooks;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -15,7 +17,7 @@ use std::path::PathBuf;
 use super::adapters::condo::{CondoWebhookSettings, HttpCondoClient};
 use super::adapters::killbill::HttpKillBillClient;
 use super::adapters::{cocorico::CocoricoSettings, condo::CondoSettings, killbill::KillBillSettings};
-use crate::domain::Platform;
+use crate::domain::{Job, Platform};
 
 /// Every platform's settings (`None` when not configured) and where run logs go.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +43,16 @@ impl SyncSettings {
             Platform::KillBill => self.killbill.is_some(),
             Platform::Condo => self.condo.is_some(),
             Platform::Cocorico => self.cocorico.is_some(),
+        }
+    }
+
+    /// Whether a job has what it needs: its platform's settings, except for
+    /// Condo's webhooks, which carry the tickets themselves and only need
+    /// the webhook settings.
+    pub fn is_job_configured(&self, job: Job) -> bool {
+        match job {
+            Job::CondoWebhooks => self.condo_webhook.is_some(),
+            other => self.is_configured(other.platform()),
         }
     }
 }
@@ -126,7 +138,8 @@ impl SyncContext {
 const NOT_CONFIGURED_KILLBILL: &str = "Kill Bill is not configured (see .env.example)";
 const NOT_CONFIGURED_CONDO: &str = "Condo is not configured (see .env.example)";
 
-/// The outcome of one run, as the CLI prints it.
+/// The outcome of one run, as the CLI prints it (all zero when a job found
+/// nothing to do and recorded no run).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncSummary {
     /// The `sync_run` row.
@@ -141,14 +154,18 @@ pub struct SyncSummary {
     pub records_skipped: i32,
 }
 
-/// Runs one platform's sync with the given trigger (`cli`, `schedule`, `manual`, `webhook`).
-pub async fn run_platform(ctx: &SyncContext, platform: Platform, trigger: &str) -> anyhow::Result<SyncSummary> {
-    if !ctx.settings.is_configured(platform) {
-        anyhow::bail!("{} is not configured (see .env.example)", platform.display_name());
+/// Runs one job with the given trigger (`cli`, `schedule`, `manual`,
+/// `webhook`, `follow_up`). Call it under the job's lease (see
+/// `scheduler::job_lease`).
+pub async fn run_job(ctx: &SyncContext, job: Job, trigger: &str) -> anyhow::Result<SyncSummary> {
+    if !ctx.settings.is_job_configured(job) {
+        anyhow::bail!("the {} is not configured (see .env.example)", job.display_name());
     }
-    match platform {
-        Platform::KillBill => killbill::run(ctx, trigger).await,
-        Platform::Condo => condo::run(ctx, trigger).await,
-        Platform::Cocorico => cocorico::run(ctx, trigger).await,
+    match job {
+        Job::KillbillMirror => killbill::run(ctx, trigger).await,
+        Job::KillbillReconciliation => killbill::reconcile::run(ctx, trigger).await.map(|(summary, _)| summary),
+        Job::KillbillWebhooks | Job::CondoWebhooks => webhooks::run(ctx, job, trigger).await,
+        Job::CondoImport => condo::run(ctx, trigger).await,
+        Job::CocoricoImport => cocorico::run(ctx, trigger).await,
     }
 }

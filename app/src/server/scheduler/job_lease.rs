@@ -1,5 +1,6 @@
-//! Running a sync under its job's lease: the one way every trigger (the
-//! schedule, "sync now", the CLI and the scripts) runs [`run_platform`].
+//! Running a job under its lease: the one way every trigger (the schedule,
+//! "sync now", a webhook delivery, another job, the CLI and the scripts)
+//! runs [`run_job`]. The lease is named after the job (`job_lease.job`).
 //!
 //! The lease is renewed every third of its lifetime while the run goes on. If
 //! it cannot be renewed (the database is gone, or this server stalled past the
@@ -15,14 +16,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use super::schedule::SchedulerSettings;
-use crate::domain::Platform;
+use crate::domain::Job;
+use crate::server::jobs::{SyncContext, SyncSummary, run_job};
 use crate::server::store::{job_lease, sync_request, sync_run, sync_state};
-use crate::server::sync::{SyncContext, SyncSummary, run_platform};
-
-/// The lease name of a platform's sync job.
-pub fn job_of(platform: Platform) -> String {
-    format!("sync:{}", platform.as_str())
-}
 
 /// Who holds leases and for how long.
 #[derive(Debug, Clone)]
@@ -56,10 +52,10 @@ pub fn holder_id(kind: &str) -> String {
 
 /// Another server (or CLI run) holds the job.
 #[derive(Debug, thiserror::Error)]
-#[error("a {platform} sync is already running elsewhere; try again when it is done")]
+#[error("the {job} is already running elsewhere; try again when it is done")]
 pub struct Busy {
-    /// The platform's display name.
-    pub platform: &'static str,
+    /// The job's display name.
+    pub job: &'static str,
 }
 
 /// How a leased run went.
@@ -76,46 +72,39 @@ pub struct LeasedRun {
     pub interrupted: bool,
 }
 
-/// A lease this process holds on one platform's sync job.
+/// A lease this process holds on one job.
 #[derive(Debug)]
 pub struct JobLease {
     pool: PgPool,
-    platform: Platform,
-    job: String,
+    job: Job,
     options: JobLeaseOptions,
 }
 
 impl JobLease {
-    /// Takes the platform's lease, or `None` when someone else holds it.
-    pub async fn acquire(pool: &PgPool, platform: Platform, options: &JobLeaseOptions) -> anyhow::Result<Option<Self>> {
-        let job = job_of(platform);
-        let acquired = job_lease::try_acquire(pool, &job, &options.holder, options.ttl)
+    /// Takes the job's lease, or `None` when someone else holds it.
+    pub async fn acquire(pool: &PgPool, job: Job, options: &JobLeaseOptions) -> anyhow::Result<Option<Self>> {
+        let acquired = job_lease::try_acquire(pool, job.as_str(), &options.holder, options.ttl)
             .await
             .with_context(|| format!("could not take the lease of {job}"))?;
         match acquired {
-            Some(acquired) => Ok(Some(Self::adopt(pool.clone(), platform, options.clone(), acquired).await)),
+            Some(acquired) => Ok(Some(Self::adopt(pool.clone(), job, options.clone(), acquired).await)),
             None => Ok(None),
         }
     }
 
     /// Wraps a lease taken by the caller (in its own transaction, now
     /// committed) and cleans up after a crashed previous holder.
-    pub async fn adopt(
-        pool: PgPool,
-        platform: Platform,
-        options: JobLeaseOptions,
-        acquired: job_lease::Acquired,
-    ) -> Self {
-        let lease = Self { pool, platform, job: job_of(platform), options };
+    pub async fn adopt(pool: PgPool, job: Job, options: JobLeaseOptions, acquired: job_lease::Acquired) -> Self {
+        let lease = Self { pool, job, options };
         if let Some((previous, expired_at)) = acquired.taken_over_from {
             lease.clean_up_after(&previous, expired_at).await;
         }
         lease
     }
 
-    /// The platform whose job this lease is.
-    pub fn platform(&self) -> Platform {
-        self.platform
+    /// The job this lease is for.
+    pub fn job(&self) -> Job {
+        self.job
     }
 
     /// Closes the runs a crashed holder left running and queues its request again.
@@ -123,21 +112,21 @@ impl JobLease {
         tracing::warn!(job = %self.job, %previous, %expired_at, "took over the lease of a holder that stopped");
         let detail = format!("the lease of {previous} expired at {expired_at} without being released");
         let error = "The run was interrupted: the server running it stopped";
-        match sync_run::fail_abandoned_runs(&self.pool, self.platform, expired_at, error, &detail).await {
+        match sync_run::fail_abandoned_runs(&self.pool, self.job, expired_at, error, &detail).await {
             Ok(n) if n > 0 => tracing::warn!(job = %self.job, runs = n, "closed runs left behind"),
             Ok(_) => {}
             Err(err) => tracing::error!(job = %self.job, error = %err, "could not close the runs left behind"),
         }
-        if let Err(err) = sync_request::requeue_interrupted(&self.pool, self.platform, &self.options.holder).await {
+        if let Err(err) = sync_request::requeue_interrupted(&self.pool, self.job, &self.options.holder).await {
             tracing::error!(job = %self.job, error = %err, "could not queue the interrupted request again");
         }
     }
 
-    /// Runs the platform's sync while renewing the lease. `stop` (a shutdown
+    /// Runs the job while renewing the lease. `stop` (a shutdown
     /// signal) interrupts the run; so does losing the lease. Failures count
     /// towards the automatic pause. The lease is kept: call [`JobLease::release`].
     pub async fn run(&self, ctx: &SyncContext, trigger: &str, stop: Option<watch::Receiver<bool>>) -> LeasedRun {
-        let before = match sync_run::latest_run_id(&self.pool, self.platform).await {
+        let before = match sync_run::latest_run_id(&self.pool, self.job).await {
             Ok(id) => id,
             Err(err) => {
                 let result = Err(anyhow::Error::new(err).context("could not read the latest run"));
@@ -145,11 +134,11 @@ impl JobLease {
             }
         };
         let interrupted = tokio::select! {
-            result = run_platform(ctx, self.platform, trigger) => Ok(result),
+            result = run_job(ctx, self.job, trigger) => Ok(result),
             why = self.keep_alive() => Err(why),
             why = stopped(stop) => Err(why),
         };
-        let run_id = match sync_run::first_run_after(&self.pool, self.platform, before).await {
+        let run_id = match sync_run::first_run_after(&self.pool, self.job, before).await {
             Ok(found) => found.map(|(id, _)| id),
             Err(err) => {
                 tracing::error!(job = %self.job, error = %err, "could not find the run just made");
@@ -183,7 +172,7 @@ impl JobLease {
         let mut renewed = Instant::now();
         loop {
             tokio::time::sleep(every).await;
-            match job_lease::renew(&self.pool, &self.job, &self.options.holder, self.options.ttl).await {
+            match job_lease::renew(&self.pool, self.job.as_str(), &self.options.holder, self.options.ttl).await {
                 Ok(true) => renewed = Instant::now(),
                 Ok(false) => return "its lease was taken over by another server",
                 Err(err) => {
@@ -208,14 +197,14 @@ impl JobLease {
         }
         .unwrap_or_else(|| err.to_string());
         let reason = format!("Paused after {threshold} failures in a row. Last error: {error}");
-        match sync_state::pause_if_failing(&self.pool, self.platform, threshold, &reason).await {
+        match sync_state::pause_if_failing(&self.pool, self.job, threshold, &reason).await {
             Ok(true) => {
-                tracing::warn!(platform = %self.platform, threshold, "paused after repeated failures");
+                tracing::warn!(job = %self.job, threshold, "paused after repeated failures");
                 true
             }
             Ok(false) => false,
             Err(err) => {
-                tracing::error!(platform = %self.platform, error = %err, "could not pause the failing job");
+                tracing::error!(job = %self.job, error = %err, "could not pause the failing job");
                 false
             }
         }
@@ -223,7 +212,7 @@ impl JobLease {
 
     /// Gives the lease back.
     pub async fn release(self) {
-        if let Err(err) = job_lease::release(&self.pool, &self.job, &self.options.holder).await {
+        if let Err(err) = job_lease::release(&self.pool, self.job.as_str(), &self.options.holder).await {
             tracing::warn!(job = %self.job, error = %err, "could not release the lease; it will expire");
         }
     }
@@ -239,20 +228,19 @@ async fn stopped(stop: Option<watch::Receiver<bool>>) -> &'static str {
     std::future::pending().await
 }
 
-/// Runs one platform's sync under its lease, as the CLI and the scripts do:
-/// fails with [`Busy`] when the job is running elsewhere.
+/// Runs one job under its lease, as the CLI and the scripts do: fails with
+/// [`Busy`] when the job is running elsewhere.
 pub async fn run_with_job_lease(
     ctx: &SyncContext,
-    platform: Platform,
+    job: Job,
     trigger: &str,
     options: &JobLeaseOptions,
 ) -> anyhow::Result<SyncSummary> {
-    let lease =
-        JobLease::acquire(&ctx.pool, platform, options).await?.ok_or(Busy { platform: platform.display_name() })?;
+    let lease = JobLease::acquire(&ctx.pool, job, options).await?.ok_or(Busy { job: job.display_name() })?;
     let run = lease.run(ctx, trigger, None).await;
     lease.release().await;
     if run.paused {
-        tracing::warn!(platform = %platform, "the job paused itself; resume it on /admin/system-status");
+        tracing::warn!(job = %job, "the job paused itself; resume it on /admin/system-status");
     }
     run.result
 }

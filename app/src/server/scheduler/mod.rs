@@ -1,10 +1,11 @@
 //! The scheduler inside `marketplace serve`: every tick it plans each
-//! configured platform's next run, starts the "sync now" requests waiting in
-//! `sync_request`, starts the syncs that are due, and runs the periodic tasks
-//! other modules register (webhook processing).
+//! configured job's next run, starts the requests waiting in `sync_request`
+//! ("sync now", a webhook delivery, a job asking for another) and starts the
+//! jobs that are due. Each job (see [`Job`]) has its own lease, schedule,
+//! state and runs.
 //!
 //! Every replica runs this loop. A job runs only under its lease (see
-//! [`lease`]), and a scheduled tick is only run by the holder that finds it
+//! [`job_lease`]), and a scheduled tick is only run by the holder that finds it
 //! still due once it holds the lease, then moves `sync_state.next_run_at` to
 //! the next tick before releasing it: with N replicas each tick runs once, and
 //! a tick whose holder crashed is run by another replica once the lease expires.
@@ -13,27 +14,19 @@ pub mod job_lease;
 pub mod schedule;
 
 use chrono::Utc;
-use futures::future::BoxFuture;
-use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::domain::Platform;
+use crate::domain::Job;
+use crate::server::jobs::SyncContext;
 use crate::server::store::{job_lease as job_lease_rows, sync_request, sync_state};
-use crate::server::sync::SyncContext;
-pub use job_lease::{Busy, JobLease, JobLeaseOptions, LeasedRun, job_of, run_with_job_lease};
+pub use job_lease::{Busy, JobLease, JobLeaseOptions, LeasedRun, run_with_job_lease};
 pub use schedule::{Schedule, SchedulerSettings};
 
-/// Work done on every tick besides the syncs, given the database pool. Webhook
-/// processing (`process_pending` of each source) registers here, in
-/// `startup.rs`, with [`Scheduler::with_periodic`]. Tasks run on every replica
-/// and must claim their own rows (e.g. `FOR UPDATE SKIP LOCKED`).
-pub type PeriodicTask = Arc<dyn Fn(PgPool) -> BoxFuture<'static, anyhow::Result<()>> + Send + Sync>;
-
-/// "Sync now" requests started per tick at most.
+/// Requests started per tick at most.
 const REQUESTS_PER_TICK: usize = 3;
 
 /// The scheduler of one server process.
@@ -41,22 +34,15 @@ pub struct Scheduler {
     ctx: SyncContext,
     settings: SchedulerSettings,
     options: JobLeaseOptions,
-    periodic: Vec<(&'static str, PeriodicTask)>,
-    /// Platforms this process is running now (so a tick does not try again).
-    busy: Mutex<HashSet<Platform>>,
+    /// Jobs this process is running now (so a tick does not try again).
+    busy: Mutex<HashSet<Job>>,
 }
 
 impl Scheduler {
-    /// A scheduler for the configured platforms of `ctx`.
+    /// A scheduler for the jobs of the platforms `ctx` configures.
     pub fn new(ctx: SyncContext, settings: SchedulerSettings) -> Self {
         let options = JobLeaseOptions::new(&settings, "serve");
-        Self { ctx, settings, options, periodic: Vec::new(), busy: Mutex::new(HashSet::new()) }
-    }
-
-    /// Registers a task run on every tick (see [`PeriodicTask`]).
-    pub fn with_periodic(mut self, name: &'static str, task: PeriodicTask) -> Self {
-        self.periodic.push((name, task));
-        self
+        Self { ctx, settings, options, busy: Mutex::new(HashSet::new()) }
     }
 
     /// This process's name in `job_lease.holder`.
@@ -72,10 +58,10 @@ impl Scheduler {
 
     async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         tracing::info!(holder = %self.options.holder, tick = ?self.settings.tick, "scheduler started");
-        for platform in Platform::ALL.into_iter().filter(|p| !self.ctx.settings.is_configured(*p)) {
-            // No runs are planned for a platform without settings.
-            if let Err(err) = sync_state::set_next_run(&self.ctx.pool, platform, None).await {
-                tracing::warn!(platform = %platform, error = %err, "could not clear the next run");
+        for job in Job::ALL.into_iter().filter(|job| !self.ctx.settings.is_job_configured(*job)) {
+            // No runs are planned for a job whose platform has no settings.
+            if let Err(err) = sync_state::set_next_run(&self.ctx.pool, job, None).await {
+                tracing::warn!(%job, error = %err, "could not clear the next run");
             }
         }
         let mut jobs = JoinSet::new();
@@ -118,57 +104,52 @@ impl Scheduler {
         }
     }
 
-    fn configured(&self) -> Vec<Platform> {
-        Platform::ALL.into_iter().filter(|p| self.ctx.settings.is_configured(*p)).collect()
+    fn configured(&self) -> Vec<Job> {
+        Job::ALL.into_iter().filter(|job| self.ctx.settings.is_job_configured(*job)).collect()
     }
 
-    /// One pass: plan, start queued requests, start due jobs, periodic tasks.
+    /// One pass: plan, start queued requests, start due jobs.
     async fn tick(self: &Arc<Self>, jobs: &mut JoinSet<()>, stop: &watch::Receiver<bool>) {
-        for platform in self.configured() {
-            if let Err(err) = self.plan(platform).await {
-                tracing::warn!(platform = %platform, error = format!("{err:#}"), "could not plan the next run");
+        for job in self.configured() {
+            if let Err(err) = self.plan(job).await {
+                tracing::warn!(%job, error = format!("{err:#}"), "could not plan the next run");
             }
         }
         for _ in 0..REQUESTS_PER_TICK {
             match self.claim_request().await {
-                Ok(Some((request_id, lease))) => {
+                Ok(Some(claimed)) => {
                     let this = Arc::clone(self);
                     let stop = stop.clone();
-                    jobs.spawn(async move { this.run_request(request_id, lease, stop).await });
+                    jobs.spawn(async move { this.run_request(claimed, stop).await });
                 }
                 Ok(None) => break,
                 Err(err) => {
-                    tracing::warn!(error = format!("{err:#}"), "could not claim a sync request");
+                    tracing::warn!(error = format!("{err:#}"), "could not claim a request");
                     break;
                 }
             }
         }
-        for platform in self.configured() {
-            if self.is_due(platform).await && self.mark_busy(platform) {
+        for job in self.configured() {
+            if self.is_due(job).await && self.mark_busy(job) {
                 let this = Arc::clone(self);
                 let stop = stop.clone();
                 jobs.spawn(async move {
-                    this.run_due(platform, stop).await;
-                    this.clear_busy(platform);
+                    this.run_due(job, stop).await;
+                    this.clear_busy(job);
                 });
-            }
-        }
-        for (name, task) in &self.periodic {
-            if let Err(err) = task(self.ctx.pool.clone()).await {
-                tracing::warn!(task = name, error = format!("{err:#}"), "periodic task failed");
             }
         }
     }
 
-    /// Gives a platform without a planned tick its first one: at once when it
+    /// Gives a job without a planned tick its first one: at once when it
     /// never succeeded or its last success is a period old, else on schedule.
-    /// A platform whose schedule is off has none.
-    async fn plan(&self, platform: Platform) -> anyhow::Result<()> {
-        let state = sync_state::schedule_state(&self.ctx.pool, platform).await?;
-        let schedule = self.settings.schedule(platform);
+    /// A job whose schedule is off has none.
+    async fn plan(&self, job: Job) -> anyhow::Result<()> {
+        let state = sync_state::schedule_state(&self.ctx.pool, job).await?;
+        let schedule = self.settings.schedule(job);
         let Some(period) = schedule.period() else {
             if state.next_run_at.is_some() {
-                sync_state::set_next_run(&self.ctx.pool, platform, None).await?;
+                sync_state::set_next_run(&self.ctx.pool, job, None).await?;
             }
             return Ok(());
         };
@@ -177,52 +158,52 @@ impl Scheduler {
         }
         let now = Utc::now();
         let stale = state.last_success_at.is_none_or(|at| (now - at).to_std().is_ok_and(|age| age >= period));
-        let first = if stale { Some(now) } else { self.settings.next_tick(platform, state.last_success_at, now) };
+        let first = if stale { Some(now) } else { self.settings.next_tick(job, state.last_success_at, now) };
         if let Some(first) = first
-            && sync_state::plan_first_run(&self.ctx.pool, platform, first).await?
+            && sync_state::plan_first_run(&self.ctx.pool, job, first).await?
         {
-            tracing::info!(platform = %platform, next_run_at = %first, "next run planned");
+            tracing::info!(%job, next_run_at = %first, "next run planned");
         }
         Ok(())
     }
 
-    async fn is_due(&self, platform: Platform) -> bool {
-        match sync_state::schedule_state(&self.ctx.pool, platform).await {
+    async fn is_due(&self, job: Job) -> bool {
+        match sync_state::schedule_state(&self.ctx.pool, job).await {
             Ok(state) => !state.paused && state.next_run_at.is_some_and(|at| at <= Utc::now()),
             Err(err) => {
-                tracing::warn!(platform = %platform, error = %err, "could not read the schedule state");
+                tracing::warn!(%job, error = %err, "could not read the schedule state");
                 false
             }
         }
     }
 
-    fn mark_busy(&self, platform: Platform) -> bool {
-        self.busy.lock().map(|mut busy| busy.insert(platform)).unwrap_or(false)
+    fn mark_busy(&self, job: Job) -> bool {
+        self.busy.lock().map(|mut busy| busy.insert(job)).unwrap_or(false)
     }
 
-    fn clear_busy(&self, platform: Platform) {
+    fn clear_busy(&self, job: Job) {
         if let Ok(mut busy) = self.busy.lock() {
-            busy.remove(&platform);
+            busy.remove(&job);
         }
     }
 
     /// Runs a due tick under the lease: checks it is still due once the lease
     /// is held, runs it, records which tick the run was for, plans the next
     /// tick, and releases the lease.
-    async fn run_due(&self, platform: Platform, stop: watch::Receiver<bool>) {
-        let lease = match JobLease::acquire(&self.ctx.pool, platform, &self.options).await {
+    async fn run_due(&self, job: Job, stop: watch::Receiver<bool>) {
+        let lease = match JobLease::acquire(&self.ctx.pool, job, &self.options).await {
             Ok(Some(lease)) => lease,
             Ok(None) => return,
             Err(err) => {
-                tracing::warn!(platform = %platform, error = format!("{err:#}"), "could not take the lease");
+                tracing::warn!(%job, error = format!("{err:#}"), "could not take the lease");
                 return;
             }
         };
-        let due = match sync_state::schedule_state(&self.ctx.pool, platform).await {
+        let due = match sync_state::schedule_state(&self.ctx.pool, job).await {
             Ok(state) if !state.paused => state.next_run_at.filter(|at| *at <= Utc::now()),
             Ok(_) => None,
             Err(err) => {
-                tracing::warn!(platform = %platform, error = %err, "could not read the schedule state");
+                tracing::warn!(%job, error = %err, "could not read the schedule state");
                 None
             }
         };
@@ -231,61 +212,62 @@ impl Scheduler {
             lease.release().await;
             return;
         };
-        tracing::info!(platform = %platform, tick = %due, "scheduled run starting");
+        tracing::info!(%job, tick = %due, "scheduled run starting");
         // The run records its tick with its end, so a finished run always has it.
         let ctx = self.ctx.clone().with_tick(due);
         let run = lease.run(&ctx, "schedule", Some(stop.clone())).await;
         // A run stopped by a shutdown or a lost lease leaves its tick due for
         // another server; otherwise the next tick is planned.
         if !run.interrupted {
-            let next = self.settings.next_tick(platform, Some(due), Utc::now());
-            if let Err(err) = sync_state::set_next_run(&self.ctx.pool, platform, next).await {
-                tracing::error!(platform = %platform, error = %err, "could not plan the next run");
+            let next = self.settings.next_tick(job, Some(due), Utc::now());
+            if let Err(err) = sync_state::set_next_run(&self.ctx.pool, job, next).await {
+                tracing::error!(%job, error = %err, "could not plan the next run");
             }
         }
-        log_outcome(platform, "schedule", &run);
+        log_outcome(job, "schedule", &run);
         lease.release().await;
     }
 
     /// Claims the oldest waiting request whose job is free, with its lease, in
     /// one transaction.
-    async fn claim_request(&self) -> anyhow::Result<Option<(i64, JobLease)>> {
-        let busy: HashSet<Platform> = self.busy.lock().map(|b| b.clone()).unwrap_or_default();
-        let platforms: Vec<String> =
-            self.configured().into_iter().filter(|p| !busy.contains(p)).map(|p| p.as_str().to_owned()).collect();
-        if platforms.is_empty() {
+    async fn claim_request(&self) -> anyhow::Result<Option<Claimed>> {
+        let busy: HashSet<Job> = self.busy.lock().map(|b| b.clone()).unwrap_or_default();
+        let jobs: Vec<String> =
+            self.configured().into_iter().filter(|job| !busy.contains(job)).map(|job| job.to_string()).collect();
+        if jobs.is_empty() {
             return Ok(None);
         }
         let mut tx = self.ctx.pool.begin().await?;
-        let Some(claimed) = sync_request::claim_next(&mut tx, &platforms).await? else {
+        let Some(claimed) = sync_request::claim_next(&mut tx, &jobs).await? else {
             return Ok(None);
         };
-        let Some(platform) = Platform::parse(&claimed.platform) else {
+        let Some(job) = Job::parse(&claimed.job) else {
             return Ok(None);
         };
         let holder = &self.options.holder;
-        let Some(acquired) = job_lease_rows::try_acquire(&mut *tx, &job_of(platform), holder, self.options.ttl).await?
+        let Some(acquired) = job_lease_rows::try_acquire(&mut *tx, job.as_str(), holder, self.options.ttl).await?
         else {
             // The job was taken since the claim's check; the request waits.
             return Ok(None);
         };
         sync_request::mark_running(&mut *tx, claimed.id, holder).await?;
         tx.commit().await?;
-        if !self.mark_busy(platform) {
-            tracing::warn!(platform = %platform, "already running here");
+        if !self.mark_busy(job) {
+            tracing::warn!(%job, "already running here");
         }
-        let lease = JobLease::adopt(self.ctx.pool.clone(), platform, self.options.clone(), acquired).await;
-        Ok(Some((claimed.id, lease)))
+        let lease = JobLease::adopt(self.ctx.pool.clone(), job, self.options.clone(), acquired).await;
+        Ok(Some(Claimed { request_id: claimed.id, trigger: claimed.trigger, lease }))
     }
 
-    /// Runs a claimed "sync now" request and records how it ended.
-    async fn run_request(&self, request_id: i64, lease: JobLease, stop: watch::Receiver<bool>) {
-        let platform = lease.platform();
-        tracing::info!(platform = %platform, request_id, "sync now starting");
-        let run = lease.run(&self.ctx, "manual", Some(stop.clone())).await;
+    /// Runs a claimed request and records how it ended.
+    async fn run_request(&self, claimed: Claimed, stop: watch::Receiver<bool>) {
+        let Claimed { request_id, trigger, lease } = claimed;
+        let job = lease.job();
+        tracing::info!(%job, request_id, %trigger, "requested run starting");
+        let run = lease.run(&self.ctx, &trigger, Some(stop.clone())).await;
         let recorded = if run.interrupted {
             // Stopped by a shutdown: queued again for another server.
-            sync_request::requeue_interrupted(&self.ctx.pool, platform, "").await.map(drop)
+            sync_request::requeue_interrupted(&self.ctx.pool, job, "").await.map(drop)
         } else {
             let error = run.result.as_ref().err().map(ToString::to_string);
             sync_request::finish(&self.ctx.pool, request_id, run.run_id, error.as_deref()).await
@@ -293,10 +275,18 @@ impl Scheduler {
         if let Err(err) = recorded {
             tracing::error!(request_id, error = %err, "could not record the end of the request");
         }
-        log_outcome(platform, "manual", &run);
+        log_outcome(job, &trigger, &run);
         lease.release().await;
-        self.clear_busy(platform);
+        self.clear_busy(job);
     }
+}
+
+/// A request this process claimed, with its job's lease.
+struct Claimed {
+    request_id: i64,
+    /// The trigger of the run it makes (`manual`, `webhook`, `follow_up`).
+    trigger: String,
+    lease: JobLease,
 }
 
 /// Resolves when a request is announced (never without a listener). A lost
@@ -313,12 +303,12 @@ async fn announced(listener: &mut Option<PgListener>) {
     }
 }
 
-fn log_outcome(platform: Platform, trigger: &str, run: &LeasedRun) {
+fn log_outcome(job: Job, trigger: &str, run: &LeasedRun) {
     match &run.result {
-        Ok(summary) => tracing::info!(platform = %platform, trigger, ?summary, "sync finished"),
+        Ok(summary) => tracing::info!(%job, trigger, ?summary, "job finished"),
         Err(err) => {
-            tracing::warn!(platform = %platform, trigger, run_id = ?run.run_id, paused = run.paused,
-                error = format!("{err:#}"), "sync failed");
+            tracing::warn!(%job, trigger, run_id = ?run.run_id, paused = run.paused,
+                error = format!("{err:#}"), "job failed");
         }
     }
 }

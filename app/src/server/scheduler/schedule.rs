@@ -1,5 +1,6 @@
-//! When each platform's sync is due, as configured by
-//! `MARKETPLACE_SCHEDULE_<PLATFORM>`, and the scheduler's other settings.
+//! When each job is due, as configured by `MARKETPLACE_SCHEDULE_<JOB>`
+//! (`MARKETPLACE_SCHEDULE_KILLBILL`, `..._KILLBILL_RECONCILIATION`, ...), and
+//! the scheduler's other settings.
 //!
 //! A schedule is either a period (`6h`, `30m`, `2s`, `1d`: every so often,
 //! counted from the last tick), a time of day (`daily@02:00`, UTC) or `off`.
@@ -9,9 +10,9 @@ use chrono::{DateTime, NaiveTime, Utc};
 use rand::Rng;
 use std::time::Duration;
 
-use crate::domain::Platform;
+use crate::domain::Job;
 
-/// How often one platform's sync runs.
+/// How often one job runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Schedule {
     /// Never on its own; "sync now" and the CLI still work.
@@ -88,11 +89,19 @@ impl Schedule {
 pub struct SchedulerSettings {
     /// `MARKETPLACE_SCHEDULER`: run scheduled jobs and "sync now" requests in this server (default on).
     pub enabled: bool,
-    /// `MARKETPLACE_SCHEDULE_KILLBILL` (default `daily@02:00`).
+    /// `MARKETPLACE_SCHEDULE_KILLBILL`: the mirror (default `daily@02:00`).
     pub killbill: Schedule,
-    /// `MARKETPLACE_SCHEDULE_CONDO` (default `daily@03:00`, nightly).
+    /// `MARKETPLACE_SCHEDULE_KILLBILL_RECONCILIATION` (default `daily@04:00`;
+    /// each mirror run also asks for one).
+    pub killbill_reconciliation: Schedule,
+    /// `MARKETPLACE_SCHEDULE_KILLBILL_WEBHOOKS`: retries of the notifications
+    /// left pending (default `1m`; a delivery asks for a run at once).
+    pub killbill_webhooks: Schedule,
+    /// `MARKETPLACE_SCHEDULE_CONDO`: the import (default `daily@03:00`, nightly).
     pub condo: Schedule,
-    /// `MARKETPLACE_SCHEDULE_COCORICO` (default `6h`).
+    /// `MARKETPLACE_SCHEDULE_CONDO_WEBHOOKS` (default `1m`; a delivery asks for a run at once).
+    pub condo_webhooks: Schedule,
+    /// `MARKETPLACE_SCHEDULE_COCORICO`: the import (default `6h`).
     pub cocorico: Schedule,
     /// `MARKETPLACE_SCHEDULE_JITTER`: the most a tick is delayed at random, so
     /// replicas and platforms do not all start at once (default `5m`, at most a
@@ -114,7 +123,10 @@ impl Default for SchedulerSettings {
         Self {
             enabled: true,
             killbill: Schedule::Daily(at(2, 0)),
+            killbill_reconciliation: Schedule::Daily(at(4, 0)),
+            killbill_webhooks: Schedule::Every(Duration::from_secs(60)),
             condo: Schedule::Daily(at(3, 0)),
+            condo_webhooks: Schedule::Every(Duration::from_secs(60)),
             cocorico: Schedule::Every(Duration::from_secs(6 * 3600)),
             jitter: Duration::from_secs(300),
             tick: Duration::from_secs(5),
@@ -136,13 +148,10 @@ impl SchedulerSettings {
                 _ => bail!("MARKETPLACE_SCHEDULER must be on or off, not `{raw}`"),
             };
         }
-        for (key, slot) in [
-            ("MARKETPLACE_SCHEDULE_KILLBILL", &mut s.killbill),
-            ("MARKETPLACE_SCHEDULE_CONDO", &mut s.condo),
-            ("MARKETPLACE_SCHEDULE_COCORICO", &mut s.cocorico),
-        ] {
-            if let Some(raw) = get(key) {
-                *slot = Schedule::parse(&raw).with_context(|| format!("{key} is not a schedule"))?;
+        for job in Job::ALL {
+            let key = format!("MARKETPLACE_SCHEDULE_{}", job.as_str().to_ascii_uppercase());
+            if let Some(raw) = get(&key) {
+                *s.schedule_mut(job) = Schedule::parse(&raw).with_context(|| format!("{key} is not a schedule"))?;
             }
         }
         for (key, slot) in [
@@ -168,24 +177,33 @@ impl SchedulerSettings {
         Ok(s)
     }
 
-    /// The schedule of one platform.
-    pub fn schedule(&self, platform: Platform) -> Schedule {
-        match platform {
-            Platform::KillBill => self.killbill,
-            Platform::Condo => self.condo,
-            Platform::Cocorico => self.cocorico,
+    /// The schedule of one job.
+    pub fn schedule(&self, job: Job) -> Schedule {
+        match job {
+            Job::KillbillMirror => self.killbill,
+            Job::KillbillReconciliation => self.killbill_reconciliation,
+            Job::KillbillWebhooks => self.killbill_webhooks,
+            Job::CondoImport => self.condo,
+            Job::CondoWebhooks => self.condo_webhooks,
+            Job::CocoricoImport => self.cocorico,
+        }
+    }
+
+    fn schedule_mut(&mut self, job: Job) -> &mut Schedule {
+        match job {
+            Job::KillbillMirror => &mut self.killbill,
+            Job::KillbillReconciliation => &mut self.killbill_reconciliation,
+            Job::KillbillWebhooks => &mut self.killbill_webhooks,
+            Job::CondoImport => &mut self.condo,
+            Job::CondoWebhooks => &mut self.condo_webhooks,
+            Job::CocoricoImport => &mut self.cocorico,
         }
     }
 
     /// The next tick after `previous`, delayed by a random jitter of at most
     /// `jitter` and a tenth of the period.
-    pub fn next_tick(
-        &self,
-        platform: Platform,
-        previous: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> Option<DateTime<Utc>> {
-        let schedule = self.schedule(platform);
+    pub fn next_tick(&self, job: Job, previous: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let schedule = self.schedule(job);
         let next = schedule.next_after(previous, now)?;
         let cap = self.jitter.min(schedule.period()? / 10);
         let jitter_ms = u64::try_from(cap.as_millis()).unwrap_or(u64::MAX);
@@ -193,10 +211,10 @@ impl SchedulerSettings {
         Some(next + chrono::Duration::milliseconds(i64::try_from(delay).unwrap_or(0)))
     }
 
-    /// How old a last success may be before the platform shows as delayed:
-    /// two periods of its schedule (48 h when it is off).
-    pub fn freshness(&self, platform: Platform) -> chrono::Duration {
-        let period = self.schedule(platform).period().unwrap_or(Duration::from_secs(24 * 3600));
+    /// How old a last success may be before the job shows as delayed: two
+    /// periods of its schedule (48 h when it is off).
+    pub fn freshness(&self, job: Job) -> chrono::Duration {
+        let period = self.schedule(job).period().unwrap_or(Duration::from_secs(24 * 3600));
         chrono::Duration::from_std(period * 2).unwrap_or(chrono::Duration::hours(48))
     }
 }
@@ -274,7 +292,7 @@ mod tests {
             ..SchedulerSettings::default()
         };
         for _ in 0..200 {
-            let next = settings.next_tick(Platform::Cocorico, Some(at(10, 0, 0)), at(10, 0, 1)).unwrap();
+            let next = settings.next_tick(Job::CocoricoImport, Some(at(10, 0, 0)), at(10, 0, 1)).unwrap();
             assert!(next >= at(10, 0, 10) && next <= at(10, 0, 11), "{next}");
         }
     }
@@ -282,8 +300,8 @@ mod tests {
     #[test]
     fn freshness_is_two_periods() {
         let settings = SchedulerSettings::default();
-        assert_eq!(settings.freshness(Platform::Cocorico), chrono::Duration::hours(12));
-        assert_eq!(settings.freshness(Platform::KillBill), chrono::Duration::hours(48));
+        assert_eq!(settings.freshness(Job::CocoricoImport), chrono::Duration::hours(12));
+        assert_eq!(settings.freshness(Job::KillbillMirror), chrono::Duration::hours(48));
     }
 
     #[test]
@@ -296,8 +314,11 @@ mod tests {
             ("MARKETPLACE_LEASE_TTL", "3s"),
             ("MARKETPLACE_PAUSE_AFTER_FAILURES", "5"),
             ("MARKETPLACE_SCHEDULER", "off"),
+            ("MARKETPLACE_SCHEDULE_KILLBILL_WEBHOOKS", "off"),
         ]))
         .unwrap();
+        assert_eq!(s.killbill_webhooks, Schedule::Off);
+        assert_eq!(s.schedule(Job::CondoWebhooks), Schedule::Every(Duration::from_secs(60)));
         assert_eq!(s.cocorico, Schedule::Every(Duration::from_secs(2)));
         assert_eq!(s.lease_ttl, Duration::from_secs(3));
         assert_eq!(s.pause_after_failures, 5);

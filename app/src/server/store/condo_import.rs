@@ -9,7 +9,7 @@
 //! INSERT INTO external_ref (platform, entity, local_id, external_id)
 //! VALUES ('condo', 'property', '<our property id>', '<Condo Property.id>');
 //! -- re-read every ticket once, so tickets of the newly linked property are imported
-//! UPDATE sync_state SET watermark = NULL WHERE platform = 'condo';
+//! UPDATE sync_state SET watermark = NULL WHERE job = 'condo';
 //! COMMIT;
 //! ```
 //!
@@ -40,7 +40,7 @@ pub async fn link_condo_property(
              ON CONFLICT DO NOTHING RETURNING id),
            reset AS (
              UPDATE sync_state SET watermark = NULL, updated_at = now()
-             WHERE platform = 'condo' AND EXISTS (SELECT 1 FROM inserted))
+             WHERE job = 'condo' AND EXISTS (SELECT 1 FROM inserted))
            SELECT count(*) AS "n!" FROM inserted"#,
         PROPERTY_ENTITY,
         local_property_id,
@@ -250,14 +250,13 @@ impl From<&[CondoTicket]> for TicketColumns {
 
 /// The stored ticket watermark (`<updatedAt>|<number>` of the last committed ticket).
 pub async fn read_condo_watermark(db: impl PgExecutor<'_>) -> Result<Option<String>, sqlx::Error> {
-    let row =
-        sqlx::query_scalar!("SELECT watermark FROM sync_state WHERE platform = 'condo'").fetch_optional(db).await?;
+    let row = sqlx::query_scalar!("SELECT watermark FROM sync_state WHERE job = 'condo'").fetch_optional(db).await?;
     Ok(row.flatten())
 }
 
 /// Stores the ticket watermark; call it in the transaction of the page it describes.
 pub async fn save_condo_watermark(conn: &mut PgConnection, watermark: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE sync_state SET watermark = $1, updated_at = now() WHERE platform = 'condo'", watermark)
+    sqlx::query!("UPDATE sync_state SET watermark = $1, updated_at = now() WHERE job = 'condo'", watermark)
         .execute(conn)
         .await?;
     Ok(())

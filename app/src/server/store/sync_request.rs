@@ -1,18 +1,18 @@
 //! `sync_request`: the "sync now" queue. A request is only queued here; a
 //! scheduler loop on any replica claims it (`FOR UPDATE SKIP LOCKED`) together
-//! with the platform's lease and runs it, never the HTTP request itself.
+//! with the job's lease and runs it, never the HTTP request itself.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use crate::domain::Platform;
+use crate::domain::Job;
 
 /// A request as stored.
 #[derive(Debug, Clone)]
 pub struct SyncRequestRow {
     pub id: i64,
-    pub platform: String,
+    pub job: String,
     pub status: String,
     pub requested_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
@@ -26,51 +26,83 @@ pub struct SyncRequestRow {
 #[derive(Debug, Clone)]
 pub struct ClaimedRequest {
     pub id: i64,
-    pub platform: String,
+    pub job: String,
+    /// `manual`, `webhook` or `follow_up`: the trigger of the run it makes.
+    pub trigger: String,
 }
 
 /// The channel on which a queued request is announced (`NOTIFY`), so that
 /// schedulers start it at once instead of at their next tick.
 pub const CHANNEL: &str = "sync_request";
 
-/// Queues a run of `platform` and returns the request's id. Pressing twice
-/// queues one run: while a request is waiting, its id is returned again.
-pub async fn enqueue(pool: &sqlx::PgPool, platform: Platform, requested_by: Option<Uuid>) -> Result<i64, sqlx::Error> {
+/// Who asked for a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requester {
+    /// An admin pressed "sync now" (or called the API).
+    Admin(Uuid),
+    /// A webhook delivery left events to process.
+    Webhook,
+    /// Another job asked for this one (the mirror asks for a reconciliation).
+    FollowUp,
+}
+
+impl Requester {
+    /// The `sync_request.trigger` value, also the trigger of the run it makes.
+    pub fn trigger(&self) -> &'static str {
+        match self {
+            Requester::Admin(_) => "manual",
+            Requester::Webhook => "webhook",
+            Requester::FollowUp => "follow_up",
+        }
+    }
+
+    fn user(&self) -> Option<Uuid> {
+        match self {
+            Requester::Admin(user) => Some(*user),
+            Requester::Webhook | Requester::FollowUp => None,
+        }
+    }
+}
+
+/// Queues a run of `job` and returns the request's id. Asking twice queues
+/// one run: while a request is waiting, its id is returned again.
+pub async fn enqueue(pool: &sqlx::PgPool, job: Job, requester: Requester) -> Result<i64, sqlx::Error> {
     // A concurrent insert may commit between our INSERT and SELECT snapshots;
     // the next attempt then sees it.
     for _ in 0..5 {
         let id = sqlx::query_scalar!(
             r#"WITH ins AS (
-                   INSERT INTO sync_request (platform, requested_by) VALUES ($1, $2)
-                   ON CONFLICT (platform) WHERE status = 'queued' DO NOTHING RETURNING id)
+                   INSERT INTO sync_request (job, requested_by, trigger) VALUES ($1, $2, $3)
+                   ON CONFLICT (job) WHERE status = 'queued' DO NOTHING RETURNING id)
                SELECT id AS "id!" FROM ins
-               UNION ALL SELECT id FROM sync_request WHERE platform = $1 AND status = 'queued'
+               UNION ALL SELECT id FROM sync_request WHERE job = $1 AND status = 'queued'
                LIMIT 1"#,
-            platform.as_str(),
-            requested_by
+            job.as_str(),
+            requester.user(),
+            requester.trigger()
         )
         .fetch_optional(pool)
         .await?;
         if let Some(id) = id {
-            sqlx::query!("SELECT pg_notify($1, $2)", CHANNEL, platform.as_str()).execute(pool).await?;
+            sqlx::query!("SELECT pg_notify($1, $2)", CHANNEL, job.as_str()).execute(pool).await?;
             return Ok(id);
         }
     }
     Err(sqlx::Error::RowNotFound)
 }
 
-/// Claims the oldest waiting request of one of `platforms` whose job no one
-/// holds, skipping rows other workers are claiming. The caller takes the
-/// platform's lease in the same transaction and then calls [`mark_running`].
-pub async fn claim_next(conn: &mut PgConnection, platforms: &[String]) -> Result<Option<ClaimedRequest>, sqlx::Error> {
+/// Claims the oldest waiting request of one of `jobs` that no one holds,
+/// skipping rows other workers are claiming. The caller takes the job's
+/// lease in the same transaction and then calls [`mark_running`].
+pub async fn claim_next(conn: &mut PgConnection, jobs: &[String]) -> Result<Option<ClaimedRequest>, sqlx::Error> {
     sqlx::query_as!(
         ClaimedRequest,
-        "SELECT r.id, r.platform FROM sync_request r
-         WHERE r.status = 'queued' AND r.platform = ANY($1)
+        "SELECT r.id, r.job, r.trigger FROM sync_request r
+         WHERE r.status = 'queued' AND r.job = ANY($1)
            AND NOT EXISTS (SELECT 1 FROM job_lease l
-                           WHERE l.job = 'sync:' || r.platform AND NOT l.released AND l.expires_at > now())
+                           WHERE l.job = r.job AND NOT l.released AND l.expires_at > now())
          ORDER BY r.id LIMIT 1 FOR UPDATE OF r SKIP LOCKED",
-        platforms
+        jobs
     )
     .fetch_optional(conn)
     .await
@@ -109,23 +141,19 @@ pub async fn finish(
     Ok(())
 }
 
-/// After a holder of `platform` crashed: its running request (not one of
+/// After a holder of `job` crashed: its running request (not one of
 /// `current_holder`'s) is queued again (up to three attempts, and unless
 /// another one already waits) or failed.
-pub async fn requeue_interrupted(
-    db: impl PgExecutor<'_>,
-    platform: Platform,
-    current_holder: &str,
-) -> Result<u64, sqlx::Error> {
+pub async fn requeue_interrupted(db: impl PgExecutor<'_>, job: Job, current_holder: &str) -> Result<u64, sqlx::Error> {
     let done = sqlx::query!(
         "UPDATE sync_request r
          SET status = CASE WHEN r.attempts < 3 AND NOT EXISTS (
-                 SELECT 1 FROM sync_request q WHERE q.platform = r.platform AND q.status = 'queued')
+                 SELECT 1 FROM sync_request q WHERE q.job = r.job AND q.status = 'queued')
              THEN 'queued' ELSE 'failed' END,
              holder = NULL,
              error = 'interrupted: the server running it stopped'
-         WHERE r.platform = $1 AND r.status = 'running' AND r.holder IS DISTINCT FROM $2",
-        platform.as_str(),
+         WHERE r.job = $1 AND r.status = 'running' AND r.holder IS DISTINCT FROM $2",
+        job.as_str(),
         current_holder
     )
     .execute(db)
@@ -137,7 +165,7 @@ pub async fn requeue_interrupted(
 pub async fn get(db: impl PgExecutor<'_>, id: i64) -> Result<Option<SyncRequestRow>, sqlx::Error> {
     sqlx::query_as!(
         SyncRequestRow,
-        "SELECT id, platform, status, requested_at, started_at, finished_at, run_id, holder, error
+        "SELECT id, job, status, requested_at, started_at, finished_at, run_id, holder, error
          FROM sync_request WHERE id = $1",
         id
     )
@@ -149,7 +177,7 @@ pub async fn get(db: impl PgExecutor<'_>, id: i64) -> Result<Option<SyncRequestR
 pub async fn list_open(db: impl PgExecutor<'_>) -> Result<Vec<SyncRequestRow>, sqlx::Error> {
     sqlx::query_as!(
         SyncRequestRow,
-        "SELECT id, platform, status, requested_at, started_at, finished_at, run_id, holder, error
+        "SELECT id, job, status, requested_at, started_at, finished_at, run_id, holder, error
          FROM sync_request WHERE status IN ('queued', 'running') ORDER BY id"
     )
     .fetch_all(db)
@@ -170,27 +198,29 @@ mod tests {
 
     #[sqlx::test(migrations = "../migrations")]
     async fn pressing_twice_queues_one_request(pool: sqlx::PgPool) {
-        let first = enqueue(&pool, Platform::Condo, None).await.unwrap();
-        assert_eq!(enqueue(&pool, Platform::Condo, None).await.unwrap(), first);
-        let other = enqueue(&pool, Platform::Cocorico, None).await.unwrap();
+        let first = enqueue(&pool, Job::CondoImport, Requester::FollowUp).await.unwrap();
+        assert_eq!(enqueue(&pool, Job::CondoImport, Requester::FollowUp).await.unwrap(), first);
+        let other = enqueue(&pool, Job::CocoricoImport, Requester::Webhook).await.unwrap();
         assert_ne!(other, first);
         let open = list_open(&pool).await.unwrap();
         assert_eq!(open.iter().map(|r| r.id).collect::<Vec<_>>(), vec![first, other]);
+        let claimed = claim_next(&mut pool.begin().await.unwrap(), &["cocorico".to_owned()]).await.unwrap().unwrap();
+        assert_eq!(claimed.trigger, "webhook", "the run it makes says who asked");
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn two_workers_never_claim_the_same_request(pool: sqlx::PgPool) {
-        let id = enqueue(&pool, Platform::Condo, None).await.unwrap();
-        let platforms = vec!["condo".to_owned()];
+        let id = enqueue(&pool, Job::CondoImport, Requester::FollowUp).await.unwrap();
+        let jobs = vec!["condo".to_owned()];
         let mut a = pool.begin().await.unwrap();
         let mut b = pool.begin().await.unwrap();
-        assert_eq!(claim_next(&mut a, &platforms).await.unwrap().map(|c| c.id), Some(id));
-        assert!(claim_next(&mut b, &platforms).await.unwrap().is_none(), "the row is locked: skipped");
+        assert_eq!(claim_next(&mut a, &jobs).await.unwrap().map(|c| c.id), Some(id));
+        assert!(claim_next(&mut b, &jobs).await.unwrap().is_none(), "the row is locked: skipped");
         mark_running(&mut *a, id, "a").await.unwrap();
         a.commit().await.unwrap();
-        assert!(claim_next(&mut b, &platforms).await.unwrap().is_none(), "running: not queued any more");
+        assert!(claim_next(&mut b, &jobs).await.unwrap().is_none(), "running: not queued any more");
         // Once it runs, a new press queues a new request.
-        assert_ne!(enqueue(&pool, Platform::Condo, None).await.unwrap(), id);
+        assert_ne!(enqueue(&pool, Job::CondoImport, Requester::FollowUp).await.unwrap(), id);
         finish(&pool, id, None, Some("Condo did not answer")).await.unwrap();
         let row = get(&pool, id).await.unwrap().unwrap();
         assert_eq!((row.status.as_str(), row.error.as_deref()), ("failed", Some("Condo did not answer")));
@@ -198,22 +228,22 @@ mod tests {
 
     #[sqlx::test(migrations = "../migrations")]
     async fn a_request_waits_while_its_job_is_leased(pool: sqlx::PgPool) {
-        let id = enqueue(&pool, Platform::Cocorico, None).await.unwrap();
+        let id = enqueue(&pool, Job::CocoricoImport, Requester::FollowUp).await.unwrap();
         let ttl = std::time::Duration::from_secs(30);
-        super::super::job_lease::try_acquire(&pool, "sync:cocorico", "busy", ttl).await.unwrap().unwrap();
-        let platforms = vec!["cocorico".to_owned()];
-        assert!(claim_next(&mut pool.acquire().await.unwrap(), &platforms).await.unwrap().is_none());
-        super::super::job_lease::release(&pool, "sync:cocorico", "busy").await.unwrap();
-        let claimed = claim_next(&mut pool.acquire().await.unwrap(), &platforms).await.unwrap();
+        super::super::job_lease::try_acquire(&pool, "cocorico", "busy", ttl).await.unwrap().unwrap();
+        let jobs = vec!["cocorico".to_owned()];
+        assert!(claim_next(&mut pool.acquire().await.unwrap(), &jobs).await.unwrap().is_none());
+        super::super::job_lease::release(&pool, "cocorico", "busy").await.unwrap();
+        let claimed = claim_next(&mut pool.acquire().await.unwrap(), &jobs).await.unwrap();
         assert_eq!(claimed.map(|c| c.id), Some(id));
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn an_interrupted_request_is_queued_again(pool: sqlx::PgPool) {
-        let id = enqueue(&pool, Platform::KillBill, None).await.unwrap();
+        let id = enqueue(&pool, Job::KillbillMirror, Requester::FollowUp).await.unwrap();
         mark_running(&pool, id, "crashed").await.unwrap();
-        assert_eq!(requeue_interrupted(&pool, Platform::KillBill, "crashed").await.unwrap(), 0, "not its own");
-        assert_eq!(requeue_interrupted(&pool, Platform::KillBill, "next").await.unwrap(), 1);
+        assert_eq!(requeue_interrupted(&pool, Job::KillbillMirror, "crashed").await.unwrap(), 0, "not its own");
+        assert_eq!(requeue_interrupted(&pool, Job::KillbillMirror, "next").await.unwrap(), 1);
         let row = get(&pool, id).await.unwrap().unwrap();
         assert_eq!(row.status, "queued");
         assert_eq!(row.holder, None);

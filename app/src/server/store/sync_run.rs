@@ -1,10 +1,10 @@
 //! `sync_run`: one row per integration run, with its counts, cursor and
-//! error; finishing a run also updates the platform's `sync_state`.
+//! error; finishing a run also updates its job's `sync_state`.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::domain::Platform;
+use crate::domain::Job;
 
 /// What happened to the records of a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub enum RunOutcome {
 #[derive(Debug, Clone)]
 pub struct SyncRunRow {
     pub id: i64,
-    pub platform: String,
+    pub job: String,
     pub trigger: String,
     pub status: String,
     pub started_at: DateTime<Utc>,
@@ -46,17 +46,18 @@ pub struct SyncRunRow {
 }
 
 /// Records the start of a run and returns its id.
-pub async fn start_run(db: impl PgExecutor<'_>, platform: Platform, trigger: &str) -> Result<i64, sqlx::Error> {
+pub async fn start_run(db: impl PgExecutor<'_>, job: Job, trigger: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
-        "INSERT INTO sync_run (platform, trigger) VALUES ($1, $2) RETURNING id",
-        platform.as_str(),
+        "INSERT INTO sync_run (platform, job, trigger) VALUES ($1, $2, $3) RETURNING id",
+        job.platform().as_str(),
+        job.as_str(),
         trigger
     )
     .fetch_one(db)
     .await
 }
 
-/// Records the end of a run and updates the platform's state (failure streak,
+/// Records the end of a run and updates its job's state (failure streak,
 /// last success, watermark), in the caller's transaction. A scheduled run
 /// records its tick here, with its end: a finished run always has its tick,
 /// and a tick has at most one finished run (a unique index). A run stopped
@@ -73,11 +74,11 @@ pub async fn finish_run(
         RunOutcome::Succeeded => ("succeeded", None, None),
         RunOutcome::Failed { error, detail } => ("failed", Some(error.as_str()), Some(detail.as_str())),
     };
-    let platform = sqlx::query_scalar!(
+    let job = sqlx::query_scalar!(
         "UPDATE sync_run SET status = $2, finished_at = now(), records_in = $3, records_out = $4,
              records_failed = $5, records_skipped = $6, cursor = $7, error = $8, error_detail = $9,
              scheduled_for = $10
-         WHERE id = $1 RETURNING platform",
+         WHERE id = $1 RETURNING job",
         run_id,
         status,
         counts.records_in,
@@ -96,8 +97,8 @@ pub async fn finish_run(
              consecutive_failures = CASE WHEN $3 THEN 0 ELSE consecutive_failures + 1 END,
              last_success_at = CASE WHEN $3 THEN now() ELSE last_success_at END,
              watermark = COALESCE($4, watermark)
-         WHERE platform = $1",
-        platform,
+         WHERE job = $1",
+        job,
         run_id,
         status == "succeeded",
         cursor
@@ -107,40 +108,36 @@ pub async fn finish_run(
     Ok(())
 }
 
-/// The latest runs of a platform, newest first.
-pub async fn list_recent_runs(
-    db: impl PgExecutor<'_>,
-    platform: Platform,
-    limit: i64,
-) -> Result<Vec<SyncRunRow>, sqlx::Error> {
+/// The latest runs of a job, newest first.
+pub async fn list_recent_runs(db: impl PgExecutor<'_>, job: Job, limit: i64) -> Result<Vec<SyncRunRow>, sqlx::Error> {
     sqlx::query_as!(
         SyncRunRow,
-        "SELECT id, platform, trigger, status, started_at, finished_at, records_in, records_out, records_failed,
+        "SELECT id, job, trigger, status, started_at, finished_at, records_in, records_out, records_failed,
                 records_skipped, cursor, error
-         FROM sync_run WHERE platform = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
-        platform.as_str(),
+         FROM sync_run WHERE job = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
+        job.as_str(),
         limit
     )
     .fetch_all(db)
     .await
 }
 
-/// The newest run id of a platform (0 when it never ran).
-pub async fn latest_run_id(db: impl PgExecutor<'_>, platform: Platform) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT COALESCE(max(id), 0) AS "id!" FROM sync_run WHERE platform = $1"#, platform.as_str())
+/// The newest run id of a job (0 when it never ran).
+pub async fn latest_run_id(db: impl PgExecutor<'_>, job: Job) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT COALESCE(max(id), 0) AS "id!" FROM sync_run WHERE job = $1"#, job.as_str())
         .fetch_one(db)
         .await
 }
 
-/// The first run of a platform after run `after`, with its status.
+/// The first run of a job after run `after`, with its status.
 pub async fn first_run_after(
     db: impl PgExecutor<'_>,
-    platform: Platform,
+    job: Job,
     after: i64,
 ) -> Result<Option<(i64, String)>, sqlx::Error> {
     let row = sqlx::query!(
-        "SELECT id, status FROM sync_run WHERE platform = $1 AND id > $2 ORDER BY id LIMIT 1",
-        platform.as_str(),
+        "SELECT id, status FROM sync_run WHERE job = $1 AND id > $2 ORDER BY id LIMIT 1",
+        job.as_str(),
         after
     )
     .fetch_optional(db)
@@ -148,21 +145,21 @@ pub async fn first_run_after(
     Ok(row.map(|r| (r.id, r.status)))
 }
 
-/// Closes the runs of `platform` still marked running that started before
+/// Closes the runs of `job` still marked running that started before
 /// `before`, left behind by a server that stopped mid-run (or one that lost its
 /// lease), as failed with `error`. Runs by webhook processing are not leased
 /// and are left alone. Returns how many were closed.
 pub async fn fail_abandoned_runs(
     db: impl PgExecutor<'_>,
-    platform: Platform,
+    job: Job,
     before: DateTime<Utc>,
     error: &str,
     detail: &str,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query!(
         "UPDATE sync_run SET status = 'failed', finished_at = now(), error = $3, error_detail = $4
-         WHERE platform = $1 AND status = 'running' AND started_at <= $2 AND trigger <> 'webhook'",
-        platform.as_str(),
+         WHERE job = $1 AND status = 'running' AND started_at <= $2 AND trigger <> 'webhook'",
+        job.as_str(),
         before,
         error,
         detail
@@ -176,7 +173,7 @@ pub async fn fail_abandoned_runs(
 #[derive(Debug, Clone)]
 pub struct RunningRow {
     pub id: i64,
-    pub platform: String,
+    pub job: String,
     pub trigger: String,
     pub started_at: DateTime<Utc>,
 }
@@ -185,7 +182,7 @@ pub struct RunningRow {
 pub async fn list_running(db: impl PgExecutor<'_>) -> Result<Vec<RunningRow>, sqlx::Error> {
     sqlx::query_as!(
         RunningRow,
-        "SELECT id, platform, trigger, started_at FROM sync_run WHERE status = 'running' ORDER BY id DESC"
+        "SELECT id, job, trigger, started_at FROM sync_run WHERE status = 'running' ORDER BY id DESC"
     )
     .fetch_all(db)
     .await
@@ -229,17 +226,13 @@ pub struct HistoryRow {
     pub records_skipped: i32,
 }
 
-/// The latest `limit` runs of a platform, oldest first (the chart's order).
-pub async fn list_run_history(
-    db: impl PgExecutor<'_>,
-    platform: Platform,
-    limit: i64,
-) -> Result<Vec<HistoryRow>, sqlx::Error> {
+/// The latest `limit` runs of a job, oldest first (the chart's order).
+pub async fn list_run_history(db: impl PgExecutor<'_>, job: Job, limit: i64) -> Result<Vec<HistoryRow>, sqlx::Error> {
     let mut rows = sqlx::query_as!(
         HistoryRow,
         "SELECT id, status, started_at, finished_at, records_in, records_out, records_failed, records_skipped
-         FROM sync_run WHERE platform = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
-        platform.as_str(),
+         FROM sync_run WHERE job = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
+        job.as_str(),
         limit
     )
     .fetch_all(db)
@@ -248,10 +241,10 @@ pub async fn list_run_history(
     Ok(rows)
 }
 
-/// Runs and their records, summed per platform and status (for `/metrics`).
+/// Runs and their records, summed per job and status (for `/metrics`).
 #[derive(Debug, Clone)]
 pub struct RunTotals {
-    pub platform: String,
+    pub job: String,
     pub status: String,
     pub runs: i64,
     pub records_in: f64,
@@ -260,30 +253,30 @@ pub struct RunTotals {
     pub records_skipped: f64,
 }
 
-/// Every platform's runs and records per status.
+/// Every job's runs and records per status.
 pub async fn run_totals(db: impl PgExecutor<'_>) -> Result<Vec<RunTotals>, sqlx::Error> {
     sqlx::query_as!(
         RunTotals,
-        r#"SELECT platform, status, count(*) AS "runs!",
+        r#"SELECT job, status, count(*) AS "runs!",
                   COALESCE(sum(records_in), 0)::float8 AS "records_in!",
                   COALESCE(sum(records_out), 0)::float8 AS "records_out!",
                   COALESCE(sum(records_failed), 0)::float8 AS "records_failed!",
                   COALESCE(sum(records_skipped), 0)::float8 AS "records_skipped!"
-           FROM sync_run GROUP BY platform, status ORDER BY platform, status"#
+           FROM sync_run GROUP BY job, status ORDER BY job, status"#
     )
     .fetch_all(db)
     .await
 }
 
-/// The duration in seconds of every finished run, by platform (for `/metrics`).
+/// The duration in seconds of every finished run, by job (for `/metrics`).
 pub async fn finished_durations(db: impl PgExecutor<'_>) -> Result<Vec<(String, f64)>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT platform, EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS "seconds!"
-           FROM sync_run WHERE finished_at IS NOT NULL ORDER BY platform"#
+        r#"SELECT job, EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS "seconds!"
+           FROM sync_run WHERE finished_at IS NOT NULL ORDER BY job"#
     )
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.platform, r.seconds)).collect())
+    Ok(rows.into_iter().map(|r| (r.job, r.seconds)).collect())
 }
 
 #[cfg(test)]
@@ -292,14 +285,14 @@ mod tests {
     use crate::server::store::sync_state::list_sync_states;
 
     async fn state(pool: &sqlx::PgPool) -> crate::server::store::sync_state::SyncStateRow {
-        list_sync_states(pool).await.unwrap().into_iter().find(|s| s.platform == "condo").unwrap()
+        list_sync_states(pool).await.unwrap().into_iter().find(|s| s.job == "condo").unwrap()
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn failures_count_up_and_a_success_resets_them(pool: sqlx::PgPool) {
         let failed = RunOutcome::Failed { error: "Condo did not answer".into(), detail: "timeout after 10 s".into() };
         for _ in 0..2 {
-            let id = start_run(&pool, Platform::Condo, "schedule").await.unwrap();
+            let id = start_run(&pool, Job::CondoImport, "schedule").await.unwrap();
             finish_run(&mut pool.acquire().await.unwrap(), id, RunCounts::default(), None, &failed, None)
                 .await
                 .unwrap();
@@ -309,7 +302,7 @@ mod tests {
         assert_eq!(s.last_error.as_deref(), Some("Condo did not answer"));
         assert!(s.last_success_at.is_none());
 
-        let id = start_run(&pool, Platform::Condo, "manual").await.unwrap();
+        let id = start_run(&pool, Job::CondoImport, "manual").await.unwrap();
         let counts = RunCounts { records_in: 10, records_out: 8, records_failed: 0, records_skipped: 2 };
         let mut conn = pool.acquire().await.unwrap();
         finish_run(&mut conn, id, counts, Some("2026-11-01T00:00:00Z#42"), &RunOutcome::Succeeded, None).await.unwrap();
@@ -321,34 +314,34 @@ mod tests {
 
     #[sqlx::test(migrations = "../migrations")]
     async fn recent_runs_come_newest_first_with_their_counts(pool: sqlx::PgPool) {
-        let first = start_run(&pool, Platform::Cocorico, "cli").await.unwrap();
-        let second = start_run(&pool, Platform::Cocorico, "schedule").await.unwrap();
+        let first = start_run(&pool, Job::CocoricoImport, "cli").await.unwrap();
+        let second = start_run(&pool, Job::CocoricoImport, "schedule").await.unwrap();
         let counts = RunCounts { records_in: 5, ..RunCounts::default() };
         finish_run(&mut pool.acquire().await.unwrap(), second, counts, None, &RunOutcome::Succeeded, None)
             .await
             .unwrap();
-        let runs = list_recent_runs(&pool, Platform::Cocorico, 10).await.unwrap();
+        let runs = list_recent_runs(&pool, Job::CocoricoImport, 10).await.unwrap();
         assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), vec![second, first]);
         assert_eq!(runs[0].records_in, 5);
         assert_eq!(runs[1].status, "running");
-        assert!(list_recent_runs(&pool, Platform::KillBill, 10).await.unwrap().is_empty());
+        assert!(list_recent_runs(&pool, Job::KillbillMirror, 10).await.unwrap().is_empty());
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn the_history_keeps_the_latest_runs_oldest_first(pool: sqlx::PgPool) {
         let mut ids = Vec::new();
         for _ in 0..5 {
-            ids.push(start_run(&pool, Platform::Cocorico, "schedule").await.unwrap());
+            ids.push(start_run(&pool, Job::CocoricoImport, "schedule").await.unwrap());
         }
-        let history = list_run_history(&pool, Platform::Cocorico, 3).await.unwrap();
+        let history = list_run_history(&pool, Job::CocoricoImport, 3).await.unwrap();
         assert_eq!(history.iter().map(|r| r.id).collect::<Vec<_>>(), ids[2..].to_vec());
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn a_scheduled_run_records_its_tick_with_its_end_and_a_tick_finishes_once(pool: sqlx::PgPool) {
         let tick = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        let first = start_run(&pool, Platform::Condo, "schedule").await.unwrap();
-        let second = start_run(&pool, Platform::Condo, "schedule").await.unwrap();
+        let first = start_run(&pool, Job::CondoImport, "schedule").await.unwrap();
+        let second = start_run(&pool, Job::CondoImport, "schedule").await.unwrap();
         let ticks = async || -> Vec<Option<DateTime<Utc>>> {
             sqlx::query_scalar("SELECT scheduled_for FROM sync_run ORDER BY id").fetch_all(&pool).await.unwrap()
         };

@@ -36,22 +36,9 @@ pub async fn insert_event_if_new(db: impl PgExecutor<'_>, e: &NewWebhookEvent) -
     .await
 }
 
-/// Claims up to `limit` unprocessed events for this worker; rows claimed by
-/// another transaction are skipped, so replicas never process one twice.
-pub async fn claim_pending_events(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<PendingEvent>, sqlx::Error> {
-    sqlx::query_as!(
-        PendingEvent,
-        "UPDATE webhook_event SET attempts = attempts + 1
-         WHERE id IN (SELECT id FROM webhook_event WHERE processed_at IS NULL AND attempts < 10
-                      ORDER BY received_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, source, payload, attempts",
-        limit
-    )
-    .fetch_all(db)
-    .await
-}
-
-/// [`claim_pending_events`] for one source only.
+/// Claims up to `limit` pending events of `source` (counting the attempt);
+/// rows locked by another transaction are skipped, so replicas never process
+/// one twice.
 pub async fn claim_pending_events_of(
     db: impl PgExecutor<'_>,
     source: &str,
@@ -67,6 +54,16 @@ pub async fn claim_pending_events_of(
         limit
     )
     .fetch_all(db)
+    .await
+}
+
+/// The events of `source` waiting to be processed (not given up on).
+pub async fn count_pending_of(db: impl PgExecutor<'_>, source: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM webhook_event WHERE source = $1 AND processed_at IS NULL AND attempts < 10"#,
+        source
+    )
+    .fetch_one(db)
     .await
 }
 
@@ -149,8 +146,8 @@ mod tests {
             insert_event_if_new(&pool, &event(&format!("k{i}"))).await.unwrap();
         }
         let mut first = pool.begin().await.unwrap();
-        let a = claim_pending_events(&mut *first, 3).await.unwrap();
-        let b = claim_pending_events(&pool, 3).await.unwrap();
+        let a = claim_pending_events_of(&mut *first, "condo", 3).await.unwrap();
+        let b = claim_pending_events_of(&pool, "condo", 3).await.unwrap();
         assert_eq!(a.len(), 3);
         assert_eq!(b.len(), 1, "locked rows are skipped");
         assert!(a.iter().all(|x| x.id != b[0].id));
@@ -163,7 +160,7 @@ mod tests {
         let bad = insert_event_if_new(&pool, &event("bad")).await.unwrap().unwrap();
         finish_event(&pool, ok, None).await.unwrap();
         finish_event(&pool, bad, Some("unknown property")).await.unwrap();
-        let pending = claim_pending_events(&pool, 10).await.unwrap();
+        let pending = claim_pending_events_of(&pool, "condo", 10).await.unwrap();
         assert_eq!(pending.iter().map(|e| e.id).collect::<Vec<_>>(), vec![bad]);
     }
 }

@@ -47,7 +47,7 @@ pub async fn reset_event(db: impl PgExecutor<'_>, id: i64) -> Result<Option<Stri
 mod tests {
     use super::*;
     use crate::server::store::webhook_event::{
-        NewWebhookEvent, claim_pending_events, finish_event, insert_event_if_new, record_outcome,
+        NewWebhookEvent, claim_pending_events_of, finish_event, insert_event_if_new, record_outcome,
     };
 
     #[sqlx::test(migrations = "../migrations")]
@@ -59,7 +59,7 @@ mod tests {
             payload: serde_json::json!({ "eventType": "INVOICE_CREATION" }),
         };
         let id = insert_event_if_new(&pool, &event).await.unwrap().unwrap();
-        claim_pending_events(&pool, 10).await.unwrap();
+        claim_pending_events_of(&pool, "killbill", 10).await.unwrap();
         finish_event(&pool, id, None).await.unwrap();
         record_outcome(&pool, id, "balance refreshed").await.unwrap();
         let before = list_latest_events(&pool, 10).await.unwrap();
@@ -71,7 +71,7 @@ mod tests {
         let after = list_latest_events(&pool, 10).await.unwrap();
         assert_eq!((after[0].processed_at, after[0].attempts, after[0].error.clone()), (None, 0, None));
         assert_eq!(after[0].outcome, None);
-        assert_eq!(claim_pending_events(&pool, 10).await.unwrap().len(), 1, "claimable again");
+        assert_eq!(claim_pending_events_of(&pool, "killbill", 10).await.unwrap().len(), 1, "claimable again");
         assert_eq!(reset_event(&pool, id + 100).await.unwrap(), None);
     }
 }

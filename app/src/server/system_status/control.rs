@@ -5,13 +5,12 @@ use chrono::Utc;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::domain::Platform;
+use crate::domain::Job;
 use crate::model::AppError;
 use crate::model::system_status::{IntegrationActivity, RunningSync, SyncRequestInfo, SyncRequestState};
-use crate::server::scheduler::job_of;
 use crate::server::scheduler::schedule::SchedulerSettings;
 use crate::server::state::AppState;
-use crate::server::store::sync_request::SyncRequestRow;
+use crate::server::store::sync_request::{Requester, SyncRequestRow};
 use crate::server::store::{job_lease, sync_request, sync_run, sync_state};
 
 /// The signed-in admin and the server's state, or why not.
@@ -36,17 +35,18 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 /// The longest pause reason kept.
 const MAX_REASON_CHARS: usize = 500;
 
-/// Every platform's schedule, next run, run in progress and open request.
+/// Every job's schedule, next run, run in progress and open request, in
+/// display order (each platform's main job first).
 pub async fn activity(pool: &PgPool, settings: &SchedulerSettings) -> Result<Vec<IntegrationActivity>, sqlx::Error> {
     let next_runs = sync_state::list_next_runs(pool).await?;
     let leases = job_lease::list_leases(pool).await?;
     let running_runs = sync_run::list_running(pool).await?;
     let open = sync_request::list_open(pool).await?;
     let now = Utc::now();
-    let activity = Platform::ALL.into_iter().map(|platform| {
-        let name = platform.as_str();
-        let running = leases.iter().find(|l| l.job == job_of(platform) && l.is_active(now)).map(|lease| {
-            let run = running_runs.iter().find(|r| r.platform == name);
+    let activity = Job::ALL.into_iter().map(|job| {
+        let name = job.as_str();
+        let running = leases.iter().find(|l| l.job == name && l.is_active(now)).map(|lease| {
+            let run = running_runs.iter().find(|r| r.job == name);
             RunningSync {
                 run_id: run.map(|r| r.id),
                 trigger: run.map(|r| r.trigger.clone()),
@@ -55,11 +55,12 @@ pub async fn activity(pool: &PgPool, settings: &SchedulerSettings) -> Result<Vec
             }
         });
         IntegrationActivity {
-            platform,
-            schedule: settings.schedule(platform).describe(),
-            next_run_at: next_runs.iter().find(|(p, _)| p == name).and_then(|(_, at)| *at),
+            platform: job.platform(),
+            job,
+            schedule: settings.schedule(job).describe(),
+            next_run_at: next_runs.iter().find(|(j, _)| j == name).and_then(|(_, at)| *at),
             running,
-            request: open.iter().find(|r| r.platform == name).cloned().and_then(request_info),
+            request: open.iter().find(|r| r.job == name).cloned().and_then(request_info),
         }
     });
     Ok(activity.collect())
@@ -71,9 +72,11 @@ pub async fn request(pool: &PgPool, id: i64) -> Result<Option<SyncRequestInfo>, 
 }
 
 fn request_info(row: SyncRequestRow) -> Option<SyncRequestInfo> {
+    let job = Job::parse(&row.job)?;
     Some(SyncRequestInfo {
         id: row.id,
-        platform: Platform::parse(&row.platform)?,
+        platform: job.platform(),
+        job,
         state: SyncRequestState::parse(&row.status)?,
         requested_at: row.requested_at,
         started_at: row.started_at,
@@ -83,26 +86,26 @@ fn request_info(row: SyncRequestRow) -> Option<SyncRequestInfo> {
     })
 }
 
-/// Queues a run unless the platform is not configured or paused.
-pub async fn sync_now(pool: &PgPool, platform: Platform, requested_by: Uuid) -> Result<i64, AppError> {
+/// Queues a run of `job` unless its platform is not configured or the job is paused.
+pub async fn sync_now(pool: &PgPool, job: Job, requested_by: Uuid) -> Result<i64, AppError> {
     let state = sync_state::list_sync_states(pool)
         .await?
         .into_iter()
-        .find(|s| s.platform == platform.as_str())
+        .find(|s| s.job == job.as_str())
         .ok_or(AppError::NotFound)?;
     if !state.configured {
-        return Err(AppError::Conflict(format!("{} is not configured", platform.display_name())));
+        return Err(AppError::Conflict(format!("{} is not configured", job.platform().display_name())));
     }
     if state.paused {
-        return Err(AppError::Conflict(format!("{} is paused; resume it first", platform.display_name())));
+        return Err(AppError::Conflict(format!("the {} is paused; resume it first", job.display_name())));
     }
-    let id = sync_request::enqueue(pool, platform, Some(requested_by)).await?;
-    tracing::info!(platform = %platform, request_id = id, user_id = %requested_by, "sync now queued");
+    let id = sync_request::enqueue(pool, job, Requester::Admin(requested_by)).await?;
+    tracing::info!(%job, request_id = id, user_id = %requested_by, "run queued by hand");
     Ok(id)
 }
 
-/// Pauses a platform by hand with a reason (required, at most 500 characters).
-pub async fn pause(pool: &PgPool, platform: Platform, reason: &str) -> Result<(), AppError> {
+/// Pauses a job by hand with a reason (required, at most 500 characters).
+pub async fn pause(pool: &PgPool, job: Job, reason: &str) -> Result<(), AppError> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::Validation("say why the integration is paused".into()));
@@ -110,16 +113,16 @@ pub async fn pause(pool: &PgPool, platform: Platform, reason: &str) -> Result<()
     if reason.chars().count() > MAX_REASON_CHARS {
         return Err(AppError::Validation(format!("the reason is longer than {MAX_REASON_CHARS} characters")));
     }
-    sync_state::pause(pool, platform, reason).await?;
-    tracing::info!(platform = %platform, %reason, "paused by hand");
+    sync_state::pause(pool, job, reason).await?;
+    tracing::info!(%job, %reason, "paused by hand");
     Ok(())
 }
 
-/// Resumes a paused platform.
-pub async fn resume(pool: &PgPool, platform: Platform) -> Result<(), AppError> {
-    if !sync_state::resume(pool, platform).await? {
-        return Err(AppError::Conflict(format!("{} is not paused", platform.display_name())));
+/// Resumes a paused job.
+pub async fn resume(pool: &PgPool, job: Job) -> Result<(), AppError> {
+    if !sync_state::resume(pool, job).await? {
+        return Err(AppError::Conflict(format!("the {} is not paused", job.display_name())));
     }
-    tracing::info!(platform = %platform, "resumed");
+    tracing::info!(%job, "resumed");
     Ok(())
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 
-use crate::domain::Platform;
+use crate::domain::Job;
 use crate::model::system_status::{IntegrationHealth, IntegrationStatus};
 use crate::server::scheduler::schedule::SchedulerSettings;
 use crate::server::store::sync_state::{self, SyncStateRow};
@@ -41,21 +41,22 @@ pub fn judge(facts: HealthFacts<'_>, freshness: Duration, now: DateTime<Utc>) ->
     }
 }
 
-/// The status of one platform's row, judged at `now`; `None` for a row of an
-/// unknown platform.
+/// The status of one platform from its main job's row, judged at `now`;
+/// `None` for the row of another job.
 pub fn integration_status(
     row: SyncStateRow,
     schedules: &SchedulerSettings,
     now: DateTime<Utc>,
 ) -> Option<IntegrationStatus> {
-    let platform = Platform::parse(&row.platform)?;
+    let job = Job::parse(&row.job).filter(Job::is_main)?;
+    let platform = job.platform();
     let facts = HealthFacts {
         configured: row.configured,
         paused: row.paused,
         last_run_status: row.last_run_status.as_deref(),
         last_success_at: row.last_success_at,
     };
-    let health = judge(facts, schedules.freshness(platform), now);
+    let health = judge(facts, schedules.freshness(job), now);
     Some(IntegrationStatus {
         platform,
         health,
@@ -79,6 +80,7 @@ pub async fn list_integrations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Platform;
     use crate::server::store::sync_state::{set_configured, set_paused};
 
     #[sqlx::test(migrations = "../migrations")]
@@ -92,10 +94,10 @@ mod tests {
     async fn a_configured_platform_without_a_run_is_pending_and_can_be_paused(pool: PgPool) {
         let schedules = SchedulerSettings::default();
         let condo = |statuses: Vec<IntegrationStatus>| statuses.into_iter().find(|s| s.platform == Platform::Condo);
-        set_configured(&pool, Platform::Condo, true).await.unwrap();
+        set_configured(&pool, Job::CondoImport, true).await.unwrap();
         let status = condo(list_integrations(&pool, &schedules, Utc::now()).await.unwrap()).unwrap();
         assert_eq!(status.health, IntegrationHealth::Pending);
-        set_paused(&pool, Platform::Condo, true, Some("maintenance window")).await.unwrap();
+        set_paused(&pool, Job::CondoImport, true, Some("maintenance window")).await.unwrap();
         let status = condo(list_integrations(&pool, &schedules, Utc::now()).await.unwrap()).unwrap();
         assert_eq!(status.health, IntegrationHealth::Paused);
         assert_eq!(status.paused_reason.as_deref(), Some("maintenance window"));
@@ -110,7 +112,7 @@ mod tests {
             last_run_status: Some("succeeded"),
             last_success_at: Some(now - Duration::hours(age_hours)),
         };
-        let freshness = SchedulerSettings::default().freshness(Platform::Cocorico);
+        let freshness = SchedulerSettings::default().freshness(Job::CocoricoImport);
         assert_eq!(judge(facts(1), freshness, now), IntegrationHealth::Ok);
         assert_eq!(judge(facts(13), freshness, now), IntegrationHealth::Delayed);
     }

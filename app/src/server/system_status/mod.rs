@@ -13,9 +13,10 @@ pub mod upstream;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-use crate::domain::Platform;
+use crate::domain::{Job, Platform};
 use crate::model::system_status::{
-    Activity, EventState, InboxEvent, IntegrationCard, ListingCounts, RunError, RunSummary, SystemStatus, TicketCounts,
+    Activity, EventState, InboxEvent, IntegrationCard, JobLine, ListingCounts, RunError, RunSummary, SystemStatus,
+    TicketCounts,
 };
 use crate::model::system_status::{IntegrationActivity, SyncRequestState};
 use crate::server::scheduler::schedule::SchedulerSettings;
@@ -29,7 +30,7 @@ use health::HealthFacts;
 pub const HISTORY_RUNS: i64 = 30;
 /// Deliveries in the inbox.
 pub const INBOX_EVENTS: i64 = 25;
-/// Tries after which a delivery is no longer claimed (`webhook_event::claim_pending_events`).
+/// Tries after which a delivery is no longer claimed (`webhook_event::claim_pending_events_of`).
 const GIVE_UP_AFTER: i32 = 10;
 
 /// Reads everything the panel shows (the upstream checks aside), judged at `now`.
@@ -40,12 +41,23 @@ pub async fn load_system_status(
 ) -> Result<SystemStatus, sqlx::Error> {
     let mut cards = Vec::new();
     let activities = control::activity(pool, schedules).await?;
-    for row in sync_state::list_status_rows(pool).await? {
-        let Some(platform) = Platform::parse(&row.platform) else { continue };
-        let Some(activity) = activities.iter().find(|a| a.platform == platform) else { continue };
-        let history = sync_run::list_run_history(pool, platform, HISTORY_RUNS).await?;
+    let mut rows = sync_state::list_status_rows(pool).await?;
+    for platform in Platform::ALL {
+        let main = Job::main_of(platform);
+        let Some(at) = rows.iter().position(|r| r.job == main.as_str()) else { continue };
+        let row = rows.swap_remove(at);
+        let Some(activity) = activities.iter().find(|a| a.job == main) else { continue };
+        let history = sync_run::list_run_history(pool, main, HISTORY_RUNS).await?;
         let svg = chart::render_history(platform, &history, now);
-        cards.push(card(platform, schedules, row, activity, svg, now));
+        let mut card = card(platform, schedules, row, activity, svg, now);
+        for job in Job::of(platform).filter(|job| !job.is_main()) {
+            let row = rows.iter().find(|r| r.job == job.as_str());
+            let activity = activities.iter().find(|a| a.job == job);
+            if let (Some(row), Some(activity)) = (row, activity) {
+                card.jobs.push(job_line(job, row.clone(), activity));
+            }
+        }
+        cards.push(card);
     }
     let inbox = webhook_inbox::list_latest_events(pool, INBOX_EVENTS).await?.into_iter().filter_map(inbox_event);
     let listings = listing::count_imported_listings(pool).await?;
@@ -68,7 +80,7 @@ fn card(
     history_svg: String,
     now: DateTime<Utc>,
 ) -> IntegrationCard {
-    let freshness = schedules.freshness(platform);
+    let freshness = schedules.freshness(Job::main_of(platform));
     let facts = HealthFacts {
         configured: row.configured,
         paused: row.paused,
@@ -76,17 +88,7 @@ fn card(
         last_success_at: row.last_success_at,
     };
     let health = health::judge(facts, freshness, now);
-    let last_run = row.last_started_at.map(|started_at| RunSummary {
-        trigger: row.last_trigger.clone().unwrap_or_default(),
-        succeeded: row.last_status.as_deref() == Some("succeeded"),
-        started_at,
-        finished_at: row.last_finished_at,
-        duration_ms: row.last_finished_at.map(|f| (f - started_at).num_milliseconds().max(0)),
-        records_in: row.records_in.unwrap_or_default(),
-        records_out: row.records_out.unwrap_or_default(),
-        records_failed: row.records_failed.unwrap_or_default(),
-        records_skipped: row.records_skipped.unwrap_or_default(),
-    });
+    let last_run = last_run_of(&row);
     let failed = row.last_status.as_deref() == Some("failed");
     IntegrationCard {
         platform,
@@ -101,7 +103,38 @@ fn card(
         paused_reason: row.paused_reason,
         consecutive_failures: row.consecutive_failures,
         history_svg,
+        jobs: Vec::new(),
     }
+}
+
+/// The line of one of a platform's other jobs.
+fn job_line(job: Job, row: StatusRow, activity: &IntegrationActivity) -> JobLine {
+    let failed = row.last_status.as_deref() == Some("failed");
+    JobLine {
+        job,
+        activity: activity_of(activity),
+        schedule: activity.schedule.clone(),
+        next_run_at: row.next_run_at,
+        last_run: last_run_of(&row),
+        error: row.error.filter(|_| failed).map(|message| RunError { message, detail: row.error_detail }),
+        paused_reason: row.paused_reason.filter(|_| row.paused),
+        configured: row.configured,
+    }
+}
+
+/// The last finished run of a state row.
+fn last_run_of(row: &StatusRow) -> Option<RunSummary> {
+    row.last_started_at.map(|started_at| RunSummary {
+        trigger: row.last_trigger.clone().unwrap_or_default(),
+        succeeded: row.last_status.as_deref() == Some("succeeded"),
+        started_at,
+        finished_at: row.last_finished_at,
+        duration_ms: row.last_finished_at.map(|f| (f - started_at).num_milliseconds().max(0)),
+        records_in: row.records_in.unwrap_or_default(),
+        records_out: row.records_out.unwrap_or_default(),
+        records_failed: row.records_failed.unwrap_or_default(),
+        records_skipped: row.records_skipped.unwrap_or_default(),
+    })
 }
 
 /// What the scheduler is doing: a run holding the job's lease, or a "sync now" request.

@@ -6,7 +6,7 @@
 use sqlx::PgPool;
 use std::collections::HashMap;
 
-use crate::domain::{Money, Platform};
+use crate::domain::{Job, Money};
 use crate::model::reconciliation::{DriftCount, DriftingAccount, Reconciliation, ReconciliationState, TotalPair};
 use crate::server::store::killbill_reconciliation::{self, AccountReport, DriftKind, Figures, StoredReport};
 use crate::server::store::{app_user, sync_state};
@@ -16,11 +16,13 @@ const DRILL_DOWN_ACCOUNTS: usize = 50;
 
 /// The reconciliation as the panel shows it.
 pub async fn load(pool: &PgPool) -> Result<ReconciliationState, sqlx::Error> {
-    if !sync_state::is_configured(pool, Platform::KillBill).await? {
+    if !sync_state::is_configured(pool, Job::KillbillReconciliation).await? {
         return Ok(ReconciliationState::NotConfigured);
     }
     let Some(stored) = killbill_reconciliation::latest_report(pool).await? else {
-        let reason = "No reconciliation has run yet; one runs after each Kill Bill sync.".to_owned();
+        let reason =
+            "No reconciliation has run yet; one runs after each Kill Bill mirror run, and on its own schedule."
+                .to_owned();
         return Ok(ReconciliationState::Unavailable { reason, detail: None });
     };
     if stored.status != "succeeded" {

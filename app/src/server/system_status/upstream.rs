@@ -11,7 +11,7 @@ use crate::model::system_status::{CheckState, CheckTarget, UpstreamCheck};
 use crate::server::adapters::cocorico::{self, CocoricoSettings};
 use crate::server::adapters::condo::{CondoError, HttpCondoClient};
 use crate::server::adapters::killbill::{HttpKillBillClient, KillBillClient};
-use crate::server::sync::{Integrations, SyncSettings};
+use crate::server::jobs::{Integrations, SyncSettings};
 
 /// The longest a check may take.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(3);

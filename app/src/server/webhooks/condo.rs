@@ -19,14 +19,15 @@ use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+use super::Processed;
 use crate::server::adapters::condo::wire::WireTicket;
+use crate::server::jobs::SyncContext;
+use crate::server::jobs::condo::mapping::map_ticket;
 use crate::server::store::condo_import::{CondoTicket, list_condo_property_links, upsert_condo_tickets};
 use crate::server::store::maintenance_ticket;
 use crate::server::store::webhook_event::{
     NewWebhookEvent, claim_pending_events_of, finish_event, finish_event_with_outcome, insert_event_if_new,
 };
-use crate::server::sync::SyncContext;
-use crate::server::sync::condo::mapping::map_ticket;
 
 /// `webhook_event.source` of these deliveries.
 pub const SOURCE: &str = "condo";
@@ -188,10 +189,9 @@ impl From<sqlx::Error> for ApplyError {
 /// Processes pending Condo events: each batch is claimed with `FOR UPDATE SKIP LOCKED` (so
 /// concurrent callers never take the same event) and each event is applied in a savepoint,
 /// then finished with its outcome. An event whose processing hit a database error stays
-/// pending with the error and is retried by a later call (up to 10 attempts). Returns the
-/// number of events finished.
-pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<usize> {
-    let mut finished = 0;
+/// pending with the error and is retried by a later call (up to 10 attempts).
+pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<Processed> {
+    let mut processed = Processed::default();
     for _ in 0..MAX_BATCHES {
         let mut tx = ctx.pool.begin().await.context("cannot open a transaction")?;
         let events =
@@ -206,18 +206,19 @@ pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<usize> {
                 Ok(outcome) => {
                     finish_event_with_outcome(&mut *savepoint, event.id, outcome.as_str(), None).await?;
                     savepoint.commit().await?;
-                    finished += 1;
+                    processed.done += 1;
                 }
                 Err(ApplyError::Rejected(reason)) => {
                     tracing::warn!(event = event.id, %reason, "Condo webhook ticket rejected");
                     finish_event_with_outcome(&mut *savepoint, event.id, "rejected", Some(&reason)).await?;
                     savepoint.commit().await?;
-                    finished += 1;
+                    processed.done += 1;
                 }
                 Err(ApplyError::Database(err)) => {
                     savepoint.rollback().await?;
                     tracing::warn!(event = event.id, error = %err, "Condo webhook event failed; it will be retried");
                     finish_event(&mut *tx, event.id, Some(&format!("database: {err}"))).await?;
+                    processed.failed.push(format!("event {}: database: {err}", event.id));
                 }
             }
         }
@@ -226,7 +227,7 @@ pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<usize> {
             break;
         }
     }
-    Ok(finished)
+    Ok(processed)
 }
 
 /// Applies one ticket through the import's upsert.

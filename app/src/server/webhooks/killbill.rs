@@ -13,20 +13,19 @@ use anyhow::Context;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
+use super::Processed;
 use crate::domain::Platform;
 use crate::server::adapters::killbill::wire::{find_by_item_marker, payment_external_key};
 use crate::server::adapters::killbill::{KillBillClient, KillBillError, KillBillSettings};
+use crate::server::jobs::SyncContext;
+use crate::server::jobs::killbill::RetryPolicy;
+use crate::server::jobs::killbill::reconcile::{self, KillBillAccount};
 use crate::server::store::external_ref::link_external_id;
 use crate::server::store::killbill_mirror as mirror;
 use crate::server::store::killbill_reconciliation::{self as reconciliation, DriftCounts, LocalAccount};
 use crate::server::store::webhook_event::{self, NewWebhookEvent};
-use crate::server::sync::SyncContext;
-use crate::server::sync::killbill::RetryPolicy;
-use crate::server::sync::killbill::reconcile::{self, KillBillAccount};
 
 /// `webhook_event.source` of these events.
 pub const SOURCE: &str = "killbill";
@@ -127,41 +126,16 @@ pub async fn store_notification(
     webhook_event::insert_event_if_new(pool, &event).await
 }
 
-/// Runs [`process_pending`] in the background, one run at a time per
-/// processor; a trigger during a run makes it go round once more.
-#[derive(Debug, Default)]
-pub struct Processor {
-    running: tokio::sync::Mutex<()>,
-    again: AtomicBool,
-}
-
-impl Processor {
-    /// Processes pending events soon, outside the caller's task.
-    pub fn trigger(self: &Arc<Self>, ctx: SyncContext) {
-        self.again.store(true, Ordering::SeqCst);
-        let this = Arc::clone(self);
-        tokio::spawn(async move {
-            while this.again.load(Ordering::SeqCst) {
-                let Ok(_guard) = this.running.try_lock() else { return };
-                this.again.store(false, Ordering::SeqCst);
-                if let Err(err) = process_pending(&ctx).await {
-                    tracing::warn!(error = format!("{err:#}"), "Kill Bill webhook events could not be processed");
-                }
-            }
-        });
-    }
-}
-
 /// Claims pending Kill Bill events (`FOR UPDATE SKIP LOCKED`, so replicas
 /// never process one twice), processes them and records each outcome.
-/// Returns how many were processed successfully; failed ones stay pending
-/// with their error and are tried again on a later call.
-pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<usize> {
+/// Failed ones stay pending with their error and are tried again on a later
+/// call; a failure ends the pass (Kill Bill is likely struggling).
+pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<Processed> {
     let Some(client) = ctx.integrations.killbill() else {
-        return Ok(0);
+        return Ok(Processed::default());
     };
     let retry = RetryPolicy { attempts: 3, ..RetryPolicy::default() };
-    let mut processed = 0;
+    let mut processed = Processed::default();
     loop {
         let mut tx = ctx.pool.begin().await.context("opening a transaction")?;
         let batch = webhook_event::claim_pending_events_of(&mut *tx, SOURCE, BATCH).await.context("claiming events")?;
@@ -174,12 +148,13 @@ pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<usize> {
                 Ok(outcome) => {
                     webhook_event::finish_event(&mut *tx, event.id, None).await?;
                     webhook_event::record_outcome(&mut *tx, event.id, &outcome).await?;
-                    processed += 1;
+                    processed.done += 1;
                 }
                 Err(err) => {
                     let error = format!("{err:#}");
                     tracing::warn!(event = event.id, attempts = event.attempts, %error, "Kill Bill event failed");
                     webhook_event::finish_event(&mut *tx, event.id, Some(&error)).await?;
+                    processed.failed.push(format!("event {}: {error}", event.id));
                     failed = true;
                 }
             }
@@ -240,13 +215,13 @@ async fn tenant_of<C: KillBillClient>(
     if let Some(tenant) = reconciliation::tenant_of_account(&ctx.pool, &account_id.to_string()).await? {
         return Ok(Some(tenant));
     }
-    let read = crate::server::sync::killbill::retry::with_retry(retry, || async {
+    let read = crate::server::jobs::killbill::retry::with_retry(retry, || async {
         Ok(client.account_with_balance(account_id).await?)
     })
     .await;
     let account = match read {
         Ok(account) => account,
-        Err(crate::server::sync::killbill::retry::StepError::KillBill(KillBillError::Refused {
+        Err(crate::server::jobs::killbill::retry::StepError::KillBill(KillBillError::Refused {
             status: 404, ..
         })) => {
             return Ok(None);

@@ -13,9 +13,9 @@ use sqlx::PgConnection;
 use super::mapping::map_listing;
 use crate::domain::ListingSlug;
 use crate::server::adapters::cocorico::{CocoricoListing, CocoricoSettings, CocoricoSource, PageCursor};
+use crate::server::jobs::journal::Journal;
+use crate::server::jobs::progress::Progress;
 use crate::server::store::listing::import::{self as store, ImportedListing, ImportedState};
-use crate::server::sync::journal::Journal;
-use crate::server::sync::progress::Progress;
 
 /// `listing.source` of imported Cocorico listings.
 pub const SOURCE: &str = "cocorico";

@@ -19,7 +19,7 @@ use serde_json::json;
 
 use super::journal::Journal;
 use super::{SyncContext, SyncSummary};
-use crate::domain::Platform;
+use crate::domain::{Job, Platform};
 use crate::server::adapters::cocorico::{CocoricoError, CocoricoSettings, MySqlCocoricoSource};
 use crate::server::store::listing::import::try_lock_import;
 use crate::server::store::sync_run::{RunCounts, RunOutcome, finish_run, start_run};
@@ -36,7 +36,7 @@ pub struct AlreadyRunning;
 /// and applied in one transaction, recorded as a `sync_run`.
 pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary> {
     let settings = ctx.settings.cocorico.as_ref().context("Cocorico is not configured (see .env.example)")?;
-    let run_id = start_run(&ctx.pool, Platform::Cocorico, trigger).await.context("could not record the run")?;
+    let run_id = start_run(&ctx.pool, Job::CocoricoImport, trigger).await.context("could not record the run")?;
     let journal = Journal::new(&ctx.settings.log_dir, ctx.settings.log_rotation, Platform::Cocorico, run_id);
     journal.record("started", json!({ "trigger": trigger }));
     let counts = match import(ctx, settings, &journal).await {

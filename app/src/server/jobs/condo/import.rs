@@ -13,10 +13,10 @@ use super::mapping::{map_ticket, map_units};
 use super::watermark::Watermark;
 use crate::server::adapters::condo::wire::WireTicket;
 use crate::server::adapters::condo::{CondoClient, TICKETS_PER_PAGE, TicketCursor};
+use crate::server::jobs::journal::Journal;
+use crate::server::jobs::progress::Progress;
 use crate::server::store::condo_import as store;
 use crate::server::store::sync_run::RunCounts;
-use crate::server::sync::journal::Journal;
-use crate::server::sync::progress::Progress;
 
 /// The state of one run: counts so far and the last committed watermark.
 pub struct Import<'a, C> {

@@ -14,22 +14,16 @@ use std::time::Duration;
 
 use super::journal::Journal;
 use super::{SyncContext, SyncSummary};
-use crate::domain::Platform;
+use crate::domain::{Job, Platform};
 use crate::server::adapters::condo::{CondoClient, CondoError};
 use crate::server::store::sync_run::{RunOutcome, finish_run, start_run};
 use import::Import;
 
-/// Runs one Condo import with the configured client.
+/// Runs one Condo import with the configured client (webhook events left
+/// pending are the `condo_webhooks` job's, not this one's).
 pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary> {
     let (client, settings) = ctx.condo()?;
-    let summary = run_with_client(ctx, client, settings.cursor_overlap, trigger).await?;
-    // Webhook events left pending by a failure are retried here too, not only on the next delivery.
-    match crate::server::webhooks::condo::process_pending(ctx).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(events = n, "pending Condo webhook events processed"),
-        Err(err) => tracing::warn!(error = format!("{err:#}"), "pending Condo webhook events could not be processed"),
-    }
-    Ok(summary)
+    run_with_client(ctx, client, settings.cursor_overlap, trigger).await
 }
 
 /// Runs one Condo import with `client`; the run is recorded whatever happens.
@@ -39,7 +33,7 @@ pub async fn run_with_client<C: CondoClient>(
     overlap: Duration,
     trigger: &str,
 ) -> anyhow::Result<SyncSummary> {
-    let run_id = start_run(&ctx.pool, Platform::Condo, trigger).await.context("cannot record the start of the run")?;
+    let run_id = start_run(&ctx.pool, Job::CondoImport, trigger).await.context("cannot record the start of the run")?;
     let journal = Journal::new(&ctx.settings.log_dir, ctx.settings.log_rotation, Platform::Condo, run_id);
     journal.record("started", json!({ "trigger": trigger }));
     let mut import = Import::new(&ctx.pool, client, &journal, overlap, ctx.progress);

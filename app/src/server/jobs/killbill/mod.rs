@@ -4,6 +4,8 @@
 //! every payment once as an external payment. Accounts run in parallel up to
 //! `KILLBILL_CONCURRENCY`, each with a single writer. A rerun resumes: mapped
 //! records are skipped, and fully mirrored tenants cost no request at all.
+//! A run that reached Kill Bill asks for a reconciliation (a job of its own,
+//! see [`reconcile`]); it never runs one inline.
 
 pub mod account;
 pub mod invoice;
@@ -19,9 +21,10 @@ use std::sync::atomic::AtomicBool;
 use super::journal::Journal;
 use super::progress::Progress;
 use super::{SyncContext, SyncSummary};
-use crate::domain::Platform;
+use crate::domain::{Job, Platform};
 use crate::server::adapters::killbill::KillBillClient;
 use crate::server::store::killbill_mirror;
+use crate::server::store::sync_request::{self, Requester};
 use crate::server::store::sync_run::{self, RunCounts, RunOutcome};
 pub use retry::RetryPolicy;
 
@@ -105,32 +108,23 @@ impl Tally {
     }
 }
 
-/// Runs one Kill Bill sync with the configured settings, then processes any
-/// webhook events left pending and reconciles (see [`reconcile`]). A failed
-/// reconciliation is stored and logged; it does not fail the sync.
+/// Runs one Kill Bill mirror with the configured settings.
 pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary> {
     let (client, settings) = ctx.killbill()?;
     let options = MirrorOptions { concurrency: settings.concurrency, retry: RetryPolicy::default() };
-    let result = run_with(ctx, client, trigger, options).await;
-    if let Err(err) = crate::server::webhooks::killbill::process_pending(ctx).await {
-        tracing::warn!(error = format!("{err:#}"), "Kill Bill webhook events could not be processed");
-    }
-    match reconcile::run_with(ctx, client, "sync", settings.concurrency, RetryPolicy::default()).await {
-        Ok(report) => tracing::info!(counts = ?report.counts, accounts = report.accounts, "Kill Bill reconciled"),
-        Err(err) => tracing::warn!(error = format!("{err:#}"), "Kill Bill reconciliation failed"),
-    }
-    result
+    run_with(ctx, client, trigger, options).await
 }
 
-/// Runs one sync with a given client and options; records the `sync_run`,
-/// and returns an error (after recording it) when the run failed.
+/// Runs one mirror with a given client and options; records the `sync_run`,
+/// asks for a reconciliation when Kill Bill answered, and returns an error
+/// (after recording it) when the run failed.
 pub async fn run_with<C: KillBillClient>(
     ctx: &SyncContext,
     client: &C,
     trigger: &str,
     options: MirrorOptions,
 ) -> anyhow::Result<SyncSummary> {
-    let run_id = sync_run::start_run(&ctx.pool, Platform::KillBill, trigger).await.context("recording the run")?;
+    let run_id = sync_run::start_run(&ctx.pool, Job::KillbillMirror, trigger).await.context("recording the run")?;
     let journal = Journal::new(&ctx.settings.log_dir, ctx.settings.log_rotation, Platform::KillBill, run_id);
     journal.record("started", json!({ "trigger": trigger, "concurrency": options.concurrency }));
     let (tally, outcome) = match mirror_all(ctx, client, &journal, options).await {
@@ -148,6 +142,14 @@ pub async fn run_with<C: KillBillClient>(
     sync_run::finish_run(&mut conn, run_id, counts, None, &outcome, ctx.tick)
         .await
         .context("recording the end of the run")?;
+    drop(conn);
+    if tally.unreachable.is_none() {
+        // Whatever the mirror wrote or was refused, the totals are compared next.
+        match sync_request::enqueue(&ctx.pool, Job::KillbillReconciliation, Requester::FollowUp).await {
+            Ok(request) => journal.record("reconciliation_requested", json!({ "request": request })),
+            Err(err) => tracing::warn!(error = %err, "could not ask for a Kill Bill reconciliation"),
+        }
+    }
     let summary = SyncSummary {
         run_id,
         records_in: counts.records_in,

@@ -2,7 +2,8 @@
 //! against Kill Bill's (invoices read with their components, the account's
 //! invoice payments, its balance). Differences are reported as missing,
 //! amount mismatch or status mismatch, and the report is stored
-//! (`store::killbill_reconciliation`). Read only: nothing is sent to Kill Bill.
+//! (`store::killbill_reconciliation`) with its `sync_run` (the job
+//! `killbill_reconciliation`). Read only: nothing is sent to Kill Bill.
 
 mod compare;
 
@@ -14,12 +15,13 @@ use futures::StreamExt;
 use uuid::Uuid;
 
 use super::retry::{RetryPolicy, StepError, with_retry};
-use crate::domain::Money;
+use crate::domain::{Job, Money};
 use crate::server::adapters::killbill::KillBillClient;
 use crate::server::adapters::killbill::wire::{Invoice, InvoicePayment};
+use crate::server::jobs::progress::Progress;
+use crate::server::jobs::{SyncContext, SyncSummary};
 use crate::server::store::killbill_reconciliation::{self as store, AccountReport, DriftKind, LocalAccount, Report};
-use crate::server::sync::SyncContext;
-use crate::server::sync::progress::Progress;
+use crate::server::store::sync_run::{self, RunCounts, RunOutcome};
 
 /// What Kill Bill holds for one account.
 #[derive(Debug, Clone)]
@@ -34,37 +36,64 @@ pub struct KillBillAccount {
     pub balance: Option<serde_json::Value>,
 }
 
-/// Reconciles every account with the configured Kill Bill and stores the report.
-pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<Report> {
+/// Reconciles every account with the configured Kill Bill and stores the
+/// report; returns the run's summary with the report.
+pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<(SyncSummary, Report)> {
     let (client, settings) = ctx.killbill()?;
     run_with(ctx, client, trigger, settings.concurrency, RetryPolicy::default()).await
 }
 
-/// Reconciles with a given client; a run that cannot finish is stored as
-/// failed and returned as an error (the previous report stays the latest successful one).
+/// Reconciles with a given client, recorded as a run of its own. A run that
+/// cannot finish is stored as failed and returned as an error (the previous
+/// report stays the latest successful one). Drift is what a reconciliation
+/// is for: it is reported, and the run succeeds.
 pub async fn run_with<C: KillBillClient>(
     ctx: &SyncContext,
     client: &C,
     trigger: &str,
     concurrency: usize,
     retry: RetryPolicy,
-) -> anyhow::Result<Report> {
+) -> anyhow::Result<(SyncSummary, Report)> {
     let started_at = Utc::now();
-    match compare_all(ctx, client, concurrency, retry).await {
+    let run_id =
+        sync_run::start_run(&ctx.pool, Job::KillbillReconciliation, trigger).await.context("recording the run")?;
+    let compared = compare_all(ctx, client, concurrency, retry).await;
+    let (counts, outcome) = match &compared {
         Ok(report) => {
-            store::save_report(&ctx.pool, trigger, started_at, &report)
+            store::save_report(&ctx.pool, trigger, started_at, report)
                 .await
                 .context("storing the reconciliation report")?;
-            Ok(report)
+            let drifting = i32::try_from(report.drifting.len()).unwrap_or(i32::MAX);
+            let counts = RunCounts {
+                records_in: report.accounts,
+                records_out: report.accounts - drifting,
+                records_failed: drifting,
+                records_skipped: 0,
+            };
+            (counts, RunOutcome::Succeeded)
         }
         Err(err) => {
-            let error = format!("{err:#}");
-            store::save_failure(&ctx.pool, trigger, started_at, &error)
+            let detail = format!("{err:#}");
+            store::save_failure(&ctx.pool, trigger, started_at, &detail)
                 .await
                 .context("recording the failed reconciliation")?;
-            Err(err.context("Kill Bill reconciliation failed"))
+            let error = "The reconciliation could not read Kill Bill".to_owned();
+            (RunCounts::default(), RunOutcome::Failed { error, detail })
         }
-    }
+    };
+    let mut conn = ctx.pool.acquire().await.context("recording the end of the run")?;
+    sync_run::finish_run(&mut conn, run_id, counts, None, &outcome, ctx.tick)
+        .await
+        .context("recording the end of the run")?;
+    let report = compared.context("Kill Bill reconciliation failed")?;
+    let summary = SyncSummary {
+        run_id,
+        records_in: counts.records_in,
+        records_out: counts.records_out,
+        records_failed: counts.records_failed,
+        records_skipped: counts.records_skipped,
+    };
+    Ok((summary, report))
 }
 
 async fn compare_all<C: KillBillClient>(
