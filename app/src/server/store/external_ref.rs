@@ -60,23 +60,6 @@ pub async fn find_external_id(
     .await
 }
 
-/// The local id linked to an external one.
-pub async fn find_local_id(
-    db: impl PgExecutor<'_>,
-    platform: Platform,
-    entity: &str,
-    external_id: &str,
-) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT local_id FROM external_ref WHERE platform = $1 AND entity = $2 AND external_id = $3",
-        platform.as_str(),
-        entity,
-        external_id
-    )
-    .fetch_optional(db)
-    .await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,7 +72,7 @@ mod tests {
         assert_eq!(link_external_id(&pool, kb, "account", a, "kb-1").await.unwrap(), LinkOutcome::AlreadyLinked);
         assert_eq!(link_external_id(&pool, kb, "account", a, "kb-2").await.unwrap(), LinkOutcome::Conflict);
         assert_eq!(link_external_id(&pool, kb, "account", b, "kb-1").await.unwrap(), LinkOutcome::Conflict);
-        assert_eq!(find_local_id(&pool, kb, "account", "kb-1").await.unwrap(), Some(a));
+        assert_eq!(find_external_id(&pool, kb, "account", a).await.unwrap().as_deref(), Some("kb-1"));
         assert_eq!(find_external_id(&pool, kb, "account", b).await.unwrap(), None);
     }
 

@@ -59,14 +59,6 @@ pub struct PendingWrite {
     pub external_id: Option<String>,
 }
 
-/// Local totals of one tenant, in minor units (voided invoices excluded).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TenantTotals {
-    pub tenant_id: Uuid,
-    pub invoiced_minor: i64,
-    pub paid_minor: i64,
-}
-
 /// Tenants that have an invoice or a payment without a Kill Bill mapping.
 /// Fully mirrored tenants are not returned, so a no-change run sends nothing.
 /// (`NOT IN` over the mapped ids plans as one hashed lookup, whatever the
@@ -222,20 +214,6 @@ pub async fn delete_pending(db: impl PgExecutor<'_>, entity: &str, local_id: Uui
         .execute(db)
         .await?;
     Ok(())
-}
-
-/// Invoiced and paid totals of every tenant that has invoices.
-pub async fn list_tenant_totals(db: impl PgExecutor<'_>) -> Result<Vec<TenantTotals>, sqlx::Error> {
-    sqlx::query_as!(
-        TenantTotals,
-        r#"SELECT i.tenant_id,
-                  COALESCE(sum(i.total_minor) FILTER (WHERE i.voided_at IS NULL), 0)::bigint AS "invoiced_minor!",
-                  COALESCE((SELECT sum(p.amount_minor) FROM payment p WHERE p.tenant_id = i.tenant_id), 0)::bigint
-                      AS "paid_minor!"
-           FROM invoice i GROUP BY i.tenant_id ORDER BY i.tenant_id"#
-    )
-    .fetch_all(db)
-    .await
 }
 
 #[cfg(test)]
