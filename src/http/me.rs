@@ -5,7 +5,7 @@
 
 use app::model::AppError;
 use app::model::account::InvoiceRecord;
-use app::model::property::{PropertyItem, PropertyRecord, PropertyTicket};
+use app::model::property::{PropertyItem, PropertyRecord, PropertyTicket, UnitItem};
 use app::server::auth::AuthUser;
 use app::server::state::AppState;
 use app::server::{account, property};
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/my/properties", get(list_properties))
         .route("/api/my/properties/{id}", get(get_property))
         .route("/api/my/properties/{id}/tickets", get(list_property_tickets))
+        .route("/api/my/properties/{id}/units", get(list_property_units))
 }
 
 async fn me(user: AuthUser) -> Json<Value> {
@@ -59,4 +60,13 @@ async fn list_property_tickets(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Vec<PropertyTicket>>, AppError> {
     Ok(Json(property::list_property_tickets(&state.pool, &user, id).await?))
+}
+
+/// The units of one of the caller's properties (admins: any).
+async fn list_property_units(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Vec<UnitItem>>, AppError> {
+    Ok(Json(property::list_units(&state.pool, &user, id).await?))
 }

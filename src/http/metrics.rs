@@ -140,9 +140,13 @@ async fn database_series(pool: &sqlx::PgPool, out: &mut Exposition) -> Result<()
     Ok(())
 }
 
-/// The platform a job talks to, for the `platform` label beside `job`.
+/// The platform a job talks to, for the `platform` label beside `job`
+/// (`marketplace` for the Marketplace's own jobs).
 fn platform_of(job: &str) -> &str {
-    Job::parse(job).map_or(job, |job| job.platform().as_str())
+    match Job::parse(job) {
+        Some(job) => job.platform().map_or("marketplace", |platform| platform.as_str()),
+        None => job,
+    }
 }
 
 /// Runs, records and durations per job (labelled with its platform too).

@@ -5,6 +5,7 @@ mod auth;
 mod health;
 mod jwks;
 mod maintenance;
+mod manage;
 mod me;
 pub mod metrics;
 mod portal;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(jwks::router())
         .merge(me::router())
+        .merge(manage::router())
         .merge(metrics::router())
         .merge(portal::router())
         .merge(maintenance::router())

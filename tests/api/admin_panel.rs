@@ -108,6 +108,9 @@ async fn an_admin_sees_every_card_with_its_last_run_and_a_chart_that_marks_failu
     assert_eq!(kb["last_run"]["records_failed"], 4);
     assert_eq!(kb["error"]["message"], "Kill Bill did not answer");
     assert_eq!(status["reconciliation"]["state"], "not_configured");
+    assert_eq!(status["jobs"][0]["job"], "billing", "the rent run has its line: {}", status["jobs"]);
+    assert_eq!(status["jobs"][0]["schedule"], "off", "the tests schedule nothing");
+    assert!(html.contains(r#"data-job="billing""#) && html.contains("Our own jobs"));
 }
 
 #[tokio::test]

@@ -2,11 +2,13 @@
 
 mod admin_panel;
 mod auth;
+mod billing;
 mod cocorico;
 mod condo_webhooks;
 mod health;
 mod helpers;
 mod maintenance;
+mod manage;
 mod portal;
 mod portal_pages;
 mod scheduler;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::domain::{Job, Platform};
 use crate::model::AppError;
 use crate::model::system_status::{
-    IntegrationActivity, IntegrationStatus, SyncRequestInfo, SystemStatus, UpstreamCheck,
+    IntegrationActivity, IntegrationStatus, RunRecord, SyncRequestInfo, SystemStatus, UpstreamCheck,
 };
 
 /// The status of every integration.
@@ -103,6 +103,19 @@ pub async fn run_job_now(job: Job) -> Result<i64, AppError> {
         async {
             let (user, state) = control::admin_context()?;
             control::sync_now(&state.pool, job, user.user_id).await
+        }
+        .await,
+    )
+}
+
+/// The latest runs of one job, newest first (`limit`: 1 to 200, default 30).
+#[server(endpoint = "jobs/runs")]
+pub async fn list_job_runs(job: Job, limit: Option<i64>) -> Result<Vec<RunRecord>, AppError> {
+    use crate::server::system_status::control;
+    control::with_status(
+        async {
+            let (_, state) = control::admin_context()?;
+            control::recent_runs(&state.pool, job, limit.unwrap_or(30)).await
         }
         .await,
     )

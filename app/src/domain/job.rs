@@ -22,17 +22,21 @@ pub enum Job {
     CondoWebhooks,
     /// Imports approved listings from Cocorico.
     CocoricoImport,
+    /// The rent run: one invoice per active lease for the month.
+    Billing,
 }
 
 impl Job {
-    /// Every job, in display order (each platform's main job first).
-    pub const ALL: [Job; 6] = [
+    /// Every job, in display order (each platform's main job first, the
+    /// Marketplace's own jobs last).
+    pub const ALL: [Job; 7] = [
         Job::KillbillMirror,
         Job::KillbillReconciliation,
         Job::KillbillWebhooks,
         Job::CondoImport,
         Job::CondoWebhooks,
         Job::CocoricoImport,
+        Job::Billing,
     ];
 
     /// The identifier used in the database, URLs, logs and the CLI. A
@@ -46,6 +50,7 @@ impl Job {
             Job::CondoImport => "condo",
             Job::CondoWebhooks => "condo_webhooks",
             Job::CocoricoImport => "cocorico",
+            Job::Billing => "billing",
         }
     }
 
@@ -55,12 +60,13 @@ impl Job {
         Self::ALL.into_iter().find(|job| job.as_str() == raw)
     }
 
-    /// The platform the job talks to.
-    pub fn platform(&self) -> Platform {
+    /// The platform the job talks to (`None`: a job of the Marketplace itself).
+    pub fn platform(&self) -> Option<Platform> {
         match self {
-            Job::KillbillMirror | Job::KillbillReconciliation | Job::KillbillWebhooks => Platform::KillBill,
-            Job::CondoImport | Job::CondoWebhooks => Platform::Condo,
-            Job::CocoricoImport => Platform::Cocorico,
+            Job::KillbillMirror | Job::KillbillReconciliation | Job::KillbillWebhooks => Some(Platform::KillBill),
+            Job::CondoImport | Job::CondoWebhooks => Some(Platform::Condo),
+            Job::CocoricoImport => Some(Platform::Cocorico),
+            Job::Billing => None,
         }
     }
 
@@ -75,12 +81,17 @@ impl Job {
 
     /// Whether this is its platform's main job.
     pub fn is_main(&self) -> bool {
-        Self::main_of(self.platform()) == *self
+        self.platform().is_some_and(|platform| Self::main_of(platform) == *self)
     }
 
     /// The jobs of one platform, main job first.
     pub fn of(platform: Platform) -> impl Iterator<Item = Job> {
-        Self::ALL.into_iter().filter(move |job| job.platform() == platform)
+        Self::ALL.into_iter().filter(move |job| job.platform() == Some(platform))
+    }
+
+    /// The Marketplace's own jobs (no outside platform).
+    pub fn own() -> impl Iterator<Item = Job> {
+        Self::ALL.into_iter().filter(|job| job.platform().is_none())
     }
 
     /// The job's name on the panel.
@@ -92,6 +103,7 @@ impl Job {
             Job::CondoImport => "Condo import",
             Job::CondoWebhooks => "Condo webhooks",
             Job::CocoricoImport => "Cocorico import",
+            Job::Billing => "Rent run",
         }
     }
 
@@ -104,6 +116,7 @@ impl Job {
             Job::CondoImport => "Imports units and tickets changed since the last run",
             Job::CondoWebhooks => "Applies Condo's ticket webhooks left pending",
             Job::CocoricoImport => "Imports approved listings and their photos",
+            Job::Billing => "Issues the month's invoice of every active lease",
         }
     }
 }
@@ -132,5 +145,7 @@ mod tests {
             assert_eq!(Job::of(platform).next(), Some(main));
         }
         assert!(!Job::KillbillWebhooks.is_main());
+        assert!(!Job::Billing.is_main());
+        assert_eq!(Job::own().collect::<Vec<_>>(), [Job::Billing]);
     }
 }

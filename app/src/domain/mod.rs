@@ -1,6 +1,7 @@
 //! Domain value types shared by the server and the browser: parsed once at the
 //! edges, so the rest of the code never handles a raw string or a float for money.
 
+mod billing;
 mod invoice_status;
 mod job;
 mod maintenance;
@@ -12,6 +13,7 @@ mod search;
 mod slug;
 mod ticket;
 
+pub use billing::{BillingPeriod, prorate};
 pub use invoice_status::InvoiceStatus;
 pub use job::Job;
 pub use maintenance::{DEFAULT_TICKETS_PER_PAGE, TicketParams, TicketQuery, TicketSort};

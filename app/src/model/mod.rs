@@ -3,12 +3,15 @@
 //! `pages`, and it builds for the browser as for the server.
 
 pub mod account;
+pub mod audit;
+pub mod billing;
 pub mod condo_link;
 pub mod error;
 pub mod health;
 pub mod listing;
 pub mod maintenance;
 pub mod metrics;
+pub mod payment;
 pub mod property;
 pub mod reconciliation;
 pub mod session;

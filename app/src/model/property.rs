@@ -50,3 +50,18 @@ pub struct PropertyTicket {
     /// When it last changed at its source.
     pub updated_at: DateTime<Utc>,
 }
+
+/// A unit of a property.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitItem {
+    /// Our id of the unit.
+    pub id: Uuid,
+    /// Its label within the property ("3A", "Flat 2").
+    pub label: String,
+    /// Its section (building, staircase), when known.
+    pub section: Option<String>,
+    /// Its floor, when known.
+    pub floor: Option<String>,
+    /// Bedrooms.
+    pub bedrooms: i32,
+}

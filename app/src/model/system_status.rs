@@ -94,8 +94,8 @@ impl SyncRequestState {
 pub struct SyncRequestInfo {
     /// The id [`request_sync_now`] returned.
     pub id: i64,
-    /// Which platform.
-    pub platform: Platform,
+    /// Which platform (`None`: a job of the Marketplace itself).
+    pub platform: Option<Platform>,
     /// Which of its jobs.
     pub job: Job,
     /// Where it is.
@@ -128,8 +128,8 @@ pub struct RunningSync {
 /// What the scheduler is doing about one job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IntegrationActivity {
-    /// Which platform.
-    pub platform: Platform,
+    /// Which platform (`None`: a job of the Marketplace itself).
+    pub platform: Option<Platform>,
     /// Which of its jobs.
     pub job: Job,
     /// Its schedule in words ("every 6 h", "daily at 02:00 UTC", "off").
@@ -178,6 +178,35 @@ pub struct RunSummary {
     pub records_failed: i32,
     /// Records that needed no change.
     pub records_skipped: i32,
+}
+
+/// One run of a job, as `POST /api/jobs/runs` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// The `sync_run` id.
+    pub id: i64,
+    /// The job it ran.
+    pub job: Job,
+    /// `schedule`, `manual`, `cli`, `webhook` or `follow_up`.
+    pub trigger: String,
+    /// `running`, `succeeded` or `failed`.
+    pub status: String,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// When it ended.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Records read, written, failed and skipped.
+    pub records_in: i32,
+    /// Records written.
+    pub records_out: i32,
+    /// Records that failed.
+    pub records_failed: i32,
+    /// Records that needed nothing.
+    pub records_skipped: i32,
+    /// Where the run left off (a watermark, a billed month), when it says.
+    pub cursor: Option<String>,
+    /// Why it failed, in plain words.
+    pub error: Option<String>,
 }
 
 /// A failure: what an admin reads, and what an engineer needs.
@@ -317,6 +346,8 @@ pub struct SystemStatus {
     pub generated_at: DateTime<Utc>,
     /// One card per integration, in display order.
     pub cards: Vec<IntegrationCard>,
+    /// The Marketplace's own jobs (the rent run), one line each.
+    pub jobs: Vec<JobLine>,
     /// The latest webhook deliveries (up to 25), newest first.
     pub inbox: Vec<InboxEvent>,
     /// The Kill Bill reconciliation section.
@@ -330,9 +361,8 @@ pub struct SystemStatus {
 impl SystemStatus {
     /// Whether a run is queued or in progress (the page then polls faster).
     pub fn busy(&self) -> bool {
-        self.cards
-            .iter()
-            .any(|c| c.activity != Activity::Idle || c.jobs.iter().any(|line| line.activity != Activity::Idle))
+        let busy = |line: &JobLine| line.activity != Activity::Idle;
+        self.jobs.iter().any(busy) || self.cards.iter().any(|c| c.activity != Activity::Idle || c.jobs.iter().any(busy))
     }
 }
 

@@ -3,7 +3,9 @@
 
 pub mod account;
 pub mod adapters;
+pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod condo_link;
 pub mod db;
 pub mod error;
@@ -12,6 +14,7 @@ pub mod jobs;
 pub mod listing;
 pub mod maintenance;
 pub mod metrics;
+pub mod payment;
 pub mod property;
 pub mod scheduler;
 pub mod secret;

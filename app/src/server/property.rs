@@ -6,9 +6,9 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::model::AppError;
-use crate::model::property::{PropertyItem, PropertyRecord, PropertyTicket};
+use crate::model::property::{PropertyItem, PropertyRecord, PropertyTicket, UnitItem};
 use crate::server::auth::AuthUser;
-use crate::server::store::{maintenance_ticket, property};
+use crate::server::store::{maintenance_ticket, property, unit};
 
 /// The caller's properties.
 pub async fn list_properties(pool: &PgPool, user: &AuthUser) -> Result<Vec<PropertyItem>, AppError> {
@@ -43,5 +43,15 @@ pub async fn list_property_tickets(pool: &PgPool, user: &AuthUser, id: Uuid) -> 
             is_emergency: t.is_emergency,
             updated_at: t.source_updated_at,
         })
+        .collect())
+}
+
+/// The units of one of the caller's properties, by label.
+pub async fn list_units(pool: &PgPool, user: &AuthUser, id: Uuid) -> Result<Vec<UnitItem>, AppError> {
+    let owned = property::find_property_scoped(pool, user.landlord_scope()?, id).await?.ok_or(AppError::NotFound)?;
+    let rows = unit::list_units_of_property(pool, owned.id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|u| UnitItem { id: u.id, label: u.label, section: u.section, floor: u.floor, bedrooms: u.bedrooms })
         .collect())
 }

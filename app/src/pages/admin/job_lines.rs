@@ -45,15 +45,20 @@ fn state_of(line: &JobLine) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-/// The other jobs of one platform.
+/// A list of job lines under a small heading (a platform's other jobs, or our own).
 #[component]
-pub fn JobLines(lines: Vec<JobLine>, now: DateTime<Utc>, controls: Controls) -> impl IntoView {
+pub fn JobLines(
+    lines: Vec<JobLine>,
+    now: DateTime<Utc>,
+    controls: Controls,
+    #[prop(default = "Other jobs")] title: &'static str,
+) -> impl IntoView {
     if lines.is_empty() {
         return ().into_any();
     }
     view! {
-        <section class="mt-4 border-t border-slate-100 pt-3" aria-label="Other jobs">
-            <h4 class="text-xs font-semibold uppercase tracking-wide text-slate-500">"Other jobs"</h4>
+        <section class="mt-4 border-t border-slate-100 pt-3" aria-label=title>
+            <h4 class="text-xs font-semibold uppercase tracking-wide text-slate-500">{title}</h4>
             <ul class="mt-2 space-y-3">
                 {lines.into_iter().map(|line| view! { <JobLineView line now controls /> }).collect_view()}
             </ul>

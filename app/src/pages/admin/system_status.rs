@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use super::counts::{ListingCountsPanel, TicketCountsPanel};
 use super::integration_card::{Controls, IntegrationCardView};
+use super::job_lines::JobLines;
 use super::live::{keep_fresh, refresh_after};
 use super::property_links::PropertyLinks;
 use super::reconciliation::ReconciliationPanel;
@@ -63,6 +64,7 @@ fn Panel(snapshot: SystemStatus) -> impl IntoView {
     let reconciliation = Memo::new(move |_| data.with(|d| d.reconciliation.clone()));
     let tickets = Memo::new(move |_| data.with(|d| d.tickets.clone()));
     let listings = Memo::new(move |_| data.with(|d| d.listings));
+    let own_jobs = Memo::new(move |_| data.with(|d| d.jobs.clone()));
     let header = view! {
         <div class="flex flex-wrap items-end justify-between gap-3">
             <div>
@@ -97,6 +99,16 @@ fn Panel(snapshot: SystemStatus) -> impl IntoView {
         </section>
     }
     .into_any();
+    let own = view! {
+        <section class="mt-8" aria-labelledby="own-jobs-heading" data-testid="own-jobs">
+            <h2 id="own-jobs-heading" class="text-lg font-semibold">"Our own jobs"</h2>
+            <p class="mt-1 text-sm text-slate-600">"Work the Marketplace does on its own books, on a schedule and on request."</p>
+            <div class="max-w-xl rounded-xl border border-slate-200 bg-white px-5 pb-4 shadow-sm">
+                {move || view! { <JobLines lines=own_jobs.get() now=now.get_untracked() controls title="Billing" /> }.into_any()}
+            </div>
+        </section>
+    }
+    .into_any();
     let counts = view! {
         <div class="mt-8 grid gap-4 lg:grid-cols-2">
             {move || view! { <TicketCountsPanel counts=tickets.get() /> }.into_any()}
@@ -108,6 +120,7 @@ fn Panel(snapshot: SystemStatus) -> impl IntoView {
         {header}
         <UpstreamChecks />
         {integrations}
+        {own}
         {counts}
         {move || view! { <ReconciliationPanel state=reconciliation.get() now=now.get_untracked() /> }.into_any()}
         {move || view! { <WebhookInbox events=inbox.get() now=now.get_untracked() replay /> }.into_any()}

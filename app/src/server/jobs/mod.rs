@@ -2,6 +2,7 @@
 //! under its `job_lease` and recorded as a `sync_run`. The CLI, the scheduler,
 //! "sync now", webhook deliveries and follow-ups all call [`run_job`].
 
+pub mod billing;
 pub mod cocorico;
 pub mod condo;
 pub mod journal;
@@ -50,9 +51,10 @@ impl SyncSettings {
     /// Condo's webhooks, which carry the tickets themselves and only need
     /// the webhook settings.
     pub fn is_job_configured(&self, job: Job) -> bool {
-        match job {
-            Job::CondoWebhooks => self.condo_webhook.is_some(),
-            other => self.is_configured(other.platform()),
+        match (job, job.platform()) {
+            (Job::CondoWebhooks, _) => self.condo_webhook.is_some(),
+            (_, Some(platform)) => self.is_configured(platform),
+            (_, None) => true,
         }
     }
 }
@@ -167,5 +169,6 @@ pub async fn run_job(ctx: &SyncContext, job: Job, trigger: &str) -> anyhow::Resu
         Job::KillbillWebhooks | Job::CondoWebhooks => webhooks::run(ctx, job, trigger).await,
         Job::CondoImport => condo::run(ctx, trigger).await,
         Job::CocoricoImport => cocorico::run(ctx, trigger).await,
+        Job::Billing => billing::run(ctx, trigger).await,
     }
 }

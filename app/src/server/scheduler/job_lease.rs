@@ -126,6 +126,16 @@ impl JobLease {
     /// signal) interrupts the run; so does losing the lease. Failures count
     /// towards the automatic pause. The lease is kept: call [`JobLease::release`].
     pub async fn run(&self, ctx: &SyncContext, trigger: &str, stop: Option<watch::Receiver<bool>>) -> LeasedRun {
+        self.run_work(stop, run_job(ctx, self.job, trigger)).await
+    }
+
+    /// Runs `work` (this job's run with arguments of its own, e.g. the rent
+    /// run for a given month) as [`JobLease::run`] runs the job.
+    pub async fn run_work(
+        &self,
+        stop: Option<watch::Receiver<bool>>,
+        work: impl std::future::Future<Output = anyhow::Result<SyncSummary>>,
+    ) -> LeasedRun {
         let before = match sync_run::latest_run_id(&self.pool, self.job).await {
             Ok(id) => id,
             Err(err) => {
@@ -134,7 +144,7 @@ impl JobLease {
             }
         };
         let interrupted = tokio::select! {
-            result = run_job(ctx, self.job, trigger) => Ok(result),
+            result = work => Ok(result),
             why = self.keep_alive() => Err(why),
             why = stopped(stop) => Err(why),
         };

@@ -3,10 +3,11 @@
 //! the scheduler's other settings.
 //!
 //! A schedule is either a period (`6h`, `30m`, `2s`, `1d`: every so often,
-//! counted from the last tick), a time of day (`daily@02:00`, UTC) or `off`.
+//! counted from the last tick), a time of day (`daily@02:00`, UTC), a day of
+//! the month (`monthly@1`, at 01:00 UTC, or `monthly@1T06:30`) or `off`.
 
 use anyhow::{Context, bail};
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use rand::Rng;
 use std::time::Duration;
 
@@ -21,14 +22,28 @@ pub enum Schedule {
     Every(Duration),
     /// Once a day at this UTC time.
     Daily(NaiveTime),
+    /// Once a month, on this day (1 to 28) at this UTC time.
+    Monthly(u32, NaiveTime),
 }
 
 impl Schedule {
-    /// Parses `off`, a period (`90s`, `30m`, `6h`, `1d`) or `daily@HH:MM`.
+    /// Parses `off`, a period (`90s`, `30m`, `6h`, `1d`), `daily@HH:MM` or
+    /// `monthly@D` / `monthly@DTHH:MM` (D from 1 to 28).
     pub fn parse(raw: &str) -> anyhow::Result<Self> {
         let raw = raw.trim();
         if raw.eq_ignore_ascii_case("off") {
             return Ok(Schedule::Off);
+        }
+        if let Some(rest) = raw.strip_prefix("monthly@") {
+            let (day, time) = rest.split_once('T').unwrap_or((rest, "01:00"));
+            let day: u32 = day
+                .parse()
+                .ok()
+                .filter(|d| (1..=28).contains(d))
+                .with_context(|| format!("`{day}` is not a day of the month from 1 to 28 (every month has it)"))?;
+            let time = NaiveTime::parse_from_str(time, "%H:%M")
+                .with_context(|| format!("`{time}` is not a time of day (HH:MM, UTC)"))?;
+            return Ok(Schedule::Monthly(day, time));
         }
         if let Some(time) = raw.strip_prefix("daily@") {
             let time = NaiveTime::parse_from_str(time, "%H:%M")
@@ -48,6 +63,7 @@ impl Schedule {
             Schedule::Off => None,
             Schedule::Every(period) => Some(*period),
             Schedule::Daily(_) => Some(Duration::from_secs(24 * 3600)),
+            Schedule::Monthly(..) => Some(Duration::from_secs(31 * 24 * 3600)),
         }
     }
 
@@ -71,6 +87,17 @@ impl Schedule {
                 let today = now.date_naive().and_time(*time).and_utc();
                 Some(if today > now { today } else { today + chrono::Duration::days(1) })
             }
+            Schedule::Monthly(day, time) => {
+                let at = |year: i32, month: u32| {
+                    NaiveDate::from_ymd_opt(year, month, *day).map(|date| date.and_time(*time).and_utc())
+                };
+                let this_month = at(now.year(), now.month())?;
+                if this_month > now {
+                    return Some(this_month);
+                }
+                let (year, month) = if now.month() == 12 { (now.year() + 1, 1) } else { (now.year(), now.month() + 1) };
+                at(year, month)
+            }
         }
     }
 
@@ -79,6 +106,7 @@ impl Schedule {
         match self {
             Schedule::Off => "off".into(),
             Schedule::Daily(time) => format!("daily at {} UTC", time.format("%H:%M")),
+            Schedule::Monthly(day, time) => format!("monthly on day {day} at {} UTC", time.format("%H:%M")),
             Schedule::Every(period) => format!("every {}", describe_duration(*period)),
         }
     }
@@ -103,6 +131,8 @@ pub struct SchedulerSettings {
     pub condo_webhooks: Schedule,
     /// `MARKETPLACE_SCHEDULE_COCORICO`: the import (default `6h`).
     pub cocorico: Schedule,
+    /// `MARKETPLACE_SCHEDULE_BILLING`: the rent run (default `monthly@1`, 01:00 UTC).
+    pub billing: Schedule,
     /// `MARKETPLACE_SCHEDULE_JITTER`: the most a tick is delayed at random, so
     /// replicas and platforms do not all start at once (default `5m`, at most a
     /// tenth of the period).
@@ -128,6 +158,7 @@ impl Default for SchedulerSettings {
             condo: Schedule::Daily(at(3, 0)),
             condo_webhooks: Schedule::Every(Duration::from_secs(60)),
             cocorico: Schedule::Every(Duration::from_secs(6 * 3600)),
+            billing: Schedule::Monthly(1, at(1, 0)),
             jitter: Duration::from_secs(300),
             tick: Duration::from_secs(5),
             lease_ttl: Duration::from_secs(60),
@@ -186,6 +217,7 @@ impl SchedulerSettings {
             Job::CondoImport => self.condo,
             Job::CondoWebhooks => self.condo_webhooks,
             Job::CocoricoImport => self.cocorico,
+            Job::Billing => self.billing,
         }
     }
 
@@ -197,6 +229,7 @@ impl SchedulerSettings {
             Job::CondoImport => &mut self.condo,
             Job::CondoWebhooks => &mut self.condo_webhooks,
             Job::CocoricoImport => &mut self.cocorico,
+            Job::Billing => &mut self.billing,
         }
     }
 
@@ -275,6 +308,25 @@ mod tests {
         assert_eq!(every.next_after(Some(at(10, 0, 0)), at(13, 30, 0)), Some(at(14, 0, 0)));
         assert_eq!(every.next_after(None, at(9, 0, 0)), Some(at(10, 0, 0)));
         assert_eq!(Schedule::Off.next_after(None, at(9, 0, 0)), None);
+    }
+
+    #[test]
+    fn monthly_ticks_fall_on_the_day_of_the_month() {
+        let monthly = Schedule::parse("monthly@1").unwrap();
+        assert_eq!(monthly.describe(), "monthly on day 1 at 01:00 UTC");
+        let dec = |d, h| Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap();
+        assert_eq!(monthly.next_after(None, dec(1, 0)), Some(dec(1, 1)));
+        assert_eq!(
+            monthly.next_after(Some(dec(1, 1)), dec(1, 1)),
+            Some(Utc.with_ymd_and_hms(2027, 1, 1, 1, 0, 0).unwrap())
+        );
+        assert_eq!(
+            Schedule::parse("monthly@15T06:30").unwrap(),
+            Schedule::Monthly(15, NaiveTime::from_hms_opt(6, 30, 0).unwrap())
+        );
+        for bad in ["monthly@0", "monthly@29", "monthly@1T25:00", "monthly@"] {
+            assert!(Schedule::parse(bad).is_err(), "{bad:?} must be refused");
+        }
     }
 
     #[test]

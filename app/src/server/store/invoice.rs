@@ -159,7 +159,7 @@ pub(crate) mod tests {
     pub(crate) async fn setup_leases(pool: &sqlx::PgPool) {
         setup(pool).await;
         insert_lease_if_absent(pool, &lease(1000, 100, 2)).await.unwrap();
-        insert_lease_if_absent(pool, &lease(1001, 100, 3)).await.unwrap();
+        insert_lease_if_absent(pool, &lease(1001, 101, 3)).await.unwrap();
     }
 
     #[sqlx::test(migrations = "../migrations")]

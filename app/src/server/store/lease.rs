@@ -85,22 +85,21 @@ pub(crate) mod tests {
         }
     }
 
-    /// A landlord (1), a property (10), a unit (100) and two tenants (2, 3).
+    /// A landlord (1), a property (10), two units (100, 101) and two tenants (2, 3).
     pub(crate) async fn setup(pool: &sqlx::PgPool) {
         insert_user_if_absent(pool, &user(1, "landlord")).await.unwrap();
         insert_user_if_absent(pool, &user(2, "tenant")).await.unwrap();
         insert_user_if_absent(pool, &user(3, "tenant")).await.unwrap();
         insert_property_if_absent(pool, &property(10, 1)).await.unwrap();
         upsert_unit(pool, &unit(100, 10, "1A")).await.unwrap();
+        upsert_unit(pool, &unit(101, 10, "1B")).await.unwrap();
     }
 
     #[sqlx::test(migrations = "../migrations")]
     async fn a_tenant_sees_only_their_own_leases(pool: sqlx::PgPool) {
         setup(&pool).await;
         insert_lease_if_absent(&pool, &lease(1000, 100, 2)).await.unwrap();
-        let mut later = lease(1001, 100, 3);
-        later.starts_on = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
-        insert_lease_if_absent(&pool, &later).await.unwrap();
+        insert_lease_if_absent(&pool, &lease(1001, 101, 3)).await.unwrap();
         let leases = list_leases_of_tenant(&pool, Uuid::from_u128(2)).await.unwrap();
         assert_eq!(leases.len(), 1);
         assert_eq!(leases[0].unit_label, "1A");
@@ -113,5 +112,19 @@ pub(crate) mod tests {
         let mut bad = lease(1000, 100, 2);
         bad.ends_on = NaiveDate::from_ymd_opt(2025, 12, 31);
         assert!(insert_lease_if_absent(&pool, &bad).await.is_err());
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_unit_has_one_lease_at_a_time(pool: sqlx::PgPool) {
+        setup(&pool).await;
+        let mut first = lease(1000, 100, 2);
+        first.ends_on = NaiveDate::from_ymd_opt(2026, 6, 30);
+        insert_lease_if_absent(&pool, &first).await.unwrap();
+        let mut overlapping = lease(1001, 100, 3);
+        overlapping.starts_on = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let refused = insert_lease_if_absent(&pool, &overlapping).await.unwrap_err();
+        assert_eq!(refused.as_database_error().and_then(|e| e.code()).as_deref(), Some("23P01"));
+        overlapping.starts_on = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        assert!(insert_lease_if_absent(&pool, &overlapping).await.unwrap(), "the day after the move-out is free");
     }
 }

@@ -5,6 +5,8 @@
 #![expect(missing_docs, reason = "row structs carry their table's columns under the columns' names (see migrations/)")]
 
 pub mod app_user;
+pub mod audit_log;
+pub mod billing;
 pub mod condo_import;
 
 pub mod condo_property_link;

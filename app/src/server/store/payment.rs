@@ -60,6 +60,59 @@ pub async fn list_payments_of_tenant(db: impl PgExecutor<'_>, tenant_id: Uuid) -
     .await
 }
 
+/// An invoice as a payment against it needs it, with what is paid so far.
+#[derive(Debug, Clone)]
+pub struct PayableInvoice {
+    pub id: Uuid,
+    pub number: String,
+    pub tenant_id: Uuid,
+    pub currency: String,
+    pub total_minor: i64,
+    pub paid_minor: i64,
+    pub voided: bool,
+}
+
+/// Locks an invoice of `landlord`'s properties (any with `None`) for the
+/// caller's transaction, so two payments at once cannot both fit in what is
+/// left to pay. The amount paid is read after the lock is held (a statement
+/// that waited for the lock still sees its own, older snapshot).
+pub async fn lock_payable_invoice(
+    conn: &mut sqlx::PgConnection,
+    invoice_id: Uuid,
+    landlord: Option<Uuid>,
+) -> Result<Option<PayableInvoice>, sqlx::Error> {
+    let locked = sqlx::query!(
+        r#"SELECT i.id, i.number, i.tenant_id, i.currency AS "currency!", i.total_minor,
+                  i.voided_at IS NOT NULL AS "voided!"
+           FROM invoice i
+           JOIN lease l ON l.id = i.lease_id
+           JOIN unit u ON u.id = l.unit_id
+           JOIN property pr ON pr.id = u.property_id
+           WHERE i.id = $1 AND ($2::uuid IS NULL OR pr.landlord_id = $2)
+           FOR UPDATE OF i"#,
+        invoice_id,
+        landlord
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(invoice) = locked else { return Ok(None) };
+    let paid_minor = sqlx::query_scalar!(
+        r#"SELECT COALESCE(sum(amount_minor), 0)::bigint AS "paid!" FROM payment WHERE invoice_id = $1"#,
+        invoice_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some(PayableInvoice {
+        id: invoice.id,
+        number: invoice.number,
+        tenant_id: invoice.tenant_id,
+        currency: invoice.currency,
+        total_minor: invoice.total_minor,
+        paid_minor,
+        voided: invoice.voided,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

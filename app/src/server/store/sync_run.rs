@@ -49,7 +49,7 @@ pub struct SyncRunRow {
 pub async fn start_run(db: impl PgExecutor<'_>, job: Job, trigger: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
         "INSERT INTO sync_run (platform, job, trigger) VALUES ($1, $2, $3) RETURNING id",
-        job.platform().as_str(),
+        job.platform().map(|platform| platform.as_str()),
         job.as_str(),
         trigger
     )

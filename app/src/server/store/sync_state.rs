@@ -27,7 +27,7 @@ pub async fn list_sync_states(db: impl PgExecutor<'_>) -> Result<Vec<SyncStateRo
         r#"SELECT s.job, s.configured, s.watermark, s.paused, s.paused_reason, s.consecutive_failures,
                   s.last_success_at, r.status AS "last_run_status?", r.error AS "last_error?"
            FROM sync_state s LEFT JOIN sync_run r ON r.id = s.last_run_id
-           ORDER BY array_position(ARRAY['killbill', 'killbill_reconciliation', 'killbill_webhooks', 'condo', 'condo_webhooks', 'cocorico'], s.job)"#
+           ORDER BY array_position(ARRAY['killbill', 'killbill_reconciliation', 'killbill_webhooks', 'condo', 'condo_webhooks', 'cocorico', 'billing'], s.job)"#
     )
     .fetch_all(db)
     .await
@@ -190,7 +190,7 @@ pub async fn list_status_rows(db: impl PgExecutor<'_>) -> Result<Vec<StatusRow>,
                   r.records_failed AS "records_failed?", r.records_skipped AS "records_skipped?",
                   r.error, r.error_detail
            FROM sync_state s LEFT JOIN sync_run r ON r.id = s.last_run_id
-           ORDER BY array_position(ARRAY['killbill', 'killbill_reconciliation', 'killbill_webhooks', 'condo', 'condo_webhooks', 'cocorico'], s.job)"#
+           ORDER BY array_position(ARRAY['killbill', 'killbill_reconciliation', 'killbill_webhooks', 'condo', 'condo_webhooks', 'cocorico', 'billing'], s.job)"#
     )
     .fetch_all(db)
     .await
@@ -240,14 +240,24 @@ mod tests {
     use crate::server::store::sync_run::{RunCounts, RunOutcome, finish_run, start_run};
 
     #[sqlx::test(migrations = "../migrations")]
-    async fn every_job_starts_not_configured(pool: sqlx::PgPool) {
+    async fn every_integration_job_starts_not_configured(pool: sqlx::PgPool) {
         let states = list_sync_states(&pool).await.unwrap();
-        let platforms: Vec<_> = states.iter().map(|s| s.job.as_str()).collect();
+        let jobs: Vec<_> = states.iter().map(|s| s.job.as_str()).collect();
         assert_eq!(
-            platforms,
-            ["killbill", "killbill_reconciliation", "killbill_webhooks", "condo", "condo_webhooks", "cocorico"]
+            jobs,
+            [
+                "killbill",
+                "killbill_reconciliation",
+                "killbill_webhooks",
+                "condo",
+                "condo_webhooks",
+                "cocorico",
+                "billing"
+            ]
         );
-        assert!(states.iter().all(|s| !s.configured && !s.paused && s.last_success_at.is_none()));
+        let (own, integrations) = states.split_last().unwrap();
+        assert!(integrations.iter().all(|s| !s.configured && !s.paused && s.last_success_at.is_none()));
+        assert!(own.configured, "the rent run needs no settings");
     }
 
     #[sqlx::test(migrations = "../migrations")]

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::Job;
 use crate::model::AppError;
-use crate::model::system_status::{IntegrationActivity, RunningSync, SyncRequestInfo, SyncRequestState};
+use crate::model::system_status::{IntegrationActivity, RunRecord, RunningSync, SyncRequestInfo, SyncRequestState};
 use crate::server::scheduler::schedule::SchedulerSettings;
 use crate::server::state::AppState;
 use crate::server::store::sync_request::{Requester, SyncRequestRow};
@@ -44,6 +44,7 @@ pub async fn activity(pool: &PgPool, settings: &SchedulerSettings) -> Result<Vec
     let open = sync_request::list_open(pool).await?;
     let now = Utc::now();
     let activity = Job::ALL.into_iter().map(|job| {
+        // The platform's main job is the card; others are lines.
         let name = job.as_str();
         let running = leases.iter().find(|l| l.job == name && l.is_active(now)).map(|lease| {
             let run = running_runs.iter().find(|r| r.job == name);
@@ -94,7 +95,8 @@ pub async fn sync_now(pool: &PgPool, job: Job, requested_by: Uuid) -> Result<i64
         .find(|s| s.job == job.as_str())
         .ok_or(AppError::NotFound)?;
     if !state.configured {
-        return Err(AppError::Conflict(format!("{} is not configured", job.platform().display_name())));
+        let name = job.platform().map_or(job.display_name(), |platform| platform.display_name());
+        return Err(AppError::Conflict(format!("{name} is not configured")));
     }
     if state.paused {
         return Err(AppError::Conflict(format!("the {} is paused; resume it first", job.display_name())));
@@ -125,4 +127,26 @@ pub async fn resume(pool: &PgPool, job: Job) -> Result<(), AppError> {
     }
     tracing::info!(%job, "resumed");
     Ok(())
+}
+
+/// The latest runs of a job, newest first (at most 200).
+pub async fn recent_runs(pool: &PgPool, job: Job, limit: i64) -> Result<Vec<RunRecord>, AppError> {
+    let rows = sync_run::list_recent_runs(pool, job, limit.clamp(1, 200)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RunRecord {
+            id: r.id,
+            job,
+            trigger: r.trigger,
+            status: r.status,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            records_in: r.records_in,
+            records_out: r.records_out,
+            records_failed: r.records_failed,
+            records_skipped: r.records_skipped,
+            cursor: r.cursor,
+            error: r.error,
+        })
+        .collect())
 }

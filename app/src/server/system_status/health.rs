@@ -49,7 +49,7 @@ pub fn integration_status(
     now: DateTime<Utc>,
 ) -> Option<IntegrationStatus> {
     let job = Job::parse(&row.job).filter(Job::is_main)?;
-    let platform = job.platform();
+    let platform = job.platform()?;
     let facts = HealthFacts {
         configured: row.configured,
         paused: row.paused,

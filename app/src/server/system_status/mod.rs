@@ -59,11 +59,19 @@ pub async fn load_system_status(
         }
         cards.push(card);
     }
+    let mut jobs = Vec::new();
+    for job in Job::own() {
+        let row = rows.iter().find(|r| r.job == job.as_str());
+        if let (Some(row), Some(activity)) = (row, activity_of_job(&activities, job)) {
+            jobs.push(job_line(job, row.clone(), activity));
+        }
+    }
     let inbox = webhook_inbox::list_latest_events(pool, INBOX_EVENTS).await?.into_iter().filter_map(inbox_event);
     let listings = listing::count_imported_listings(pool).await?;
     Ok(SystemStatus {
         generated_at: now,
         cards,
+        jobs,
         inbox: inbox.collect(),
         reconciliation: reconciliation::load(pool).await?,
         tickets: ticket_counts(condo_import::count_condo_tickets(pool).await?),
@@ -107,7 +115,11 @@ fn card(
     }
 }
 
-/// The line of one of a platform's other jobs.
+fn activity_of_job(activities: &[IntegrationActivity], job: Job) -> Option<&IntegrationActivity> {
+    activities.iter().find(|a| a.job == job)
+}
+
+/// The line of one of a platform's other jobs, or of one of our own.
 fn job_line(job: Job, row: StatusRow, activity: &IntegrationActivity) -> JobLine {
     let failed = row.last_status.as_deref() == Some("failed");
     JobLine {

@@ -1,0 +1,32 @@
+//! Recording a payment received against an invoice.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// `POST /api/manage/invoices/{id}/payments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRequest {
+    /// The amount received, in the invoice currency's minor units (more than 0).
+    pub amount_minor: i64,
+    /// The day it was received, `YYYY-MM-DD` (today or earlier).
+    pub received_on: String,
+    /// `bank_transfer`, `card`, `direct_debit` or `cash`.
+    pub method: String,
+    /// The bank's or the receipt's reference (unique).
+    pub reference: String,
+}
+
+/// A recorded payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRecorded {
+    /// Our id of the payment.
+    pub id: Uuid,
+    /// The invoice it pays.
+    pub invoice_id: Uuid,
+    /// The amount, in minor units.
+    pub amount_minor: i64,
+    /// The invoice's currency.
+    pub currency: String,
+    /// What is left to pay on the invoice afterwards.
+    pub outstanding_minor: i64,
+}

@@ -1,0 +1,48 @@
+//! Reading the audit log (admins only). Entries are written by the services
+//! that make the changes (see `store::audit_log`).
+
+use sqlx::PgPool;
+
+use crate::model::AppError;
+use crate::model::audit::{AuditQuery, AuditRecord};
+use crate::server::auth::AuthUser;
+use crate::server::store::audit_log;
+
+/// How a signed-in user is named in the audit log: their role and id.
+pub fn actor_of(user: &AuthUser) -> String {
+    format!("{} {}", user.role, user.user_id)
+}
+
+/// The latest changes matching `query`, newest first.
+pub async fn list(pool: &PgPool, user: &AuthUser, query: &AuditQuery) -> Result<Vec<AuditRecord>, AppError> {
+    user.require_admin()?;
+    let clean = |value: &Option<String>, name: &str| -> Result<Option<String>, AppError> {
+        match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            Some(v) if v.chars().count() > 100 => Err(AppError::Validation(format!("{name}: at most 100 characters"))),
+            other => Ok(other.map(str::to_owned)),
+        }
+    };
+    let entity = clean(&query.entity, "entity")?;
+    let entity_id = clean(&query.entity_id, "entity_id")?;
+    if entity_id.is_some() && entity.is_none() {
+        return Err(AppError::Validation("entity_id: give the entity too".into()));
+    }
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::Validation("limit: from 1 to 500".into()));
+    }
+    let rows = audit_log::list_for(pool, entity.as_deref(), entity_id.as_deref(), limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditRecord {
+            id: r.id,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            before: r.before,
+            after: r.after,
+        })
+        .collect())
+}

@@ -1,0 +1,195 @@
+//! The back office's reads as JSON: units of a property (scoped like every
+//! property read), the audit log and a job's runs (admins only).
+
+use app::server::seed::demo_id;
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn units_are_listed_for_the_propertys_landlord_and_admins_only() {
+    let app = spawn_app(true).await;
+    let landlord = app.token_of("landlord1@marketplace.test").await;
+    let own: uuid::Uuid = sqlx::query_scalar("SELECT id FROM property WHERE landlord_id = $1 ORDER BY name LIMIT 1")
+        .bind(demo_id("landlord1@marketplace.test"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let other: uuid::Uuid = sqlx::query_scalar("SELECT id FROM property WHERE landlord_id <> $1 LIMIT 1")
+        .bind(demo_id("landlord1@marketplace.test"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let expected: i64 = sqlx::query_scalar("SELECT count(*) FROM unit WHERE property_id = $1")
+        .bind(own)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    for path in [format!("/api/manage/properties/{own}/units"), format!("/api/my/properties/{own}/units")] {
+        let units: Vec<Value> = app.get_as(&landlord, &path).await.json().await.unwrap();
+        assert_eq!(units.len() as i64, expected, "{path}");
+        assert!(units.iter().all(|u| u["label"].is_string()));
+    }
+    let foreign = app.get_as(&landlord, &format!("/api/manage/properties/{other}/units")).await;
+    assert_eq!(foreign.status(), 404, "another landlord's property looks missing");
+    let admin = app.token_of("admin@marketplace.test").await;
+    assert_eq!(app.get_as(&admin, &format!("/api/manage/properties/{other}/units")).await.status(), 200);
+    let tenant = app.token_of("tenant1@marketplace.test").await;
+    assert_eq!(app.get_as(&tenant, &format!("/api/manage/properties/{own}/units")).await.status(), 403);
+    assert_eq!(app.get(&format!("/api/manage/properties/{own}/units")).await.status(), 401);
+    assert_eq!(app.get_as(&admin, "/api/manage/properties/not-a-uuid/units").await.status(), 400);
+}
+
+#[tokio::test]
+async fn admins_read_the_audit_log_and_a_jobs_runs() {
+    let app = spawn_app(true).await;
+    let admin = app.token_of("admin@marketplace.test").await;
+    let run = app
+        .client
+        .post(format!("{}/api/manage/billing/run", app.address))
+        .bearer_auth(&admin)
+        .json(&json!({ "period": "2026-12" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(run.status(), 200);
+
+    let entries: Vec<Value> =
+        app.get_as(&admin, "/api/manage/audit?entity=billing_period&entity_id=2026-12").await.json().await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["action"], "billing.run");
+    assert!(entries[0]["after"]["created"].as_i64().unwrap() > 0);
+    let all: Vec<Value> = app.get_as(&admin, "/api/manage/audit").await.json().await.unwrap();
+    assert_eq!(all.len(), 1);
+    for bad in ["?limit=0", "?limit=501", "?entity_id=2026-12", "?limit=many"] {
+        let response = app.get_as(&admin, &format!("/api/manage/audit{bad}")).await;
+        assert_eq!(response.status(), 400, "{bad}");
+    }
+    let landlord = app.token_of("landlord1@marketplace.test").await;
+    assert_eq!(app.get_as(&landlord, "/api/manage/audit").await.status(), 403);
+
+    let runs = app
+        .client
+        .post(format!("{}/api/jobs/runs", app.address))
+        .bearer_auth(&admin)
+        .form(&[("job", "billing")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(runs.status(), 200);
+    let runs: Vec<Value> = runs.json().await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(
+        (&runs[0]["job"], &runs[0]["cursor"], &runs[0]["status"]),
+        (&json!("billing"), &json!("2026-12"), &json!("succeeded"))
+    );
+    let refused = app
+        .client
+        .post(format!("{}/api/jobs/runs", app.address))
+        .bearer_auth(&landlord)
+        .form(&[("job", "billing")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}
+
+/// An open invoice of one of `landlord`'s properties (or of someone else's
+/// with `mine = false`) with more than 1.00 left to pay: (invoice, tenant e-mail, left).
+async fn open_invoice(app: &crate::helpers::TestApp, landlord: &str, mine: bool) -> (uuid::Uuid, String, i64) {
+    sqlx::query_as(
+        "SELECT i.id, t.email, (i.total_minor - COALESCE((SELECT sum(p.amount_minor) FROM payment p
+                                                          WHERE p.invoice_id = i.id), 0))::bigint AS left_minor
+         FROM invoice i JOIN lease l ON l.id = i.lease_id JOIN unit u ON u.id = l.unit_id
+         JOIN property pr ON pr.id = u.property_id JOIN app_user t ON t.id = i.tenant_id
+         WHERE i.voided_at IS NULL AND (pr.landlord_id = $1) = $2
+           AND i.total_minor - COALESCE((SELECT sum(p.amount_minor) FROM payment p WHERE p.invoice_id = i.id), 0) > 100
+         ORDER BY i.number LIMIT 1",
+    )
+    .bind(demo_id(landlord))
+    .bind(mine)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_landlord_records_a_partial_payment_and_the_tenant_sees_it() {
+    let app = spawn_app(true).await;
+    let landlord = app.token_of("landlord1@marketplace.test").await;
+    let (invoice, tenant_email, left) = open_invoice(&app, "landlord1@marketplace.test", true).await;
+    let pay = async |token: &str, invoice: uuid::Uuid, body: Value| {
+        let response = app
+            .client
+            .post(format!("{}/api/manage/invoices/{invoice}/payments", app.address))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap_or(Value::Null))
+    };
+    let body = |amount: i64, reference: &str| json!({ "amount_minor": amount, "received_on": "2026-11-20", "method": "bank_transfer", "reference": reference });
+
+    let (status, paid) = pay(&landlord, invoice, body(100, "BANK-TEST-1")).await;
+    assert_eq!(status, 201, "{paid}");
+    assert_eq!(paid["outstanding_minor"], left - 100);
+    let tenant = app.token_of(&tenant_email).await;
+    let seen: Value = app.get_as(&tenant, &format!("/api/invoices/{invoice}")).await.json().await.unwrap();
+    let paid_before = seen["paid_minor"].as_i64().unwrap();
+    assert_eq!(seen["total_minor"].as_i64().unwrap() - paid_before, left - 100, "the tenant sees it at once");
+
+    let (status, refused) = pay(&landlord, invoice, body(left, "BANK-TEST-2")).await;
+    assert_eq!(status, 409, "more than is left: {refused}");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("left to pay"), "{refused}");
+    assert_eq!(pay(&landlord, invoice, body(1, "BANK-TEST-1")).await.0, 409, "a known reference");
+    for (bad, field) in [
+        (json!({ "amount_minor": 0, "received_on": "2026-11-20", "method": "cash", "reference": "X" }), "amount_minor"),
+        (json!({ "amount_minor": 5, "received_on": "2099-01-01", "method": "cash", "reference": "X" }), "received_on"),
+        (json!({ "amount_minor": 5, "received_on": "2026-11-20", "method": "cheque", "reference": "X" }), "method"),
+    ] {
+        let (status, body) = pay(&landlord, invoice, bad).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap().starts_with(field), "{body}");
+    }
+    assert_eq!(pay(&landlord, invoice, json!({ "amount_minor": "ten" })).await.0, 400, "a malformed body");
+    let (other, _, _) = open_invoice(&app, "landlord1@marketplace.test", false).await;
+    assert_eq!(pay(&landlord, other, body(100, "BANK-TEST-3")).await.0, 404, "another landlord's invoice");
+    assert_eq!(pay(&tenant, invoice, body(100, "BANK-TEST-4")).await.0, 403);
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'payment.record'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1, "one payment, one entry; refusals write nothing");
+}
+
+#[tokio::test]
+async fn payments_at_once_never_pay_more_than_is_left() {
+    let app = spawn_app(true).await;
+    let admin = app.token_of("admin@marketplace.test").await;
+    let (invoice, _, left) = open_invoice(&app, "landlord1@marketplace.test", true).await;
+    let share = left / 4 + 1;
+    let mut attempts = tokio::task::JoinSet::new();
+    for k in 0..8 {
+        let request = app
+            .client
+            .post(format!("{}/api/manage/invoices/{invoice}/payments", app.address))
+            .bearer_auth(&admin)
+            .json(&json!({ "amount_minor": share, "received_on": "2026-11-20", "method": "card",
+                           "reference": format!("RACE-{k}") }));
+        attempts.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let statuses = attempts.join_all().await;
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+    let overpaid: bool = sqlx::query_scalar(
+        "SELECT i.total_minor < (SELECT sum(amount_minor) FROM payment p WHERE p.invoice_id = i.id)
+         FROM invoice i WHERE i.id = $1",
+    )
+    .bind(invoice)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(!overpaid);
+}
