@@ -56,6 +56,8 @@ pub struct Config {
     /// `MARKETPLACE_SCHEDULER`, `MARKETPLACE_SCHEDULE_<PLATFORM>`, `MARKETPLACE_SCHEDULE_JITTER`,
     /// `MARKETPLACE_SCHEDULER_TICK`, `MARKETPLACE_LEASE_TTL`, `MARKETPLACE_PAUSE_AFTER_FAILURES`.
     pub scheduler: SchedulerSettings,
+    /// Outgoing mail: `MARKETPLACE_SMTP_URL`, `MARKETPLACE_MAIL_FROM`, `MARKETPLACE_MAIL_DIR`.
+    pub mail: app::server::mail::MailSettings,
 }
 
 impl Config {
@@ -99,6 +101,7 @@ impl Config {
                 log_rotation: Rotation::from_lookup(&lookup).context("integration log rotation")?,
             },
             scheduler: SchedulerSettings::from_lookup(&lookup).context("scheduler settings")?,
+            mail: app::server::mail::MailSettings::from_lookup(&lookup),
         })
     }
 

@@ -55,6 +55,7 @@ impl Application {
             integrations: Integrations::build(&config.sync)?,
             schedules: config.scheduler.clone(),
             public_url,
+            mailer: app::server::mail::Mailer::new(&config.mail).context("mail settings")?,
         };
         let scheduler = config.scheduler.enabled.then(|| scheduler(&config, &state));
         Ok(Self { router: router(state.clone()), listener, state, scheduler })

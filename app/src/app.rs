@@ -7,7 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::pages::admin::SystemStatusPage;
-use crate::pages::auth::{AccountPage, LoginPage};
+use crate::pages::auth::{AccountPage, LoginPage, SetPasswordPage};
 use crate::pages::home::HomePage;
 use crate::pages::maintenance::{MaintenancePage, MaintenanceTicketPage};
 use crate::pages::not_found::NotFoundPage;
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/properties/:slug") view=ListingPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/system-status") view=SystemStatusPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/set-password/:token") view=SetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance") view=MaintenancePage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance/:id") view=MaintenanceTicketPage ssr=SsrMode::Async />

@@ -95,6 +95,7 @@ async fn generate_tenant(pool: &PgPool, property_id: Uuid, t: u64, tenant: &app_
         rent_minor: rent,
         deposit_minor: rent * 2,
         currency: "EUR".into(),
+        due_day: 1,
     };
     lease::insert_lease_if_absent(pool, &l).await?;
     let mut conn = pool.acquire().await?;

@@ -122,6 +122,7 @@ async fn login_form(
             let reason = match err {
                 AppError::TooManyRequests { retry_after_secs } => format!("throttled&wait={retry_after_secs}"),
                 AppError::Validation(_) => "invalid".to_owned(),
+                AppError::Forbidden => "disabled".to_owned(),
                 _ => "unavailable".to_owned(),
             };
             let email: String =

@@ -4,11 +4,15 @@
 use app::model::AppError;
 use app::model::audit::{AuditQuery, AuditRecord};
 use app::model::billing::{BillingRunRequest, BillingRunResult};
+use app::model::manage::{
+    Created, EndLeaseRequest, InvoiceItem, InvoiceQuery, LeaseQuery, LeaseRecord, NewLeaseRequest, NewPropertyRequest,
+    NewUnitRequest,
+};
 use app::model::payment::{PaymentRecorded, PaymentRequest};
 use app::model::property::{PropertyItem, UnitItem};
 use app::server::auth::AuthUser;
 use app::server::state::AppState;
-use app::server::{audit, billing, payment, property};
+use app::server::{audit, billing, invoices, leases, payment, places, property};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -20,8 +24,11 @@ use uuid::Uuid;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/manage/billing/run", post(run_billing))
-        .route("/api/manage/properties", get(list_properties))
-        .route("/api/manage/properties/{id}/units", get(list_units))
+        .route("/api/manage/properties", get(list_properties).post(create_property))
+        .route("/api/manage/properties/{id}/units", get(list_units).post(create_unit))
+        .route("/api/manage/leases", get(list_leases).post(create_lease))
+        .route("/api/manage/leases/{id}/end", post(end_lease))
+        .route("/api/manage/invoices", get(list_invoices))
         .route("/api/manage/audit", get(list_audit))
         .route("/api/manage/invoices/{id}/payments", post(record_payment))
 }
@@ -70,4 +77,72 @@ async fn record_payment(
 ) -> Result<(StatusCode, Json<PaymentRecorded>), AppError> {
     let Json(request) = body.map_err(|e| AppError::Validation(e.body_text()))?;
     Ok((StatusCode::CREATED, Json(payment::record(&state.pool, &user, id, &request).await?)))
+}
+
+/// The body as JSON, or a 400 saying what is wrong with it.
+fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
+    body.map(|Json(t)| t).map_err(|e| AppError::Validation(e.body_text()))
+}
+
+/// `{name, address_line, city, postal_code, country, landlord_id?}` → 201 `{id}`.
+async fn create_property(
+    State(state): State<AppState>,
+    user: AuthUser,
+    request: Result<Json<NewPropertyRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let request = body(request)?;
+    Ok((StatusCode::CREATED, Json(places::create_property(&state.pool, &user, &request).await?)))
+}
+
+/// `{label, bedrooms?, section?, floor?}` → 201 `{id}`.
+async fn create_unit(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+    request: Result<Json<NewUnitRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let request = body(request)?;
+    Ok((StatusCode::CREATED, Json(places::create_unit(&state.pool, &user, id, &request).await?)))
+}
+
+/// `{unit_id, tenant_id, start_on, end_on?, rent_minor, currency, due_day?, deposit_minor?}` → 201 `{id}`.
+async fn create_lease(
+    State(state): State<AppState>,
+    user: AuthUser,
+    request: Result<Json<NewLeaseRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let request = body(request)?;
+    Ok((StatusCode::CREATED, Json(leases::create(&state.pool, &user, &request).await?)))
+}
+
+/// `{end_on}` → 204.
+async fn end_lease(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+    request: Result<Json<EndLeaseRequest>, JsonRejection>,
+) -> Result<StatusCode, AppError> {
+    let request = body(request)?;
+    leases::end(&state.pool, &user, id, &request).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `?unit_id=&tenant_id=&page=`.
+async fn list_leases(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<LeaseQuery>, QueryRejection>,
+) -> Result<Json<Vec<LeaseRecord>>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::Validation(e.body_text()))?;
+    Ok(Json(leases::list(&state.pool, &user, &query).await?))
+}
+
+/// `?tenant_id=&period=YYYY-MM&page=`.
+async fn list_invoices(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<InvoiceQuery>, QueryRejection>,
+) -> Result<Json<Vec<InvoiceItem>>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::Validation(e.body_text()))?;
+    Ok(Json(invoices::list(&state.pool, &user, &query).await?))
 }

@@ -8,6 +8,7 @@ mod maintenance;
 mod manage;
 mod me;
 pub mod metrics;
+mod people;
 mod portal;
 pub mod session;
 mod sitemap;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(jwks::router())
         .merge(me::router())
         .merge(manage::router())
+        .merge(people::router())
         .merge(metrics::router())
         .merge(portal::router())
         .merge(maintenance::router())

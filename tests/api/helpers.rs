@@ -45,6 +45,16 @@ impl TestApp {
         body["access_token"].as_str().expect("an access token").to_owned()
     }
 
+    /// Gives a seeded account without a password (only the three demo logins
+    /// have one) the demo password, and returns its access token.
+    pub async fn token_of_seeded(&self, email: &str) -> String {
+        let user =
+            app::server::store::app_user::find_user_by_email(&self.pool, email).await.unwrap().expect("a seeded user");
+        let hash = app::server::auth::password::hash_password(DEMO_PASSWORD.to_owned()).await.unwrap();
+        app::server::store::app_user::set_password(&self.pool, user.id, &hash).await.unwrap();
+        self.token_of(email).await
+    }
+
     /// GETs a path with a Bearer token.
     pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.address)).bearer_auth(token).send().await.expect("request failed")
@@ -102,11 +112,16 @@ pub async fn spawn_app_with(seed: bool, vars: &[(&str, &str)]) -> TestApp {
 pub async fn spawn_app_on(database_url: &str, with_demo_data: bool, vars: &[(&str, &str)]) -> TestApp {
     let extra: std::collections::HashMap<String, String> =
         vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    // Each server writes its mail (no SMTP server set) to a folder of its own.
+    let mail_dir = std::env::temp_dir().join(format!("mkt-mail-{}", uuid::Uuid::new_v4().simple()));
     let config = Config::from_lookup(|key| match key {
         "DATABASE_URL" => Some(database_url.to_owned()),
         "MARKETPLACE_PORT" => Some("0".into()),
         "MARKETPLACE_DB_MAX_CONNECTIONS" => Some("4".into()),
         "MARKETPLACE_KEYS_DIR" => Some(keys_dir().to_string_lossy().into_owned()),
+        "MARKETPLACE_MAIL_DIR" => {
+            Some(extra.get(key).cloned().unwrap_or_else(|| mail_dir.to_string_lossy().into_owned()))
+        }
         "MARKETPLACE_SCHEDULER_TICK" => Some(extra.get(key).cloned().unwrap_or_else(|| "200ms".into())),
         other if other.starts_with("MARKETPLACE_SCHEDULE_") && other != "MARKETPLACE_SCHEDULE_JITTER" => {
             Some(extra.get(other).cloned().unwrap_or_else(|| "off".into()))

@@ -12,3 +12,11 @@ pub async fn whoami() -> Result<Option<SessionUser>, AppError> {
     let pool = crate::server::state::pool()?;
     crate::server::account::session_user(&pool, &user).await
 }
+
+/// Whether a set-password link (an invitation or a reset) still works. Asked
+/// without signing in: the token itself is the secret.
+#[server(endpoint = "session/set_password_link")]
+pub async fn set_password_link_usable(token: String) -> Result<bool, AppError> {
+    let pool = crate::server::state::pool()?;
+    crate::server::people::link_is_usable(&pool, &token).await
+}

@@ -8,6 +8,27 @@ use crate::model::audit::{AuditQuery, AuditRecord};
 use crate::server::auth::AuthUser;
 use crate::server::store::audit_log;
 
+/// Who makes a change, as the audit log records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The signed-in user (`None`: the scheduler or the CLI).
+    pub user_id: Option<uuid::Uuid>,
+    /// In words: a role and id, `schedule`, `cli`.
+    pub name: String,
+}
+
+impl Actor {
+    /// A signed-in user.
+    pub fn of(user: &AuthUser) -> Self {
+        Self { user_id: Some(user.user_id), name: actor_of(user) }
+    }
+
+    /// The command line.
+    pub fn cli() -> Self {
+        Self { user_id: None, name: "cli".into() }
+    }
+}
+
 /// How a signed-in user is named in the audit log: their role and id.
 pub fn actor_of(user: &AuthUser) -> String {
     format!("{} {}", user.role, user.user_id)

@@ -22,7 +22,7 @@ pub async fn run_now(state: &AppState, user: &AuthUser, period: &str) -> Result<
             .map_err(|e| internal(format!("{e:#}")))?
             .ok_or_else(|| AppError::Conflict("The rent run is already running; try again when it is done.".into()))?;
     let ctx = state.sync_context();
-    let actor = Actor { user_id: Some(user.user_id), name: crate::server::audit::actor_of(user) };
+    let actor = Actor::of(user);
     let run = lease.run_work(None, run_period(&ctx, period, "manual", &actor)).await;
     lease.release().await;
     let summary = run.result.map_err(|e| internal(format!("{e:#}")))?;

@@ -27,8 +27,10 @@ pub struct AppState {
     /// The jobs' schedules: the freshness targets and the panel's descriptions follow them.
     pub schedules: crate::server::scheduler::schedule::SchedulerSettings,
     /// `MARKETPLACE_PUBLIC_URL` without a trailing `/`: the root of absolute
-    /// links (canonical, sharing tags, sitemap).
+    /// links (canonical, sharing tags, sitemap, invitation links).
     pub public_url: String,
+    /// Outgoing mail (SMTP, or files when no server is set).
+    pub mailer: super::mail::Mailer,
 }
 
 impl AppState {

@@ -13,6 +13,7 @@ pub fn LoginPage() -> impl IntoView {
         let q = query.read();
         match q.get("error").as_deref() {
             Some("invalid") => Some("The e-mail or the password is wrong.".to_owned()),
+            Some("disabled") => Some("This account is disabled. Ask an administrator.".to_owned()),
             Some("throttled") => Some(format!(
                 "Too many attempts. Try again in {} seconds.",
                 q.get("wait").unwrap_or_else(|| "a few".into())
@@ -33,6 +34,9 @@ pub fn LoginPage() -> impl IntoView {
         <section class="mx-auto max-w-sm">
             <h1 class="text-2xl font-bold">"Sign in"</h1>
             <p class="mt-1 text-slate-600">"Tenants, landlords and staff sign in here."</p>
+            {move || (query.read().get("notice").as_deref() == Some("password_set")).then(|| view! {
+                <p role="status" data-testid="login-notice" class="mt-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">"Your password is set. Sign in with it."</p>
+            })}
             {move || error().map(|message| view! {
                 <p role="alert" data-testid="login-error" class="mt-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">{message}</p>
             })}

@@ -94,6 +94,10 @@ impl AuthService {
             self.limiter.record_failure(email, address);
             return Err(AppError::Validation("the e-mail or the password is wrong".into()));
         };
+        if user.disabled_at.is_some() {
+            // Said only to someone who knows the password.
+            return Err(AppError::Forbidden);
+        }
         self.limiter.record_success(email);
         let role =
             Role::parse(&user.role).ok_or_else(|| internal(format!("user {} has role {}", user.id, user.role)))?;
@@ -114,6 +118,9 @@ impl AuthService {
             return Err(AppError::Unauthorized);
         }
         let user = app_user::find_user(pool, row.user_id).await?.ok_or(AppError::Unauthorized)?;
+        if user.disabled_at.is_some() {
+            return Err(AppError::Unauthorized);
+        }
         let role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
         self.issue(pool, user.id, role, row.family_id).await
     }

@@ -23,14 +23,7 @@ use crate::server::store::sync_run::{self, RunCounts, RunOutcome};
 /// Leases billed per transaction.
 pub const BATCH: i64 = 1_000;
 
-/// Who started a run, for the audit log.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    /// The signed-in user (`None`: the scheduler or the CLI).
-    pub user_id: Option<Uuid>,
-    /// In words: an e-mail, `schedule`, `cli`.
-    pub name: String,
-}
+pub use crate::server::audit::Actor;
 
 /// The scheduled run: the current month (UTC).
 pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary> {

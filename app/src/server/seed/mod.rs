@@ -186,6 +186,7 @@ async fn seed_tenancies(
             rent_minor: u.rent_minor,
             deposit_minor: u.rent_minor * 2,
             currency: currency.clone(),
+            due_day: 5,
         };
         report.leases += u32::from(lease::insert_lease_if_absent(&mut *tx, &l).await?);
         for m in 0..12u32 {

@@ -11,6 +11,7 @@ pub struct UserRow {
     pub display_name: String,
     pub role: String,
     pub password_hash: Option<String>,
+    pub disabled_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A user to create.
@@ -61,7 +62,7 @@ pub async fn set_password_if_unset(
 pub async fn find_user_by_email(db: impl PgExecutor<'_>, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as!(
         UserRow,
-        "SELECT id, email, display_name, role, password_hash FROM app_user WHERE lower(email) = lower($1)",
+        "SELECT id, email, display_name, role, password_hash, disabled_at FROM app_user WHERE lower(email) = lower($1)",
         email
     )
     .fetch_optional(db)
@@ -70,9 +71,13 @@ pub async fn find_user_by_email(db: impl PgExecutor<'_>, email: &str) -> Result<
 
 /// The user with this id, if any.
 pub async fn find_user(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as!(UserRow, "SELECT id, email, display_name, role, password_hash FROM app_user WHERE id = $1", id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as!(
+        UserRow,
+        "SELECT id, email, display_name, role, password_hash, disabled_at FROM app_user WHERE id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// The display names of some users, by id.
@@ -82,6 +87,63 @@ pub async fn display_names(
 ) -> Result<std::collections::HashMap<uuid::Uuid, String>, sqlx::Error> {
     let rows = sqlx::query!("SELECT id, display_name FROM app_user WHERE id = ANY($1)", ids).fetch_all(db).await?;
     Ok(rows.into_iter().map(|r| (r.id, r.display_name)).collect())
+}
+
+/// Sets a user's password hash (a new one replaces the old).
+pub async fn set_password(db: impl PgExecutor<'_>, id: Uuid, password_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE app_user SET password_hash = $2, updated_at = now() WHERE id = $1", id, password_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Disables a user (they can no longer sign in). Returns whether it was enabled.
+pub async fn disable_user(db: impl PgExecutor<'_>, id: Uuid) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE app_user SET disabled_at = now(), updated_at = now() WHERE id = $1 AND disabled_at IS NULL",
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A user as the people list shows them.
+#[derive(Debug, Clone)]
+pub struct UserListRow {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub has_password: bool,
+    pub disabled_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Users of one role (all with `None`) whose e-mail or name contains
+/// `search` (any with `None`), by e-mail, a page at a time.
+pub async fn list_users(
+    db: impl PgExecutor<'_>,
+    role: Option<&str>,
+    search: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<UserListRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UserListRow,
+        r#"SELECT id, email, display_name, role, password_hash IS NOT NULL AS "has_password!", disabled_at, created_at
+           FROM app_user
+           WHERE ($1::text IS NULL OR role = $1)
+             AND ($2::text IS NULL OR strpos(lower(email), lower($2)) > 0
+                  OR strpos(lower(display_name), lower($2)) > 0)
+           ORDER BY lower(email) LIMIT $3 OFFSET $4"#,
+        role,
+        search,
+        limit,
+        offset
+    )
+    .fetch_all(db)
+    .await
 }
 
 #[cfg(test)]

@@ -130,6 +130,55 @@ pub async fn find_invoice_of_tenant(
     .await
 }
 
+/// An invoice as the back office lists it, with what is paid.
+#[derive(Debug, Clone)]
+pub struct InvoiceListRow {
+    pub id: Uuid,
+    pub number: String,
+    pub lease_id: Uuid,
+    pub tenant_id: Uuid,
+    pub tenant_name: String,
+    pub period_start: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub currency: String,
+    pub total_minor: i64,
+    pub paid_minor: i64,
+    pub voided: bool,
+}
+
+/// Invoices of `landlord`'s properties (every one with `None`), optionally
+/// of one tenant and one month, newest first, a page at a time.
+pub async fn list_invoices_scoped(
+    db: impl PgExecutor<'_>,
+    landlord: Option<Uuid>,
+    tenant_id: Option<Uuid>,
+    period_start: Option<NaiveDate>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<InvoiceListRow>, sqlx::Error> {
+    sqlx::query_as!(
+        InvoiceListRow,
+        r#"SELECT i.id, i.number, i.lease_id, i.tenant_id, t.display_name AS tenant_name, i.period_start,
+                  i.issued_on, i.due_on, i.currency AS "currency!", i.total_minor,
+                  COALESCE((SELECT sum(p.amount_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint
+                      AS "paid_minor!",
+                  i.voided_at IS NOT NULL AS "voided!"
+           FROM invoice i JOIN lease l ON l.id = i.lease_id JOIN unit u ON u.id = l.unit_id
+           JOIN property pr ON pr.id = u.property_id JOIN app_user t ON t.id = i.tenant_id
+           WHERE ($1::uuid IS NULL OR pr.landlord_id = $1) AND ($2::uuid IS NULL OR i.tenant_id = $2)
+             AND ($3::date IS NULL OR i.period_start = $3)
+           ORDER BY i.period_start DESC, i.number DESC LIMIT $4 OFFSET $5"#,
+        landlord,
+        tenant_id,
+        period_start,
+        limit,
+        offset
+    )
+    .fetch_all(db)
+    .await
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -30,13 +30,15 @@ pub struct NewLease {
     pub rent_minor: i64,
     pub deposit_minor: i64,
     pub currency: String,
+    /// The day of the month rent falls due (1 to 28).
+    pub due_day: i16,
 }
 
 /// Creates the lease unless its id exists. Returns whether a row was written.
 pub async fn insert_lease_if_absent(db: impl PgExecutor<'_>, l: &NewLease) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
-        "INSERT INTO lease (id, unit_id, tenant_id, starts_on, ends_on, rent_minor, deposit_minor, currency)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO lease (id, unit_id, tenant_id, starts_on, ends_on, rent_minor, deposit_minor, currency, due_day)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
         l.id,
         l.unit_id,
         l.tenant_id,
@@ -44,7 +46,8 @@ pub async fn insert_lease_if_absent(db: impl PgExecutor<'_>, l: &NewLease) -> Re
         l.ends_on,
         l.rent_minor,
         l.deposit_minor,
-        l.currency
+        l.currency,
+        l.due_day
     )
     .execute(db)
     .await?;
@@ -65,6 +68,89 @@ pub async fn list_leases_of_tenant(db: impl PgExecutor<'_>, tenant_id: Uuid) -> 
     .await
 }
 
+/// A lease as the back office lists it.
+#[derive(Debug, Clone)]
+pub struct LeaseListRow {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub unit_label: String,
+    pub property_id: Uuid,
+    pub property_name: String,
+    pub tenant_id: Uuid,
+    pub tenant_name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub rent_minor: i64,
+    pub deposit_minor: i64,
+    pub currency: String,
+    pub due_day: i16,
+}
+
+/// Leases of `landlord`'s properties (every one with `None`), optionally of
+/// one unit or one tenant, newest start first, a page at a time.
+pub async fn list_leases_scoped(
+    db: impl PgExecutor<'_>,
+    landlord: Option<Uuid>,
+    unit_id: Option<Uuid>,
+    tenant_id: Option<Uuid>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<LeaseListRow>, sqlx::Error> {
+    sqlx::query_as!(
+        LeaseListRow,
+        r#"SELECT l.id, l.unit_id, u.label AS unit_label, p.id AS property_id, p.name AS property_name,
+                  l.tenant_id, t.display_name AS tenant_name, l.starts_on, l.ends_on, l.rent_minor,
+                  l.deposit_minor, l.currency AS "currency!", l.due_day
+           FROM lease l JOIN unit u ON u.id = l.unit_id JOIN property p ON p.id = u.property_id
+           JOIN app_user t ON t.id = l.tenant_id
+           WHERE ($1::uuid IS NULL OR p.landlord_id = $1) AND ($2::uuid IS NULL OR l.unit_id = $2)
+             AND ($3::uuid IS NULL OR l.tenant_id = $3)
+           ORDER BY l.starts_on DESC, l.id LIMIT $4 OFFSET $5"#,
+        landlord,
+        unit_id,
+        tenant_id,
+        limit,
+        offset
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// One lease of `landlord`'s properties (any with `None`), locked for the
+/// caller's transaction.
+pub async fn lock_lease_scoped(
+    conn: &mut sqlx::PgConnection,
+    landlord: Option<Uuid>,
+    id: Uuid,
+) -> Result<Option<(NaiveDate, Option<NaiveDate>)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT l.starts_on, l.ends_on FROM lease l JOIN unit u ON u.id = l.unit_id JOIN property p ON p.id = u.property_id
+         WHERE l.id = $1 AND ($2::uuid IS NULL OR p.landlord_id = $2) FOR UPDATE OF l",
+        id,
+        landlord
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.starts_on, r.ends_on)))
+}
+
+/// Sets a lease's move-out day.
+pub async fn set_end(db: impl PgExecutor<'_>, id: Uuid, ends_on: NaiveDate) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE lease SET ends_on = $2, updated_at = now() WHERE id = $1", id, ends_on).execute(db).await?;
+    Ok(())
+}
+
+/// Live invoices of a lease for months starting after `day`.
+pub async fn count_invoices_after(db: impl PgExecutor<'_>, id: Uuid, day: NaiveDate) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM invoice WHERE lease_id = $1 AND period_start > $2 AND voided_at IS NULL"#,
+        id,
+        day
+    )
+    .fetch_one(db)
+    .await
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -82,6 +168,7 @@ pub(crate) mod tests {
             rent_minor: 95_000,
             deposit_minor: 190_000,
             currency: "EUR".into(),
+            due_day: 1,
         }
     }
 

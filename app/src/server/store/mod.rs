@@ -26,5 +26,6 @@ pub mod sync_request;
 pub mod sync_run;
 pub mod sync_state;
 pub mod unit;
+pub mod user_token;
 pub mod webhook_event;
 pub mod webhook_inbox;

@@ -72,6 +72,15 @@ pub async fn revoke_family(db: impl PgExecutor<'_>, family_id: Uuid) -> Result<u
     Ok(result.rows_affected())
 }
 
+/// Revokes every refresh token of a user (a disabled account, a new password).
+pub async fn revoke_all_of_user(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<u64, sqlx::Error> {
+    let done =
+        sqlx::query!("UPDATE refresh_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", user_id)
+            .execute(db)
+            .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

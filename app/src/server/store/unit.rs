@@ -79,6 +79,41 @@ pub async fn list_units_of_property(db: impl PgExecutor<'_>, property_id: Uuid) 
     .await
 }
 
+/// Creates a unit unless its property already has one with this label.
+/// Returns whether it was written.
+pub async fn insert_unit(db: impl PgExecutor<'_>, u: &NewUnit) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "INSERT INTO unit (id, property_id, label, section, floor, bedrooms, bathrooms, area_m2, rent_minor, currency)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (property_id, label) DO NOTHING",
+        u.id,
+        u.property_id,
+        u.label,
+        u.section,
+        u.floor,
+        u.bedrooms,
+        u.bathrooms,
+        u.area_m2,
+        u.rent_minor,
+        u.currency
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether a unit belongs to one of `landlord`'s properties (any with `None`).
+pub async fn unit_in_scope(db: impl PgExecutor<'_>, landlord: Option<Uuid>, id: Uuid) -> Result<bool, sqlx::Error> {
+    let found = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM unit u JOIN property p ON p.id = u.property_id
+                          WHERE u.id = $1 AND ($2::uuid IS NULL OR p.landlord_id = $2)) AS "found!""#,
+        id,
+        landlord
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(found)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

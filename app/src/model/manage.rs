@@ -1,0 +1,155 @@
+//! The back office's places, leases and invoices as the JSON API and the
+//! pages exchange them. Amounts are in minor units, dates `YYYY-MM-DD`.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The id of what a request created (201).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    /// Our id of the new record.
+    pub id: Uuid,
+}
+
+/// `POST /api/manage/properties`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPropertyRequest {
+    /// Its name, as people call it.
+    pub name: String,
+    /// Street and number.
+    pub address_line: String,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// ISO 3166 country code (`FR`).
+    pub country: String,
+    /// Its landlord (admins must say; a landlord's own by default).
+    pub landlord_id: Option<Uuid>,
+}
+
+/// `POST /api/manage/properties/{id}/units`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUnitRequest {
+    /// Its label within the property ("3A").
+    pub label: String,
+    /// Bedrooms (default 0).
+    pub bedrooms: Option<i32>,
+    /// Building or staircase.
+    pub section: Option<String>,
+    /// Floor.
+    pub floor: Option<String>,
+}
+
+/// `POST /api/manage/leases`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLeaseRequest {
+    /// The unit let.
+    pub unit_id: Uuid,
+    /// The tenant (a tenant account).
+    pub tenant_id: Uuid,
+    /// The first day, `YYYY-MM-DD`.
+    pub start_on: String,
+    /// The move-out day, included (open-ended without it).
+    pub end_on: Option<String>,
+    /// Monthly rent in minor units.
+    pub rent_minor: i64,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// The day of the month rent falls due, 1 to 28 (default 1).
+    pub due_day: Option<i16>,
+    /// The deposit, in minor units (default 0).
+    pub deposit_minor: Option<i64>,
+}
+
+/// `POST /api/manage/leases/{id}/end`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndLeaseRequest {
+    /// The move-out day, `YYYY-MM-DD` (included).
+    pub end_on: String,
+}
+
+/// A lease in the back office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseRecord {
+    /// Our id.
+    pub id: Uuid,
+    /// The unit let, and its label.
+    pub unit_id: Uuid,
+    /// The unit's label.
+    pub unit_label: String,
+    /// The unit's property.
+    pub property_id: Uuid,
+    /// Its name.
+    pub property_name: String,
+    /// The tenant.
+    pub tenant_id: Uuid,
+    /// Their name.
+    pub tenant_name: String,
+    /// The first day.
+    pub start_on: NaiveDate,
+    /// The move-out day (included).
+    pub end_on: Option<NaiveDate>,
+    /// Monthly rent in minor units.
+    pub rent_minor: i64,
+    /// The deposit in minor units.
+    pub deposit_minor: i64,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// The day of the month rent falls due.
+    pub due_day: i16,
+}
+
+/// `GET /api/manage/leases` filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseQuery {
+    /// One unit's leases.
+    pub unit_id: Option<Uuid>,
+    /// One tenant's leases.
+    pub tenant_id: Option<Uuid>,
+    /// 1-based page of 50.
+    pub page: Option<i64>,
+}
+
+/// `GET /api/manage/invoices` filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceQuery {
+    /// One tenant's invoices.
+    pub tenant_id: Option<Uuid>,
+    /// One month, `YYYY-MM`.
+    pub period: Option<String>,
+    /// 1-based page of 50.
+    pub page: Option<i64>,
+}
+
+/// An invoice in the back office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceItem {
+    /// Our id.
+    pub id: Uuid,
+    /// Its number.
+    pub number: String,
+    /// The lease billed.
+    pub lease_id: Uuid,
+    /// The tenant.
+    pub tenant_id: Uuid,
+    /// Their name.
+    pub tenant_name: String,
+    /// The month billed, `YYYY-MM`.
+    pub period: String,
+    /// When it was issued.
+    pub issued_on: NaiveDate,
+    /// When it falls due.
+    pub due_on: NaiveDate,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// Its total in minor units.
+    pub total_minor: i64,
+    /// Paid so far.
+    pub paid_minor: i64,
+    /// Left to pay (0 for a void invoice).
+    pub outstanding_minor: i64,
+    /// `open`, `partly_paid`, `paid` or `void`.
+    pub state: String,
+}

@@ -1,0 +1,55 @@
+//! The invoices of the caller's properties (admins: every one), with what is
+//! paid and left to pay, for the back office.
+
+use sqlx::PgPool;
+
+use crate::domain::BillingPeriod;
+use crate::model::AppError;
+use crate::model::manage::{InvoiceItem, InvoiceQuery};
+use crate::server::auth::AuthUser;
+use crate::server::store::invoice;
+
+/// Invoices newest first, 50 a page, optionally of one tenant and one month.
+pub async fn list(pool: &PgPool, user: &AuthUser, query: &InvoiceQuery) -> Result<Vec<InvoiceItem>, AppError> {
+    let scope = user.landlord_scope()?;
+    let period = query
+        .period
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| BillingPeriod::parse(p).map_err(|e| AppError::Validation(format!("period: {e}"))))
+        .transpose()?;
+    let page = query.page.unwrap_or(1);
+    if !(1..=10_000).contains(&page) {
+        return Err(AppError::Validation("page: from 1".into()));
+    }
+    let rows =
+        invoice::list_invoices_scoped(pool, scope, query.tenant_id, period.map(|p| p.start()), 50, (page - 1) * 50)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let outstanding = if r.voided { 0 } else { (r.total_minor - r.paid_minor).max(0) };
+            let state = match (r.voided, r.paid_minor, outstanding) {
+                (true, _, _) => "void",
+                (false, _, 0) => "paid",
+                (false, 0, _) => "open",
+                _ => "partly_paid",
+            };
+            InvoiceItem {
+                id: r.id,
+                number: r.number,
+                lease_id: r.lease_id,
+                tenant_id: r.tenant_id,
+                tenant_name: r.tenant_name,
+                period: BillingPeriod::of(r.period_start).to_string(),
+                issued_on: r.issued_on,
+                due_on: r.due_on,
+                currency: r.currency,
+                total_minor: r.total_minor,
+                paid_minor: r.paid_minor,
+                outstanding_minor: outstanding,
+                state: state.to_owned(),
+            }
+        })
+        .collect())
+}

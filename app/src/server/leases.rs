@@ -1,0 +1,161 @@
+//! Leases in the back office: let a unit of the caller's properties to a
+//! tenant, end a lease, list them. One lease per unit at a time is the
+//! database's rule (an exclusion constraint); a clash is a 409 naming the unit.
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::domain::{Currency, Role};
+use crate::model::AppError;
+use crate::model::manage::{Created, EndLeaseRequest, LeaseQuery, LeaseRecord, NewLeaseRequest};
+use crate::server::audit::Actor;
+use crate::server::auth::AuthUser;
+use crate::server::store::audit_log::{self, AuditEntry};
+use crate::server::store::lease::{self, NewLease};
+use crate::server::store::{app_user, unit};
+
+/// Rents and deposits above this are refused as typing mistakes (in minor units).
+const MAX_AMOUNT_MINOR: i64 = 100_000_000_000;
+
+/// A `YYYY-MM-DD` field.
+pub fn date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
+    let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Validation(format!("{field}: a date, YYYY-MM-DD")))?;
+    if !(2000..=2999).contains(&chrono::Datelike::year(&day)) {
+        return Err(AppError::Validation(format!("{field}: a date between 2000 and 2999")));
+    }
+    Ok(day)
+}
+
+async fn audit(
+    pool: &PgPool,
+    user: &AuthUser,
+    action: &str,
+    id: Uuid,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    let by = Actor::of(user);
+    let entry = AuditEntry {
+        actor_id: by.user_id,
+        actor: &by.name,
+        action,
+        entity: "lease",
+        entity_id: Some(id.to_string()),
+        before,
+        after: Some(after),
+    };
+    Ok(audit_log::record(pool, &entry).await?)
+}
+
+/// Lets a unit of the caller's properties to a tenant.
+pub async fn create(pool: &PgPool, user: &AuthUser, request: &NewLeaseRequest) -> Result<Created, AppError> {
+    let scope = user.landlord_scope()?;
+    if !unit::unit_in_scope(pool, scope, request.unit_id).await? {
+        return Err(AppError::NotFound);
+    }
+    let tenant = app_user::find_user(pool, request.tenant_id).await?;
+    if !tenant.is_some_and(|t| t.role == Role::Tenant.as_str() && t.disabled_at.is_none()) {
+        return Err(AppError::Validation("tenant_id: not a tenant's account".into()));
+    }
+    let starts_on = date("start_on", &request.start_on)?;
+    let ends_on = request.end_on.as_deref().filter(|v| !v.trim().is_empty()).map(|v| date("end_on", v)).transpose()?;
+    if ends_on.is_some_and(|end| end < starts_on) {
+        return Err(AppError::Validation("end_on: on or after start_on".into()));
+    }
+    if !(0..=MAX_AMOUNT_MINOR).contains(&request.rent_minor) {
+        return Err(AppError::Validation("rent_minor: a whole number of minor units, 0 or more".into()));
+    }
+    let deposit_minor = request.deposit_minor.unwrap_or(0);
+    if !(0..=MAX_AMOUNT_MINOR).contains(&deposit_minor) {
+        return Err(AppError::Validation("deposit_minor: a whole number of minor units, 0 or more".into()));
+    }
+    let currency = Currency::parse(request.currency.trim())
+        .map_err(|_| AppError::Validation("currency: an ISO 4217 code, like EUR".into()))?;
+    let due_day = request.due_day.unwrap_or(1);
+    if !(1..=28).contains(&due_day) {
+        return Err(AppError::Validation("due_day: from 1 to 28".into()));
+    }
+    let new = NewLease {
+        id: Uuid::new_v4(),
+        unit_id: request.unit_id,
+        tenant_id: request.tenant_id,
+        starts_on,
+        ends_on,
+        rent_minor: request.rent_minor,
+        deposit_minor,
+        currency: currency.as_str().to_owned(),
+        due_day,
+    };
+    match lease::insert_lease_if_absent(pool, &new).await {
+        Ok(_) => {}
+        Err(err) if err.as_database_error().and_then(|e| e.code()).as_deref() == Some("23P01") => {
+            return Err(AppError::Conflict("unit_id: the unit is already let for some of those days".into()));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    let after = serde_json::json!({
+        "unit_id": new.unit_id, "tenant_id": new.tenant_id, "start_on": starts_on, "end_on": ends_on,
+        "rent_minor": new.rent_minor, "currency": new.currency, "due_day": due_day, "deposit_minor": deposit_minor,
+    });
+    audit(pool, user, "lease.create", new.id, None, after).await?;
+    Ok(Created { id: new.id })
+}
+
+/// Sets the move-out day of a lease of the caller's properties. Refused when
+/// it would leave invoices for months after it (void them first).
+pub async fn end(pool: &PgPool, user: &AuthUser, id: Uuid, request: &EndLeaseRequest) -> Result<(), AppError> {
+    let scope = user.landlord_scope()?;
+    let ends_on = date("end_on", &request.end_on)?;
+    let mut tx = pool.begin().await?;
+    let (starts_on, before) = lease::lock_lease_scoped(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
+    if ends_on < starts_on {
+        return Err(AppError::Validation(format!("end_on: on or after the lease's first day, {starts_on}")));
+    }
+    let later = lease::count_invoices_after(&mut *tx, id, ends_on).await?;
+    if later > 0 {
+        return Err(AppError::Conflict(format!(
+            "end_on: {later} invoice(s) bill months after {ends_on}; void them first"
+        )));
+    }
+    match lease::set_end(&mut *tx, id, ends_on).await {
+        Ok(()) => {}
+        Err(err) if err.as_database_error().and_then(|e| e.code()).as_deref() == Some("23P01") => {
+            return Err(AppError::Conflict("end_on: the unit is let to someone else on some of those days".into()));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    tx.commit().await?;
+    let before = serde_json::json!({ "end_on": before });
+    audit(pool, user, "lease.end", id, Some(before), serde_json::json!({ "end_on": ends_on })).await?;
+    Ok(())
+}
+
+/// The caller's leases, newest first, 50 a page.
+pub async fn list(pool: &PgPool, user: &AuthUser, query: &LeaseQuery) -> Result<Vec<LeaseRecord>, AppError> {
+    let scope = user.landlord_scope()?;
+    let page = query.page.unwrap_or(1);
+    if !(1..=10_000).contains(&page) {
+        return Err(AppError::Validation("page: from 1".into()));
+    }
+    let rows = lease::list_leases_scoped(pool, scope, query.unit_id, query.tenant_id, 50, (page - 1) * 50).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LeaseRecord {
+            id: r.id,
+            unit_id: r.unit_id,
+            unit_label: r.unit_label,
+            property_id: r.property_id,
+            property_name: r.property_name,
+            tenant_id: r.tenant_id,
+            tenant_name: r.tenant_name,
+            start_on: r.starts_on,
+            end_on: r.ends_on,
+            rent_minor: r.rent_minor,
+            deposit_minor: r.deposit_minor,
+            currency: r.currency,
+            due_day: r.due_day,
+        })
+        .collect())
+}

@@ -1,0 +1,122 @@
+//! Properties and units in the back office: admins create them for any
+//! landlord, landlords for themselves; another landlord's property answers
+//! "not found". Every creation is in the audit log.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::domain::Role;
+use crate::model::AppError;
+use crate::model::manage::{Created, NewPropertyRequest, NewUnitRequest};
+use crate::server::audit::Actor;
+use crate::server::auth::AuthUser;
+use crate::server::store::app_user;
+use crate::server::store::audit_log::{self, AuditEntry};
+use crate::server::store::property::{self, NewProperty};
+use crate::server::store::unit::{self, NewUnit};
+
+/// A required text field: trimmed, 1 to `max` characters, no control characters.
+pub fn text(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(AppError::Validation(format!("{field}: from 1 to {max} characters")));
+    }
+    Ok(value.to_owned())
+}
+
+/// An optional text field: empty means absent.
+fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
+    raw.map(str::trim).filter(|v| !v.is_empty()).map(|v| text(field, v, max)).transpose()
+}
+
+async fn audit(
+    pool: &PgPool,
+    user: &AuthUser,
+    action: &str,
+    entity: &str,
+    id: Uuid,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    let by = Actor::of(user);
+    let entry = AuditEntry {
+        actor_id: by.user_id,
+        actor: &by.name,
+        action,
+        entity,
+        entity_id: Some(id.to_string()),
+        before: None,
+        after: Some(after),
+    };
+    Ok(audit_log::record(pool, &entry).await?)
+}
+
+/// Creates a property (a landlord's own; an admin's for the landlord named).
+pub async fn create_property(
+    pool: &PgPool,
+    user: &AuthUser,
+    request: &NewPropertyRequest,
+) -> Result<Created, AppError> {
+    let landlord_id = match (user.landlord_scope()?, request.landlord_id) {
+        (Some(own), None) => own,
+        (Some(own), Some(named)) if named == own => own,
+        (Some(_), Some(_)) => return Err(AppError::Forbidden),
+        (None, Some(named)) => named,
+        (None, None) => return Err(AppError::Validation("landlord_id: say whose property it is".into())),
+    };
+    let landlord = app_user::find_user(pool, landlord_id).await?;
+    if !landlord.is_some_and(|u| u.role == Role::Landlord.as_str() && u.disabled_at.is_none()) {
+        return Err(AppError::Validation("landlord_id: not a landlord's account".into()));
+    }
+    let country = request.country.trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(AppError::Validation("country: a two-letter ISO 3166 code, like FR".into()));
+    }
+    let new = NewProperty {
+        id: Uuid::new_v4(),
+        landlord_id,
+        name: text("name", &request.name, 120)?,
+        address_line: text("address_line", &request.address_line, 200)?,
+        city: text("city", &request.city, 100)?,
+        postal_code: text("postal_code", &request.postal_code, 20)?,
+        country,
+        latitude: None,
+        longitude: None,
+    };
+    property::insert_property_if_absent(pool, &new).await?;
+    let after = serde_json::json!({ "name": new.name, "city": new.city, "landlord_id": landlord_id });
+    audit(pool, user, "property.create", "property", new.id, after).await?;
+    Ok(Created { id: new.id })
+}
+
+/// Adds a unit to one of the caller's properties; a label already used there is a 409.
+pub async fn create_unit(
+    pool: &PgPool,
+    user: &AuthUser,
+    property_id: Uuid,
+    request: &NewUnitRequest,
+) -> Result<Created, AppError> {
+    let owned =
+        property::find_property_scoped(pool, user.landlord_scope()?, property_id).await?.ok_or(AppError::NotFound)?;
+    let bedrooms = request.bedrooms.unwrap_or(0);
+    if !(0..=50).contains(&bedrooms) {
+        return Err(AppError::Validation("bedrooms: from 0 to 50".into()));
+    }
+    let new = NewUnit {
+        id: Uuid::new_v4(),
+        property_id: owned.id,
+        label: text("label", &request.label, 40)?,
+        section: optional_text("section", request.section.as_deref(), 40)?,
+        floor: optional_text("floor", request.floor.as_deref(), 20)?,
+        bedrooms,
+        bathrooms: 1,
+        area_m2: None,
+        rent_minor: None,
+        currency: None,
+    };
+    if !unit::insert_unit(pool, &new).await? {
+        return Err(AppError::Conflict(format!("label: {} already has a unit labelled {}", owned.name, new.label)));
+    }
+    let after = serde_json::json!({ "property_id": owned.id, "label": new.label, "bedrooms": bedrooms });
+    audit(pool, user, "unit.create", "unit", new.id, after).await?;
+    Ok(Created { id: new.id })
+}
