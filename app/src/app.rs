@@ -10,6 +10,7 @@ use crate::pages::admin::SystemStatusPage;
 use crate::pages::auth::{AccountPage, LoginPage, SetPasswordPage};
 use crate::pages::home::HomePage;
 use crate::pages::maintenance::{MaintenancePage, MaintenanceTicketPage};
+use crate::pages::manage::{ManageInvoicesPage, ManageLeasesPage, ManagePeoplePage, ManagePropertiesPage};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::portal::{ListingPage, PropertiesPage};
 
@@ -57,6 +58,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/system-status") view=SystemStatusPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/set-password/:token") view=SetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/manage") view=ManageLeasesPage ssr=SsrMode::Async />
+                    <Route path=path!("/manage/leases") view=ManageLeasesPage ssr=SsrMode::Async />
+                    <Route path=path!("/manage/invoices") view=ManageInvoicesPage ssr=SsrMode::Async />
+                    <Route path=path!("/manage/properties") view=ManagePropertiesPage ssr=SsrMode::Async />
+                    <Route path=path!("/manage/people") view=ManagePeoplePage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance") view=MaintenancePage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance/:id") view=MaintenanceTicketPage ssr=SsrMode::Async />

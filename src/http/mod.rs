@@ -6,6 +6,7 @@ mod health;
 mod jwks;
 mod maintenance;
 mod manage;
+mod manage_forms;
 mod me;
 pub mod metrics;
 mod people;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(jwks::router())
         .merge(me::router())
         .merge(manage::router())
+        .merge(manage_forms::router())
         .merge(people::router())
         .merge(metrics::router())
         .merge(portal::router())

@@ -10,6 +10,7 @@ mod helpers;
 mod leases;
 mod maintenance;
 mod manage;
+mod manage_pages;
 mod people;
 mod portal;
 mod portal_pages;

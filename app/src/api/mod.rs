@@ -10,5 +10,6 @@ pub mod account;
 pub mod condo_link;
 pub mod listing;
 pub mod maintenance;
+pub mod manage;
 pub mod session;
 pub mod system_status;

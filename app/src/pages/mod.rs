@@ -4,5 +4,6 @@ pub mod admin;
 pub mod auth;
 pub mod home;
 pub mod maintenance;
+pub mod manage;
 pub mod not_found;
 pub mod portal;

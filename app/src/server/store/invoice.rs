@@ -168,7 +168,7 @@ pub async fn list_invoices_scoped(
            JOIN property pr ON pr.id = u.property_id JOIN app_user t ON t.id = i.tenant_id
            WHERE ($1::uuid IS NULL OR pr.landlord_id = $1) AND ($2::uuid IS NULL OR i.tenant_id = $2)
              AND ($3::date IS NULL OR i.period_start = $3)
-           ORDER BY i.period_start DESC, i.number DESC LIMIT $4 OFFSET $5"#,
+           ORDER BY i.period_start DESC, i.created_at DESC, i.number DESC LIMIT $4 OFFSET $5"#,
         landlord,
         tenant_id,
         period_start,

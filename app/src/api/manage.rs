@@ -1,0 +1,55 @@
+//! The back office's reads for its pages (`/manage/...`). The forms post to
+//! plain routes (see `src/http/manage_forms.rs`) that call the same services.
+
+use leptos::prelude::*;
+
+use crate::model::AppError;
+use crate::model::manage::{InvoiceItem, InvoiceQuery, LeaseQuery, LeaseRecord};
+use crate::model::people::{PeopleQuery, Person};
+use crate::model::property::{PropertyItem, UnitItem};
+
+/// What the back office's pages need to know about the caller.
+#[server(endpoint = "backoffice/whoami")]
+pub async fn manage_role() -> Result<crate::domain::Role, AppError> {
+    let user = crate::server::auth::require_user()?;
+    user.landlord_scope()?;
+    Ok(user.role)
+}
+
+/// The caller's leases (admins: every lease), 50 a page.
+#[server(endpoint = "backoffice/leases")]
+pub async fn manage_leases(query: LeaseQuery) -> Result<Vec<LeaseRecord>, AppError> {
+    let user = crate::server::auth::require_user()?;
+    let pool = crate::server::state::pool()?;
+    crate::server::leases::list(&pool, &user, &query).await
+}
+
+/// The caller's invoices (admins: every invoice), 50 a page.
+#[server(endpoint = "backoffice/invoices")]
+pub async fn manage_invoices(query: InvoiceQuery) -> Result<Vec<InvoiceItem>, AppError> {
+    let user = crate::server::auth::require_user()?;
+    let pool = crate::server::state::pool()?;
+    crate::server::invoices::list(&pool, &user, &query).await
+}
+
+/// The caller's properties with their units.
+#[server(endpoint = "backoffice/properties")]
+pub async fn manage_properties() -> Result<Vec<(PropertyItem, Vec<UnitItem>)>, AppError> {
+    let user = crate::server::auth::require_user()?;
+    let pool = crate::server::state::pool()?;
+    let mut out = Vec::new();
+    for property in crate::server::property::list_properties(&pool, &user).await? {
+        let units = crate::server::property::list_units(&pool, &user, property.id).await?;
+        out.push((property, units));
+    }
+    Ok(out)
+}
+
+/// People (admins only), 50 a page.
+#[server(endpoint = "backoffice/people")]
+pub async fn manage_people(query: PeopleQuery) -> Result<Vec<Person>, AppError> {
+    let user = crate::server::auth::require_user()?;
+    user.require_admin()?;
+    let pool = crate::server::state::pool()?;
+    crate::server::people::list(&pool, &query).await
+}

@@ -1,0 +1,117 @@
+//! `/manage/invoices`: the caller's invoices by month and tenant, with what
+//! is paid and left, and a payment to record against an open one.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::{BUTTON, INPUT, ManageNav, Outcome, money, outcome, refused};
+use crate::api::manage::{manage_invoices, manage_role};
+use crate::model::manage::{InvoiceItem, InvoiceQuery};
+
+fn ok_words(code: &str) -> Option<&'static str> {
+    (code == "paid").then_some("The payment is recorded. The tenant sees it now; the next Kill Bill mirror sends it.")
+}
+
+/// The invoices page.
+#[component]
+pub fn ManageInvoicesPage() -> impl IntoView {
+    let query = use_query_map();
+    let filters = move || {
+        let q = query.read();
+        (q.get("period").unwrap_or_default(), q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1i64))
+    };
+    let data = Resource::new(filters, |(period, page)| async move {
+        let role = manage_role().await?;
+        let period = Some(period).filter(|p| !p.is_empty());
+        let invoices = manage_invoices(InvoiceQuery { period, page: Some(page), tenant_id: None }).await?;
+        Ok::<_, crate::model::AppError>((role, invoices))
+    });
+    let (ok, error) = outcome(ok_words);
+    view! {
+        <Title text="Invoices" />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new({
+                let error = error.clone();
+                async move {
+                    let (period, page) = filters();
+                    match data.await {
+                        Ok((role, invoices)) => view! {
+                            <ManageNav current="/manage/invoices" role />
+                            <h1 class="text-2xl font-bold">"Invoices"</h1>
+                            <div class="mt-4"><Outcome ok error /></div>
+                            <form method="get" action="/manage/invoices" class="mt-2 flex items-end gap-2">
+                                <label class="text-sm font-medium">"Month"<input type="month" name="period" class=INPUT value=period.clone() /></label>
+                                <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50">"Show"</button>
+                            </form>
+                            <InvoiceTable invoices period page />
+                        }.into_any(),
+                        Err(err) => refused(&err, "/manage/invoices"),
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, page: i64) -> impl IntoView {
+    let more = invoices.len() == 50;
+    let link = move |page: i64| format!("/manage/invoices?period={period}&page={page}");
+    let (newer, older) = (link(page - 1), link(page + 1));
+    view! {
+        <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <table class="min-w-full text-sm" data-testid="manage-invoices">
+                <thead class="bg-slate-50 text-left text-slate-600">
+                    <tr>
+                        <th class="px-3 py-2">"Invoice"</th><th class="px-3 py-2">"Tenant"</th><th class="px-3 py-2">"Month"</th>
+                        <th class="px-3 py-2">"Due"</th><th class="px-3 py-2 text-right">"Total"</th>
+                        <th class="px-3 py-2 text-right">"Left to pay"</th><th class="px-3 py-2">"State"</th><th class="px-3 py-2">"Payment"</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">
+                    {invoices.into_iter().map(|i| {
+                        let open = i.outstanding_minor > 0;
+                        let action = format!("/manage/invoices/{}/payments", i.id);
+                        view! {
+                            <tr data-invoice=i.number.clone() data-state=i.state.clone()>
+                                <td class="px-3 py-2 font-mono text-xs">{i.number.clone()}</td>
+                                <td class="px-3 py-2">{i.tenant_name}</td>
+                                <td class="px-3 py-2">{i.period}</td>
+                                <td class="px-3 py-2 whitespace-nowrap">{i.due_on.to_string()}</td>
+                                <td class="px-3 py-2 text-right whitespace-nowrap">{money(i.total_minor, &i.currency)}</td>
+                                <td class="px-3 py-2 text-right whitespace-nowrap">{money(i.outstanding_minor, &i.currency)}</td>
+                                <td class="px-3 py-2">{i.state.replace('_', " ")}</td>
+                                <td class="px-3 py-2">
+                                    {open.then(|| view! {
+                                        <details>
+                                            <summary class="cursor-pointer text-sm font-semibold text-emerald-800 hover:underline">"Record…"</summary>
+                                            <form method="post" action=action class="mt-2 grid gap-2">
+                                                <label class="text-xs font-medium">"Amount (minor units)"<input type="number" min="1" name="amount_minor" required class=INPUT /></label>
+                                                <label class="text-xs font-medium">"Received on"<input type="date" name="received_on" required class=INPUT /></label>
+                                                <label class="text-xs font-medium">"Method"
+                                                    <select name="method" class=INPUT>
+                                                        <option value="bank_transfer">"Bank transfer"</option>
+                                                        <option value="card">"Card"</option>
+                                                        <option value="direct_debit">"Direct debit"</option>
+                                                        <option value="cash">"Cash"</option>
+                                                    </select>
+                                                </label>
+                                                <label class="text-xs font-medium">"Reference"<input name="reference" required maxlength="100" class=INPUT /></label>
+                                                <button type="submit" class=BUTTON>"Record the payment"</button>
+                                            </form>
+                                        </details>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav class="mt-3 flex justify-between text-sm" aria-label="Pages">
+            {(page > 1).then(|| view! { <a class="font-semibold text-emerald-800 hover:underline" href=newer>"← Newer"</a> })}
+            {more.then(|| view! { <a class="ml-auto font-semibold text-emerald-800 hover:underline" href=older>"Older →"</a> })}
+        </nav>
+    }
+}

@@ -1,0 +1,139 @@
+//! `/manage/leases`: the caller's leases, a lease to create, a lease to end
+//! (with a confirmation).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::{BUTTON, INPUT, ManageNav, Outcome, money, outcome, refused, typed};
+use crate::api::manage::{manage_leases, manage_properties, manage_role};
+use crate::model::manage::{LeaseQuery, LeaseRecord};
+use crate::model::property::{PropertyItem, UnitItem};
+
+fn ok_words(code: &str) -> Option<&'static str> {
+    match code {
+        "created" => Some("The lease is recorded. The next rent run bills it."),
+        "ended" => Some("The lease ends on the day you gave."),
+        _ => None,
+    }
+}
+
+/// The leases page.
+#[component]
+pub fn ManageLeasesPage() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(1i64);
+    let data = Resource::new(page, |page| async move {
+        let role = manage_role().await?;
+        let leases = manage_leases(LeaseQuery { page: Some(page), ..LeaseQuery::default() }).await?;
+        let places = manage_properties().await?;
+        Ok::<_, crate::model::AppError>((role, leases, places))
+    });
+    let (ok, error) = outcome(ok_words);
+    view! {
+        <Title text="Leases" />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new({
+                let error = error.clone();
+                async move {
+                    match data.await {
+                        Ok((role, leases, places)) => view! {
+                            <ManageNav current="/manage/leases" role />
+                            <h1 class="text-2xl font-bold">"Leases"</h1>
+                            <div class="mt-4"><Outcome ok error /></div>
+                            <LeaseTable leases page=page() />
+                            <NewLeaseForm places />
+                        }.into_any(),
+                        Err(err) => refused(&err, "/manage/leases"),
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LeaseTable(leases: Vec<LeaseRecord>, page: i64) -> impl IntoView {
+    let more = leases.len() == 50;
+    view! {
+        <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <table class="min-w-full text-sm" data-testid="leases">
+                <thead class="bg-slate-50 text-left text-slate-600">
+                    <tr>
+                        <th class="px-3 py-2">"Property · unit"</th><th class="px-3 py-2">"Tenant"</th>
+                        <th class="px-3 py-2">"From"</th><th class="px-3 py-2">"To"</th>
+                        <th class="px-3 py-2 text-right">"Rent"</th><th class="px-3 py-2">"End it"</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">
+                    {leases.into_iter().map(|l| {
+                        let action = format!("/manage/leases/{}/end", l.id);
+                        view! {
+                            <tr data-lease=l.id.to_string()>
+                                <td class="px-3 py-2">{format!("{} · {}", l.property_name, l.unit_label)}</td>
+                                <td class="px-3 py-2">{l.tenant_name}</td>
+                                <td class="px-3 py-2 whitespace-nowrap">{l.start_on.to_string()}</td>
+                                <td class="px-3 py-2 whitespace-nowrap">{l.end_on.map_or("open-ended".to_owned(), |d| d.to_string())}</td>
+                                <td class="px-3 py-2 text-right whitespace-nowrap">{format!("{} / month", money(l.rent_minor, &l.currency))}</td>
+                                <td class="px-3 py-2">
+                                    <details>
+                                        <summary class="cursor-pointer text-sm font-semibold text-slate-700 hover:underline">"End…"</summary>
+                                        <form method="post" action=action class="mt-2 flex flex-wrap items-end gap-2">
+                                            <label class="text-xs font-medium">"Move-out day"
+                                                <input type="date" name="end_on" required class=INPUT />
+                                            </label>
+                                            <label class="flex items-center gap-1 text-xs">
+                                                <input type="checkbox" name="confirm" value="yes" required />
+                                                "I confirm: no rent after that day"
+                                            </label>
+                                            <button type="submit" class="rounded-md bg-slate-800 px-3 py-1.5 text-xs font-semibold text-white hover:bg-slate-900">"End the lease"</button>
+                                        </form>
+                                    </details>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav class="mt-3 flex justify-between text-sm" aria-label="Pages">
+            {(page > 1).then(|| view! { <a class="font-semibold text-emerald-800 hover:underline" href=format!("/manage/leases?page={}", page - 1)>"← Newer"</a> })}
+            {more.then(|| view! { <a class="ml-auto font-semibold text-emerald-800 hover:underline" href=format!("/manage/leases?page={}", page + 1)>"Older →"</a> })}
+        </nav>
+    }
+}
+
+#[component]
+fn NewLeaseForm(places: Vec<(PropertyItem, Vec<UnitItem>)>) -> impl IntoView {
+    let chosen = typed("unit_id");
+    view! {
+        <section class="mt-8 max-w-2xl rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="new-lease">
+            <h2 id="new-lease" class="font-semibold">"Let a unit"</h2>
+            <p class="text-sm text-slate-600">"One lease per unit at a time. The tenant needs an account: an admin invites them."</p>
+            <form method="post" action="/manage/leases" class="mt-4 grid gap-3 sm:grid-cols-2">
+                <label class="text-sm font-medium">"Unit"
+                    <select name="unit_id" required class=INPUT data-testid="lease-unit">
+                        <option value="">"Choose a unit"</option>
+                        {places.into_iter().map(|(property, units)| view! {
+                            <optgroup label=property.name.clone()>
+                                {units.into_iter().map(|u| {
+                                    let id = u.id.to_string();
+                                    let selected = id == chosen;
+                                    view! { <option value=id selected=selected>{format!("{} · {}", property.name, u.label)}</option> }
+                                }).collect_view()}
+                            </optgroup>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="text-sm font-medium">"Tenant's e-mail"<input type="email" name="tenant_email" required class=INPUT value=typed("tenant_email") /></label>
+                <label class="text-sm font-medium">"First day"<input type="date" name="start_on" required class=INPUT value=typed("start_on") /></label>
+                <label class="text-sm font-medium">"Move-out day (optional)"<input type="date" name="end_on" class=INPUT value=typed("end_on") /></label>
+                <label class="text-sm font-medium">"Monthly rent (minor units, e.g. 95000 = 950.00)"<input type="number" min="0" name="rent_minor" required class=INPUT value=typed("rent_minor") /></label>
+                <label class="text-sm font-medium">"Currency"<input name="currency" required maxlength="3" class=INPUT value={let c = typed("currency"); if c.is_empty() { "EUR".to_owned() } else { c }} /></label>
+                <label class="text-sm font-medium">"Rent due on day (1–28)"<input type="number" min="1" max="28" name="due_day" class=INPUT value={let d = typed("due_day"); if d.is_empty() { "1".to_owned() } else { d }} /></label>
+                <label class="text-sm font-medium">"Deposit (minor units)"<input type="number" min="0" name="deposit_minor" class=INPUT value=typed("deposit_minor") /></label>
+                <div class="sm:col-span-2"><button type="submit" class=BUTTON>"Record the lease"</button></div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,100 @@
+//! `/manage/properties`: the caller's properties and their units (with the
+//! ids the lease form asks for), a property and a unit to add.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{BUTTON, INPUT, ManageNav, Outcome, outcome, refused, typed};
+use crate::api::manage::{manage_properties, manage_role};
+use crate::domain::Role;
+use crate::model::property::{PropertyItem, UnitItem};
+
+fn ok_words(code: &str) -> Option<&'static str> {
+    match code {
+        "property" => Some("The property is added."),
+        "unit" => Some("The unit is added."),
+        _ => None,
+    }
+}
+
+/// The properties page.
+#[component]
+pub fn ManagePropertiesPage() -> impl IntoView {
+    let data = Resource::new(
+        || (),
+        |_| async move {
+            let role = manage_role().await?;
+            Ok::<_, crate::model::AppError>((role, manage_properties().await?))
+        },
+    );
+    let (ok, error) = outcome(ok_words);
+    view! {
+        <Title text="Properties" />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new({
+                let error = error.clone();
+                async move {
+                    match data.await {
+                        Ok((role, properties)) => view! {
+                            <ManageNav current="/manage/properties" role />
+                            <h1 class="text-2xl font-bold">"Properties"</h1>
+                            <div class="mt-4"><Outcome ok error /></div>
+                            <ul class="grid gap-4 lg:grid-cols-2" data-testid="properties">
+                                {properties.into_iter().map(|(property, units)| view! { <PropertyCard property units /> }).collect_view()}
+                            </ul>
+                            <NewPropertyForm role />
+                        }.into_any(),
+                        Err(err) => refused(&err, "/manage/properties"),
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PropertyCard(property: PropertyItem, units: Vec<UnitItem>) -> impl IntoView {
+    let action = format!("/manage/properties/{}/units", property.id);
+    view! {
+        <li class="rounded-xl border border-slate-200 bg-white p-4">
+            <h2 class="font-semibold">{property.name}</h2>
+            <p class="text-sm text-slate-600">{property.city}</p>
+            <table class="mt-2 min-w-full text-sm">
+                <thead class="text-left text-xs text-slate-500"><tr><th>"Unit"</th><th>"Bedrooms"</th><th>"Id (for a lease)"</th></tr></thead>
+                <tbody>
+                    {units.into_iter().map(|u| view! {
+                        <tr><td class="py-0.5">{u.label}</td><td>{u.bedrooms}</td><td class="font-mono text-xs text-slate-500">{u.id.to_string()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <details class="mt-2">
+                <summary class="cursor-pointer text-sm font-semibold text-emerald-800 hover:underline">"Add a unit…"</summary>
+                <form method="post" action=action class="mt-2 flex flex-wrap items-end gap-2">
+                    <label class="text-xs font-medium">"Label"<input name="label" required maxlength="40" class=INPUT /></label>
+                    <label class="text-xs font-medium">"Bedrooms"<input type="number" name="bedrooms" min="0" max="50" value="1" class=INPUT /></label>
+                    <button type="submit" class=BUTTON>"Add"</button>
+                </form>
+            </details>
+        </li>
+    }
+}
+
+#[component]
+fn NewPropertyForm(role: Role) -> impl IntoView {
+    view! {
+        <section class="mt-8 max-w-2xl rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="new-property">
+            <h2 id="new-property" class="font-semibold">"Add a property"</h2>
+            <form method="post" action="/manage/properties" class="mt-4 grid gap-3 sm:grid-cols-2">
+                <label class="text-sm font-medium">"Name"<input name="name" required class=INPUT value=typed("name") /></label>
+                <label class="text-sm font-medium">"Street and number"<input name="address_line" required class=INPUT value=typed("address_line") /></label>
+                <label class="text-sm font-medium">"City"<input name="city" required class=INPUT value=typed("city") /></label>
+                <label class="text-sm font-medium">"Postal code"<input name="postal_code" required class=INPUT value=typed("postal_code") /></label>
+                <label class="text-sm font-medium">"Country (2 letters)"<input name="country" required maxlength="2" class=INPUT value=typed("country") /></label>
+                {(role == Role::Admin).then(|| view! {
+                    <label class="text-sm font-medium">"Landlord id"<input name="landlord_id" required class=INPUT value=typed("landlord_id") /></label>
+                })}
+                <div class="sm:col-span-2"><button type="submit" class=BUTTON>"Add the property"</button></div>
+            </form>
+        </section>
+    }
+}

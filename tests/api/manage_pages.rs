@@ -1,0 +1,189 @@
+//! The back office's pages and their plain forms (no JavaScript): each form
+//! answers 303 back to its page with the outcome, errors name the field and
+//! keep what was typed, and the pages are for landlords and admins only.
+
+use app::server::seed::demo_id;
+
+use crate::helpers::spawn_app;
+use crate::scoping::browser_session;
+
+/// Posts a form as a browser would (same origin) and returns where it sends us.
+async fn submit(client: &reqwest::Client, base: &str, path: &str, form: &[(&str, &str)]) -> String {
+    let response =
+        client.post(format!("{base}{path}")).header("Origin", base).form(form).send().await.expect("form post");
+    assert_eq!(response.status(), 303, "{path}");
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
+    let app = spawn_app(true).await;
+    let base = app.address.clone();
+    let landlord = browser_session(&app, "landlord1@marketplace.test").await;
+    let admin = browser_session(&app, "admin@marketplace.test").await;
+
+    let page = landlord.get(format!("{base}/manage/properties")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"data-testid="properties""#) && page.contains("Add a property"), "the page renders");
+    assert!(!page.contains(r#"href="/manage/people""#), "People is for admins");
+
+    // An admin invites a tenant from the people page.
+    let to =
+        submit(&admin, &base, "/manage/people", &[("email", "pia@example.com"), ("role", "tenant"), ("name", "Pia")])
+            .await;
+    assert!(to.starts_with("/manage/people?ok=invited&link="), "{to}");
+    let page = admin.get(format!("{base}{to}")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("The invitation is sent.") && page.contains(r#"data-testid="invitation-link""#));
+
+    // The landlord adds a property, a unit, and lets it.
+    let to = submit(
+        &landlord,
+        &base,
+        "/manage/properties",
+        &[
+            ("name", "Rue Neuve"),
+            ("address_line", "2 rue Neuve"),
+            ("city", "Lyon"),
+            ("postal_code", "69002"),
+            ("country", "XYZ"),
+        ],
+    )
+    .await;
+    assert!(to.contains("error=country&reason=invalid") && to.contains("name=Rue%20Neuve"), "{to}");
+    let page = landlord.get(format!("{base}{to}")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("Not done: check country.") && page.contains(r#"value="Rue Neuve""#),
+        "typed values come back"
+    );
+    let fields = [
+        ("name", "Rue Neuve"),
+        ("address_line", "2 rue Neuve"),
+        ("city", "Lyon"),
+        ("postal_code", "69002"),
+        ("country", "FR"),
+    ];
+    assert_eq!(submit(&landlord, &base, "/manage/properties", &fields).await, "/manage/properties?ok=property");
+    let property: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM property WHERE name = 'Rue Neuve'").fetch_one(&app.pool).await.unwrap();
+    let units = format!("/manage/properties/{property}/units");
+    assert_eq!(
+        submit(&landlord, &base, &units, &[("label", "2B"), ("bedrooms", "1")]).await,
+        "/manage/properties?ok=unit"
+    );
+    let unit: uuid::Uuid = sqlx::query_scalar("SELECT id FROM unit WHERE property_id = $1")
+        .bind(property)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let unit = unit.to_string();
+    let lease = |currency: &'static str| {
+        vec![
+            ("unit_id", unit.clone()),
+            ("tenant_email", "pia@example.com".to_owned()),
+            ("start_on", "2026-12-01".to_owned()),
+            ("rent_minor", "80000".to_owned()),
+            ("currency", currency.to_owned()),
+            ("due_day", "3".to_owned()),
+        ]
+    };
+    let as_form = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let form = as_form(&lease("EURO"));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let to = submit(&landlord, &base, "/manage/leases", &form).await;
+    assert!(to.contains("error=currency&reason=invalid") && to.contains("rent_minor=80000"), "{to}");
+    let form = as_form(&lease("EUR"));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(submit(&landlord, &base, "/manage/leases", &form).await, "/manage/leases?ok=created");
+    let again = submit(&landlord, &base, "/manage/leases", &form).await;
+    assert!(again.contains("error=unit_id&reason=conflict"), "{again}");
+    let page = landlord.get(format!("{base}/manage/leases")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Rue Neuve · 2B") && page.contains("I confirm"), "the lease is listed with its end form");
+    let stranger = [
+        ("unit_id", unit.as_str()),
+        ("tenant_email", "nobody@example.com"),
+        ("start_on", "2027-06-01"),
+        ("rent_minor", "1"),
+        ("currency", "EUR"),
+    ];
+    assert!(submit(&landlord, &base, "/manage/leases", &stranger).await.contains("error=tenant_email"));
+
+    // Billed by the rent run, then partly paid from the invoices page.
+    let token = app.token_of("admin@marketplace.test").await;
+    let run = app
+        .client
+        .post(format!("{base}/api/manage/billing/run"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "period": "2026-12" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(run.status(), 200);
+    let invoice: uuid::Uuid =
+        sqlx::query_scalar("SELECT i.id FROM invoice i JOIN lease l ON l.id = i.lease_id WHERE l.unit_id = $1::uuid")
+            .bind(&unit)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let pay = format!("/manage/invoices/{invoice}/payments");
+    let payment =
+        [("amount_minor", "30000"), ("received_on", "2026-12-02"), ("method", "cash"), ("reference", "CASH-1")];
+    assert_eq!(submit(&landlord, &base, &pay, &payment).await, "/manage/invoices?ok=paid");
+    let too_much =
+        [("amount_minor", "60000"), ("received_on", "2026-12-02"), ("method", "cash"), ("reference", "CASH-2")];
+    assert!(submit(&landlord, &base, &pay, &too_much).await.contains("error=amount_minor&reason=conflict"));
+    let page =
+        landlord.get(format!("{base}/manage/invoices?period=2026-12")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"data-state="partly_paid""#), "the invoice reads partly paid");
+
+    // Ending it needs the confirmation.
+    let lease: uuid::Uuid = sqlx::query_scalar("SELECT id FROM lease WHERE unit_id = $1::uuid")
+        .bind(&unit)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let end = format!("/manage/leases/{lease}/end");
+    assert!(submit(&landlord, &base, &end, &[("end_on", "2027-01-31")]).await.contains("error=confirm"));
+    let ended = submit(&landlord, &base, &end, &[("end_on", "2027-01-31"), ("confirm", "yes")]).await;
+    assert_eq!(ended, "/manage/leases?ok=ended");
+}
+
+#[tokio::test]
+async fn the_back_office_is_for_landlords_and_admins() {
+    let app = spawn_app(true).await;
+    let tenant = browser_session(&app, "tenant1@marketplace.test").await;
+    let page = tenant.get(format!("{}/manage/leases", app.address)).send().await.unwrap();
+    assert_eq!(page.status(), 403);
+    assert!(page.text().await.unwrap().contains("Landlords and admins only"));
+    let form = tenant
+        .post(format!("{}/manage/properties", app.address))
+        .header("Origin", &app.address)
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert!(form.headers()["location"].to_str().unwrap().contains("reason=forbidden"));
+    let landlord = browser_session(&app, "landlord1@marketplace.test").await;
+    let people = landlord.get(format!("{}/manage/people", app.address)).send().await.unwrap();
+    assert_eq!(people.status(), 403, "people are for admins");
+    let anonymous = app
+        .client
+        .post(format!("{}/manage/leases", app.address))
+        .header("Origin", &app.address)
+        .form(&[("x", "y")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.headers()["location"], "/login?next=/manage/leases");
+    let other: uuid::Uuid = sqlx::query_scalar("SELECT id FROM property WHERE landlord_id <> $1 LIMIT 1")
+        .bind(demo_id("landlord1@marketplace.test"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let to = landlord
+        .post(format!("{}/manage/properties/{other}/units", app.address))
+        .header("Origin", &app.address)
+        .form(&[("label", "Z")])
+        .send()
+        .await
+        .unwrap();
+    assert!(to.headers()["location"].to_str().unwrap().contains("reason=not_found"));
+}
