@@ -141,6 +141,10 @@ fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(crate::http::metrics::track_requests))
+        .layer(axum::middleware::from_fn_with_state(
+            state.public_url.starts_with("https://"),
+            crate::http::headers::security_headers,
+        ))
         .with_state(state)
 }
 

@@ -79,6 +79,7 @@ test('an invited landlord lets a unit, it is billed and partly paid, and Kill Bi
   await landlord.screenshot({ path: `${screenshots}/manage-properties.png`, fullPage: true });
 
   await landlord.goto('/manage/leases');
+  await landlord.getByText('Let a unit…').click();
   const lease = landlord.locator('form[action="/manage/leases"]');
   await lease.getByTestId('lease-unit').selectOption({ label: `${building} · 1A` });
   await lease.getByLabel("Tenant's e-mail").fill(tenantEmail);

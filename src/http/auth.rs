@@ -87,9 +87,21 @@ async fn logout_json(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
+/// `next` when it is a path on our own site: it starts with one `/` (no
+/// scheme, no authority: not `//host`, not `/\\host`), and has no control
+/// character, whitespace or backslash, which browsers strip or turn into `/`
+/// (`/\t/evil.test` becomes `//evil.test`) and which a header cannot carry.
+fn local_path(next: &str) -> Option<&str> {
+    let mut chars = next.chars();
+    let first_two = (chars.next(), chars.next());
+    let rooted = matches!(first_two, (Some('/'), None)) || matches!(first_two, (Some('/'), Some(c)) if c != '/');
+    let clean = next.len() <= 2_000 && !next.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    (rooted && clean).then_some(next)
+}
+
 /// Where a role lands after signing in, unless a safe local `next` was asked for.
 fn landing(role: Role, next: Option<&str>) -> String {
-    let local = next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'));
+    let local = next.and_then(local_path);
     match (local, role) {
         (Some(path), _) => path.to_owned(),
         (None, Role::Admin) => "/admin/system-status".into(),
@@ -157,5 +169,29 @@ mod tests {
         assert_eq!(landing(Role::Admin, Some("/admin/system-status")), "/admin/system-status");
         assert_eq!(landing(Role::Tenant, Some("https://evil.test")), "/account");
         assert_eq!(landing(Role::Tenant, Some("//evil.test")), "/account");
+    }
+
+    #[test]
+    fn next_stays_on_our_site_whatever_it_is_dressed_in() {
+        for hostile in [
+            "/\t/evil.test",
+            "/\n/evil.test",
+            "/\r\nSet-Cookie: x=y",
+            "//evil.test",
+            "/\\evil.test",
+            "\\\\evil.test",
+            "https://evil.test",
+            "http:/evil.test",
+            "javascript:alert(1)",
+            " /account",
+            "/ /evil.test",
+            "evil.test",
+            "",
+        ] {
+            assert_eq!(landing(Role::Tenant, Some(hostile)), "/account", "{hostile:?}");
+        }
+        for fine in ["/", "/manage/leases?page=2", "/properties/flat-3a#photos", "/%2F%2Fstays-a-path"] {
+            assert_eq!(landing(Role::Tenant, Some(fine)), fine);
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! middleware; webhooks and the public API as they come. Each module owns its `router()`.
 
 mod auth;
+pub mod headers;
 mod health;
 mod jwks;
 mod maintenance;

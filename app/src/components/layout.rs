@@ -62,8 +62,10 @@ fn SessionLinks(user: Option<SessionUser>, link: &'static str) -> impl IntoView 
         Role::Landlord => ("/maintenance", "Maintenance"),
         Role::Tenant => ("/account", "My account"),
     };
+    let books = matches!(user.role, Role::Admin | Role::Landlord);
     view! {
         <A href=own.0 attr:class=link>{own.1}</A>
+        {books.then(|| view! { <A href="/manage/leases" attr:class=link>"Back office"</A> })}
         <span class="px-2 text-sm text-slate-500" data-testid="signed-in-as">{format!("{} ({})", user.display_name, user.role)}</span>
         <form method="post" action="/logout">
             <button type="submit" class=link>"Sign out"</button>

@@ -25,8 +25,10 @@ pub fn SetPasswordPage() -> impl IntoView {
     let input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-emerald-600 focus:outline-none focus:ring-2 focus:ring-emerald-600/30";
     view! {
         <Title text="Choose your password" />
-        // The token is in the address: no page it links to should see it.
-        <Meta name="referrer" content="no-referrer" />
+        // The token is in the address: no other site it links to should see it
+        // (`same-origin` still sends our own origin with the form, as the
+        // cross-site check needs; `no-referrer` would send `Origin: null`).
+        <Meta name="referrer" content="same-origin" />
         <section class="mx-auto max-w-sm">
             <h1 class="text-2xl font-bold">"Choose your password"</h1>
             <Suspense fallback=|| view! { <p class="mt-4 text-slate-500">"Checking the link…"</p> }>

@@ -41,8 +41,8 @@ pub fn ManageLeasesPage() -> impl IntoView {
                             <ManageNav current="/manage/leases" role />
                             <h1 class="text-2xl font-bold">"Leases"</h1>
                             <div class="mt-4"><Outcome ok error /></div>
-                            <LeaseTable leases page=page() />
                             <NewLeaseForm places />
+                            <LeaseTable leases page=page() />
                         }.into_any(),
                         Err(err) => refused(&err, "/manage/leases"),
                     }
@@ -107,7 +107,9 @@ fn LeaseTable(leases: Vec<LeaseRecord>, page: i64) -> impl IntoView {
 fn NewLeaseForm(places: Vec<(PropertyItem, Vec<UnitItem>)>) -> impl IntoView {
     let chosen = typed("unit_id");
     view! {
-        <section class="mt-8 max-w-2xl rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="new-lease">
+        <details class="max-w-2xl rounded-xl border border-slate-200 bg-white p-5" open=!typed("unit_id").is_empty()>
+        <summary class="cursor-pointer font-semibold text-emerald-800">"Let a unit…"</summary>
+        <section class="mt-3" aria-labelledby="new-lease">
             <h2 id="new-lease" class="font-semibold">"Let a unit"</h2>
             <p class="text-sm text-slate-600">"One lease per unit at a time. The tenant needs an account: an admin invites them."</p>
             <form method="post" action="/manage/leases" class="mt-4 grid gap-3 sm:grid-cols-2">
@@ -135,5 +137,6 @@ fn NewLeaseForm(places: Vec<(PropertyItem, Vec<UnitItem>)>) -> impl IntoView {
                 <div class="sm:col-span-2"><button type="submit" class=BUTTON>"Record the lease"</button></div>
             </form>
         </section>
+        </details>
     }
 }

@@ -51,8 +51,8 @@ pub fn ManagePeoplePage() -> impl IntoView {
                                 <label class="text-sm font-medium">"Search"<input type="search" name="q" class=INPUT value=q.clone() placeholder="name or e-mail" /></label>
                                 <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50">"Search"</button>
                             </form>
-                            <PeopleTable people q page />
                             <InviteForm />
+                            <PeopleTable people q page />
                         }.into_any(),
                         Err(err) => refused(&err, "/manage/people"),
                     }
@@ -76,7 +76,7 @@ fn PeopleTable(people: Vec<Person>, q: String, page: i64) -> impl IntoView {
                 <tbody class="divide-y divide-slate-100">
                     {people.into_iter().map(|p| {
                         let state = match p.state {
-                            AccountState::Invited => "Invited",
+                            AccountState::Invited => "No password yet",
                             AccountState::Active => "Active",
                             AccountState::Disabled => "Disabled",
                         };
@@ -101,7 +101,7 @@ fn PeopleTable(people: Vec<Person>, q: String, page: i64) -> impl IntoView {
 #[component]
 fn InviteForm() -> impl IntoView {
     view! {
-        <section class="mt-8 max-w-xl rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="invite">
+        <section class="mb-6 max-w-xl rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="invite">
             <h2 id="invite" class="font-semibold">"Invite someone"</h2>
             <p class="text-sm text-slate-600">"They get a single-use link, valid 7 days, to choose their password."</p>
             <form method="post" action="/manage/people" class="mt-4 grid gap-3 sm:grid-cols-2">
