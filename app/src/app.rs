@@ -10,7 +10,9 @@ use crate::pages::admin::SystemStatusPage;
 use crate::pages::auth::{AccountPage, LoginPage, SetPasswordPage};
 use crate::pages::home::HomePage;
 use crate::pages::maintenance::{MaintenancePage, MaintenanceTicketPage};
-use crate::pages::manage::{ManageInvoicesPage, ManageLeasesPage, ManagePeoplePage, ManagePropertiesPage};
+use crate::pages::manage::{
+    ManageInvoicesPage, ManageLeasesPage, ManagePeoplePage, ManagePropertiesPage, ManageRentRollPage,
+};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::portal::{ListingPage, PropertiesPage};
 
@@ -63,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manage/invoices") view=ManageInvoicesPage ssr=SsrMode::Async />
                     <Route path=path!("/manage/properties") view=ManagePropertiesPage ssr=SsrMode::Async />
                     <Route path=path!("/manage/people") view=ManagePeoplePage ssr=SsrMode::Async />
+                    <Route path=path!("/manage/rent-roll") view=ManageRentRollPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance") view=MaintenancePage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance/:id") view=MaintenanceTicketPage ssr=SsrMode::Async />

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/manage/leases", get(list_leases).post(create_lease))
         .route("/api/manage/leases/{id}/end", post(end_lease))
         .route("/api/manage/invoices", get(list_invoices))
+        .route("/api/manage/rent-roll", get(rent_roll))
         .route("/api/manage/audit", get(list_audit))
         .route("/api/manage/invoices/{id}/payments", post(record_payment))
 }
@@ -145,4 +146,20 @@ async fn list_invoices(
 ) -> Result<Json<Vec<InvoiceItem>>, AppError> {
     let Query(query) = query.map_err(|e| AppError::Validation(e.body_text()))?;
     Ok(Json(invoices::list(&state.pool, &user, &query).await?))
+}
+
+#[derive(serde::Deserialize)]
+struct RentRollQuery {
+    months: Option<u32>,
+}
+
+/// `?months=` (1 to 24, default 6): the rent roll of the caller's properties.
+async fn rent_roll(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<RentRollQuery>, QueryRejection>,
+) -> Result<Json<app::model::rent_roll::RentRoll>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::Validation(e.body_text()))?;
+    let today = chrono::Utc::now().date_naive();
+    Ok(Json(app::server::rent_roll::load(&state.pool, &user, query.months.unwrap_or(6), today).await?))
 }

@@ -15,6 +15,7 @@ mod manage_pages;
 mod people;
 mod portal;
 mod portal_pages;
+mod rent_roll;
 mod scheduler;
 mod scoping;
 mod search;

@@ -53,3 +53,12 @@ pub async fn manage_people(query: PeopleQuery) -> Result<Vec<Person>, AppError> 
     let pool = crate::server::state::pool()?;
     crate::server::people::list(&pool, &query).await
 }
+
+/// The rent roll of the caller's properties for the last `months` months (default 6).
+#[server(endpoint = "backoffice/rent_roll")]
+pub async fn manage_rent_roll(months: Option<u32>) -> Result<crate::model::rent_roll::RentRoll, AppError> {
+    let user = crate::server::auth::require_user()?;
+    let pool = crate::server::state::pool()?;
+    let today = chrono::Utc::now().date_naive();
+    crate::server::rent_roll::load(&pool, &user, months.unwrap_or(6), today).await
+}

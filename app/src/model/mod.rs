@@ -16,6 +16,7 @@ pub mod payment;
 pub mod people;
 pub mod property;
 pub mod reconciliation;
+pub mod rent_roll;
 pub mod session;
 pub mod system_status;
 pub mod upstream_check;

@@ -1,5 +1,5 @@
 //! The back office (`/manage/...`) for admins and landlords: leases,
-//! invoices and payments, properties and units, people (admins). Lists come
+//! invoices and payments, properties and units, the rent roll, people (admins). Lists come
 //! from server functions; every form is a plain post to the server that
 //! comes back here with the outcome (`?ok=` or `?error=<field>&reason=`),
 //! so everything works without JavaScript.
@@ -8,11 +8,13 @@ mod invoices;
 mod leases;
 mod people;
 mod properties;
+mod rent_roll;
 
 pub use invoices::ManageInvoicesPage;
 pub use leases::ManageLeasesPage;
 pub use people::ManagePeoplePage;
 pub use properties::ManagePropertiesPage;
+pub use rent_roll::ManageRentRollPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -32,6 +34,7 @@ pub(crate) fn ManageNav(current: &'static str, role: Role) -> impl IntoView {
         ("/manage/leases", "Leases"),
         ("/manage/invoices", "Invoices"),
         ("/manage/properties", "Properties"),
+        ("/manage/rent-roll", "Rent roll"),
         ("/manage/people", "People"),
     ]
     .into_iter()

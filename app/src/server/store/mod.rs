@@ -22,6 +22,7 @@ pub mod maintenance_ticket;
 pub mod payment;
 pub mod property;
 pub mod refresh_token;
+pub mod rent_roll;
 pub mod sync_request;
 pub mod sync_run;
 pub mod sync_state;
