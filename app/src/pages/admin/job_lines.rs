@@ -41,7 +41,7 @@ fn state_of(line: &JobLine) -> (&'static str, &'static str, &'static str) {
         (_, _, Activity::Queued, _) => ("Queued", "queued", "bg-sky-100 text-sky-900"),
         (_, _, _, Some(run)) if !run.succeeded => ("Failing", "failing", "bg-red-100 text-red-900"),
         (_, _, _, Some(_)) => ("OK", "ok", "bg-emerald-100 text-emerald-900"),
-        (_, _, _, None) => ("No run yet", "pending", "bg-amber-100 text-amber-900"),
+        (_, _, _, None) => ("No run yet", "pending", "bg-slate-100 text-slate-700"),
     }
 }
 
