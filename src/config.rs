@@ -58,6 +58,12 @@ pub struct Config {
     pub scheduler: SchedulerSettings,
     /// Outgoing mail: `MARKETPLACE_SMTP_URL`, `MARKETPLACE_MAIL_FROM`, `MARKETPLACE_MAIL_DIR`.
     pub mail: app::server::mail::MailSettings,
+    /// `MARKETPLACE_REQUEST_TIMEOUT`: how long one request may take before it
+    /// is answered 503 (default `30s`).
+    pub request_timeout: std::time::Duration,
+    /// `MARKETPLACE_MAX_CONCURRENT_REQUESTS`: requests handled at once; more
+    /// wait for a free place, within the request timeout (default 256).
+    pub max_concurrent_requests: usize,
 }
 
 impl Config {
@@ -99,9 +105,22 @@ impl Config {
                 log_dir: PathBuf::from(get("MARKETPLACE_LOG_DIR", "logs/integration")),
                 // MARKETPLACE_LOG_MAX_BYTES and MARKETPLACE_LOG_KEEP.
                 log_rotation: Rotation::from_lookup(&lookup).context("integration log rotation")?,
+                retention: retention_from(&get("MARKETPLACE_RETENTION", "90d"))?,
             },
             scheduler: SchedulerSettings::from_lookup(&lookup).context("scheduler settings")?,
             mail: app::server::mail::MailSettings::from_lookup(&lookup),
+            request_timeout: app::server::scheduler::schedule::parse_duration(&get(
+                "MARKETPLACE_REQUEST_TIMEOUT",
+                "30s",
+            ))
+            .ok()
+            .filter(|d| !d.is_zero())
+            .context("MARKETPLACE_REQUEST_TIMEOUT is not a duration such as 30s")?,
+            max_concurrent_requests: get("MARKETPLACE_MAX_CONCURRENT_REQUESTS", "256")
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .context("MARKETPLACE_MAX_CONCURRENT_REQUESTS is not a positive number")?,
         })
     }
 
@@ -119,6 +138,16 @@ impl Config {
     pub fn addr(&self) -> SocketAddr {
         SocketAddr::new(self.host, self.port)
     }
+}
+
+/// `MARKETPLACE_RETENTION`: a duration of at least a day (`90d`, `2160h`).
+fn retention_from(raw: &str) -> anyhow::Result<app::server::jobs::retention::Retention> {
+    let period =
+        app::server::scheduler::schedule::parse_duration(raw).context("MARKETPLACE_RETENTION is not a duration")?;
+    if period < std::time::Duration::from_secs(86_400) {
+        bail!("MARKETPLACE_RETENTION must be at least 1d, not `{raw}`");
+    }
+    Ok(app::server::jobs::retention::Retention(period))
 }
 
 fn parse_bool(raw: &str) -> Option<bool> {

@@ -58,7 +58,15 @@ impl Application {
             mailer: app::server::mail::Mailer::new(&config.mail).context("mail settings")?,
         };
         let scheduler = config.scheduler.enabled.then(|| scheduler(&config, &state));
-        Ok(Self { router: router(state.clone()), listener, state, scheduler })
+        Ok(Self {
+            router: router(
+                state.clone(),
+                crate::http::limits::Limits::new(config.max_concurrent_requests, config.request_timeout),
+            ),
+            listener,
+            state,
+            scheduler,
+        })
     }
 
     /// The port actually bound (useful with port 0).
@@ -121,7 +129,7 @@ fn load_keys(config: &Config) -> anyhow::Result<KeyStore> {
 }
 
 /// The whole HTTP surface: JSON routes, server functions, pages and assets.
-fn router(state: AppState) -> Router {
+fn router(state: AppState, limits: crate::http::limits::Limits) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -136,9 +144,12 @@ fn router(state: AppState) -> Router {
         })
         .route_layer(axum::middleware::from_fn(crate::http::metrics::tag_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::page_guard::guard_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::session::refresh_session))
         .layer(axum::middleware::from_fn(crate::http::session::reject_cross_site))
+        .layer(axum::middleware::from_fn(crate::http::server_fn_errors::status_from_error))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(limits, crate::http::limits::bound))
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(crate::http::metrics::track_requests))
         .layer(axum::middleware::from_fn_with_state(

@@ -46,3 +46,141 @@ async fn every_response_carries_the_security_headers_and_hsts_only_over_https() 
     let response = secure.get("/").await;
     assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age=63072000"));
 }
+
+/// Sends the head of a sign-in POST whose body is `length` bytes long and
+/// the first part of the body; the rest is for the caller to send (or not).
+async fn start_slow_login(app: &crate::helpers::TestApp, length: usize, part: &[u8]) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let head = format!(
+        "POST /api/auth/login HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {length}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(part).await.unwrap();
+    stream
+}
+
+/// Everything the server answers on `stream` until it closes it.
+async fn read_answer(mut stream: tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer
+}
+
+#[tokio::test]
+async fn a_request_not_finished_in_time_is_answered_503_and_frees_its_place() {
+    let app = spawn_app_with(
+        false,
+        &[("MARKETPLACE_REQUEST_TIMEOUT", "400ms"), ("MARKETPLACE_MAX_CONCURRENT_REQUESTS", "1")],
+    )
+    .await;
+    // A client announces a body and never sends most of it.
+    let stalled = start_slow_login(&app, 200, b"{\"email\":").await;
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(10), read_answer(stalled))
+        .await
+        .expect("the server answers a stalled request itself");
+    let head = answer.to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 503"), "{answer}");
+    assert!(head.contains("retry-after: 1"), "{answer}");
+    assert!(head.contains("x-content-type-options: nosniff"), "a timeout still carries the security headers");
+    // Its place is free again.
+    assert_eq!(app.get("/api/health").await.status(), 200);
+}
+
+#[tokio::test]
+async fn requests_beyond_the_concurrency_limit_wait_for_a_place() {
+    let app =
+        spawn_app_with(false, &[("MARKETPLACE_REQUEST_TIMEOUT", "20s"), ("MARKETPLACE_MAX_CONCURRENT_REQUESTS", "1")])
+            .await;
+    let body = br#"{"email":"nobody@marketplace.test","password":"wrong"}"#;
+    let mut slow = start_slow_login(&app, body.len(), &body[..10]).await;
+    // Let the server take the slow request (and the only place) first.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let waiting = {
+        let client = app.client.clone();
+        let url = format!("{}/api/health", app.address);
+        tokio::spawn(async move { client.get(url).send().await.unwrap().status() })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!waiting.is_finished(), "the second request waits while the only place is taken");
+    {
+        use tokio::io::AsyncWriteExt;
+        slow.write_all(&body[10..]).await.unwrap();
+    }
+    let answer = read_answer(slow).await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "the slow sign-in is answered: {answer}");
+    assert_eq!(waiting.await.unwrap(), 200, "then the waiting request is served");
+}
+
+#[tokio::test]
+async fn server_functions_answer_the_status_their_error_means() {
+    let app = spawn_app(true).await;
+    let call = |token: Option<String>, body: &'static str| {
+        let request = app
+            .client
+            .post(format!("{}/api/maintenance/get", app.address))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", "application/json")
+            .body(body);
+        let request = match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let marked = response.headers().contains_key("serverfnerror");
+            (status, marked, response.text().await.unwrap())
+        }
+    };
+    let (status, marked, body) = call(None, "id=00000000-0000-0000-0000-000000000000").await;
+    assert_eq!((status, marked), (401, true), "no session: {body}");
+    assert!(body.contains("Unauthorized"), "the error itself is kept for the page: {body}");
+
+    let token = app.token_of("tenant1@marketplace.test").await;
+    let (status, _, body) = call(Some(token.clone()), "id=00000000-0000-0000-0000-000000000000").await;
+    assert_eq!(status, 404, "a ticket that is not there: {body}");
+    let (status, _, body) = call(Some(token.clone()), "ticket=1").await;
+    assert_eq!(status, 400, "a missing argument: {body}");
+    assert!(body.contains("Validation") && body.contains("`id`"), "names what is missing: {body}");
+
+    // A JSON-encoded server function given a body that is not its arguments.
+    let response = app
+        .client
+        .post(format!("{}/api/maintenance/list", app.address))
+        .bearer_auth(&token)
+        .header("Content-Type", "application/json")
+        .body("{\"params\": 42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400, "undecodable arguments: {}", response.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn protected_pages_are_refused_before_rendering() {
+    let app = spawn_app(true).await;
+    for (path, next) in [
+        ("/admin/system-status", "/admin/system-status"),
+        ("/account", "/account"),
+        ("/maintenance", "/maintenance"),
+        ("/manage/invoices?period=2026-11&page=2", "/manage/invoices%3Fperiod%3D2026-11%26page%3D2"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 303, "{path}: a redirect browsers follow, not a 200");
+        assert_eq!(response.headers()["location"], format!("/login?next={next}").as_str(), "{path}");
+        assert!(response.text().await.unwrap().is_empty(), "{path}: nothing rendered");
+    }
+    let tenant = crate::scoping::browser_session(&app, "tenant1@marketplace.test").await;
+    let page = tenant.get(format!("{}/admin/system-status", app.address)).send().await.unwrap();
+    assert_eq!(page.status(), 403);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Admins only") && html.contains("href=\"/account\""), "says why and where to go: {html}");
+    let landlord = crate::scoping::browser_session(&app, "landlord1@marketplace.test").await;
+    assert_eq!(landlord.get(format!("{}/manage/rent-roll", app.address)).send().await.unwrap().status(), 200);
+    assert_eq!(landlord.get(format!("{}/admin/system-status", app.address)).send().await.unwrap().status(), 403);
+    assert_eq!(tenant.get(format!("{}/account", app.address)).send().await.unwrap().status(), 200);
+}

@@ -24,12 +24,14 @@ pub enum Job {
     CocoricoImport,
     /// The rent run: one invoice per active lease for the month.
     Billing,
+    /// Deletes old finished runs and processed webhook events.
+    Retention,
 }
 
 impl Job {
     /// Every job, in display order (each platform's main job first, the
     /// Marketplace's own jobs last).
-    pub const ALL: [Job; 7] = [
+    pub const ALL: [Job; 8] = [
         Job::KillbillMirror,
         Job::KillbillReconciliation,
         Job::KillbillWebhooks,
@@ -37,6 +39,7 @@ impl Job {
         Job::CondoWebhooks,
         Job::CocoricoImport,
         Job::Billing,
+        Job::Retention,
     ];
 
     /// The identifier used in the database, URLs, logs and the CLI. A
@@ -51,6 +54,7 @@ impl Job {
             Job::CondoWebhooks => "condo_webhooks",
             Job::CocoricoImport => "cocorico",
             Job::Billing => "billing",
+            Job::Retention => "retention",
         }
     }
 
@@ -66,7 +70,7 @@ impl Job {
             Job::KillbillMirror | Job::KillbillReconciliation | Job::KillbillWebhooks => Some(Platform::KillBill),
             Job::CondoImport | Job::CondoWebhooks => Some(Platform::Condo),
             Job::CocoricoImport => Some(Platform::Cocorico),
-            Job::Billing => None,
+            Job::Billing | Job::Retention => None,
         }
     }
 
@@ -104,6 +108,7 @@ impl Job {
             Job::CondoWebhooks => "Condo webhooks",
             Job::CocoricoImport => "Cocorico import",
             Job::Billing => "Rent run",
+            Job::Retention => "History pruning",
         }
     }
 
@@ -117,6 +122,7 @@ impl Job {
             Job::CondoWebhooks => "Applies Condo's ticket webhooks left pending",
             Job::CocoricoImport => "Imports approved listings and their photos",
             Job::Billing => "Issues the month's invoice of every active lease",
+            Job::Retention => "Deletes finished runs and processed webhook events past the retention period",
         }
     }
 }
@@ -146,6 +152,6 @@ mod tests {
         }
         assert!(!Job::KillbillWebhooks.is_main());
         assert!(!Job::Billing.is_main());
-        assert_eq!(Job::own().collect::<Vec<_>>(), [Job::Billing]);
+        assert_eq!(Job::own().collect::<Vec<_>>(), [Job::Billing, Job::Retention]);
     }
 }

@@ -76,7 +76,21 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // Arguments the server could not read are the caller's to fix.
+            ServerFnErrorErr::Args(detail) => {
+                AppError::Validation(format!("the arguments could not be read: {detail}"))
+            }
+            ServerFnErrorErr::MissingArg(name) => AppError::Validation(format!("missing argument {name}")),
+            // On the server, a body that does not decode is reported as a
+            // deserialization error; in the browser it means our answer did
+            // not decode, which is not the caller's doing.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => {
+                AppError::Validation(format!("the arguments could not be read: {detail}"))
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 
@@ -90,6 +104,16 @@ mod tests {
         assert_eq!(AppError::Validation("x".into()).status_code(), 400);
         assert_eq!(AppError::TooManyRequests { retry_after_secs: 3 }.status_code(), 429);
         assert_eq!(AppError::Internal("r".into()).status_code(), 500);
+    }
+
+    #[test]
+    fn arguments_the_server_cannot_read_are_the_callers_to_fix() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("expected a string".into()));
+        assert_eq!(err.status_code(), 400, "{err:?}");
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::MissingArg("id".into()));
+        assert_eq!(err, AppError::Validation("missing argument id".into()));
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Request("connection reset".into()));
+        assert!(matches!(err, AppError::Transport(_)), "{err:?}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod condo;
 pub mod journal;
 pub mod killbill;
 pub mod progress;
+pub mod retention;
 pub mod webhooks;
 
 use anyhow::Context as _;
@@ -35,6 +36,8 @@ pub struct SyncSettings {
     pub log_dir: PathBuf,
     /// When those files rotate.
     pub log_rotation: journal::Rotation,
+    /// How long finished runs and processed webhook events are kept.
+    pub retention: retention::Retention,
 }
 
 impl SyncSettings {
@@ -170,5 +173,6 @@ pub async fn run_job(ctx: &SyncContext, job: Job, trigger: &str) -> anyhow::Resu
         Job::CondoImport => condo::run(ctx, trigger).await,
         Job::CocoricoImport => cocorico::run(ctx, trigger).await,
         Job::Billing => billing::run(ctx, trigger).await,
+        Job::Retention => retention::run(ctx, trigger).await,
     }
 }

@@ -133,6 +133,8 @@ pub struct SchedulerSettings {
     pub cocorico: Schedule,
     /// `MARKETPLACE_SCHEDULE_BILLING`: the rent run (default `monthly@1`, 01:00 UTC).
     pub billing: Schedule,
+    /// `MARKETPLACE_SCHEDULE_RETENTION`: history pruning (default `daily@04:30`).
+    pub retention: Schedule,
     /// `MARKETPLACE_SCHEDULE_JITTER`: the most a tick is delayed at random, so
     /// replicas and platforms do not all start at once (default `5m`, at most a
     /// tenth of the period).
@@ -159,6 +161,7 @@ impl Default for SchedulerSettings {
             condo_webhooks: Schedule::Every(Duration::from_secs(60)),
             cocorico: Schedule::Every(Duration::from_secs(6 * 3600)),
             billing: Schedule::Monthly(1, at(1, 0)),
+            retention: Schedule::Daily(at(4, 30)),
             jitter: Duration::from_secs(300),
             tick: Duration::from_secs(5),
             lease_ttl: Duration::from_secs(60),
@@ -218,6 +221,7 @@ impl SchedulerSettings {
             Job::CondoWebhooks => self.condo_webhooks,
             Job::CocoricoImport => self.cocorico,
             Job::Billing => self.billing,
+            Job::Retention => self.retention,
         }
     }
 
@@ -230,6 +234,7 @@ impl SchedulerSettings {
             Job::CondoWebhooks => &mut self.condo_webhooks,
             Job::CocoricoImport => &mut self.cocorico,
             Job::Billing => &mut self.billing,
+            Job::Retention => &mut self.retention,
         }
     }
 

@@ -192,6 +192,23 @@ pub async fn count_by_status(db: impl PgExecutor<'_>) -> Result<Vec<(String, i64
     Ok(rows.into_iter().map(|r| (r.status, r.n)).collect())
 }
 
+/// Deletes up to `limit` finished requests made before `before`; returns how many.
+pub async fn delete_finished_before(
+    db: impl PgExecutor<'_>,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "DELETE FROM sync_request WHERE id IN (
+             SELECT id FROM sync_request WHERE status IN ('succeeded', 'failed') AND requested_at < $1 LIMIT $2)",
+        before,
+        limit
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

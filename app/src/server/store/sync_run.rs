@@ -279,6 +279,28 @@ pub async fn finished_durations(db: impl PgExecutor<'_>) -> Result<Vec<(String, 
     Ok(rows.into_iter().map(|r| (r.job, r.seconds)).collect())
 }
 
+/// Deletes up to `limit` runs that finished before `before`, keeping each
+/// job's last run and any run a request still points at; returns how many.
+pub async fn delete_finished_before(
+    db: impl PgExecutor<'_>,
+    before: DateTime<Utc>,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "DELETE FROM sync_run WHERE id IN (
+             SELECT r.id FROM sync_run r
+             WHERE r.finished_at < $1
+               AND NOT EXISTS (SELECT 1 FROM sync_state s WHERE s.last_run_id = r.id)
+               AND NOT EXISTS (SELECT 1 FROM sync_request q WHERE q.run_id = r.id)
+             LIMIT $2)",
+        before,
+        limit
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,6 +120,24 @@ pub async fn count_by_state(db: impl PgExecutor<'_>) -> Result<Vec<(String, Stri
     Ok(rows.into_iter().map(|r| (r.source, r.state, r.n)).collect())
 }
 
+/// Deletes up to `limit` events processed before `before` (pending and
+/// failing ones stay); returns how many.
+pub async fn delete_processed_before(
+    db: impl PgExecutor<'_>,
+    before: chrono::DateTime<chrono::Utc>,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "DELETE FROM webhook_event WHERE id IN (
+             SELECT id FROM webhook_event WHERE processed_at < $1 LIMIT $2)",
+        before,
+        limit
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
