@@ -33,8 +33,15 @@ pub fn PropertiesPage() -> impl IntoView {
         },
     );
     let pending = RwSignal::new(false);
+    // On the server the title is written once, from the request's query: the
+    // head is rendered after the page, when a reactive read could find the
+    // page's signals already gone. In the browser it follows the filters.
+    #[cfg(feature = "ssr")]
+    let title = TextProp::from(params.with_untracked(page_title));
+    #[cfg(not(feature = "ssr"))]
+    let title = TextProp::from(move || params.with(page_title));
     view! {
-        <Title text=move || params.with(page_title) />
+        <Title text=title />
         <h1 class="text-2xl font-bold sm:text-3xl">"Properties to rent"</h1>
         <p class="mt-1 text-slate-600">"Homes from Marketplace and our partners."</p>
         <FilterForm params />
