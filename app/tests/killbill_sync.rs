@@ -91,8 +91,15 @@ impl Harness {
             let acct = accounts.get(&t.tenant_id.to_string()).expect("the tenant has an account");
             let invoices = invoice::list_invoices_of_tenant(&self.ctx.pool, t.tenant_id).await.unwrap();
             let payments = payment::list_payments_of_tenant(&self.ctx.pool, t.tenant_id).await.unwrap();
-            assert_eq!(acct.committed_invoices, invoices.len() as u64, "tenant {}", t.tenant_id);
-            assert_eq!(acct.invoices, acct.committed_invoices, "no stray drafts for {}", t.tenant_id);
+            let standing = invoices.iter().filter(|i| !i.voided).count() as u64;
+            assert_eq!(acct.committed_invoices, standing, "tenant {}", t.tenant_id);
+            assert!(acct.void_invoices <= (invoices.len() as u64 - standing), "only our voids are VOID");
+            assert_eq!(
+                acct.invoices,
+                acct.committed_invoices + acct.void_invoices,
+                "no stray drafts for {}",
+                t.tenant_id
+            );
             assert_eq!(acct.payments, payments.len() as u64, "tenant {}", t.tenant_id);
             assert_eq!(acct.invoiced_minor, t.invoiced_minor);
             assert_eq!(acct.paid_minor, t.paid_minor);
@@ -163,6 +170,67 @@ async fn a_new_local_payment_is_mirrored_by_the_next_sync(pool: PgPool) {
     let summary = h.sync().await.unwrap();
     assert_eq!(summary.records_out, 1);
     assert_eq!(h.kb.stats().writes, 1);
+    h.assert_mirrored().await;
+}
+
+/// Voids (as the back office does) an unpaid invoice of a tenant that has
+/// one, and returns the invoice's id and the tenant's.
+async fn void_an_unpaid_invoice(pool: &PgPool) -> (Uuid, Uuid) {
+    let (invoice_id, tenant_id): (Uuid, Uuid) = sqlx::query_as(
+        "SELECT i.id, i.tenant_id FROM invoice i
+         WHERE i.voided_at IS NULL AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.invoice_id = i.id)
+         ORDER BY i.number LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let admin: Uuid =
+        sqlx::query_scalar("SELECT id FROM app_user WHERE role = 'admin' LIMIT 1").fetch_one(pool).await.unwrap();
+    let user = app::server::auth::AuthUser { user_id: admin, role: app::domain::Role::Admin, tenant_id: None };
+    let request = app::model::payment::VoidRequest { reason: "issued to the wrong tenant".into() };
+    app::server::payment::void(pool, &user, invoice_id, &request).await.unwrap();
+    (invoice_id, tenant_id)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_void_made_here_voids_kill_bills_copy_once_and_leaves_no_drift(pool: PgPool) {
+    let h = harness(pool).await;
+    h.sync().await.unwrap();
+    let (_, tenant) = void_an_unpaid_invoice(&h.ctx.pool).await;
+    h.kb.reset_stats();
+    let summary = h.sync().await.unwrap();
+    assert_eq!((summary.records_out, summary.records_failed), (1, 0), "{summary:?}");
+    assert_eq!(h.kb.stats().writes, 1, "one voidInvoice, nothing else");
+    h.assert_mirrored().await;
+    assert_eq!(h.kb.summary().tenants[API_KEY].accounts[&tenant.to_string()].void_invoices, 1);
+
+    h.kb.reset_stats();
+    h.sync().await.unwrap();
+    let stats = h.kb.stats();
+    assert_eq!((stats.writes, stats.reads), (0, 0), "a mirrored void costs nothing again: {stats:?}");
+    let retry = RetryPolicy { attempts: 3, ..RetryPolicy::default() };
+    let (_, report) =
+        app::server::jobs::killbill::reconcile::run_with(&h.ctx, &h.client, "cli", 4, retry).await.unwrap();
+    assert!(report.drifting.is_empty(), "no drift after the void: {:?}", report.drifting);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_void_whose_answer_was_lost_is_not_sent_again(pool: PgPool) {
+    let h = harness(pool).await;
+    h.sync().await.unwrap();
+    let (_, tenant) = void_an_unpaid_invoice(&h.ctx.pool).await;
+    // The void is the run's first Kill Bill request (the healthcheck is not
+    // one): it is processed and its answer lost.
+    h.faults(Faults { fail_nth_request: Some(1), fail_nth_kind: FaultKind::DropAfterProcessing, ..Faults::default() });
+    h.kb.reset_stats();
+    let cut = run_with(&h.ctx, &h.client, "cli", options(1)).await;
+    assert!(cut.is_err(), "the lost answer fails the run");
+    assert_eq!(h.kb.stats().writes, 1);
+    assert_eq!(h.kb.summary().tenants[API_KEY].accounts[&tenant.to_string()].void_invoices, 1, "it went through");
+    h.faults(Faults::default());
+    h.kb.reset_stats();
+    h.sync().await.unwrap();
+    assert_eq!(h.kb.stats().writes, 0, "the next run reads the invoice, finds it VOID and sends nothing");
     h.assert_mirrored().await;
 }
 

@@ -8,7 +8,7 @@ use app::model::manage::{
     Created, EndLeaseRequest, InvoiceItem, InvoiceQuery, LeaseQuery, LeaseRecord, NewLeaseRequest, NewPropertyRequest,
     NewUnitRequest,
 };
-use app::model::payment::{PaymentRecorded, PaymentRequest};
+use app::model::payment::{InvoiceVoided, PaymentRecorded, PaymentRequest, VoidRequest};
 use app::model::property::{PropertyItem, UnitItem};
 use app::server::auth::AuthUser;
 use app::server::state::AppState;
@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/manage/rent-roll", get(rent_roll))
         .route("/api/manage/audit", get(list_audit))
         .route("/api/manage/invoices/{id}/payments", post(record_payment))
+        .route("/api/manage/invoices/{id}/void", post(void_invoice))
 }
 
 /// The caller's properties (admins: every one).
@@ -78,6 +79,17 @@ async fn record_payment(
 ) -> Result<(StatusCode, Json<PaymentRecorded>), AppError> {
     let Json(request) = body.map_err(|e| AppError::Validation(e.body_text()))?;
     Ok((StatusCode::CREATED, Json(payment::record(&state.pool, &user, id, &request).await?)))
+}
+
+/// `{reason}` → 200 with the voided invoice; 409 when it is paid or already void.
+async fn void_invoice(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+    request: Result<Json<VoidRequest>, JsonRejection>,
+) -> Result<Json<InvoiceVoided>, AppError> {
+    let request = body(request)?;
+    Ok(Json(payment::void(&state.pool, &user, id, &request).await?))
 }
 
 /// The body as JSON, or a 400 saying what is wrong with it.

@@ -5,7 +5,7 @@
 
 use app::model::AppError;
 use app::model::manage::{EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest};
-use app::model::payment::PaymentRequest;
+use app::model::payment::{PaymentRequest, VoidRequest};
 use app::server::audit::Actor;
 use app::server::auth::AuthUser;
 use app::server::state::AppState;
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/leases", post(create_lease))
         .route("/manage/leases/{id}/end", post(end_lease))
         .route("/manage/invoices/{id}/payments", post(record_payment))
+        .route("/manage/invoices/{id}/void", post(void_invoice))
         .route("/manage/properties", post(create_property))
         .route("/manage/properties/{id}/units", post(create_unit))
         .route("/manage/people", post(invite))
@@ -152,6 +153,24 @@ async fn record_payment(
         payment::record(&state.pool, &user, invoice, &request).await.map(|_| "paid".to_owned())
     }
     .await;
+    back("/manage/invoices", result, &form, &[])
+}
+
+async fn void_invoice(
+    State(state): State<AppState>,
+    user: Result<AuthUser, AppError>,
+    Path(invoice): Path<Uuid>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let Ok(user) = user else { return Redirect::to("/login?next=/manage/invoices").into_response() };
+    let request = VoidRequest { reason: field(&form, "reason").to_owned() };
+    let result = match payment::void(&state.pool, &user, invoice, &request).await {
+        Ok(_) => Ok("voided".to_owned()),
+        // The page words each refusal; the field names which.
+        Err(AppError::Conflict(m)) if m.contains("refund") => Err(AppError::Conflict(format!("refund_first: {m}"))),
+        Err(AppError::Conflict(m)) => Err(AppError::Conflict(format!("already_void: {m}"))),
+        Err(err) => Err(err),
+    };
     back("/manage/invoices", result, &form, &[])
 }
 

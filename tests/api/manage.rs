@@ -193,3 +193,79 @@ async fn payments_at_once_never_pay_more_than_is_left() {
     .unwrap();
     assert!(!overpaid);
 }
+
+#[tokio::test]
+async fn an_unpaid_invoice_is_voided_once_with_its_reason_and_a_paid_one_is_refused() {
+    let app = spawn_app(true).await;
+    let landlord = app.token_of("landlord1@marketplace.test").await;
+    let void = async |token: &str, invoice: uuid::Uuid, body: Value| {
+        let response = app
+            .client
+            .post(format!("{}/api/manage/invoices/{invoice}/void", app.address))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap_or(Value::Null))
+    };
+    let unpaid: uuid::Uuid = sqlx::query_scalar(
+        "SELECT i.id FROM invoice i JOIN lease l ON l.id = i.lease_id JOIN unit u ON u.id = l.unit_id
+         JOIN property pr ON pr.id = u.property_id
+         WHERE pr.landlord_id = $1 AND i.voided_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.invoice_id = i.id)
+         ORDER BY i.number LIMIT 1",
+    )
+    .bind(demo_id("landlord1@marketplace.test"))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let reason = json!({ "reason": "  issued twice for November  " });
+
+    let (status, body) = void(&landlord, unpaid, json!({ "reason": " " })).await;
+    assert_eq!(status, 400, "a reason is required: {body}");
+    let tenant = app.token_of("tenant1@marketplace.test").await;
+    assert_eq!(void(&tenant, unpaid, reason.clone()).await.0, 403);
+    let (other, _, _) = open_invoice(&app, "landlord1@marketplace.test", false).await;
+    assert_eq!(void(&landlord, other, reason.clone()).await.0, 404, "another landlord's invoice");
+
+    let (status, voided) = void(&landlord, unpaid, reason.clone()).await;
+    assert_eq!(status, 200, "{voided}");
+    assert_eq!(voided["reason"], "issued twice for November");
+    let (status, again) = void(&landlord, unpaid, reason.clone()).await;
+    assert_eq!(status, 409, "never twice: {again}");
+    assert!(again["error"]["message"].as_str().unwrap().contains("already void"), "{again}");
+    let (kept, why): (Option<chrono::DateTime<chrono::Utc>>, Option<String>) =
+        sqlx::query_as("SELECT voided_at, void_reason FROM invoice WHERE id = $1")
+            .bind(unpaid)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(kept.is_some());
+    assert_eq!(why.as_deref(), Some("issued twice for November"));
+
+    // A paid invoice is corrected by a refund first.
+    let paid: uuid::Uuid = sqlx::query_scalar(
+        "SELECT i.id FROM invoice i JOIN lease l ON l.id = i.lease_id JOIN unit u ON u.id = l.unit_id
+         JOIN property pr ON pr.id = u.property_id
+         WHERE pr.landlord_id = $1 AND i.voided_at IS NULL
+           AND EXISTS (SELECT 1 FROM payment p WHERE p.invoice_id = i.id)
+         ORDER BY i.number LIMIT 1",
+    )
+    .bind(demo_id("landlord1@marketplace.test"))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (status, refused) = void(&landlord, paid, reason).await;
+    assert_eq!(status, 409, "{refused}");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("refund the payments first"), "{refused}");
+    let audited: Vec<(String, Value)> =
+        sqlx::query_as("SELECT entity_id, after FROM audit_log WHERE action = 'invoice.void'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(audited.len(), 1, "one void, one entry; refusals write nothing");
+    assert_eq!(audited[0].0, unpaid.to_string());
+    assert_eq!(audited[0].1["reason"], "issued twice for November");
+}

@@ -187,3 +187,50 @@ async fn the_back_office_is_for_landlords_and_admins() {
         .unwrap();
     assert!(to.headers()["location"].to_str().unwrap().contains("reason=not_found"));
 }
+
+#[tokio::test]
+async fn an_invoice_is_voided_from_its_page_and_refusals_read_in_words() {
+    let app = spawn_app(true).await;
+    let base = app.address.clone();
+    let landlord = browser_session(&app, "landlord1@marketplace.test").await;
+    let pick = |paid: bool| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_as::<_, (uuid::Uuid, String)>(
+                "SELECT i.id, i.number FROM invoice i JOIN lease l ON l.id = i.lease_id JOIN unit u ON u.id = l.unit_id
+                 JOIN property pr ON pr.id = u.property_id
+                 WHERE pr.landlord_id = $1 AND i.voided_at IS NULL
+                   AND EXISTS (SELECT 1 FROM payment p WHERE p.invoice_id = i.id) = $2
+                 ORDER BY i.issued_on DESC, i.number LIMIT 1",
+            )
+            .bind(demo_id("landlord1@marketplace.test"))
+            .bind(paid)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (unpaid, number) = pick(false).await;
+    let path = format!("/manage/invoices/{unpaid}/void");
+    let page = landlord.get(format!("{base}/manage/invoices")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!(r#"action="{path}""#)), "an unpaid invoice offers a void");
+
+    assert_eq!(
+        submit(&landlord, &base, &path, &[("reason", "")]).await,
+        "/manage/invoices?error=reason&reason=invalid"
+    );
+    let done = submit(&landlord, &base, &path, &[("reason", "a duplicate")]).await;
+    assert_eq!(done, "/manage/invoices?ok=voided");
+    let page = landlord.get(format!("{base}{done}")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("The invoice is void."), "the outcome in words");
+    assert!(page.contains(&format!(r#"data-invoice="{number}" data-state="void""#)), "listed as void");
+    assert!(!page.contains(&format!(r#"action="{path}""#)), "and no longer offers a void");
+
+    let again = submit(&landlord, &base, &path, &[("reason", "again")]).await;
+    let page = landlord.get(format!("{base}{again}")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("the invoice is already void"), "{again}");
+    let (paid, _) = pick(true).await;
+    let refused = submit(&landlord, &base, &format!("/manage/invoices/{paid}/void"), &[("reason", "x")]).await;
+    let page = landlord.get(format!("{base}{refused}")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Refund them first, then void it."), "{refused}");
+}

@@ -30,3 +30,23 @@ pub struct PaymentRecorded {
     /// What is left to pay on the invoice afterwards.
     pub outstanding_minor: i64,
 }
+
+/// `POST /api/manage/invoices/{id}/void`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidRequest {
+    /// Why the invoice is voided (1 to 500 characters), kept with it and in the audit log.
+    pub reason: String,
+}
+
+/// A voided invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceVoided {
+    /// Our id of the invoice.
+    pub id: Uuid,
+    /// Its number, which stays taken.
+    pub number: String,
+    /// When it was voided.
+    pub voided_at: chrono::DateTime<chrono::Utc>,
+    /// Why.
+    pub reason: String,
+}

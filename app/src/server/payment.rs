@@ -1,7 +1,8 @@
 //! Recording a payment against an invoice (admins: any; landlords: their
 //! properties' invoices; another landlord's invoice answers "not found").
 //! Partial or in full, back-dated, in the invoice's currency; never more
-//! than is left to pay. Recorded in the audit log.
+//! than is left to pay. Voiding an unpaid invoice, with a reason. Each is
+//! recorded in the audit log.
 
 use chrono::{Datelike, NaiveDate, Utc};
 use sqlx::PgPool;
@@ -9,7 +10,7 @@ use uuid::Uuid;
 
 use crate::domain::Money;
 use crate::model::AppError;
-use crate::model::payment::{PaymentRecorded, PaymentRequest};
+use crate::model::payment::{InvoiceVoided, PaymentRecorded, PaymentRequest, VoidRequest};
 use crate::server::audit::actor_of;
 use crate::server::auth::AuthUser;
 use crate::server::store::audit_log::{self, AuditEntry};
@@ -119,6 +120,52 @@ pub async fn record(
     tx.commit().await?;
     tracing::info!(payment = %new.id, invoice = %invoice_id, amount_minor = new.amount_minor, "payment recorded");
     Ok(recorded)
+}
+
+/// Voids invoice `invoice_id`: only while nothing is paid on it (a paid
+/// invoice is corrected by refunding first), never twice. The invoice keeps
+/// its number; the Kill Bill mirror voids its copy on the next run.
+pub async fn void(
+    pool: &PgPool,
+    user: &AuthUser,
+    invoice_id: Uuid,
+    request: &VoidRequest,
+) -> Result<InvoiceVoided, AppError> {
+    let scope = user.landlord_scope()?;
+    let reason = request.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::Validation("reason: from 1 to 500 characters".into()));
+    }
+    let mut tx = pool.begin().await?;
+    let invoice = payment::lock_payable_invoice(&mut tx, invoice_id, scope).await?.ok_or(AppError::NotFound)?;
+    if invoice.voided {
+        return Err(AppError::Conflict(format!("Invoice {} is already void.", invoice.number)));
+    }
+    if invoice.paid_minor > 0 {
+        let paid = Money::from_parts(invoice.paid_minor, &invoice.currency)
+            .map_or(invoice.paid_minor.to_string(), |m| m.to_string());
+        return Err(AppError::Conflict(format!(
+            "Invoice {} has {paid} paid on it: refund the payments first, then void it.",
+            invoice.number
+        )));
+    }
+    let voided_at = payment::void_invoice(&mut tx, invoice_id, reason)
+        .await?
+        .ok_or_else(|| AppError::Conflict(format!("Invoice {} is already void.", invoice.number)))?;
+    let entry = AuditEntry {
+        actor_id: Some(user.user_id),
+        actor: &actor_of(user),
+        action: "invoice.void",
+        entity: "invoice",
+        entity_id: Some(invoice_id.to_string()),
+        before: Some(serde_json::json!({ "number": invoice.number, "total_minor": invoice.total_minor,
+                                        "currency": invoice.currency, "voided": false })),
+        after: Some(serde_json::json!({ "number": invoice.number, "voided": true, "reason": reason })),
+    };
+    audit_log::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    tracing::info!(invoice = %invoice_id, number = %invoice.number, "invoice voided");
+    Ok(InvoiceVoided { id: invoice_id, number: invoice.number, voided_at, reason: reason.to_owned() })
 }
 
 #[cfg(test)]

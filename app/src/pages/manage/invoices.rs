@@ -1,5 +1,6 @@
 //! `/manage/invoices`: the caller's invoices by month and tenant, with what
-//! is paid and left, and a payment to record against an open one.
+//! is paid and left, a payment to record against an open one, and the void
+//! of one with nothing paid.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,7 +11,21 @@ use crate::api::manage::{manage_invoices, manage_role};
 use crate::model::manage::{InvoiceItem, InvoiceQuery};
 
 fn ok_words(code: &str) -> Option<&'static str> {
-    (code == "paid").then_some("The payment is recorded. The tenant sees it now; the next Kill Bill mirror sends it.")
+    match code {
+        "paid" => Some("The payment is recorded. The tenant sees it now; the next Kill Bill mirror sends it."),
+        "voided" => Some("The invoice is void. Its number stays taken; the next Kill Bill mirror voids it there too."),
+        _ => None,
+    }
+}
+
+/// The void form's refusals, in words (other errors read as on every page).
+fn void_refusal(field: &str) -> Option<String> {
+    match field {
+        "refund_first" => Some("Not done: this invoice has payments on it. Refund them first, then void it.".into()),
+        "already_void" => Some("Not done: the invoice is already void.".into()),
+        "reason" => Some("Not done: say why the invoice is voided (up to 500 characters).".into()),
+        _ => None,
+    }
 }
 
 /// The invoices page.
@@ -28,6 +43,7 @@ pub fn ManageInvoicesPage() -> impl IntoView {
         Ok::<_, crate::model::AppError>((role, invoices))
     });
     let (ok, error) = outcome(ok_words);
+    let error = query.read_untracked().get("error").as_deref().and_then(void_refusal).or(error);
     view! {
         <Title text="Invoices" />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
@@ -66,13 +82,16 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, page: i64) -> impl I
                     <tr>
                         <th class="px-3 py-2">"Invoice"</th><th class="px-3 py-2">"Tenant"</th><th class="px-3 py-2">"Month"</th>
                         <th class="px-3 py-2">"Due"</th><th class="px-3 py-2 text-right">"Total"</th>
-                        <th class="px-3 py-2 text-right">"Left to pay"</th><th class="px-3 py-2">"State"</th><th class="px-3 py-2">"Payment"</th>
+                        <th class="px-3 py-2 text-right">"Left to pay"</th><th class="px-3 py-2">"State"</th><th class="px-3 py-2">"Actions"</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
                     {invoices.into_iter().map(|i| {
                         let open = i.outstanding_minor > 0;
+                        let voidable = i.state == "open";
                         let action = format!("/manage/invoices/{}/payments", i.id);
+                        let void_action = format!("/manage/invoices/{}/void", i.id);
+                        let void_label = format!("Void invoice {}", i.number);
                         view! {
                             <tr data-invoice=i.number.clone() data-state=i.state.clone()>
                                 <td class="px-3 py-2 font-mono text-xs">{i.number.clone()}</td>
@@ -99,6 +118,16 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, page: i64) -> impl I
                                                 </label>
                                                 <label class="text-xs font-medium">"Reference"<input name="reference" required maxlength="100" class=INPUT /></label>
                                                 <button type="submit" class=BUTTON>"Record the payment"</button>
+                                            </form>
+                                        </details>
+                                    })}
+                                    {voidable.then(|| view! {
+                                        <details class="mt-1">
+                                            <summary class="cursor-pointer text-sm font-semibold text-red-800 hover:underline">"Void…"</summary>
+                                            <form method="post" action=void_action class="mt-2 grid gap-2" aria-label=void_label>
+                                                <p class="text-xs text-slate-600">"Nothing is paid on it. The invoice keeps its number and stays listed as void."</p>
+                                                <label class="text-xs font-medium">"Reason"<input name="reason" required maxlength="500" class=INPUT /></label>
+                                                <button type="submit" class="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-600 focus-visible:ring-offset-2">"Void the invoice"</button>
                                             </form>
                                         </details>
                                     })}

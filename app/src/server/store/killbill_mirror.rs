@@ -51,6 +51,16 @@ pub struct PaymentToMirror {
     pub invoice_ref: Option<String>,
 }
 
+/// An invoice voided here after it was mirrored, whose void Kill Bill has
+/// not been told of yet.
+#[derive(Debug, Clone)]
+pub struct VoidToMirror {
+    pub invoice_id: Uuid,
+    pub number: String,
+    /// Kill Bill's invoice id.
+    pub invoice_ref: String,
+}
+
 /// A write that went out without a confirmed result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingWrite {
@@ -81,7 +91,14 @@ pub async fn list_tenants_to_mirror(db: impl PgExecutor<'_>) -> Result<Vec<Tenan
                SELECT p.tenant_id FROM payment p JOIN invoice pi ON pi.id = p.invoice_id
                WHERE pi.voided_at IS NULL
                  AND p.id NOT IN (SELECT r.local_id FROM external_ref r
-                                  WHERE r.platform = 'killbill' AND r.entity = 'payment'))
+                                  WHERE r.platform = 'killbill' AND r.entity = 'payment')
+               UNION ALL
+               SELECT vi.tenant_id FROM invoice vi
+               WHERE vi.voided_at IS NOT NULL
+                 AND vi.id IN (SELECT r.local_id FROM external_ref r
+                               WHERE r.platform = 'killbill' AND r.entity = 'invoice')
+                 AND vi.id NOT IN (SELECT r.local_id FROM external_ref r
+                                   WHERE r.platform = 'killbill' AND r.entity = 'invoice_void'))
            ORDER BY u.id"#
     )
     .fetch_all(db)
@@ -126,6 +143,24 @@ pub async fn list_invoices_to_mirror(
            WHERE i.tenant_id = $1
              AND NOT EXISTS (SELECT 1 FROM external_ref r WHERE r.platform = 'killbill'
                              AND r.entity = 'invoice' AND r.local_id = i.id)
+           ORDER BY i.issued_on, i.number"#,
+        tenant_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A tenant's invoices voided here after they were mirrored, whose void is
+/// not mirrored yet, oldest first.
+pub async fn list_voids_to_mirror(db: impl PgExecutor<'_>, tenant_id: Uuid) -> Result<Vec<VoidToMirror>, sqlx::Error> {
+    sqlx::query_as!(
+        VoidToMirror,
+        r#"SELECT i.id AS invoice_id, i.number, r.external_id AS invoice_ref
+           FROM invoice i
+           JOIN external_ref r ON r.platform = 'killbill' AND r.entity = 'invoice' AND r.local_id = i.id
+           WHERE i.tenant_id = $1 AND i.voided_at IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM external_ref v WHERE v.platform = 'killbill'
+                             AND v.entity = 'invoice_void' AND v.local_id = i.id)
            ORDER BY i.issued_on, i.number"#,
         tenant_id
     )

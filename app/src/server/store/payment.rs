@@ -113,6 +113,22 @@ pub async fn lock_payable_invoice(
     }))
 }
 
+/// Voids a locked, unvoided invoice with its reason; the time it was voided.
+pub async fn void_invoice(
+    conn: &mut sqlx::PgConnection,
+    invoice_id: Uuid,
+    reason: &str,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"UPDATE invoice SET voided_at = now(), void_reason = $2, updated_at = now()
+           WHERE id = $1 AND voided_at IS NULL RETURNING voided_at AS "voided_at!""#,
+        invoice_id,
+        reason
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

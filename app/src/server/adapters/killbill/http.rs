@@ -174,6 +174,17 @@ impl KillBillClient for HttpKillBillClient {
         }
     }
 
+    /// <https://killbill.github.io/slate/invoice.html#void-an-invoice>
+    async fn void_invoice(&self, invoice_id: Uuid) -> KbResult<()> {
+        let builder = self.request(Method::PUT, &format!("/invoices/{invoice_id}/voidInvoice"));
+        Self::success(Self::send(builder).await?).await.map(drop)
+    }
+
+    /// <https://killbill.github.io/slate/invoice.html#retrieve-an-invoice-by-id>
+    async fn invoice(&self, invoice_id: Uuid) -> KbResult<Option<Invoice>> {
+        self.get_optional(self.request(Method::GET, &format!("/invoices/{invoice_id}"))).await
+    }
+
     /// <https://killbill.github.io/slate/account.html#retrieve-account-invoices>
     async fn account_invoices(&self, account_id: Uuid) -> KbResult<Vec<Invoice>> {
         let builder = self

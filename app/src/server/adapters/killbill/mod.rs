@@ -66,6 +66,11 @@ pub trait KillBillClient: Send + Sync {
     ) -> impl Future<Output = KbResult<Vec<CustomField>>> + Send;
     /// Commits a DRAFT invoice; an invoice already committed counts as done.
     fn commit_invoice(&self, invoice_id: Uuid) -> impl Future<Output = KbResult<()>> + Send;
+    /// Voids an invoice that has no payment (`PUT …/voidInvoice`, 204).
+    /// Kill Bill refuses a paid invoice (4028) and one already VOID (4023).
+    fn void_invoice(&self, invoice_id: Uuid) -> impl Future<Output = KbResult<()>> + Send;
+    /// One invoice with its status and amounts; `None` on 404.
+    fn invoice(&self, invoice_id: Uuid) -> impl Future<Output = KbResult<Option<Invoice>>> + Send;
     /// Every invoice of an account with its items and amounts.
     fn account_invoices(&self, account_id: Uuid) -> impl Future<Output = KbResult<Vec<Invoice>>> + Send;
     /// The payment with this external key, if any.

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
 use super::retry::{StepError, with_retry};
-use super::{Env, Tally, invoice, payment};
+use super::{Env, Tally, invoice, payment, void};
 use crate::domain::Platform;
 use crate::server::adapters::killbill::wire::Account;
 use crate::server::adapters::killbill::{AccountCreated, KillBillClient, KillBillError};
@@ -39,6 +39,7 @@ pub async fn mirror_account<C: KillBillClient>(env: &Env<'_, C>, tenant: TenantT
         return Ok(tally);
     }
     mirror_payments(env, &tenant, account_id, &mut tally).await?;
+    mirror_voids(env, &tenant, &mut tally).await?;
     Ok(tally)
 }
 
@@ -149,6 +150,32 @@ async fn mirror_payments<C: KillBillClient>(
             Err(err) => {
                 tally.records_failed += 1;
                 if let Flow::Stop = outcome(env, tally, &format!("payment {}", p.id), err)? {
+                    return Ok(());
+                }
+            }
+        }
+        env.tick();
+    }
+    Ok(())
+}
+
+/// Voids in Kill Bill the invoices voided here after they were mirrored.
+async fn mirror_voids<C: KillBillClient>(
+    env: &Env<'_, C>,
+    tenant: &TenantToMirror,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    let voids = mirror::list_voids_to_mirror(env.pool, tenant.tenant_id).await.context("reading voided invoices")?;
+    for v in &voids {
+        if env.gave_up.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        tally.records_in += 1;
+        match with_retry(env.retry, || void::mirror_void(env, v)).await {
+            Ok(()) => tally.records_out += 1,
+            Err(err) => {
+                tally.records_failed += 1;
+                if let Flow::Stop = outcome(env, tally, &format!("void of invoice {}", v.number), err)? {
                     return Ok(());
                 }
             }

@@ -1,7 +1,8 @@
 //! Mirrors our invoices and payments into Kill Bill (push only; our database
 //! stays the system of record). One Kill Bill account per tenant (external
 //! key = the tenant's user id), every invoice once with its lines, committed,
-//! every payment once as an external payment. Accounts run in parallel up to
+//! every payment once as an external payment, and the void of an invoice
+//! voided here after it was mirrored once (`voidInvoice`). Accounts run in parallel up to
 //! `KILLBILL_CONCURRENCY`, each with a single writer. A rerun resumes: mapped
 //! records are skipped, and fully mirrored tenants cost no request at all.
 //! A run that reached Kill Bill asks for a reconciliation (a job of its own,
@@ -12,6 +13,7 @@ pub mod invoice;
 pub mod payment;
 pub mod reconcile;
 pub mod retry;
+pub mod void;
 
 use anyhow::Context;
 use futures::StreamExt;
