@@ -234,6 +234,89 @@ async fn a_void_whose_answer_was_lost_is_not_sent_again(pool: PgPool) {
     h.assert_mirrored().await;
 }
 
+/// A payment of `amount_minor` recorded straight in the books (no checks).
+async fn book_payment(pool: &PgPool, invoice_id: Uuid, tenant_id: Uuid, amount_minor: i64) -> Uuid {
+    let new = payment::NewPayment {
+        id: Uuid::new_v4(),
+        invoice_id,
+        tenant_id,
+        amount_minor,
+        currency: "EUR".into(),
+        received_at: Utc::now(),
+        method: "bank_transfer".into(),
+        reference: format!("TEST-{}", Uuid::new_v4()),
+    };
+    assert!(payment::insert_payment_if_absent(pool, &new).await.unwrap());
+    new.id
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_record_kill_bill_refuses_is_quarantined_and_the_others_go_through(pool: PgPool) {
+    use app::server::store::killbill_quarantine;
+    let h = harness(pool).await;
+    h.sync().await.unwrap();
+    let pool = &h.ctx.pool;
+    // One tenant's fully paid invoice gets one payment too many: Kill Bill
+    // refuses it for good (the invoice has nothing left to pay: 204, nothing recorded).
+    let (paid, tenant, open): (Uuid, Uuid, Uuid) = sqlx::query_as(
+        "SELECT p.id, p.tenant_id, o.id FROM invoice p JOIN invoice o ON o.tenant_id = p.tenant_id
+         WHERE p.total_minor <= (SELECT COALESCE(sum(amount_minor), 0) FROM payment WHERE invoice_id = p.id)
+           AND o.total_minor - (SELECT COALESCE(sum(amount_minor), 0) FROM payment WHERE invoice_id = o.id) >= 100
+         ORDER BY p.number LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("a tenant with a paid and an open invoice");
+    let bad = book_payment(pool, paid, tenant, 100).await;
+    // Every other open invoice gets a good payment.
+    let others: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT i.id, i.tenant_id FROM invoice i
+         WHERE i.tenant_id <> $1
+           AND i.total_minor - (SELECT COALESCE(sum(amount_minor), 0) FROM payment WHERE invoice_id = i.id) >= 100",
+    )
+    .bind(tenant)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert!(others.len() >= 5, "enough good records: {}", others.len());
+    for (invoice_id, tenant_id) in &others {
+        book_payment(pool, *invoice_id, *tenant_id, 100).await;
+    }
+
+    let summary = h.sync().await.expect("a refused record does not fail the run");
+    assert_eq!((summary.records_out, summary.records_failed), (others.len() as i32, 1), "{summary:?}");
+    let run = h.last_run().await;
+    assert_eq!(run.status, "succeeded");
+    assert!(run.error.as_deref().unwrap_or_default().contains("quarantine"), "{:?}", run.error);
+    let held = killbill_quarantine::list(pool).await.unwrap();
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!((held[0].local_id, held[0].state.as_str()), (bad, "held"));
+    assert_eq!(held[0].http_status, Some(204), "Kill Bill's answer is kept");
+    assert!(held[0].message.contains("nothing left to pay"), "{}", held[0].message);
+
+    // Later runs leave it alone: nothing is sent, and the job never pauses.
+    for _ in 0..3 {
+        h.kb.reset_stats();
+        h.sync().await.unwrap();
+        assert_eq!(h.kb.stats().writes, 0, "the held payment is not sent again");
+    }
+    let states = sync_state::list_sync_states(pool).await.unwrap();
+    let state = states.iter().find(|s| s.job == "killbill").unwrap();
+    assert_eq!((state.consecutive_failures, state.paused), (0, false));
+
+    // The operator books the payment against the open invoice and retries.
+    sqlx::query("UPDATE payment SET invoice_id = $1 WHERE id = $2").bind(open).bind(bad).execute(pool).await.unwrap();
+    let admin: Uuid =
+        sqlx::query_scalar("SELECT id FROM app_user WHERE role = 'admin' LIMIT 1").fetch_one(pool).await.unwrap();
+    let user = app::server::auth::AuthUser { user_id: admin, role: app::domain::Role::Admin, tenant_id: None };
+    app::server::quarantine::decide(pool, &user, held[0].id, app::server::quarantine::Decision::Retry).await.unwrap();
+    h.kb.reset_stats();
+    let summary = h.sync().await.unwrap();
+    assert_eq!((summary.records_out, summary.records_failed), (1, 0));
+    assert!(killbill_quarantine::list(pool).await.unwrap().is_empty(), "released once mirrored");
+    h.assert_mirrored().await;
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn runs_cut_by_dropped_answers_and_timeouts_leave_no_duplicates(pool: PgPool) {
     let h = harness(pool).await;

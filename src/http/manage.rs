@@ -10,9 +10,11 @@ use app::model::manage::{
 };
 use app::model::payment::{InvoiceVoided, PaymentRecorded, PaymentRequest, VoidRequest};
 use app::model::property::{PropertyItem, UnitItem};
+use app::model::quarantine::QuarantinedRecord;
 use app::server::auth::AuthUser;
+use app::server::quarantine::Decision;
 use app::server::state::AppState;
-use app::server::{audit, billing, invoices, leases, payment, places, property};
+use app::server::{audit, billing, invoices, leases, payment, places, property, quarantine};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -33,6 +35,37 @@ pub fn router() -> Router<AppState> {
         .route("/api/manage/audit", get(list_audit))
         .route("/api/manage/invoices/{id}/payments", post(record_payment))
         .route("/api/manage/invoices/{id}/void", post(void_invoice))
+        .route("/api/manage/killbill/quarantine", get(list_quarantine))
+        .route("/api/manage/killbill/quarantine/{id}/retry", post(retry_quarantined))
+        .route("/api/manage/killbill/quarantine/{id}/skip", post(skip_quarantined))
+}
+
+/// Records Kill Bill refused for good (admins).
+async fn list_quarantine(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Vec<QuarantinedRecord>>, AppError> {
+    Ok(Json(quarantine::list(&state.pool, &user).await?))
+}
+
+/// → 204: the record is tried again by the next mirror run, asked for now.
+async fn retry_quarantined(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    quarantine::decide(&state.pool, &user, id, Decision::Retry).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// → 204: the record stays out of Kill Bill for good.
+async fn skip_quarantined(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    quarantine::decide(&state.pool, &user, id, Decision::Skip).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The caller's properties (admins: every one).

@@ -164,7 +164,12 @@ async fn void_invoice(
 ) -> Response {
     let Ok(user) = user else { return Redirect::to("/login?next=/manage/invoices").into_response() };
     let request = VoidRequest { reason: field(&form, "reason").to_owned() };
-    let result = match payment::void(&state.pool, &user, invoice, &request).await {
+    let voided = if field(&form, "confirm") == "yes" {
+        payment::void(&state.pool, &user, invoice, &request).await
+    } else {
+        Err(AppError::Validation("confirm: tick the confirmation".into()))
+    };
+    let result = match voided {
         Ok(_) => Ok("voided".to_owned()),
         // The page words each refusal; the field names which.
         Err(AppError::Conflict(m)) if m.contains("refund") => Err(AppError::Conflict(format!("refund_first: {m}"))),

@@ -269,3 +269,77 @@ async fn an_unpaid_invoice_is_voided_once_with_its_reason_and_a_paid_one_is_refu
     assert_eq!(audited[0].0, unpaid.to_string());
     assert_eq!(audited[0].1["reason"], "issued twice for November");
 }
+
+#[tokio::test]
+async fn the_kill_bill_quarantine_is_for_admins_and_its_actions_are_audited() {
+    let app = spawn_app(true).await;
+    let admin = app.token_of("admin@marketplace.test").await;
+    let landlord = app.token_of("landlord1@marketplace.test").await;
+    assert_eq!(app.get_as(&landlord, "/api/manage/killbill/quarantine").await.status(), 403);
+    let list: Value = app.get_as(&admin, "/api/manage/killbill/quarantine").await.json().await.unwrap();
+    assert_eq!(list, json!([]), "nothing refused yet");
+
+    let (invoice, tenant): (uuid::Uuid, uuid::Uuid) =
+        sqlx::query_as("SELECT id, tenant_id FROM invoice ORDER BY number LIMIT 1").fetch_one(&app.pool).await.unwrap();
+    let refusal = app::server::store::killbill_quarantine::Refusal {
+        entity: "invoice",
+        local_id: invoice,
+        tenant_id: tenant,
+        label: "invoice X",
+        http_status: Some(400),
+        code: Some(4015),
+        message: "External charge amount should be strictly positive",
+    };
+    app::server::store::killbill_quarantine::hold(&app.pool, &refusal).await.unwrap();
+    let list: Value = app.get_as(&admin, "/api/manage/killbill/quarantine").await.json().await.unwrap();
+    assert_eq!(list[0]["state"], "held");
+    assert_eq!(list[0]["code"], 4015);
+    let id = list[0]["id"].as_i64().unwrap();
+    let post = async |token: &str, path: String| {
+        app.client.post(format!("{}{path}", app.address)).bearer_auth(token).send().await.unwrap().status().as_u16()
+    };
+    assert_eq!(post(&landlord, format!("/api/manage/killbill/quarantine/{id}/skip")).await, 403);
+    assert_eq!(post(&admin, "/api/manage/killbill/quarantine/999999/retry".into()).await, 404);
+    assert_eq!(post(&admin, format!("/api/manage/killbill/quarantine/{id}/retry")).await, 204);
+    let list: Value = app.get_as(&admin, "/api/manage/killbill/quarantine").await.json().await.unwrap();
+    assert_eq!(list[0]["state"], "retry");
+    let asked: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_request WHERE job = 'killbill'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(asked, 1, "a retry asks for a mirror run");
+    assert_eq!(post(&admin, format!("/api/manage/killbill/quarantine/{id}/skip")).await, 204);
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE entity = 'killbill_quarantine'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 2);
+}
+
+#[tokio::test]
+async fn invoices_are_found_by_number_tenant_name_or_e_mail() {
+    let app = spawn_app(true).await;
+    let admin = app.token_of("admin@marketplace.test").await;
+    let (number, name, email): (String, String, String) = sqlx::query_as(
+        "SELECT i.number, t.display_name, t.email FROM invoice i JOIN app_user t ON t.id = i.tenant_id
+         ORDER BY i.number LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let find = async |q: &str| -> Vec<Value> {
+        let path = format!("/api/manage/invoices?q={}", app::domain::form_encode(q));
+        let body: Value = app.get_as(&admin, &path).await.json().await.unwrap();
+        body.as_array().unwrap_or_else(|| panic!("{body}")).clone()
+    };
+    let by_number = find(&number).await;
+    assert!(by_number.iter().any(|i| i["number"] == number.as_str()), "{by_number:?}");
+    assert!(by_number.iter().all(|i| i["number"].as_str().unwrap().contains(&number)), "only matches");
+    let by_name = find(&name.to_uppercase()).await;
+    assert!(!by_name.is_empty() && by_name.iter().all(|i| i["tenant_name"] == name.as_str()), "any case");
+    assert!(find(&email).await.iter().all(|i| i["tenant_name"] == name.as_str()));
+    assert!(find("%").await.is_empty(), "a wildcard is just a character");
+    assert!(find("no such tenant anywhere").await.is_empty());
+    let long = "x".repeat(101);
+    assert_eq!(app.get_as(&admin, &format!("/api/manage/invoices?q={long}")).await.status(), 400);
+}

@@ -215,22 +215,23 @@ async fn an_invoice_is_voided_from_its_page_and_refusals_read_in_words() {
     let page = landlord.get(format!("{base}/manage/invoices")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(&format!(r#"action="{path}""#)), "an unpaid invoice offers a void");
 
-    assert_eq!(
-        submit(&landlord, &base, &path, &[("reason", "")]).await,
-        "/manage/invoices?error=reason&reason=invalid"
-    );
-    let done = submit(&landlord, &base, &path, &[("reason", "a duplicate")]).await;
+    let unconfirmed = submit(&landlord, &base, &path, &[("reason", "a duplicate")]).await;
+    assert_eq!(unconfirmed, "/manage/invoices?error=confirm&reason=invalid", "a destructive action is confirmed");
+    let yes = ("confirm", "yes");
+    let no_reason = submit(&landlord, &base, &path, &[("reason", ""), yes]).await;
+    assert_eq!(no_reason, "/manage/invoices?error=reason&reason=invalid");
+    let done = submit(&landlord, &base, &path, &[("reason", "a duplicate"), yes]).await;
     assert_eq!(done, "/manage/invoices?ok=voided");
     let page = landlord.get(format!("{base}{done}")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("The invoice is void."), "the outcome in words");
     assert!(page.contains(&format!(r#"data-invoice="{number}" data-state="void""#)), "listed as void");
     assert!(!page.contains(&format!(r#"action="{path}""#)), "and no longer offers a void");
 
-    let again = submit(&landlord, &base, &path, &[("reason", "again")]).await;
+    let again = submit(&landlord, &base, &path, &[("reason", "again"), yes]).await;
     let page = landlord.get(format!("{base}{again}")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("the invoice is already void"), "{again}");
     let (paid, _) = pick(true).await;
-    let refused = submit(&landlord, &base, &format!("/manage/invoices/{paid}/void"), &[("reason", "x")]).await;
+    let refused = submit(&landlord, &base, &format!("/manage/invoices/{paid}/void"), &[("reason", "x"), yes]).await;
     let page = landlord.get(format!("{base}{refused}")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Refund them first, then void it."), "{refused}");
 }

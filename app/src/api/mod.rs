@@ -11,5 +11,6 @@ pub mod condo_link;
 pub mod listing;
 pub mod maintenance;
 pub mod manage;
+pub mod quarantine;
 pub mod session;
 pub mod system_status;

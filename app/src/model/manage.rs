@@ -119,6 +119,9 @@ pub struct InvoiceQuery {
     pub tenant_id: Option<Uuid>,
     /// One month, `YYYY-MM`.
     pub period: Option<String>,
+    /// Words in the invoice number, the tenant's name or e-mail (any case).
+    #[serde(default)]
+    pub q: Option<String>,
     /// 1-based page of 50.
     pub page: Option<i64>,
 }

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod payment;
 pub mod people;
 pub mod property;
+pub mod quarantine;
 pub mod reconciliation;
 pub mod rent_roll;
 pub mod session;

@@ -9,7 +9,8 @@ use crate::model::manage::{InvoiceItem, InvoiceQuery};
 use crate::server::auth::AuthUser;
 use crate::server::store::invoice;
 
-/// Invoices newest first, 50 a page, optionally of one tenant and one month.
+/// Invoices newest first, 50 a page, optionally of one tenant, one month,
+/// and matching words (number, tenant name or e-mail).
 pub async fn list(pool: &PgPool, user: &AuthUser, query: &InvoiceQuery) -> Result<Vec<InvoiceItem>, AppError> {
     let scope = user.landlord_scope()?;
     let period = query
@@ -22,9 +23,20 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &InvoiceQuery) -> Resul
     if !(1..=10_000).contains(&page) {
         return Err(AppError::Validation("page: from 1".into()));
     }
-    let rows =
-        invoice::list_invoices_scoped(pool, scope, query.tenant_id, period.map(|p| p.start()), 50, (page - 1) * 50)
-            .await?;
+    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if search.is_some_and(|q| q.chars().count() > 100) {
+        return Err(AppError::Validation("q: at most 100 characters".into()));
+    }
+    let rows = invoice::list_invoices_scoped(
+        pool,
+        scope,
+        query.tenant_id,
+        period.map(|p| p.start()),
+        search,
+        50,
+        (page - 1) * 50,
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| {

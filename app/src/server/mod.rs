@@ -21,6 +21,7 @@ pub mod payment;
 pub mod people;
 pub mod places;
 pub mod property;
+pub mod quarantine;
 pub mod rent_roll;
 pub mod scheduler;
 pub mod secret;

@@ -6,6 +6,7 @@ mod integration_card;
 mod job_lines;
 mod live;
 mod property_links;
+mod quarantine;
 mod reconciliation;
 mod system_status;
 mod upstream_checks;

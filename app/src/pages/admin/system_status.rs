@@ -12,6 +12,7 @@ use super::integration_card::{Controls, IntegrationCardView};
 use super::job_lines::JobLines;
 use super::live::{keep_fresh, refresh_after};
 use super::property_links::PropertyLinks;
+use super::quarantine::QuarantinePanel;
 use super::reconciliation::ReconciliationPanel;
 use super::upstream_checks::UpstreamChecks;
 use super::webhook_inbox::WebhookInbox;
@@ -123,6 +124,7 @@ fn Panel(snapshot: SystemStatus) -> impl IntoView {
         {own}
         {counts}
         {move || view! { <ReconciliationPanel state=reconciliation.get() now=now.get_untracked() /> }.into_any()}
+        <QuarantinePanel />
         {move || view! { <WebhookInbox events=inbox.get() now=now.get_untracked() replay /> }.into_any()}
         <PropertyLinks />
     }

@@ -24,6 +24,7 @@ fn void_refusal(field: &str) -> Option<String> {
         "refund_first" => Some("Not done: this invoice has payments on it. Refund them first, then void it.".into()),
         "already_void" => Some("Not done: the invoice is already void.".into()),
         "reason" => Some("Not done: say why the invoice is voided (up to 500 characters).".into()),
+        "confirm" => Some("Not done: tick the confirmation to void the invoice.".into()),
         _ => None,
     }
 }
@@ -34,12 +35,17 @@ pub fn ManageInvoicesPage() -> impl IntoView {
     let query = use_query_map();
     let filters = move || {
         let q = query.read();
-        (q.get("period").unwrap_or_default(), q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1i64))
+        (
+            q.get("period").unwrap_or_default(),
+            q.get("q").unwrap_or_default(),
+            q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1i64),
+        )
     };
-    let data = Resource::new(filters, |(period, page)| async move {
+    let data = Resource::new(filters, |(period, words, page)| async move {
         let role = manage_role().await?;
         let period = Some(period).filter(|p| !p.is_empty());
-        let invoices = manage_invoices(InvoiceQuery { period, page: Some(page), tenant_id: None }).await?;
+        let q = Some(words).filter(|w| !w.trim().is_empty());
+        let invoices = manage_invoices(InvoiceQuery { period, q, page: Some(page), tenant_id: None }).await?;
         Ok::<_, crate::model::AppError>((role, invoices))
     });
     let (ok, error) = outcome(ok_words);
@@ -50,7 +56,7 @@ pub fn ManageInvoicesPage() -> impl IntoView {
             {move || Suspend::new({
                 let error = error.clone();
                 async move {
-                    let (period, page) = filters();
+                    let (period, words, page) = filters();
                     match data.await {
                         Ok((role, invoices)) => view! {
                             <ManageNav current="/manage/invoices" role />
@@ -58,9 +64,10 @@ pub fn ManageInvoicesPage() -> impl IntoView {
                             <div class="mt-4"><Outcome ok error /></div>
                             <form method="get" action="/manage/invoices" class="mt-2 flex items-end gap-2">
                                 <label class="text-sm font-medium">"Month"<input type="month" name="period" class=INPUT value=period.clone() /></label>
+                                <label class="text-sm font-medium">"Search"<input type="search" name="q" maxlength="100" placeholder="Number, tenant or e-mail" class=INPUT value=words.clone() /></label>
                                 <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50">"Show"</button>
                             </form>
-                            <InvoiceTable invoices period page />
+                            <InvoiceTable invoices period words page />
                         }.into_any(),
                         Err(err) => refused(&err, "/manage/invoices"),
                     }
@@ -71,11 +78,16 @@ pub fn ManageInvoicesPage() -> impl IntoView {
 }
 
 #[component]
-fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, page: i64) -> impl IntoView {
+fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, words: String, page: i64) -> impl IntoView {
     let more = invoices.len() == 50;
-    let link = move |page: i64| format!("/manage/invoices?period={period}&page={page}");
+    let empty = invoices.is_empty();
+    let words = crate::domain::form_encode(&words);
+    let link = move |page: i64| format!("/manage/invoices?period={period}&q={words}&page={page}");
     let (newer, older) = (link(page - 1), link(page + 1));
     view! {
+        {empty.then(|| view! {
+            <p class="mt-4 text-sm text-slate-600" data-testid="no-invoices">"No invoice matches: change the month or the search, or clear them."</p>
+        })}
         <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
             <table class="min-w-full text-sm" data-testid="manage-invoices">
                 <thead class="bg-slate-50 text-left text-slate-600">
@@ -127,6 +139,10 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, page: i64) -> impl I
                                             <form method="post" action=void_action class="mt-2 grid gap-2" aria-label=void_label>
                                                 <p class="text-xs text-slate-600">"Nothing is paid on it. The invoice keeps its number and stays listed as void."</p>
                                                 <label class="text-xs font-medium">"Reason"<input name="reason" required maxlength="500" class=INPUT /></label>
+                                                <label class="flex items-center gap-2 text-xs">
+                                                    <input type="checkbox" name="confirm" value="yes" required />
+                                                    "I confirm: this invoice is cancelled"
+                                                </label>
                                                 <button type="submit" class="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-600 focus-visible:ring-offset-2">"Void the invoice"</button>
                                             </form>
                                         </details>

@@ -154,6 +154,7 @@ pub async fn list_invoices_scoped(
     landlord: Option<Uuid>,
     tenant_id: Option<Uuid>,
     period_start: Option<NaiveDate>,
+    search: Option<&str>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<InvoiceListRow>, sqlx::Error> {
@@ -168,12 +169,14 @@ pub async fn list_invoices_scoped(
            JOIN property pr ON pr.id = u.property_id JOIN app_user t ON t.id = i.tenant_id
            WHERE ($1::uuid IS NULL OR pr.landlord_id = $1) AND ($2::uuid IS NULL OR i.tenant_id = $2)
              AND ($3::date IS NULL OR i.period_start = $3)
+             AND ($6::text IS NULL OR strpos(lower(i.number || ' ' || t.display_name || ' ' || t.email), lower($6)) > 0)
            ORDER BY i.period_start DESC, i.created_at DESC, i.number DESC LIMIT $4 OFFSET $5"#,
         landlord,
         tenant_id,
         period_start,
         limit,
-        offset
+        offset,
+        search
     )
     .fetch_all(db)
     .await

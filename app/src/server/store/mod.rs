@@ -15,6 +15,7 @@ pub mod external_ref;
 pub mod invoice;
 pub mod job_lease;
 pub mod killbill_mirror;
+pub mod killbill_quarantine;
 pub mod killbill_reconciliation;
 pub mod lease;
 pub mod listing;

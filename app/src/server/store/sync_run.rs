@@ -26,6 +26,9 @@ pub enum RunOutcome {
     Succeeded,
     /// The run stopped: a plain-words message and the technical detail.
     Failed { error: String, detail: String },
+    /// The run did its work but some records were refused (they are kept
+    /// aside): it counts as a success, with the message and detail kept.
+    Warned { error: String, detail: String },
 }
 
 /// A run as stored.
@@ -73,6 +76,7 @@ pub async fn finish_run(
     let (status, error, detail) = match outcome {
         RunOutcome::Succeeded => ("succeeded", None, None),
         RunOutcome::Failed { error, detail } => ("failed", Some(error.as_str()), Some(detail.as_str())),
+        RunOutcome::Warned { error, detail } => ("succeeded", Some(error.as_str()), Some(detail.as_str())),
     };
     let job = sqlx::query_scalar!(
         "UPDATE sync_run SET status = $2, finished_at = now(), records_in = $3, records_out = $4,

@@ -55,7 +55,7 @@ pub async fn run_with_client<C: CondoClient>(
         (Err(_), RunOutcome::Failed { error, detail }) => {
             journal.record("failed", json!({ "error": error, "detail": detail, "progress": fields }));
         }
-        (Err(_), RunOutcome::Succeeded) => {}
+        (Err(_), RunOutcome::Succeeded | RunOutcome::Warned { .. }) => {}
     }
     result.map_err(|err| err.context(plain_words_of(&outcome)))?;
     Ok(SyncSummary {
@@ -69,7 +69,7 @@ pub async fn run_with_client<C: CondoClient>(
 
 fn plain_words_of(outcome: &RunOutcome) -> String {
     match outcome {
-        RunOutcome::Failed { error, .. } => error.clone(),
+        RunOutcome::Failed { error, .. } | RunOutcome::Warned { error, .. } => error.clone(),
         RunOutcome::Succeeded => String::new(),
     }
 }

@@ -1,6 +1,8 @@
 //! One tenant's account, mirrored by a single writer: the account (looked up
 //! by external key, created on 404, read again on 409), then its invoices in
-//! order, then its payments.
+//! order, then its payments, then its voids. A record Kill Bill refuses for
+//! good is quarantined with the refusal and left alone by later runs until
+//! an admin retries it; the account goes on with its other records.
 
 use anyhow::Context;
 use std::collections::HashMap;
@@ -14,6 +16,44 @@ use crate::server::adapters::killbill::wire::Account;
 use crate::server::adapters::killbill::{AccountCreated, KillBillClient, KillBillError};
 use crate::server::store::external_ref::{LinkOutcome, link_external_id};
 use crate::server::store::killbill_mirror::{self as mirror, LineToMirror, TenantToMirror};
+use crate::server::store::killbill_quarantine::{self as quarantine, Refusal};
+
+/// What a tenant's quarantine says of a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    /// Not quarantined.
+    Clear,
+    /// Held or skipped: left alone.
+    Aside,
+    /// An admin asked to try it again.
+    Retry,
+}
+
+/// A tenant's quarantined records, by entity and local id.
+struct Quarantine(HashMap<(String, Uuid), String>);
+
+impl Quarantine {
+    async fn of(pool: &sqlx::PgPool, tenant_id: Uuid) -> anyhow::Result<Self> {
+        let held = quarantine::of_tenant(pool, tenant_id).await.context("reading the quarantine")?;
+        Ok(Self(held.into_iter().map(|h| ((h.entity, h.local_id), h.state)).collect()))
+    }
+
+    fn standing(&self, entity: &str, id: Uuid) -> Standing {
+        match self.0.get(&(entity.to_owned(), id)).map(String::as_str) {
+            None => Standing::Clear,
+            Some("retry") => Standing::Retry,
+            Some(_) => Standing::Aside,
+        }
+    }
+}
+
+/// The record a step was about: for the quarantine and the run's report.
+struct Subject<'a> {
+    entity: &'a str,
+    local_id: Uuid,
+    tenant_id: Uuid,
+    label: String,
+}
 
 /// What to do after a record's step ended.
 enum Flow {
@@ -27,20 +67,44 @@ pub async fn mirror_account<C: KillBillClient>(env: &Env<'_, C>, tenant: TenantT
     if env.gave_up.load(Ordering::Relaxed) {
         return Ok(tally);
     }
+    let held = Quarantine::of(env.pool, tenant.tenant_id).await?;
+    let account = Subject {
+        entity: "account",
+        local_id: tenant.tenant_id,
+        tenant_id: tenant.tenant_id,
+        label: format!("account of {}", tenant.email),
+    };
+    let standing = held.standing(account.entity, account.local_id);
+    if standing == Standing::Aside {
+        tally.records_skipped += 1;
+        return Ok(tally);
+    }
     let account_id = match with_retry(env.retry, || ensure_account(env, &tenant)).await {
-        Ok(id) => id,
+        Ok(id) => {
+            settled(env, &account, standing).await?;
+            id
+        }
         Err(err) => {
             tally.records_failed += 1;
-            outcome(env, &mut tally, &format!("account of tenant {}", tenant.tenant_id), err)?;
+            outcome(env, &mut tally, &account, err).await?;
             return Ok(tally);
         }
     };
-    if let Flow::Stop = mirror_invoices(env, &tenant, account_id, &mut tally).await? {
+    if let Flow::Stop = mirror_invoices(env, &tenant, account_id, &held, &mut tally).await? {
         return Ok(tally);
     }
-    mirror_payments(env, &tenant, account_id, &mut tally).await?;
-    mirror_voids(env, &tenant, &mut tally).await?;
+    mirror_payments(env, &tenant, account_id, &held, &mut tally).await?;
+    mirror_voids(env, &tenant, &held, &mut tally).await?;
     Ok(tally)
+}
+
+/// Forgets the quarantine of a record that went through on retry.
+async fn settled<C: KillBillClient>(env: &Env<'_, C>, subject: &Subject<'_>, standing: Standing) -> anyhow::Result<()> {
+    if standing == Standing::Retry {
+        quarantine::release(env.pool, subject.entity, subject.local_id).await.context("updating the quarantine")?;
+        env.journal.record("released", serde_json::json!({ "on": subject.label }));
+    }
+    Ok(())
 }
 
 /// Kill Bill's account of the tenant, created if needed and mapped.
@@ -85,6 +149,7 @@ async fn mirror_invoices<C: KillBillClient>(
     env: &Env<'_, C>,
     tenant: &TenantToMirror,
     account_id: Uuid,
+    held: &Quarantine,
     tally: &mut Tally,
 ) -> anyhow::Result<Flow> {
     let invoices = mirror::list_invoices_to_mirror(env.pool, tenant.tenant_id).await.context("reading invoices")?;
@@ -98,23 +163,33 @@ async fn mirror_invoices<C: KillBillClient>(
             return Ok(Flow::Stop);
         }
         tally.records_in += 1;
-        if inv.voided {
+        let subject = Subject {
+            entity: "invoice",
+            local_id: inv.id,
+            tenant_id: tenant.tenant_id,
+            label: format!("invoice {}", inv.number),
+        };
+        let standing = held.standing(subject.entity, inv.id);
+        if inv.voided || standing == Standing::Aside {
             tally.records_skipped += 1;
             continue;
         }
         if inv.currency != tenant.currency {
             tally.records_failed += 1;
-            let why =
-                format!("invoice {} is in {} but the account is in {}", inv.number, inv.currency, tenant.currency);
-            tally.refusals.push(why);
+            let message = format!("it is in {} but the account is in {}", inv.currency, tenant.currency);
+            let err = KillBillError::Refused { status: 400, code: None, message };
+            outcome(env, tally, &subject, StepError::KillBill(err)).await?;
             continue;
         }
         let own = lines.get(&inv.id).map(Vec::as_slice).unwrap_or_default();
         match with_retry(env.retry, || invoice::mirror_invoice(env, account_id, inv, own)).await {
-            Ok(()) => tally.records_out += 1,
+            Ok(()) => {
+                tally.records_out += 1;
+                settled(env, &subject, standing).await?;
+            }
             Err(err) => {
                 tally.records_failed += 1;
-                if let Flow::Stop = outcome(env, tally, &format!("invoice {}", inv.number), err)? {
+                if let Flow::Stop = outcome(env, tally, &subject, err).await? {
                     return Ok(Flow::Stop);
                 }
             }
@@ -128,6 +203,7 @@ async fn mirror_payments<C: KillBillClient>(
     env: &Env<'_, C>,
     tenant: &TenantToMirror,
     account_id: Uuid,
+    held: &Quarantine,
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
     let payments = mirror::list_payments_to_mirror(env.pool, tenant.tenant_id).await.context("reading payments")?;
@@ -136,20 +212,30 @@ async fn mirror_payments<C: KillBillClient>(
             return Ok(());
         }
         tally.records_in += 1;
-        if p.invoice_voided {
+        let subject = Subject {
+            entity: "payment",
+            local_id: p.id,
+            tenant_id: tenant.tenant_id,
+            label: format!("payment {}", p.id),
+        };
+        let standing = held.standing(subject.entity, p.id);
+        if p.invoice_voided || standing == Standing::Aside {
             tally.records_skipped += 1;
             continue;
         }
         let Some(invoice_id) = p.invoice_ref.as_deref().and_then(|r| Uuid::parse_str(r).ok()) else {
-            tally.records_failed += 1;
-            tally.refusals.push(format!("payment {} waits for its invoice to be mirrored", p.id));
+            // Its invoice is not in Kill Bill (refused, or not sent yet): it waits.
+            tally.records_skipped += 1;
             continue;
         };
         match with_retry(env.retry, || payment::mirror_payment(env, account_id, invoice_id, p)).await {
-            Ok(()) => tally.records_out += 1,
+            Ok(()) => {
+                tally.records_out += 1;
+                settled(env, &subject, standing).await?;
+            }
             Err(err) => {
                 tally.records_failed += 1;
-                if let Flow::Stop = outcome(env, tally, &format!("payment {}", p.id), err)? {
+                if let Flow::Stop = outcome(env, tally, &subject, err).await? {
                     return Ok(());
                 }
             }
@@ -163,6 +249,7 @@ async fn mirror_payments<C: KillBillClient>(
 async fn mirror_voids<C: KillBillClient>(
     env: &Env<'_, C>,
     tenant: &TenantToMirror,
+    held: &Quarantine,
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
     let voids = mirror::list_voids_to_mirror(env.pool, tenant.tenant_id).await.context("reading voided invoices")?;
@@ -171,11 +258,25 @@ async fn mirror_voids<C: KillBillClient>(
             return Ok(());
         }
         tally.records_in += 1;
+        let subject = Subject {
+            entity: "invoice_void",
+            local_id: v.invoice_id,
+            tenant_id: tenant.tenant_id,
+            label: format!("void of invoice {}", v.number),
+        };
+        let standing = held.standing(subject.entity, v.invoice_id);
+        if standing == Standing::Aside {
+            tally.records_skipped += 1;
+            continue;
+        }
         match with_retry(env.retry, || void::mirror_void(env, v)).await {
-            Ok(()) => tally.records_out += 1,
+            Ok(()) => {
+                tally.records_out += 1;
+                settled(env, &subject, standing).await?;
+            }
             Err(err) => {
                 tally.records_failed += 1;
-                if let Flow::Stop = outcome(env, tally, &format!("void of invoice {}", v.number), err)? {
+                if let Flow::Stop = outcome(env, tally, &subject, err).await? {
                     return Ok(());
                 }
             }
@@ -185,9 +286,16 @@ async fn mirror_voids<C: KillBillClient>(
     Ok(())
 }
 
-/// Books a failed step: a refusal is reported and the account goes on; Kill
-/// Bill not answering stops every account; a database error stops the run.
-fn outcome<C: KillBillClient>(env: &Env<'_, C>, tally: &mut Tally, what: &str, err: StepError) -> anyhow::Result<Flow> {
+/// Books a failed step: a refusal is quarantined and reported, and the
+/// account goes on; Kill Bill not answering stops every account; a database
+/// error stops the run.
+async fn outcome<C: KillBillClient>(
+    env: &Env<'_, C>,
+    tally: &mut Tally,
+    subject: &Subject<'_>,
+    err: StepError,
+) -> anyhow::Result<Flow> {
+    let what = subject.label.as_str();
     match err {
         StepError::Store(e) => Err(e).with_context(|| format!("mirroring {what}")),
         StepError::KillBill(e) if e.is_retryable() => {
@@ -198,6 +306,20 @@ fn outcome<C: KillBillClient>(env: &Env<'_, C>, tally: &mut Tally, what: &str, e
         }
         StepError::KillBill(e) => {
             env.journal.record("refused", serde_json::json!({ "on": what, "error": e.to_string() }));
+            let (http_status, code, message) = match &e {
+                KillBillError::Refused { status, code, message } => (Some(i32::from(*status)), *code, message.clone()),
+                other => (None, None, other.to_string()),
+            };
+            let refusal = Refusal {
+                entity: subject.entity,
+                local_id: subject.local_id,
+                tenant_id: subject.tenant_id,
+                label: what,
+                http_status,
+                code,
+                message: &message,
+            };
+            quarantine::hold(env.pool, &refusal).await.with_context(|| format!("quarantining {what}"))?;
             tally.refusals.push(format!("{what}: {e}"));
             Ok(Flow::Continue)
         }

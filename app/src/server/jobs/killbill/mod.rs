@@ -67,7 +67,8 @@ pub struct Tally {
     pub records_out: i32,
     /// Records Kill Bill refused or that could not be sent.
     pub records_failed: i32,
-    /// Records that needed nothing sent (already mirrored, or voided).
+    /// Records that needed nothing sent (already mirrored, voided, or held in
+    /// the quarantine).
     pub records_skipped: i32,
     /// Records Kill Bill refused (or that could not be sent), in plain words.
     pub refusals: Vec<String>,
@@ -104,9 +105,10 @@ impl Tally {
         if self.refusals.is_empty() {
             return RunOutcome::Succeeded;
         }
+        // Refused records are quarantined: the run did everything else.
         let n = self.refusals.len();
-        let error = format!("Kill Bill refused {n} record{}", if n == 1 { "" } else { "s" });
-        RunOutcome::Failed { error, detail: self.refusals.iter().take(20).cloned().collect::<Vec<_>>().join("\n") }
+        let error = format!("Kill Bill refused {n} record{}; see the quarantine", if n == 1 { "" } else { "s" });
+        RunOutcome::Warned { error, detail: self.refusals.iter().take(20).cloned().collect::<Vec<_>>().join("\n") }
     }
 }
 
@@ -165,6 +167,15 @@ pub async fn run_with<C: KillBillClient>(
                 "finished",
                 json!({ "in": counts.records_in, "out": counts.records_out,
                 "failed": counts.records_failed, "skipped": counts.records_skipped }),
+            );
+            Ok(summary)
+        }
+        RunOutcome::Warned { error, detail } => {
+            journal.record(
+                "finished",
+                json!({ "in": counts.records_in, "out": counts.records_out,
+                "failed": counts.records_failed, "skipped": counts.records_skipped,
+                "warning": error, "detail": detail }),
             );
             Ok(summary)
         }
