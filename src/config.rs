@@ -61,6 +61,9 @@ pub struct Config {
     /// `MARKETPLACE_REQUEST_TIMEOUT`: how long one request may take before it
     /// is answered 503 (default `30s`).
     pub request_timeout: std::time::Duration,
+    /// `MARKETPLACE_METRICS_TOKEN`: the Bearer token `/metrics` and the
+    /// detailed `/api/health` accept (at least 24 characters; unset: admins only).
+    pub metrics_token: Option<Secret>,
     /// `MARKETPLACE_MAX_CONCURRENT_REQUESTS`: requests handled at once; more
     /// wait for a free place, within the request timeout (default 256).
     pub max_concurrent_requests: usize,
@@ -116,6 +119,7 @@ impl Config {
             .ok()
             .filter(|d| !d.is_zero())
             .context("MARKETPLACE_REQUEST_TIMEOUT is not a duration such as 30s")?,
+            metrics_token: metrics_token_from(lookup("MARKETPLACE_METRICS_TOKEN"))?,
             max_concurrent_requests: get("MARKETPLACE_MAX_CONCURRENT_REQUESTS", "256")
                 .parse()
                 .ok()
@@ -137,6 +141,17 @@ impl Config {
     /// The socket address to bind.
     pub fn addr(&self) -> SocketAddr {
         SocketAddr::new(self.host, self.port)
+    }
+}
+
+/// `MARKETPLACE_METRICS_TOKEN`: unset or empty for none, else at least 24 characters.
+fn metrics_token_from(raw: Option<String>) -> anyhow::Result<Option<Secret>> {
+    match raw.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(token) if token.chars().count() < 24 => {
+            bail!("MARKETPLACE_METRICS_TOKEN must be at least 24 characters (try `openssl rand -hex 32`)")
+        }
+        Some(token) => Ok(Some(Secret::new(token))),
     }
 }
 
@@ -174,6 +189,21 @@ mod tests {
         assert_eq!(c.addr().to_string(), "127.0.0.1:3101");
         assert_eq!(c.log_format, LogFormat::Json);
         assert!(!c.demo);
+    }
+
+    #[test]
+    fn request_bounds_and_the_metrics_token_are_checked() {
+        let db = ("DATABASE_URL", "postgres://u@db/m");
+        let c = config(&[db]).unwrap();
+        assert_eq!((c.request_timeout.as_secs(), c.max_concurrent_requests), (30, 256));
+        assert!(c.metrics_token.is_none(), "no token: admins only");
+        assert!(config(&[db, ("MARKETPLACE_REQUEST_TIMEOUT", "0s")]).is_err());
+        assert!(config(&[db, ("MARKETPLACE_MAX_CONCURRENT_REQUESTS", "0")]).is_err());
+        assert!(config(&[db, ("MARKETPLACE_METRICS_TOKEN", "short")]).is_err(), "a guessable token is refused");
+        let token = "0123456789abcdef0123456789abcdef";
+        let c = config(&[db, ("MARKETPLACE_METRICS_TOKEN", token)]).unwrap();
+        assert_eq!(c.metrics_token.as_ref().map(Secret::expose), Some(token));
+        assert!(!format!("{c:?}").contains(token), "never printed");
     }
 
     #[test]

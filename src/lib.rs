@@ -4,6 +4,7 @@
 // Outside tests a panic is a bug, not error handling: say what failed.
 #![warn(clippy::unwrap_used)]
 
+pub mod cli;
 pub mod config;
 pub mod http;
 pub mod startup;

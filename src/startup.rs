@@ -56,6 +56,7 @@ impl Application {
             schedules: config.scheduler.clone(),
             public_url,
             mailer: app::server::mail::Mailer::new(&config.mail).context("mail settings")?,
+            metrics_token: config.metrics_token.clone(),
         };
         let scheduler = config.scheduler.enabled.then(|| scheduler(&config, &state));
         Ok(Self {

@@ -105,6 +105,12 @@ test('an invited landlord lets a unit, it is billed and partly paid, and Kill Bi
   await landlord.goto(`/manage/invoices?period=${period}`);
   const row = landlord.locator('tr', { hasText: 'Tom Tenant' });
   await expect(row).toHaveAttribute('data-state', 'open');
+  // Nothing is paid yet, so it could still be voided: the form asks why and for a confirmation.
+  await row.getByText('Void…').click();
+  await expect(row.getByRole('button', { name: 'Void the invoice' })).toBeVisible();
+  await expect(row.getByLabel('Reason')).toHaveAttribute('required', '');
+  await landlord.screenshot({ path: `${screenshots}/manage-invoice-void-form.png`, fullPage: true });
+  await row.getByText('Void…').click();
   await row.getByText('Record…').click();
   await row.getByLabel(/Amount/).fill('30000');
   await row.getByLabel('Received on').fill(today);

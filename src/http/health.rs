@@ -1,4 +1,5 @@
-//! `/api/health`, `/api/health/live` and `/api/health/ready`.
+//! `/api/health` (a public summary, and the details for the operator),
+//! `/api/health/live` and `/api/health/ready`.
 
 use app::model::health::HealthReport;
 use app::server::health::{self, Readiness};
@@ -17,11 +18,21 @@ pub fn router() -> Router<AppState> {
         .route("/api/health/ready", get(ready))
 }
 
-/// Overall status, the database's reachability and latency, and each platform's sync health.
-async fn report(State(state): State<AppState>) -> (StatusCode, Json<HealthReport>) {
-    let report = health::report(&state.pool, &state.schedules).await;
+/// For everyone: the overall status and each platform's `<platform>_sync_ok`
+/// flag. For the operator (see [`super::operator`]): the database's
+/// reachability and latency and each platform's sync health, errors included.
+async fn report(State(state): State<AppState>, parts: axum::http::request::Parts) -> (StatusCode, Json<Value>) {
+    let report: HealthReport = health::report(&state.pool, &state.schedules).await;
     let code = if report.database.reachable { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (code, Json(report))
+    if super::operator::is_operator(&parts, &state) {
+        return (code, Json(serde_json::to_value(&report).unwrap_or_default()));
+    }
+    let mut public = serde_json::Map::new();
+    public.insert("status".into(), Value::from(report.status));
+    for (flag, ok) in report.sync_ok {
+        public.insert(flag, Value::from(ok));
+    }
+    (code, Json(Value::Object(public)))
 }
 
 /// The process is up.

@@ -93,12 +93,7 @@ async fn create_lease(
     let Ok(user) = user else { return Redirect::to("/login?next=/manage/leases").into_response() };
     let result = async {
         // The page asks for the tenant's e-mail; only a tenant's account will do.
-        let email = field(&form, "tenant_email").trim();
-        let tenant = app::server::store::app_user::find_user_by_email(&state.pool, email).await?;
-        let tenant_id = tenant
-            .filter(|t| t.role == "tenant")
-            .map(|t| t.id)
-            .ok_or_else(|| AppError::Validation("tenant_email: no tenant has this e-mail".into()))?;
+        let tenant_id = people::tenant_id_by_email(&state.pool, field(&form, "tenant_email")).await?;
         let request = NewLeaseRequest {
             unit_id: id(&form, "unit_id")?,
             tenant_id,

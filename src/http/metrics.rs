@@ -1,5 +1,6 @@
-//! `GET /metrics` in the Prometheus text format (version 0.0.4), and the
-//! middleware that counts HTTP requests.
+//! `GET /metrics` in the Prometheus text format (version 0.0.4), for the
+//! operator only (`MARKETPLACE_METRICS_TOKEN` as a Bearer token, or an
+//! admin), and the middleware that counts HTTP requests.
 //!
 //! Sync and webhook series are read from the database at scrape time, so
 //! every replica reports the same cluster-wide values (aggregate them with
@@ -100,7 +101,16 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
 
 /// Renders every series; a database error leaves the database series out and
 /// sets `marketplace_metrics_database_up` to 0.
-async fn metrics(State(state): State<AppState>) -> Response {
+async fn metrics(State(state): State<AppState>, parts: axum::http::request::Parts) -> Response {
+    if !super::operator::is_operator(&parts, &state) {
+        let mut refused = (
+            StatusCode::UNAUTHORIZED,
+            "Metrics are for the operator: send Authorization: Bearer <MARKETPLACE_METRICS_TOKEN>.",
+        )
+            .into_response();
+        refused.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return refused;
+    }
     let mut out = Exposition::default();
     let database = database_series(&state.pool, &mut out).await;
     out.family("marketplace_metrics_database_up", "gauge", "Whether the database series could be read.");

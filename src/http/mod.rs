@@ -11,6 +11,7 @@ mod manage;
 mod manage_forms;
 mod me;
 pub mod metrics;
+mod operator;
 pub mod page_guard;
 mod people;
 mod portal;

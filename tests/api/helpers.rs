@@ -7,6 +7,9 @@ use sqlx::{Connection, Executor, PgConnection, PgPool};
 /// The password of the demo accounts in these tests.
 pub const DEMO_PASSWORD: &str = "a demo password for tests";
 
+/// The `MARKETPLACE_METRICS_TOKEN` of the test servers.
+pub const METRICS_TOKEN: &str = "metrics-token-of-the-test-servers";
+
 /// One signing key for every test of this process (RSA generation is slow).
 static KEYS_DIR: std::sync::LazyLock<std::path::PathBuf> = std::sync::LazyLock::new(|| {
     let dir = std::env::temp_dir().join(format!("mkt-test-keys-{}", uuid::Uuid::new_v4()));
@@ -58,6 +61,11 @@ impl TestApp {
     /// GETs a path with a Bearer token.
     pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.address)).bearer_auth(token).send().await.expect("request failed")
+    }
+
+    /// GETs a path as the operator's tools do (the metrics token).
+    pub async fn get_as_operator(&self, path: &str) -> reqwest::Response {
+        self.get_as(METRICS_TOKEN, path).await
     }
 
     /// GETs a path and returns the response.
@@ -123,6 +131,7 @@ pub async fn spawn_app_on(database_url: &str, with_demo_data: bool, vars: &[(&st
             Some(extra.get(key).cloned().unwrap_or_else(|| mail_dir.to_string_lossy().into_owned()))
         }
         "MARKETPLACE_SCHEDULER_TICK" => Some(extra.get(key).cloned().unwrap_or_else(|| "200ms".into())),
+        "MARKETPLACE_METRICS_TOKEN" => Some(extra.get(key).cloned().unwrap_or_else(|| METRICS_TOKEN.into())),
         other if other.starts_with("MARKETPLACE_SCHEDULE_") && other != "MARKETPLACE_SCHEDULE_JITTER" => {
             Some(extra.get(other).cloned().unwrap_or_else(|| "off".into()))
         }

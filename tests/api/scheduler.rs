@@ -51,6 +51,7 @@ fn environment(database_url: &str, killbill_url: &str, dir: &Path, extra: &[(&st
         ("MARKETPLACE_SCHEDULE_KILLBILL_RECONCILIATION", "off"),
         ("MARKETPLACE_SCHEDULE_KILLBILL_WEBHOOKS", "off"),
         ("MARKETPLACE_SCHEDULER_TICK", "200ms"),
+        ("MARKETPLACE_METRICS_TOKEN", crate::helpers::METRICS_TOKEN),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -353,14 +354,28 @@ async fn sync_now_is_queued_then_run_by_the_scheduler_and_metrics_show_it() {
     assert!(killbill["schedule"].as_str().is_some_and(|s| !s.is_empty()));
     assert!(killbill["running"].is_null() && killbill["request"].is_null(), "{killbill}");
 
-    let health: Value =
-        server.client.get(format!("{}/api/health", server.address)).send().await.unwrap().json().await.unwrap();
+    let health: Value = server
+        .client
+        .get(format!("{}/api/health", server.address))
+        .bearer_auth(crate::helpers::METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let last_run = &health["platforms"]["killbill"]["last_run"];
     assert_eq!(last_run["id"], run_id, "{health}");
     assert!(last_run["duration_ms"].as_i64().unwrap() > 0, "{health}");
     assert!(last_run["records_in"].as_i64().unwrap() > 0, "{health}");
 
-    let response = server.client.get(format!("{}/metrics", server.address)).send().await.unwrap();
+    let response = server
+        .client
+        .get(format!("{}/metrics", server.address))
+        .bearer_auth(crate::helpers::METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
     let families = parse_prometheus(&response.text().await.unwrap());
     let value = |family: &str, labels: &[(&str, &str)]| {

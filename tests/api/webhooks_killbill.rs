@@ -122,7 +122,7 @@ impl Kb {
     }
 
     async fn health(&self) -> Value {
-        self.app.get("/api/health").await.json().await.unwrap()
+        self.app.get_as_operator("/api/health").await.json().await.unwrap()
     }
 }
 

@@ -310,6 +310,15 @@ pub async fn set_password_with_link(pool: &PgPool, token: &str, password_text: &
     Ok(())
 }
 
+/// The id of the tenant with this e-mail: what the lease form asks for.
+/// Anyone else (nobody, a landlord, an admin) is a validation error.
+pub async fn tenant_id_by_email(pool: &PgPool, email: &str) -> Result<Uuid, AppError> {
+    let user = crate::server::store::app_user::find_user_by_email(pool, email.trim()).await?;
+    user.filter(|u| u.role == "tenant")
+        .map(|u| u.id)
+        .ok_or_else(|| AppError::Validation("tenant_email: no tenant has this e-mail".into()))
+}
+
 /// People, for admins: by e-mail, 50 a page, filtered by role and text.
 pub async fn list(pool: &PgPool, query: &PeopleQuery) -> Result<Vec<Person>, AppError> {
     let role = query.role.as_deref().map(check_role).transpose()?;

@@ -31,6 +31,9 @@ pub struct AppState {
     pub public_url: String,
     /// Outgoing mail (SMTP, or files when no server is set).
     pub mailer: super::mail::Mailer,
+    /// `MARKETPLACE_METRICS_TOKEN`: the Bearer token of the operator's tools
+    /// (`/metrics`, the detailed health); admins need none.
+    pub metrics_token: Option<super::secret::Secret>,
 }
 
 impl AppState {

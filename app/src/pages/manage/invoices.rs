@@ -102,8 +102,6 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, words: String, page:
                         let open = i.outstanding_minor > 0;
                         let voidable = i.state == "open";
                         let action = format!("/manage/invoices/{}/payments", i.id);
-                        let void_action = format!("/manage/invoices/{}/void", i.id);
-                        let void_label = format!("Void invoice {}", i.number);
                         view! {
                             <tr data-invoice=i.number.clone() data-state=i.state.clone()>
                                 <td class="px-3 py-2 font-mono text-xs">{i.number.clone()}</td>
@@ -133,20 +131,7 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, words: String, page:
                                             </form>
                                         </details>
                                     })}
-                                    {voidable.then(|| view! {
-                                        <details class="mt-1">
-                                            <summary class="cursor-pointer text-sm font-semibold text-red-800 hover:underline">"Void…"</summary>
-                                            <form method="post" action=void_action class="mt-2 grid gap-2" aria-label=void_label>
-                                                <p class="text-xs text-slate-600">"Nothing is paid on it. The invoice keeps its number and stays listed as void."</p>
-                                                <label class="text-xs font-medium">"Reason"<input name="reason" required maxlength="500" class=INPUT /></label>
-                                                <label class="flex items-center gap-2 text-xs">
-                                                    <input type="checkbox" name="confirm" value="yes" required />
-                                                    "I confirm: this invoice is cancelled"
-                                                </label>
-                                                <button type="submit" class="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-600 focus-visible:ring-offset-2">"Void the invoice"</button>
-                                            </form>
-                                        </details>
-                                    })}
+                                    {voidable.then(|| view! { <VoidForm id=i.id number=i.number.clone() /> })}
                                 </td>
                             </tr>
                         }
@@ -158,5 +143,26 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, words: String, page:
             {(page > 1).then(|| view! { <a class="font-semibold text-emerald-800 hover:underline" href=newer>"← Newer"</a> })}
             {more.then(|| view! { <a class="ml-auto font-semibold text-emerald-800 hover:underline" href=older>"Older →"</a> })}
         </nav>
+    }
+}
+
+/// Voiding an invoice with nothing paid: a reason and a confirmation.
+#[component]
+fn VoidForm(id: uuid::Uuid, number: String) -> impl IntoView {
+    let void_action = format!("/manage/invoices/{id}/void");
+    let void_label = format!("Void invoice {number}");
+    view! {
+        <details class="mt-1">
+            <summary class="cursor-pointer text-sm font-semibold text-red-800 hover:underline">"Void…"</summary>
+            <form method="post" action=void_action class="mt-2 grid gap-2" aria-label=void_label>
+                <p class="text-xs text-slate-600">"Nothing is paid on it. The invoice keeps its number and stays listed as void."</p>
+                <label class="text-xs font-medium">"Reason"<input name="reason" required maxlength="500" class=INPUT /></label>
+                <label class="flex items-center gap-2 text-xs">
+                    <input type="checkbox" name="confirm" value="yes" required />
+                    "I confirm: this invoice is cancelled"
+                </label>
+                <button type="submit" class="rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-600 focus-visible:ring-offset-2">"Void the invoice"</button>
+            </form>
+        </details>
     }
 }

@@ -1,0 +1,4 @@
+//! Command-line actions that are more than a call: each module is one
+//! `marketplace` subcommand's handler and arguments.
+
+pub mod users;
