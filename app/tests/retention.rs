@@ -69,8 +69,16 @@ async fn old_history_goes_and_what_is_still_needed_stays(pool: PgPool) {
         .await
         .unwrap();
 
+    let condo_tally = async || {
+        let tallies = app::server::store::sync_run::run_tallies(&pool).await.unwrap();
+        let condo = tallies.into_iter().find(|t| t.job == "condo" && t.status == "succeeded").unwrap();
+        (condo.runs, condo.duration_buckets.iter().sum::<i64>())
+    };
+    assert_eq!(condo_tally().await, (4, 4), "each ended run counted once, by its duration too");
+
     let ctx = SyncContext::new(pool.clone(), SyncSettings::default()).unwrap();
     let summary = run_job(&ctx, Job::Retention, "cli").await.unwrap();
+    assert_eq!(condo_tally().await, (4, 4), "pruning runs never takes them back from the counters");
     assert_eq!(summary.records_out, 4, "the old run, the old request, its run and the old processed event");
     assert!(!exists(&pool, "sync_run", old).await);
     assert!(!exists(&pool, "sync_run", requested).await);

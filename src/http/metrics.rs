@@ -28,7 +28,8 @@ pub fn router() -> Router<AppState> {
 
 /// Upper bounds (seconds) of the HTTP latency buckets.
 const HTTP_BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
-/// Upper bounds (seconds) of the sync duration buckets.
+/// Upper bounds (seconds) of the sync duration buckets: the bounds of
+/// `sync_run_duration_bucket()` in the database, which files each run as it ends.
 const SYNC_BUCKETS: [f64; 10] = [1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0];
 
 /// The route label of a request that matched none (assets, pages, 404s).
@@ -54,6 +55,26 @@ impl Histogram {
         }
         self.sum += value;
         self.count += 1;
+    }
+
+    /// Adds runs counted per bucket (not cumulative: element i counts those
+    /// above bound i-1 and at most bound i; the one past the bounds, the rest).
+    fn add_buckets(&mut self, per_bucket: &[i64], sum: f64) {
+        let mut below = 0u64;
+        let mut cumulative = Vec::with_capacity(SYNC_BUCKETS.len());
+        for n in per_bucket.iter().take(SYNC_BUCKETS.len()) {
+            below += u64::try_from(*n).unwrap_or(0);
+            cumulative.push(below);
+        }
+        cumulative.resize(SYNC_BUCKETS.len(), below);
+        if self.buckets.len() != cumulative.len() {
+            self.buckets = vec![0; cumulative.len()];
+        }
+        for (bucket, n) in self.buckets.iter_mut().zip(cumulative) {
+            *bucket += n;
+        }
+        self.count += per_bucket.iter().map(|n| u64::try_from(*n).unwrap_or(0)).sum::<u64>();
+        self.sum += sum;
     }
 }
 
@@ -164,7 +185,7 @@ fn run_series(figures: &SyncFigures, out: &mut Exposition) {
     out.family(
         "marketplace_sync_runs_total",
         "counter",
-        "Job runs by job, platform and status (running, succeeded, failed).",
+        "Finished job runs by job, platform and outcome (succeeded, failed).",
     );
     for r in &figures.runs {
         let labels = [("job", r.job.as_str()), ("platform", platform_of(&r.job)), ("status", &r.status)];
@@ -188,8 +209,8 @@ fn run_series(figures: &SyncFigures, out: &mut Exposition) {
         out.sample("marketplace_sync_records_total", &labels, value);
     }
     let mut histograms: BTreeMap<&str, Histogram> = BTreeMap::new();
-    for (job, seconds) in &figures.durations {
-        histograms.entry(job).or_default().observe(&SYNC_BUCKETS, seconds.max(0.0));
+    for r in &figures.runs {
+        histograms.entry(r.job.as_str()).or_default().add_buckets(&r.duration_buckets, r.duration_seconds);
     }
     out.family("marketplace_sync_run_duration_seconds", "histogram", "Duration of finished job runs by job.");
     for (job, histogram) in &histograms {
@@ -330,5 +351,15 @@ mod tests {
         assert!(text.contains(r#"x_seconds_bucket{route="/a\"b\\c\nd",le="0.025"} 2"#), "{text}");
         assert!(text.contains(r#"x_seconds_bucket{route="/a\"b\\c\nd",le="+Inf"} 3"#), "{text}");
         assert!(text.contains(r#"x_seconds_count{route="/a\"b\\c\nd"} 3"#), "{text}");
+    }
+
+    #[test]
+    fn run_tallies_become_cumulative_buckets() {
+        let mut h = Histogram::default();
+        // Two runs of at most 1 s, one of 5 to 15 s, one over an hour.
+        h.add_buckets(&[2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1], 4000.0);
+        h.add_buckets(&[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0], 3.0);
+        assert_eq!(h.buckets, [2, 3, 4, 4, 4, 4, 4, 4, 4, 4]);
+        assert_eq!((h.count, h.sum), (5, 4003.0));
     }
 }

@@ -6,10 +6,8 @@ use serde::{Deserialize, Serialize};
 /// Everything the database series are drawn from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SyncFigures {
-    /// Runs and records per job and status.
+    /// Finished runs, records and durations per job and outcome.
     pub runs: Vec<RunTotal>,
-    /// `(job, seconds)` of every finished run.
-    pub durations: Vec<(String, f64)>,
     /// Each job's state.
     pub jobs: Vec<JobGauges>,
     /// `(status, count)` of the "sync now" requests.
@@ -23,7 +21,7 @@ pub struct SyncFigures {
 pub struct RunTotal {
     /// The job (`killbill`, `killbill_reconciliation`, …).
     pub job: String,
-    /// `running`, `succeeded`, `failed`, …
+    /// `succeeded` or `failed`.
     pub status: String,
     /// How many runs.
     pub runs: i64,
@@ -35,6 +33,10 @@ pub struct RunTotal {
     pub records_failed: f64,
     /// Records skipped.
     pub records_skipped: f64,
+    /// The runs' durations summed, in seconds.
+    pub duration_seconds: f64,
+    /// Runs per duration bucket (not cumulative; the last one unbounded).
+    pub duration_buckets: Vec<i64>,
 }
 
 /// One job's gauges (times as Unix seconds).

@@ -7,7 +7,7 @@ use crate::server::store::{sync_request, sync_run, sync_state, webhook_event};
 
 /// Every database figure `/metrics` exposes.
 pub async fn sync_figures(pool: &PgPool) -> Result<SyncFigures, sqlx::Error> {
-    let runs = sync_run::run_totals(pool).await?;
+    let runs = sync_run::run_tallies(pool).await?;
     let jobs = sync_state::list_state_gauges(pool).await?;
     Ok(SyncFigures {
         runs: runs
@@ -20,9 +20,10 @@ pub async fn sync_figures(pool: &PgPool) -> Result<SyncFigures, sqlx::Error> {
                 records_out: r.records_out,
                 records_failed: r.records_failed,
                 records_skipped: r.records_skipped,
+                duration_seconds: r.duration_seconds,
+                duration_buckets: r.duration_buckets,
             })
             .collect(),
-        durations: sync_run::finished_durations(pool).await?,
         jobs: jobs
             .into_iter()
             .map(|s| JobGauges {

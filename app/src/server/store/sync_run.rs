@@ -245,9 +245,10 @@ pub async fn list_run_history(db: impl PgExecutor<'_>, job: Job, limit: i64) -> 
     Ok(rows)
 }
 
-/// Runs and their records, summed per job and status (for `/metrics`).
+/// Finished runs, their records and durations, summed per job and outcome
+/// as they end (`sync_run_tally`, kept by a trigger): what `/metrics` counts.
 #[derive(Debug, Clone)]
-pub struct RunTotals {
+pub struct RunTally {
     pub job: String,
     pub status: String,
     pub runs: i64,
@@ -255,32 +256,22 @@ pub struct RunTotals {
     pub records_out: f64,
     pub records_failed: f64,
     pub records_skipped: f64,
+    pub duration_seconds: f64,
+    /// Runs per duration bucket (not cumulative), the last one unbounded.
+    pub duration_buckets: Vec<i64>,
 }
 
-/// Every job's runs and records per status.
-pub async fn run_totals(db: impl PgExecutor<'_>) -> Result<Vec<RunTotals>, sqlx::Error> {
+/// Every job's tallies.
+pub async fn run_tallies(db: impl PgExecutor<'_>) -> Result<Vec<RunTally>, sqlx::Error> {
     sqlx::query_as!(
-        RunTotals,
-        r#"SELECT job, status, count(*) AS "runs!",
-                  COALESCE(sum(records_in), 0)::float8 AS "records_in!",
-                  COALESCE(sum(records_out), 0)::float8 AS "records_out!",
-                  COALESCE(sum(records_failed), 0)::float8 AS "records_failed!",
-                  COALESCE(sum(records_skipped), 0)::float8 AS "records_skipped!"
-           FROM sync_run GROUP BY job, status ORDER BY job, status"#
+        RunTally,
+        r#"SELECT job, status, runs, records_in::float8 AS "records_in!", records_out::float8 AS "records_out!",
+                  records_failed::float8 AS "records_failed!", records_skipped::float8 AS "records_skipped!",
+                  duration_seconds, duration_buckets
+           FROM sync_run_tally ORDER BY job, status"#
     )
     .fetch_all(db)
     .await
-}
-
-/// The duration in seconds of every finished run, by job (for `/metrics`).
-pub async fn finished_durations(db: impl PgExecutor<'_>) -> Result<Vec<(String, f64)>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT job, EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS "seconds!"
-           FROM sync_run WHERE finished_at IS NOT NULL ORDER BY job"#
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.job, r.seconds)).collect())
 }
 
 /// Deletes up to `limit` runs that finished before `before`, keeping each
