@@ -64,7 +64,7 @@ pub fn ManageInvoicesPage() -> impl IntoView {
                             <div class="mt-4"><Outcome ok error /></div>
                             <form method="get" action="/manage/invoices" class="mt-2 flex items-end gap-2">
                                 <label class="text-sm font-medium">"Month"<input type="month" name="period" class=INPUT value=period.clone() /></label>
-                                <label class="text-sm font-medium">"Search"<input type="search" name="q" maxlength="100" placeholder="Number, tenant or e-mail" class=INPUT value=words.clone() /></label>
+                                <label class="text-sm font-medium">"Search"<input type="search" name="q" maxlength="100" placeholder="Number or tenant" class=INPUT value=words.clone() /></label>
                                 <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50">"Show"</button>
                             </form>
                             <InvoiceTable invoices period words page />

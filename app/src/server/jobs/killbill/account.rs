@@ -182,17 +182,9 @@ async fn mirror_invoices<C: KillBillClient>(
             continue;
         }
         let own = lines.get(&inv.id).map(Vec::as_slice).unwrap_or_default();
-        match with_retry(env.retry, || invoice::mirror_invoice(env, account_id, inv, own)).await {
-            Ok(()) => {
-                tally.records_out += 1;
-                settled(env, &subject, standing).await?;
-            }
-            Err(err) => {
-                tally.records_failed += 1;
-                if let Flow::Stop = outcome(env, tally, &subject, err).await? {
-                    return Ok(Flow::Stop);
-                }
-            }
+        let result = with_retry(env.retry, || invoice::mirror_invoice(env, account_id, inv, own)).await;
+        if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
+            return Ok(Flow::Stop);
         }
         env.tick();
     }
@@ -228,17 +220,9 @@ async fn mirror_payments<C: KillBillClient>(
             tally.records_skipped += 1;
             continue;
         };
-        match with_retry(env.retry, || payment::mirror_payment(env, account_id, invoice_id, p)).await {
-            Ok(()) => {
-                tally.records_out += 1;
-                settled(env, &subject, standing).await?;
-            }
-            Err(err) => {
-                tally.records_failed += 1;
-                if let Flow::Stop = outcome(env, tally, &subject, err).await? {
-                    return Ok(());
-                }
-            }
+        let result = with_retry(env.retry, || payment::mirror_payment(env, account_id, invoice_id, p)).await;
+        if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
+            return Ok(());
         }
         env.tick();
     }
@@ -269,21 +253,35 @@ async fn mirror_voids<C: KillBillClient>(
             tally.records_skipped += 1;
             continue;
         }
-        match with_retry(env.retry, || void::mirror_void(env, v)).await {
-            Ok(()) => {
-                tally.records_out += 1;
-                settled(env, &subject, standing).await?;
-            }
-            Err(err) => {
-                tally.records_failed += 1;
-                if let Flow::Stop = outcome(env, tally, &subject, err).await? {
-                    return Ok(());
-                }
-            }
+        let result = with_retry(env.retry, || void::mirror_void(env, v)).await;
+        if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
+            return Ok(());
         }
         env.tick();
     }
     Ok(())
+}
+
+/// Books the result of one record's step: sent (and out of the quarantine
+/// if it was retried), or failed (see [`outcome`]).
+async fn book<C: KillBillClient>(
+    env: &Env<'_, C>,
+    tally: &mut Tally,
+    subject: &Subject<'_>,
+    standing: Standing,
+    result: Result<(), StepError>,
+) -> anyhow::Result<Flow> {
+    match result {
+        Ok(()) => {
+            tally.records_out += 1;
+            settled(env, subject, standing).await?;
+            Ok(Flow::Continue)
+        }
+        Err(err) => {
+            tally.records_failed += 1;
+            outcome(env, tally, subject, err).await
+        }
+    }
 }
 
 /// Books a failed step: a refusal is quarantined and reported, and the
