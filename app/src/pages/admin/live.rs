@@ -12,24 +12,36 @@ use crate::model::AppError;
 
 /// Fetches into `data` every `every`, and whenever `nudge` changes. Only a
 /// changed value is written, so unchanged sections are not redrawn (an open
-/// `<details>` stays open). One fetch at a time.
+/// `<details>` stays open). One fetch at a time: a nudge that comes while one
+/// is under way (an action finished during a poll) fetches again after it,
+/// so what the action changed is never missed.
 pub fn keep_fresh<T, Fut>(data: RwSignal<T>, every: Duration, nudge: RwSignal<u64>, fetch: fn() -> Fut)
 where
     T: PartialEq + Send + Sync + 'static,
     Fut: Future<Output = Result<T, AppError>> + 'static,
 {
     let in_flight = Arc::new(AtomicBool::new(false));
+    let again = Arc::new(AtomicBool::new(false));
     Effect::new(move |previous: Option<()>| {
         nudge.track();
-        if previous.is_none() || in_flight.swap(true, Ordering::AcqRel) {
+        if previous.is_none() {
             return;
         }
-        let in_flight = Arc::clone(&in_flight);
+        if in_flight.swap(true, Ordering::AcqRel) {
+            again.store(true, Ordering::Release);
+            return;
+        }
+        let (in_flight, again) = (Arc::clone(&in_flight), Arc::clone(&again));
         leptos::task::spawn_local(async move {
-            if let Ok(fresh) = fetch().await
-                && data.try_with_untracked(|current| current != &fresh) == Some(true)
-            {
-                data.try_set(fresh);
+            loop {
+                if let Ok(fresh) = fetch().await
+                    && data.try_with_untracked(|current| current != &fresh) == Some(true)
+                {
+                    data.try_set(fresh);
+                }
+                if !again.swap(false, Ordering::AcqRel) {
+                    break;
+                }
             }
             in_flight.store(false, Ordering::Release);
         });
