@@ -79,6 +79,9 @@ async fn latency_is_added_to_every_request() {
     let started = Instant::now();
     assert_eq!(new_account(&kb, "l-1").send().await.unwrap().status(), StatusCode::CREATED);
     assert!(started.elapsed() >= Duration::from_millis(150), "{:?}", started.elapsed());
+    let started = Instant::now();
+    assert_eq!(kb.http.get(kb.url("/1.0/healthcheck")).send().await.unwrap().status(), StatusCode::OK);
+    assert!(started.elapsed() >= Duration::from_millis(150), "the healthcheck too: {:?}", started.elapsed());
 }
 
 #[tokio::test]

@@ -28,7 +28,7 @@ pub enum FaultKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Faults {
-    /// Latency added before every Kill Bill request.
+    /// Latency added before every Kill Bill request, and before the healthcheck's answer.
     pub latency_ms: u64,
     /// Probability (0..=1) of answering `error_status` without processing.
     pub error_rate: f64,

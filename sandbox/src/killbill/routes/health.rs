@@ -25,7 +25,13 @@ pub fn router() -> Router<Arc<AppState>> {
 }
 
 async fn healthcheck(State(app): State<Arc<AppState>>) -> (StatusCode, Json<Value>) {
-    let healthy = !app.faults.get().down;
+    let faults = app.faults.get();
+    // A slow Kill Bill is slow to answer its healthcheck too (not counted as
+    // a request: `fail_nth_request` counts API calls only).
+    if faults.latency_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(faults.latency_ms)).await;
+    }
+    let healthy = !faults.down;
     let check = if healthy {
         json!({ "healthy": true })
     } else {
