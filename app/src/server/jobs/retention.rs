@@ -51,28 +51,26 @@ pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary
 }
 
 async fn prune(ctx: &SyncContext, before: chrono::DateTime<Utc>) -> anyhow::Result<i32> {
-    let mut total: u64 = 0;
+    let pool = &ctx.pool;
     // Requests first: a finished request points at its run.
+    let requests = drain(|| sync_request::delete_finished_before(pool, before, BATCH)).await.context("old requests")?;
+    let runs = drain(|| sync_run::delete_finished_before(pool, before, BATCH)).await.context("old runs")?;
+    let events = drain(|| webhook_event::delete_processed_before(pool, before, BATCH)).await.context("old events")?;
+    Ok(i32::try_from(requests + runs + events).unwrap_or(i32::MAX))
+}
+
+/// Runs a batched delete until a batch comes back short; how many rows went.
+async fn drain<F, Fut>(mut delete_batch: F) -> Result<u64, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<u64, sqlx::Error>>,
+{
+    let mut total = 0;
     loop {
-        let n = sync_request::delete_finished_before(&ctx.pool, before, BATCH).await.context("old requests")?;
+        let n = delete_batch().await?;
         total += n;
         if n < BATCH as u64 {
-            break;
+            return Ok(total);
         }
     }
-    loop {
-        let n = sync_run::delete_finished_before(&ctx.pool, before, BATCH).await.context("old runs")?;
-        total += n;
-        if n < BATCH as u64 {
-            break;
-        }
-    }
-    loop {
-        let n = webhook_event::delete_processed_before(&ctx.pool, before, BATCH).await.context("old events")?;
-        total += n;
-        if n < BATCH as u64 {
-            break;
-        }
-    }
-    Ok(i32::try_from(total).unwrap_or(i32::MAX))
 }
