@@ -58,6 +58,12 @@ pub struct Config {
     pub scheduler: SchedulerSettings,
     /// Outgoing mail: `MARKETPLACE_SMTP_URL`, `MARKETPLACE_MAIL_FROM`, `MARKETPLACE_MAIL_DIR`.
     pub mail: app::server::mail::MailSettings,
+    /// `MARKETPLACE_SESSION_MAX_AGE`: how long a sign-in lasts at most
+    /// (30 days by default), however often it is refreshed.
+    pub session_max_age: std::time::Duration,
+    /// `MARKETPLACE_TRUSTED_PROXIES`: the load balancers and reverse proxies
+    /// whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: app::server::auth::client_address::TrustedProxies,
     /// `MARKETPLACE_REQUEST_TIMEOUT`: how long one request may take before it
     /// is answered 503 (default `30s`).
     pub request_timeout: std::time::Duration,
@@ -120,6 +126,16 @@ impl Config {
             .filter(|d| !d.is_zero())
             .context("MARKETPLACE_REQUEST_TIMEOUT is not a duration such as 30s")?,
             metrics_token: metrics_token_from(lookup("MARKETPLACE_METRICS_TOKEN"))?,
+            session_max_age: app::server::scheduler::schedule::parse_duration(&get(
+                "MARKETPLACE_SESSION_MAX_AGE",
+                "30d",
+            ))
+            .ok()
+            .filter(|d| d.as_secs() >= 60)
+            .context("MARKETPLACE_SESSION_MAX_AGE is not a duration of a minute or more, such as 30d")?,
+            trusted_proxies: get("MARKETPLACE_TRUSTED_PROXIES", "")
+                .parse()
+                .map_err(|e| anyhow::anyhow!("MARKETPLACE_TRUSTED_PROXIES: {e}"))?,
             max_concurrent_requests: get("MARKETPLACE_MAX_CONCURRENT_REQUESTS", "256")
                 .parse()
                 .ok()
@@ -134,6 +150,8 @@ impl Config {
             issuer: self.jwt_issuer.clone(),
             audience: self.jwt_audience.clone(),
             secure_cookies: self.public_url.starts_with("https://"),
+            session_max_age: self.session_max_age,
+            trusted_proxies: self.trusted_proxies.clone(),
             ..app::server::auth::AuthSettings::default()
         }
     }

@@ -14,7 +14,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 
@@ -46,6 +45,7 @@ impl Application {
             .build();
         let keys = load_keys(&config)?;
         let auth = Arc::new(AuthService::new(keys, config.auth_settings()));
+        auth.revoked.reload(&pool).await.context("reading the revoked sessions")?;
         let public_url = config.public_url.trim_end_matches('/').to_owned();
         let state = AppState {
             pool,
@@ -92,6 +92,8 @@ impl Application {
         tracing::info!(addr = %self.local_addr()?, "serving");
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let scheduler = self.scheduler.map(|s| s.spawn(stopped));
+        // The revoked sessions of every replica, read again every few seconds.
+        let revoked = tokio::spawn(self.state.auth.revoked.clone().keep_fresh(self.state.pool.clone()));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
         let _ = stop.send(true);
@@ -100,6 +102,7 @@ impl Application {
         {
             tracing::error!(error = %err, "the scheduler stopped abnormally");
         }
+        revoked.abort();
         served?;
         // A query cut short by the stop may hold its connection a while.
         if tokio::time::timeout(std::time::Duration::from_secs(10), self.state.pool.close()).await.is_err() {
@@ -151,8 +154,8 @@ fn router(state: AppState, limits: crate::http::limits::Limits) -> Router {
         .layer(axum::middleware::from_fn(crate::http::server_fn_errors::status_from_error))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(limits, crate::http::limits::bound))
-        .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(crate::http::metrics::track_requests))
+        .layer(axum::middleware::from_fn(crate::http::access_log::access_log))
         .layer(axum::middleware::from_fn_with_state(
             state.public_url.starts_with("https://"),
             crate::http::headers::security_headers,

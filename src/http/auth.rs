@@ -5,7 +5,7 @@
 use app::domain::Role;
 use app::model::AppError;
 use app::server::auth::IssuedTokens;
-use app::server::auth::cookies::{REFRESH_COOKIE, clear_cookies, read_cookie, session_cookies};
+use app::server::auth::cookies::{ACCESS_COOKIE, REFRESH_COOKIE, clear_cookies, read_cookie, session_cookies};
 use app::server::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -53,18 +53,20 @@ fn token_body(tokens: &IssuedTokens) -> Json<serde_json::Value> {
     }))
 }
 
-/// The client's address for rate limiting: the TCP peer (a load balancer in
-/// front should limit per client itself, or be the only peer we see).
-fn client_address(peer: SocketAddr) -> String {
-    peer.ip().to_string()
+/// The client's address for the login limits: the TCP peer, or behind one
+/// of `MARKETPLACE_TRUSTED_PROXIES` the client its `X-Forwarded-For` names.
+fn client_address(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> String {
+    let forwarded = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    state.auth.settings.trusted_proxies.client(peer.ip(), forwarded).to_string()
 }
 
 async fn login_json(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Json(body): Json<Credentials>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let address = client_address(peer);
+    let address = client_address(&state, peer, &headers);
     let tokens = state.auth.login(&state.pool, &body.email, &body.password, &address).await.map_err(|e| match e {
         AppError::Validation(_) => AppError::Unauthorized,
         other => other,
@@ -79,11 +81,18 @@ async fn refresh_json(
     Ok(token_body(&state.auth.refresh(&state.pool, &body.refresh_token).await?))
 }
 
+/// Ends the session of the refresh token, and of the Bearer token when one
+/// is sent: neither works afterwards.
 async fn logout_json(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Json(body): Json<RefreshRequest>,
 ) -> Result<impl IntoResponse, AppError> {
     state.auth.logout(&state.pool, &body.refresh_token).await?;
+    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if let Some(token) = bearer.and_then(|v| v.strip_prefix("Bearer ")) {
+        state.auth.logout_access(&state.pool, token.trim()).await?;
+    }
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -122,9 +131,10 @@ fn with_cookies(mut response: Response, cookies: [String; 2]) -> Response {
 async fn login_form(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let address = client_address(peer);
+    let address = client_address(&state, peer, &headers);
     match state.auth.login(&state.pool, &form.email, &form.password, &address).await {
         Ok(tokens) => {
             let to = landing(tokens.role, form.next.as_deref());
@@ -144,15 +154,20 @@ async fn login_form(
     }
 }
 
+/// Ends the browser's session (through either cookie: the access token is
+/// refused from now on too) and clears the cookies.
 async fn logout_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let refresh = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| read_cookie(c, REFRESH_COOKIE));
-    if let Some(token) = refresh
-        && let Err(err) = state.auth.logout(&state.pool, token).await
-    {
+    let cookie = |name| {
+        headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| read_cookie(c, name))
+    };
+    let mut ended = Ok(());
+    if let Some(refresh) = cookie(REFRESH_COOKIE) {
+        ended = state.auth.logout(&state.pool, refresh).await;
+    }
+    if let Some(access) = cookie(ACCESS_COOKIE) {
+        ended = ended.and(state.auth.logout_access(&state.pool, access).await);
+    }
+    if let Err(err) = ended {
         tracing::warn!(error = %err, "logout could not revoke the session");
     }
     with_cookies(Redirect::to("/").into_response(), clear_cookies(&state.auth.settings))

@@ -19,4 +19,5 @@ mod rent_roll;
 mod scheduler;
 mod scoping;
 mod search;
+mod sessions;
 mod webhooks_killbill;

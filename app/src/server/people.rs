@@ -20,7 +20,7 @@ use crate::server::error::internal;
 use crate::server::mail::{Delivery, Mailer};
 use crate::server::store::app_user::{self, NewUser, UserListRow, UserRow};
 use crate::server::store::audit_log::{self, AuditEntry};
-use crate::server::store::refresh_token;
+use crate::server::store::session_family;
 use crate::server::store::user_token::{self, NewUserToken};
 
 /// How long an invitation link works.
@@ -280,7 +280,7 @@ pub async fn disable(pool: &PgPool, by: &Actor, email: &str) -> Result<(), AppEr
     if !app_user::disable_user(pool, user.id).await? {
         return Err(AppError::Conflict(format!("{email} is already disabled")));
     }
-    let revoked = refresh_token::revoke_all_of_user(pool, user.id).await?;
+    let revoked = session_family::revoke_sessions_of_user(pool, user.id).await?;
     audit(pool, by, "user.disable", &user, serde_json::json!({ "email": email, "sessions_revoked": revoked })).await?;
     Ok(())
 }
@@ -303,7 +303,7 @@ pub async fn set_password_with_link(pool: &PgPool, token: &str, password_text: &
         return Err(AppError::Conflict("This account is disabled.".into()));
     }
     app_user::set_password(&mut *tx, user_id, &hash).await?;
-    refresh_token::revoke_all_of_user(&mut *tx, user_id).await?;
+    session_family::revoke_sessions_of_user(&mut *tx, user_id).await?;
     tx.commit().await?;
     let by = Actor { user_id: Some(user_id), name: format!("{} {}", user.role, user_id) };
     audit(pool, &by, "user.set_password", &user, serde_json::json!({ "through": purpose })).await?;

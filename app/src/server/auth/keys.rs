@@ -28,6 +28,9 @@ pub struct KeyStore {
     signing_kid: String,
     signing: EncodingKey,
     public: BTreeMap<String, PublicEntry>,
+    /// A secret derived from the signing key (so every replica has the
+    /// same): the successor of a refresh token is computed from it.
+    session_secret: [u8; 32],
 }
 
 impl std::fmt::Debug for KeyStore {
@@ -44,6 +47,7 @@ impl KeyStore {
         let current = current.trim().to_owned();
         let mut public = BTreeMap::new();
         let mut signing = None;
+        let mut session_secret = [0u8; 32];
         for entry in std::fs::read_dir(dir)? {
             let path = entry?.path();
             if path.extension().is_none_or(|e| e != "pem") {
@@ -54,11 +58,15 @@ impl KeyStore {
             let (kid, entry) = public_entry(&RsaPublicKey::from(&key))?;
             if kid == current {
                 signing = Some(EncodingKey::from_rsa_pem(pem.as_bytes())?);
+                let mut derive = Sha256::new();
+                derive.update(b"marketplace refresh-token successor v1\0");
+                derive.update(pem.as_bytes());
+                session_secret = derive.finalize().into();
             }
             public.insert(kid, entry);
         }
         let Some(signing) = signing else { bail!("the current key {current} is missing from {}", dir.display()) };
-        Ok(Self { signing_kid: current, signing, public })
+        Ok(Self { signing_kid: current, signing, public, session_secret })
     }
 
     /// The `kid` of the signing key.
@@ -69,6 +77,11 @@ impl KeyStore {
     /// The signing key.
     pub fn encoding_key(&self) -> &EncodingKey {
         &self.signing
+    }
+
+    /// The secret refresh-token successors are derived with.
+    pub fn session_secret(&self) -> &[u8; 32] {
+        &self.session_secret
     }
 
     /// The verifying key for a `kid`, if it is one of ours.

@@ -3,11 +3,13 @@
 //! refresh tokens, argon2 passwords, login rate limits, and the one extractor
 //! every handler and server function uses.
 
+pub mod client_address;
 pub mod cookies;
 pub mod extractor;
 pub mod keys;
 pub mod password;
 pub mod rate_limit;
+pub mod revoked;
 pub mod service;
 pub mod token;
 

@@ -34,6 +34,10 @@ pub struct Claims {
     pub exp: i64,
     /// The token's unique id (a random UUID).
     pub jti: String,
+    /// The session (sign-in) that issued it: when the session is revoked,
+    /// its access tokens are refused before they expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// Why a token was refused.
@@ -54,8 +58,8 @@ pub fn sign(keys: &KeyStore, claims: &Claims) -> Result<String, jsonwebtoken::er
     jsonwebtoken::encode(&header, claims, keys.encoding_key())
 }
 
-/// Builds the claims of a fresh token for a user.
-pub fn claims_for(user_id: Uuid, role: Role, issuer: &str, audience: &str, ttl_secs: i64) -> Claims {
+/// Builds the claims of a fresh token for a user's session.
+pub fn claims_for(user_id: Uuid, role: Role, session: Uuid, issuer: &str, audience: &str, ttl_secs: i64) -> Claims {
     let now = chrono::Utc::now().timestamp();
     Claims {
         iss: issuer.to_owned(),
@@ -67,6 +71,7 @@ pub fn claims_for(user_id: Uuid, role: Role, issuer: &str, audience: &str, ttl_s
         nbf: now,
         exp: now + ttl_secs,
         jti: Uuid::new_v4().to_string(),
+        sid: Some(session.to_string()),
     }
 }
 

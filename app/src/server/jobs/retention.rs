@@ -2,7 +2,8 @@
 //! processed webhook events older than `MARKETPLACE_RETENTION` (90 days by
 //! default) are deleted, in small batches, so the tables the panel, the
 //! health check and `/metrics` read stay small. Pending or failed events,
-//! runs in progress and each job's last run are kept.
+//! runs in progress and each job's last run are kept. Login counts idle for a
+//! day and sessions over (every refresh token expired) go too.
 
 use anyhow::Context as _;
 use chrono::Utc;
@@ -11,7 +12,7 @@ use std::time::Duration;
 use super::{SyncContext, SyncSummary};
 use crate::domain::Job;
 use crate::server::store::sync_run::{self, RunCounts, RunOutcome};
-use crate::server::store::{sync_request, webhook_event};
+use crate::server::store::{login_throttle, session_family, sync_request, webhook_event};
 
 /// Rows deleted per statement.
 const BATCH: i64 = 5_000;
@@ -56,7 +57,12 @@ async fn prune(ctx: &SyncContext, before: chrono::DateTime<Utc>) -> anyhow::Resu
     let requests = drain(|| sync_request::delete_finished_before(pool, before, BATCH)).await.context("old requests")?;
     let runs = drain(|| sync_run::delete_finished_before(pool, before, BATCH)).await.context("old runs")?;
     let events = drain(|| webhook_event::delete_processed_before(pool, before, BATCH)).await.context("old events")?;
-    Ok(i32::try_from(requests + runs + events).unwrap_or(i32::MAX))
+    // Login counts older than any limit window, and sessions long over.
+    let idle = Utc::now() - chrono::Duration::days(1);
+    let keys = drain(|| login_throttle::delete_idle_before(pool, idle, BATCH)).await.context("idle login counts")?;
+    let sessions =
+        drain(|| session_family::delete_ended_before(pool, before, BATCH)).await.context("ended sessions")?;
+    Ok(i32::try_from(requests + runs + events + keys + sessions).unwrap_or(i32::MAX))
 }
 
 /// Runs a batched delete until a batch comes back short; how many rows went.

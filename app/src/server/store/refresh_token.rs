@@ -16,20 +16,32 @@ pub struct RefreshTokenRow {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// Stores a new token of a family.
+/// The successor of a used token, as a parallel refresh needs it.
+#[derive(Debug, Clone)]
+pub struct ChildRow {
+    pub token_hash: String,
+    pub used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Stores a new token of a session; `parent` is the token it replaces.
 pub async fn insert_refresh_token(
     db: impl PgExecutor<'_>,
     id: Uuid,
     user_id: Uuid,
     family_id: Uuid,
+    parent: Option<Uuid>,
     token_hash: &str,
     expires_at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO refresh_token (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO refresh_token (id, user_id, family_id, parent_id, token_hash, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
         id,
         user_id,
         family_id,
+        parent,
         token_hash,
         expires_at
     )
@@ -52,6 +64,18 @@ pub async fn find_refresh_token(
     .await
 }
 
+/// The token that replaced this one, if it was used.
+pub async fn find_child(db: impl PgExecutor<'_>, parent: Uuid) -> Result<Option<ChildRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ChildRow,
+        "SELECT token_hash, used_at, revoked_at, expires_at FROM refresh_token WHERE parent_id = $1
+         ORDER BY created_at LIMIT 1",
+        parent
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// Marks a token used, only if it was not used yet. Returns whether this call
 /// was the one that used it (two racing refreshes cannot both win).
 pub async fn mark_refresh_token_used(db: impl PgExecutor<'_>, id: Uuid) -> Result<bool, sqlx::Error> {
@@ -61,41 +85,27 @@ pub async fn mark_refresh_token_used(db: impl PgExecutor<'_>, id: Uuid) -> Resul
     Ok(result.rows_affected() == 1)
 }
 
-/// Revokes every token of a family.
-pub async fn revoke_family(db: impl PgExecutor<'_>, family_id: Uuid) -> Result<u64, sqlx::Error> {
-    let result = sqlx::query!(
-        "UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL",
-        family_id
-    )
-    .execute(db)
-    .await?;
-    Ok(result.rows_affected())
-}
-
-/// Revokes every refresh token of a user (a disabled account, a new password).
-pub async fn revoke_all_of_user(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<u64, sqlx::Error> {
-    let done =
-        sqlx::query!("UPDATE refresh_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", user_id)
-            .execute(db)
-            .await?;
-    Ok(done.rows_affected())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::server::store::app_user::{insert_user_if_absent, tests::user};
+    use crate::server::store::session_family::{insert_session, revoke_session};
 
     #[sqlx::test(migrations = "../migrations")]
-    async fn a_token_is_used_once_and_its_family_can_be_revoked(pool: sqlx::PgPool) {
+    async fn a_token_is_used_once_and_its_session_can_be_revoked(pool: sqlx::PgPool) {
         insert_user_if_absent(&pool, &user(1, "tenant")).await.unwrap();
         let family = Uuid::from_u128(99);
+        insert_session(&pool, family, Uuid::from_u128(1)).await.unwrap();
         let expires = Utc::now() + chrono::Duration::days(30);
-        insert_refresh_token(&pool, Uuid::from_u128(5), Uuid::from_u128(1), family, "h1", expires).await.unwrap();
-        insert_refresh_token(&pool, Uuid::from_u128(6), Uuid::from_u128(1), family, "h2", expires).await.unwrap();
-        assert!(mark_refresh_token_used(&pool, Uuid::from_u128(5)).await.unwrap());
-        assert!(!mark_refresh_token_used(&pool, Uuid::from_u128(5)).await.unwrap());
-        assert_eq!(revoke_family(&pool, family).await.unwrap(), 2);
+        let (first, second) = (Uuid::from_u128(5), Uuid::from_u128(6));
+        insert_refresh_token(&pool, first, Uuid::from_u128(1), family, None, "h1", expires).await.unwrap();
+        insert_refresh_token(&pool, second, Uuid::from_u128(1), family, Some(first), "h2", expires).await.unwrap();
+        assert!(mark_refresh_token_used(&pool, first).await.unwrap());
+        assert!(!mark_refresh_token_used(&pool, first).await.unwrap());
+        assert_eq!(find_child(&pool, first).await.unwrap().unwrap().token_hash, "h2");
+        assert!(find_child(&pool, second).await.unwrap().is_none());
+        assert!(revoke_session(&pool, family).await.unwrap());
+        assert!(!revoke_session(&pool, family).await.unwrap(), "already revoked");
         let row = find_refresh_token(&pool, "h2").await.unwrap().unwrap();
         assert!(row.revoked_at.is_some());
         assert!(find_refresh_token(&pool, "nope").await.unwrap().is_none());
