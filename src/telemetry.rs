@@ -1,5 +1,5 @@
-//! Structured logs with `tracing`: JSON lines in production, readable lines
-//! on a terminal. `RUST_LOG` refines the levels. Panics are logged as one
+//! Structured logs with `tracing`, on stderr: JSON lines in production,
+//! readable lines on a terminal. `RUST_LOG` refines the levels. Panics are logged as one
 //! error event like any other (a panic in a request's task fails that
 //! request only), with a backtrace when `RUST_BACKTRACE` asks for one.
 
@@ -11,7 +11,8 @@ use crate::config::LogFormat;
 pub fn init(format: &LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info,hyper=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    // stderr: stdout is for what a command prints (a report, a URL, a list).
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Pretty => builder.compact().try_init(),

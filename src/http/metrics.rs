@@ -103,6 +103,12 @@ pub async fn tag_route(request: Request, next: Next) -> Response {
     response
 }
 
+/// The matched route of an answered request (the pattern, not the URI), or
+/// `unmatched`.
+pub fn route_of(response: &Response) -> &str {
+    response.extensions().get::<RouteLabel>().map_or(UNMATCHED, |r| r.0.as_str())
+}
+
 /// Outer layer: counts every request by method, matched route and status, and its latency.
 pub async fn track_requests(request: Request, next: Next) -> Response {
     let method = match request.method().as_str() {
@@ -112,7 +118,7 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let response = next.run(request).await;
     let elapsed = started.elapsed().as_secs_f64();
-    let route = response.extensions().get::<RouteLabel>().map_or_else(|| UNMATCHED.to_owned(), |r| r.0.clone());
+    let route = route_of(&response).to_owned();
     if let Ok(mut http) = HTTP.lock() {
         *http.requests.entry((method.clone(), route.clone(), response.status().as_u16())).or_default() += 1;
         http.latency.entry((method, route)).or_default().observe(&HTTP_BUCKETS, elapsed);

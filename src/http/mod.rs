@@ -1,6 +1,7 @@
 //! Plain HTTP routes (no pages): health, sign-in, JWKS, and the session
 //! middleware; webhooks and the public API as they come. Each module owns its `router()`.
 
+pub mod access_log;
 mod auth;
 pub mod headers;
 mod health;

@@ -23,6 +23,7 @@ pub mod places;
 pub mod property;
 pub mod quarantine;
 pub mod rent_roll;
+pub mod request_id;
 pub mod scheduler;
 pub mod secret;
 pub mod seed;

@@ -62,7 +62,7 @@ impl HttpKillBillClient {
     }
 
     async fn send(builder: RequestBuilder) -> KbResult<Response> {
-        builder.send().await.map_err(|e| KillBillError::from_transport(&e))
+        crate::server::request_id::propagate(builder).send().await.map_err(|e| KillBillError::from_transport(&e))
     }
 
     /// The response if its status is a success, else the classified error.
