@@ -129,12 +129,25 @@ enum SeedSet {
     },
 }
 
+/// Runs the command; the exit code says how it went (see `cli::exit`: drift
+/// 2, temporary 75, other failures 1). Logs go to stderr, the command's own
+/// output to stdout.
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let config = Config::from_env().context("reading configuration from the environment")?;
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: reading configuration from the environment: {err:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     telemetry::init(&config.log_format);
-    match cli.command {
+    marketplace::cli::exit::finish(run(cli.command, config).await)
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
         Command::Serve => Application::build(config).await?.run_until_stopped().await,
         Command::Migrate => {
             let pool = app::server::db::connect(config.database_url.expose(), 2).await?;
@@ -182,17 +195,26 @@ async fn sync(config: Config, which: &str) -> anyhow::Result<()> {
     app::server::db::migrate(&pool).await?;
     let ctx = SyncContext::new(pool, config.sync.clone())?.with_progress(std::io::stderr().is_terminal());
     let options = JobLeaseOptions::new(&config.scheduler, "cli");
-    let mut failed = Vec::new();
+    let mut failed: Vec<(&str, anyhow::Error)> = Vec::new();
     for job in jobs {
         match run_with_job_lease(&ctx, job, "cli", &options).await {
             Ok(summary) => tracing::info!(%job, ?summary, "job finished"),
             Err(err) => {
                 tracing::error!(%job, error = format!("{err:#}"), "job failed");
-                failed.push(job.display_name());
+                failed.push((job.display_name(), err));
             }
         }
     }
-    if failed.is_empty() { Ok(()) } else { anyhow::bail!("failed: {}", failed.join(", ")) }
+    let names: Vec<&str> = failed.iter().map(|(name, _)| *name).collect();
+    let names = names.join(", ");
+    // Only temporary failures (busy, an upstream down): the exit code says "try again".
+    let temporary =
+        failed.iter().all(|(_, err)| marketplace::cli::exit::code_of(err) == marketplace::cli::exit::TEMPORARY);
+    match failed.into_iter().next() {
+        None => Ok(()),
+        Some((_, first)) if temporary => Err(first.context(format!("failed: {names}"))),
+        Some(_) => anyhow::bail!("failed: {names}"),
+    }
 }
 
 /// `marketplace billing run [--period YYYY-MM]`: the rent run for a month,
@@ -307,7 +329,7 @@ async fn killbill(config: Config, action: &KillbillAction) -> anyhow::Result<()>
             let report = stored.context("the reconciliation stored no report")?.report;
             print!("{}", reconcile::render(&report));
             let drift = report.counts.total();
-            if drift > 0 { anyhow::bail!("Kill Bill drifts from our books ({drift} differences)") } else { Ok(()) }
+            if drift > 0 { Err(marketplace::cli::exit::Drift(drift.into()).into()) } else { Ok(()) }
         }
     }
 }

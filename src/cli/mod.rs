@@ -1,4 +1,5 @@
 //! Command-line actions that are more than a call: each module is one
 //! `marketplace` subcommand's handler and arguments.
 
+pub mod exit;
 pub mod users;
