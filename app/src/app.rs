@@ -18,6 +18,7 @@ use crate::pages::portal::{ListingPage, PropertiesPage};
 
 /// The document around the app: head, hydration scripts and body.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    crate::components::content_security::apply_to_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

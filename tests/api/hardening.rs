@@ -47,6 +47,44 @@ async fn every_response_carries_the_security_headers_and_hsts_only_over_https() 
     assert!(response.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age=63072000"));
 }
 
+#[tokio::test]
+async fn a_page_allows_only_the_inline_scripts_carrying_its_own_nonce() {
+    let app = spawn_app(true).await;
+    let mut seen = Vec::new();
+    for path in ["/", "/properties", "/login"] {
+        let response = app.get(path).await;
+        let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(!csp.contains("unsafe-inline") && csp.contains("object-src 'none'"), "{path}: {csp}");
+        let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce").to_owned();
+        let html = response.text().await.unwrap();
+        let inline_scripts = html.matches("<script").count();
+        let with_nonce = html.matches(&format!("nonce=\"{nonce}\"")).count();
+        assert!(inline_scripts > 0, "{path}: the hydration script");
+        let data_blocks = html.matches("<script type=\"application/ld+json\"").count();
+        assert!(with_nonce >= inline_scripts - data_blocks, "{path}: {with_nonce} of {inline_scripts} carry it");
+        seen.push(nonce);
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 3, "each response draws its own nonce");
+    let api = app.get("/api/health").await;
+    let csp = api.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("script-src 'self' 'wasm-unsafe-eval';"), "not a page, no nonce: {csp}");
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_a_sane_one_sent_is_kept() {
+    let app = spawn_app(false).await;
+    let fresh = app.get("/api/health").await;
+    let id = fresh.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 32);
+    assert_ne!(app.get("/api/health").await.headers()["x-request-id"].to_str().unwrap(), id, "one per request");
+    let url = format!("{}/api/health", app.address);
+    let kept = app.client.get(&url).header("x-request-id", "lb-1234.abc").send().await.unwrap();
+    assert_eq!(kept.headers()["x-request-id"], "lb-1234.abc");
+    let forged = app.client.get(&url).header("x-request-id", "a b<script>").send().await.unwrap();
+    assert_eq!(forged.headers()["x-request-id"].len(), 32, "an odd id is replaced");
+}
+
 /// Sends the head of a sign-in POST whose body is `length` bytes long and
 /// the first part of the body; the rest is for the caller to send (or not).
 async fn start_slow_login(app: &crate::helpers::TestApp, length: usize, part: &[u8]) -> tokio::net::TcpStream {

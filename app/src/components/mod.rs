@@ -1,5 +1,6 @@
 //! UI pieces shared by several pages.
 
+pub mod content_security;
 pub mod http_status;
 pub mod layout;
 pub mod listing_card;
