@@ -141,7 +141,7 @@ async fn small_pages_read_every_approved_listing_exactly_once(pool: PgPool) {
         sqlx::query("UPDATE listing SET createdAt = NULL WHERE id = ?").bind(&no_date).execute(&admin).await?;
 
         let settings = settings_for(&scratch);
-        let mut source = MySqlCocoricoSource::connect(&settings.database_url).await?;
+        let mut source = MySqlCocoricoSource::connect(&settings.database_url, settings.statement_timeout).await?;
         let (mut read, mut cursor) = (Vec::new(), None);
         loop {
             let page = source.approved_page(cursor.as_ref(), 7).await?;
@@ -159,7 +159,7 @@ async fn small_pages_read_every_approved_listing_exactly_once(pool: PgPool) {
         assert_eq!(sorted.len(), read.len(), "no listing is read twice");
         assert_eq!(sorted, cocorico_ids(&scratch, 2).await?, "none is missed");
 
-        let mut source = MySqlCocoricoSource::connect(&settings.database_url).await?;
+        let mut source = MySqlCocoricoSource::connect(&settings.database_url, settings.statement_timeout).await?;
         let rotation = app::server::jobs::journal::Rotation::default();
         let journal = app::server::jobs::journal::Journal::new(
             &std::env::temp_dir(),

@@ -87,7 +87,7 @@ async fn no_personal_data_of_the_owners_reaches_our_database(pool: PgPool) {
 async fn the_importer_reads_through_the_read_only_account(pool: PgPool) {
     with_scratch(LISTINGS, 23, move |scratch| async move {
         let settings = settings_for(&scratch);
-        let mut source = MySqlCocoricoSource::connect(&settings.database_url).await?;
+        let mut source = MySqlCocoricoSource::connect(&settings.database_url, settings.statement_timeout).await?;
         let user = source.current_user().await?;
         assert_eq!(user, format!("{}@%", scratch.options.ro_user));
         source.close().await?;
@@ -144,6 +144,39 @@ async fn a_second_import_at_the_same_time_stops_without_touching_anything(pool: 
         assert!(stored(&pool).await?.is_empty());
         holder.rollback().await?;
         assert!(cocorico::run(&context(&pool, settings_for(&scratch)), "schedule").await.is_ok());
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_query_that_hangs_is_stopped_by_the_statement_limit_and_the_next_run_works(pool: PgPool) {
+    with_scratch(LISTINGS, 29, move |scratch| async move {
+        let admin = scratch.admin_pool().await?;
+        // Every listing row now takes a second to read: the import's first page hangs.
+        sqlx::raw_sql("RENAME TABLE listing TO listing_real").execute(&admin).await?;
+        sqlx::raw_sql("CREATE VIEW listing AS SELECT * FROM listing_real WHERE SLEEP(1) = 0").execute(&admin).await?;
+        let mut hurried = settings_for(&scratch);
+        hurried.statement_timeout = std::time::Duration::from_millis(300);
+        let started = std::time::Instant::now();
+        let failed = cocorico::run(&context(&pool, hurried), "cli").await;
+        assert!(failed.is_err(), "the run fails instead of waiting");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "stopped at the limit: {:?}",
+            started.elapsed()
+        );
+        let (status, error, _) = last_run(&pool).await?;
+        assert_eq!(status, "failed");
+        assert!(error.as_deref().unwrap_or("").contains("COCORICO_STATEMENT_TIMEOUT"), "{error:?}");
+        assert!(stored(&pool).await?.is_empty(), "nothing half-imported");
+
+        sqlx::raw_sql("DROP VIEW listing").execute(&admin).await?;
+        sqlx::raw_sql("RENAME TABLE listing_real TO listing").execute(&admin).await?;
+        cocorico::run(&context(&pool, settings_for(&scratch)), "cli").await?;
+        assert_eq!(last_run(&pool).await?.0, "succeeded");
+        assert!(!stored(&pool).await?.is_empty(), "the next run imports");
         Ok(())
     })
     .await

@@ -51,6 +51,7 @@ async fn markup_in_an_imported_listing_never_reaches_its_page_as_markup() {
         locales: vec!["en".into()],
         price_unit: PriceUnit::Day,
         currency: Currency::parse("EUR").unwrap(),
+        statement_timeout: std::time::Duration::from_secs(60),
     };
     let row = map_listing(&listing_with_markup(), &settings).unwrap();
     let mut conn = app.pool.acquire().await.unwrap();

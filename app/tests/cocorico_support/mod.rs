@@ -27,6 +27,7 @@ pub fn settings_with_url(url: &str) -> CocoricoSettings {
         locales: vec!["en".into(), "fr".into()],
         price_unit: PriceUnit::Day,
         currency: Currency::parse("EUR").expect("EUR"),
+        statement_timeout: std::time::Duration::from_secs(60),
     }
 }
 

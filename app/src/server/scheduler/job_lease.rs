@@ -29,12 +29,19 @@ pub struct JobLeaseOptions {
     pub ttl: Duration,
     /// Failures in a row after which the job pauses itself (0: never).
     pub pause_after_failures: i32,
+    /// How long one run may take before it is cancelled as timed out.
+    pub deadline: Duration,
 }
 
 impl JobLeaseOptions {
     /// Options from the scheduler settings, with a fresh holder name of `kind` (`serve`, `cli`).
     pub fn new(settings: &SchedulerSettings, kind: &str) -> Self {
-        Self { holder: holder_id(kind), ttl: settings.lease_ttl, pause_after_failures: settings.pause_after_failures }
+        Self {
+            holder: holder_id(kind),
+            ttl: settings.lease_ttl,
+            pause_after_failures: settings.pause_after_failures,
+            deadline: settings.job_deadline,
+        }
     }
 }
 
@@ -143,8 +150,10 @@ impl JobLease {
                 return LeasedRun { run_id: None, result, paused: false, interrupted: false };
             }
         };
+        let deadline = self.options.deadline;
         let interrupted = tokio::select! {
             result = work => Ok(result),
+            () = tokio::time::sleep(deadline) => Ok(Err(self.time_out(before).await)),
             why = self.keep_alive() => Err(why),
             why = stopped(stop) => Err(why),
         };
@@ -174,6 +183,25 @@ impl JobLease {
             Ok(_) => false,
         };
         LeasedRun { run_id, result, paused, interrupted: was_interrupted }
+    }
+
+    /// Records the run cancelled at its deadline as timed out (a failure: it
+    /// counts towards the pause, and the next tick runs the job again).
+    async fn time_out(&self, before: i64) -> anyhow::Error {
+        let limit = super::schedule::describe_duration(self.options.deadline);
+        let error = format!("Timed out: the run took longer than {limit} (MARKETPLACE_JOB_DEADLINE) and was cancelled");
+        tracing::warn!(job = %self.job, limit, "run timed out");
+        match sync_run::first_run_after(&self.pool, self.job, before).await {
+            Ok(Some((id, _))) => {
+                let detail = "cancelled at MARKETPLACE_JOB_DEADLINE";
+                if let Err(err) = sync_run::fail_running_run(&self.pool, id, &error, detail).await {
+                    tracing::error!(job = %self.job, error = %err, "could not record the timed-out run");
+                }
+            }
+            Ok(None) => {}
+            Err(err) => tracing::error!(job = %self.job, error = %err, "could not find the timed-out run"),
+        }
+        anyhow::anyhow!(error)
     }
 
     /// Renews the lease until it is lost; returns why.
@@ -253,4 +281,44 @@ pub async fn run_with_job_lease(
         tracing::warn!(job = %job, "the job paused itself; resume it on /admin/system-status");
     }
     run.result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(deadline: Duration) -> JobLeaseOptions {
+        JobLeaseOptions { holder: holder_id("test"), ttl: Duration::from_secs(5), pause_after_failures: 0, deadline }
+    }
+
+    #[sqlx::test(migrations = "../migrations")]
+    async fn a_run_past_its_deadline_is_cancelled_recorded_as_timed_out_and_its_lease_freed(pool: PgPool) {
+        let options = options(Duration::from_millis(300));
+        let lease = JobLease::acquire(&pool, Job::Retention, &options).await.unwrap().expect("the lease");
+        let hung = async {
+            sync_run::start_run(&pool, Job::Retention, "cli").await?;
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok(SyncSummary::default())
+        };
+        let started = Instant::now();
+        let run = lease.run_work(None, hung).await;
+        assert!(started.elapsed() < Duration::from_secs(10), "cancelled at the deadline");
+        let error = run.result.unwrap_err().to_string();
+        assert!(error.starts_with("Timed out"), "{error}");
+        assert!(!run.interrupted, "a timed-out run is a failure, not a run left for another server");
+        let (status, recorded): (String, Option<String>) =
+            sqlx::query_as("SELECT status, error FROM sync_run WHERE id = $1")
+                .bind(run.run_id.expect("the run it made"))
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(status, "failed");
+        assert!(recorded.unwrap_or_default().contains("MARKETPLACE_JOB_DEADLINE"));
+        lease.release().await;
+
+        let next = JobLease::acquire(&pool, Job::Retention, &options).await.unwrap().expect("the lease is free again");
+        let quick = next.run_work(None, async { Ok(SyncSummary::default()) }).await;
+        assert!(quick.result.is_ok(), "a run within the deadline is not touched");
+        next.release().await;
+    }
 }

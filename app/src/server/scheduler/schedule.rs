@@ -147,6 +147,10 @@ pub struct SchedulerSettings {
     /// `MARKETPLACE_PAUSE_AFTER_FAILURES`: failures in a row after which a job
     /// pauses itself (default 3; 0 never pauses).
     pub pause_after_failures: i32,
+    /// `MARKETPLACE_JOB_DEADLINE`: how long one run may take; past it the
+    /// run is cancelled, recorded as timed out and its lease released, so a
+    /// hung upstream cannot hold a job forever (default `1h`).
+    pub job_deadline: Duration,
 }
 
 impl Default for SchedulerSettings {
@@ -166,6 +170,7 @@ impl Default for SchedulerSettings {
             tick: Duration::from_secs(5),
             lease_ttl: Duration::from_secs(60),
             pause_after_failures: 3,
+            job_deadline: Duration::from_secs(3600),
         }
     }
 }
@@ -192,6 +197,7 @@ impl SchedulerSettings {
             ("MARKETPLACE_SCHEDULE_JITTER", &mut s.jitter),
             ("MARKETPLACE_SCHEDULER_TICK", &mut s.tick),
             ("MARKETPLACE_LEASE_TTL", &mut s.lease_ttl),
+            ("MARKETPLACE_JOB_DEADLINE", &mut s.job_deadline),
         ] {
             if let Some(raw) = get(key) {
                 *slot = parse_duration(&raw).with_context(|| format!("{key} is not a duration"))?;
@@ -199,6 +205,9 @@ impl SchedulerSettings {
         }
         if s.tick.is_zero() || s.lease_ttl < Duration::from_secs(1) {
             bail!("MARKETPLACE_SCHEDULER_TICK must be above 0 and MARKETPLACE_LEASE_TTL at least 1 s");
+        }
+        if s.job_deadline < Duration::from_secs(1) {
+            bail!("MARKETPLACE_JOB_DEADLINE must be at least 1 s");
         }
         if let Some(raw) = get("MARKETPLACE_PAUSE_AFTER_FAILURES") {
             s.pause_after_failures = raw
@@ -274,7 +283,8 @@ pub fn parse_duration(raw: &str) -> anyhow::Result<Duration> {
     Ok(Duration::from_secs(n.saturating_mul(secs)))
 }
 
-fn describe_duration(d: Duration) -> String {
+/// `90 s`, `30 min`, `2 h`, `1 d`: a duration as people write it.
+pub(crate) fn describe_duration(d: Duration) -> String {
     let secs = d.as_secs();
     match secs {
         0 => format!("{} ms", d.as_millis()),

@@ -29,6 +29,9 @@ pub enum CocoricoError {
     /// The server answered but refused the account or the database.
     #[error("Cocorico's database refused the read-only account: {0}")]
     Refused(String),
+    /// A query ran past `COCORICO_STATEMENT_TIMEOUT` and the server stopped it.
+    #[error("a query on Cocorico's database ran past its time limit: {0}")]
+    TimedOut(String),
     /// A query failed: the schema is not the one expected, or a grant is missing.
     #[error("reading Cocorico's listings failed: {0}")]
     Query(#[source] sqlx::Error),

@@ -31,8 +31,10 @@ pub struct MySqlCocoricoSource {
 const EPOCH_SQL: &str = "TIMESTAMP '1000-01-01 00:00:00'";
 
 impl MySqlCocoricoSource {
-    /// Connects with the read-only URL and opens the snapshot transaction.
-    pub async fn connect(url: &Secret) -> Result<Self, CocoricoError> {
+    /// Connects with the read-only URL, limits each query to
+    /// `statement_timeout` (enforced by the server, so a hung query ends and
+    /// the run with it), and opens the snapshot transaction.
+    pub async fn connect(url: &Secret, statement_timeout: Duration) -> Result<Self, CocoricoError> {
         let options = MySqlConnectOptions::from_str(url.expose())
             .map_err(|e| CocoricoError::InvalidUrl(redact(&e.to_string(), url)))?
             .disable_statement_logging();
@@ -42,6 +44,7 @@ impl MySqlCocoricoSource {
             Ok(Err(e)) => return Err(CocoricoError::Unreachable(redact(&e.to_string(), url))),
             Ok(Ok(conn)) => conn,
         };
+        limit_statements(&mut conn, statement_timeout).await?;
         sqlx::raw_sql("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             .execute(&mut conn)
             .await
@@ -191,9 +194,37 @@ fn assemble(
     out
 }
 
-/// A lost connection mid-snapshot is "unreachable"; anything else is a query failure.
+/// MariaDB's `max_statement_time` (seconds), or on MySQL, which does not
+/// know it, `max_execution_time` (milliseconds, for reads).
+async fn limit_statements(conn: &mut MySqlConnection, limit: Duration) -> Result<(), CocoricoError> {
+    let mariadb = format!("SET SESSION max_statement_time = {:.3}", limit.as_secs_f64());
+    match sqlx::raw_sql(sqlx::AssertSqlSafe(mariadb)).execute(&mut *conn).await {
+        Ok(_) => Ok(()),
+        Err(sqlx::Error::Database(e))
+            if e.try_downcast_ref::<MySqlDatabaseError>().is_some_and(|e| e.number() == UNKNOWN_VARIABLE) =>
+        {
+            let mysql = format!("SET SESSION max_execution_time = {}", limit.as_millis().max(1));
+            sqlx::raw_sql(sqlx::AssertSqlSafe(mysql)).execute(&mut *conn).await.map_err(CocoricoError::Query)?;
+            Ok(())
+        }
+        Err(e) => Err(CocoricoError::Query(e)),
+    }
+}
+
+/// `ER_UNKNOWN_SYSTEM_VARIABLE`.
+const UNKNOWN_VARIABLE: u16 = 1193;
+/// MariaDB's `ER_STATEMENT_TIMEOUT` and MySQL's `ER_QUERY_TIMEOUT`.
+const STATEMENT_TIMEOUTS: [u16; 2] = [1969, 3024];
+
+/// A lost connection mid-snapshot is "unreachable", a query stopped by the
+/// time limit "timed out"; anything else is a query failure.
 fn classify(error: sqlx::Error) -> CocoricoError {
     match &error {
+        sqlx::Error::Database(e)
+            if e.try_downcast_ref::<MySqlDatabaseError>().is_some_and(|e| STATEMENT_TIMEOUTS.contains(&e.number())) =>
+        {
+            CocoricoError::TimedOut(e.message().to_owned())
+        }
         sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut => {
             CocoricoError::Unreachable(error.to_string())
         }

@@ -49,6 +49,9 @@ pub struct CocoricoSettings {
     pub price_unit: PriceUnit,
     /// `COCORICO_CURRENCY`: the platform currency (default `EUR`).
     pub currency: Currency,
+    /// `COCORICO_STATEMENT_TIMEOUT`: the longest one query may run on
+    /// Cocorico's database before the server stops it (default `60s`).
+    pub statement_timeout: std::time::Duration,
 }
 
 impl CocoricoSettings {
@@ -75,8 +78,15 @@ impl CocoricoSettings {
             .ok_or_else(|| anyhow::anyhow!("COCORICO_PRICE_UNIT must be `day` or `hour`, not `{unit}`"))?;
         let currency = Currency::parse(&read("COCORICO_CURRENCY").unwrap_or_else(|| "EUR".into()))
             .map_err(|e| anyhow::anyhow!("COCORICO_CURRENCY: {e}"))?;
+        let statement_timeout = crate::server::scheduler::schedule::parse_duration(
+            &read("COCORICO_STATEMENT_TIMEOUT").unwrap_or("60s".into()),
+        )
+        .ok()
+        .filter(|d| d.as_millis() >= 1)
+        .ok_or_else(|| anyhow::anyhow!("COCORICO_STATEMENT_TIMEOUT is not a duration such as 60s"))?;
         Ok(Some(Self {
             database_url: Secret::new(database_url),
+            statement_timeout,
             base_url: base_url.trim_end_matches('/').to_owned(),
             locales,
             price_unit,

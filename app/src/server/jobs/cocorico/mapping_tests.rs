@@ -11,6 +11,7 @@ fn settings() -> CocoricoSettings {
         locales: vec!["en".into(), "fr".into()],
         price_unit: PriceUnit::Day,
         currency: Currency::parse("EUR").unwrap(),
+        statement_timeout: std::time::Duration::from_secs(60),
     }
 }
 

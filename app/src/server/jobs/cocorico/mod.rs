@@ -76,7 +76,7 @@ pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary
 
 /// Reads the snapshot and applies it in one transaction, committed at the end.
 async fn import(ctx: &SyncContext, settings: &CocoricoSettings, journal: &Journal) -> anyhow::Result<ImportCounts> {
-    let mut source = MySqlCocoricoSource::connect(&settings.database_url).await?;
+    let mut source = MySqlCocoricoSource::connect(&settings.database_url, settings.statement_timeout).await?;
     let mut tx = ctx.pool.begin().await.context("could not open a transaction")?;
     if !try_lock_import(&mut tx, SOURCE).await? {
         return Err(AlreadyRunning.into());
@@ -118,6 +118,7 @@ fn plain_words(err: &anyhow::Error) -> (String, String) {
         Some(CocoricoError::Unreachable(_)) => "Cocorico's database is unreachable",
         Some(CocoricoError::Refused(_)) => "Cocorico's database refused the read-only account",
         Some(CocoricoError::InvalidUrl(_)) => "The Cocorico database address (COCORICO_DATABASE_URL) is invalid",
+        Some(CocoricoError::TimedOut(_)) => "A query on Cocorico's database ran past COCORICO_STATEMENT_TIMEOUT",
         Some(CocoricoError::Query(_)) => "Cocorico's listings could not be read (unexpected database schema?)",
         None if err.chain().any(|e| e.is::<AlreadyRunning>()) => "Another Cocorico import is already running",
         None => "Saving the Cocorico listings failed; nothing was changed",
