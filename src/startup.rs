@@ -28,6 +28,18 @@ pub struct Application {
 impl Application {
     /// Connects to the database, applies migrations and binds the port.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        if let Some(hooks) = &config.sync.condo_webhook
+            && hooks.secret.is_none()
+            && !hooks.allow_unsigned
+            && !config.demo
+        {
+            anyhow::bail!(
+                "Condo webhooks are on (CONDO_WEBHOOK_TOKEN) without CONDO_WEBHOOK_SECRET: anyone who learns the URL \
+                 could post deliveries. Set the secret (deliveries must then be signed), or set \
+                 CONDO_WEBHOOK_ALLOW_UNSIGNED=true to accept the token alone (deliveries are only hints: each \
+                 ticket is read again from Condo)"
+            );
+        }
         let pool = app::server::db::connect(config.database_url.expose(), config.db_max_connections)
             .await
             .context("connecting to PostgreSQL")?;

@@ -1,5 +1,6 @@
 //! Condo ticket webhooks end to end: the Condo emulator (or a hand-made delivery) POSTs to
-//! the real server, which verifies, stores, deduplicates and processes the tickets.
+//! the real server, which verifies, stores and deduplicates the deliveries, then reads each
+//! ticket again from the emulator and applies what Condo says.
 
 use app::server::adapters::condo::{CondoSettings, HttpCondoClient};
 use app::server::seed::condo::link_demo_properties;
@@ -14,11 +15,22 @@ use crate::helpers::{TestApp, spawn_app_with};
 const TOKEN: &str = "test-webhook-token-0123456789abcdef";
 const SECRET: &str = "test-webhook-signing-secret";
 
-/// A seeded server with webhooks configured, an emulator, and the demo properties linked.
+/// A seeded server with Condo and its webhooks configured, an emulator, and the demo
+/// properties linked.
 async fn setup() -> (TestApp, RunningCondo) {
-    let app = spawn_app_with(true, &[("CONDO_WEBHOOK_TOKEN", TOKEN), ("CONDO_WEBHOOK_SECRET", SECRET)]).await;
     let condo = sandbox::condo::spawn(CondoConfig::default()).await.expect("the Condo emulator starts");
     let credentials = Credentials::default();
+    let app = spawn_app_with(
+        true,
+        &[
+            ("CONDO_WEBHOOK_TOKEN", TOKEN),
+            ("CONDO_WEBHOOK_SECRET", SECRET),
+            ("CONDO_URL", &condo.base_url()),
+            ("CONDO_IDENTITY", &credentials.phone),
+            ("CONDO_PASSWORD", &credentials.password),
+        ],
+    )
+    .await;
     let client = HttpCondoClient::new(CondoSettings::new(&condo.base_url(), &credentials.phone, &credentials.password))
         .expect("client");
     let report = link_demo_properties(&app.pool, &client).await.expect("link the demo properties");
@@ -156,6 +168,7 @@ async fn a_malformed_body_is_a_400_and_stores_nothing() {
     }
     let huge = format!("[{}]", "x".repeat(2 * 1024 * 1024));
     assert_eq!(post(&app, TOKEN, &huge, Some(SECRET)).await.status(), 413, "the body limit");
+    assert_eq!(post(&app, "wrong-token-0123456789abcdef0123", &huge, None).await.status(), 404, "token first");
     assert_eq!(stored_events(&app).await, 0);
 }
 
@@ -210,32 +223,113 @@ async fn a_delivery_from_condo_is_processed_once_and_visible_to_its_landlord_onl
 }
 
 #[tokio::test]
-async fn an_older_version_arriving_late_is_ignored() {
+async fn a_forged_delivery_changes_nothing_and_the_ticket_keeps_following_condo() {
     let (app, condo) = setup().await;
     let ticket = tickets_of(&app, &condo, "landlord1@marketplace.test").await[0].clone();
-    let newer = json!([ticket_body(&ticket, 41, "completed", "2026-11-21T10:00:00.000Z")]).to_string();
-    let older = json!([ticket_body(&ticket, 40, "processing", "2026-11-20T10:00:00.000Z")]).to_string();
-    let first: Value = post(&app, TOKEN, &newer, Some(SECRET)).await.json().await.unwrap();
-    assert_eq!(first["accepted"], 1);
+    // Whoever learnt the token claims the newest version there could ever be, closed.
+    let mut forged = ticket_body(&ticket, 2_147_483_647, "closed", "2030-01-01T00:00:00.000Z");
+    forged["title"] = json!("Pay to this account");
+    assert_eq!(post(&app, TOKEN, &json!([forged]).to_string(), Some(SECRET)).await.status(), 200);
     processed(&app).await;
-    let late: Value = post(&app, TOKEN, &older, Some(SECRET)).await.json().await.unwrap();
-    assert_eq!(late["accepted"], 1, "a version not seen before is stored");
-    processed(&app).await;
+    let (status, version, _) = ticket_row(&app, &ticket.id).await.expect("read from Condo");
+    assert_eq!(
+        (status.as_str(), i64::from(version)),
+        (ticket.status_type.as_str(), ticket.v),
+        "Condo's, not the body's"
+    );
+    let title: String = sqlx::query_scalar("SELECT title FROM maintenance_ticket WHERE external_id = $1")
+        .bind(ticket.id.to_string())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_ne!(title, "Pay to this account");
 
+    // A real change in Condo still comes through: the forged version froze nothing.
+    let edited = condo
+        .handle()
+        .edit_ticket(ticket.id, &sandbox::condo::TicketEdit { status: Some("completed".into()), ..Default::default() })
+        .unwrap();
+    let request = WebhookRequest {
+        url: url(&app, TOKEN),
+        ticket_ids: vec![ticket.id],
+        fields: Some(FIELDS.into()),
+        secret: Some(SECRET.into()),
+        ..Default::default()
+    };
+    assert_eq!(condo.handle().deliver_webhook(&request).await.unwrap().delivered, 1);
+    processed(&app).await;
     let (status, version, history) = ticket_row(&app, &ticket.id).await.unwrap();
-    assert_eq!((status.as_str(), version), ("completed", 41));
-    assert_eq!(history.as_array().unwrap().len(), 1, "the stale status is not in the history");
+    assert_eq!((status.as_str(), i64::from(version)), ("completed", edited.v));
+    let statuses: Vec<&str> = history.as_array().unwrap().iter().map(|h| h["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses.last(), Some(&"completed"));
+
+    // An old hint arriving late reads the same current ticket: nothing changes.
+    let late = ticket_body(&ticket, ticket.v - 1, "processing", "2026-11-20T10:00:00.000Z");
+    assert_eq!(post(&app, TOKEN, &json!([late]).to_string(), Some(SECRET)).await.status(), 200);
+    processed(&app).await;
+    assert_eq!(ticket_row(&app, &ticket.id).await.unwrap().0, "completed");
     let outcomes: Vec<String> =
         sqlx::query_scalar("SELECT outcome FROM webhook_event ORDER BY id").fetch_all(&app.pool).await.unwrap();
-    assert_eq!(outcomes, ["applied", "stale"]);
+    assert_eq!(outcomes, ["applied", "applied", "stale"]);
+}
 
-    let newest = json!([ticket_body(&ticket, 42, "closed", "2026-11-22T10:00:00.000Z")]).to_string();
-    assert_eq!(post(&app, TOKEN, &newest, Some(SECRET)).await.status(), 200);
+#[tokio::test]
+async fn a_ticket_condo_does_not_show_is_recorded_as_absent_and_not_written() {
+    let (app, condo) = setup().await;
+    let mut ticket = tickets_of(&app, &condo, "landlord1@marketplace.test").await[0].clone();
+    ticket.id = uuid::Uuid::new_v4();
+    let body = json!([ticket_body(&ticket, 3, "processing", "2026-11-20T10:00:00.000Z")]).to_string();
+    assert_eq!(post(&app, TOKEN, &body, Some(SECRET)).await.status(), 200);
     processed(&app).await;
-    let (status, version, history) = ticket_row(&app, &ticket.id).await.unwrap();
-    assert_eq!((status.as_str(), version), ("closed", 42));
-    let statuses: Vec<&str> = history.as_array().unwrap().iter().map(|h| h["status"].as_str().unwrap()).collect();
-    assert_eq!(statuses, ["completed", "closed"]);
+    let outcome: String = sqlx::query_scalar("SELECT outcome FROM webhook_event").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(outcome, "absent");
+    assert!(ticket_row(&app, &ticket.id).await.is_none());
+}
+
+#[tokio::test]
+async fn while_condo_is_down_a_delivery_waits_and_writes_nothing() {
+    let (app, condo) = setup().await;
+    let ticket = tickets_of(&app, &condo, "landlord1@marketplace.test").await[0].clone();
+    condo.handle().set_faults(sandbox::condo::Faults { down: true, ..Default::default() });
+    let body = json!([ticket_body(&ticket, ticket.v, "closed", "2026-11-20T10:00:00.000Z")]).to_string();
+    assert_eq!(post(&app, TOKEN, &body, Some(SECRET)).await.status(), 200, "acknowledged: it is stored");
+    let mut waiting = None;
+    for _ in 0..300 {
+        waiting = sqlx::query_as::<_, (i32, Option<String>)>(
+            "SELECT attempts, error FROM webhook_event WHERE processed_at IS NULL AND error IS NOT NULL",
+        )
+        .fetch_optional(&app.pool)
+        .await
+        .unwrap();
+        if waiting.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (attempts, error) = waiting.expect("the event waits with the reason");
+    assert_eq!(attempts, 1);
+    assert!(error.unwrap_or_default().starts_with("condo:"));
+    assert!(ticket_row(&app, &ticket.id).await.is_none(), "nothing written from the body");
+}
+
+#[tokio::test]
+async fn outside_demo_mode_a_token_without_a_secret_needs_an_explicit_yes() {
+    let env = [("CONDO_WEBHOOK_TOKEN", TOKEN)];
+    let config = |extra: &[(&str, &str)]| {
+        let mut vars: Vec<(String, String)> =
+            env.iter().chain(extra).map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        vars.push(("DATABASE_URL".into(), "postgres://nobody@127.0.0.1:1/none".into()));
+        marketplace::config::Config::from_lookup(|key| vars.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+            .unwrap()
+    };
+    let error = marketplace::startup::Application::build(config(&[])).await.err().expect("refused");
+    assert!(error.to_string().contains("CONDO_WEBHOOK_SECRET"), "{error:#}");
+    // With the explicit yes (or a secret), the check passes and the start goes on (to the database here).
+    let error = marketplace::startup::Application::build(config(&[("CONDO_WEBHOOK_ALLOW_UNSIGNED", "true")]))
+        .await
+        .err()
+        .expect("no database there");
+    assert!(!error.to_string().contains("CONDO_WEBHOOK_SECRET"), "{error:#}");
 }
 
 #[tokio::test]

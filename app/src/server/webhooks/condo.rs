@@ -4,12 +4,16 @@
 //! `fields` selection, unsigned: the token in the URL authenticates it, and when a secret is
 //! configured `X-Webhook-Signature` (hex HMAC-SHA256 of the raw body) must match too. Each
 //! ticket is stored as one `webhook_event`, deduplicated on (ticket id, version `v`), before
-//! anything is processed; [`process_pending`] then upserts the tickets through the import's
-//! own path (unit by `unitName` label, property through the admin-made links), and an older
-//! version than the one stored changes nothing.
+//! anything is processed.
 //!
-//! The subscription should select at least [`FIELDS`]; a ticket without `title` or
-//! `priority` keeps the stored ones.
+//! A delivery is only a hint that tickets changed: [`process_pending`] reads each one again
+//! from Condo's API (`allTickets` by id, soft-deleted ones included) and upserts what Condo
+//! says through the import's own path (unit by `unitName` label, property through the
+//! admin-made links); an older version than the one stored changes nothing. So whoever knows
+//! the URL token can at most make us read tickets again: a forged body (content, a huge `v`)
+//! writes nothing, and a ticket Condo does not show us is recorded as `absent`.
+//!
+//! The subscription should select at least `id` and `v` ([`FIELDS`] is a good choice).
 
 use anyhow::Context as _;
 use hmac::{Hmac, Mac};
@@ -20,13 +24,14 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::Processed;
+use crate::server::adapters::condo::CondoClient;
 use crate::server::adapters::condo::wire::WireTicket;
 use crate::server::jobs::SyncContext;
 use crate::server::jobs::condo::mapping::map_ticket;
-use crate::server::store::condo_import::{CondoTicket, list_condo_property_links, upsert_condo_tickets};
-use crate::server::store::maintenance_ticket;
+use crate::server::store::condo_import::{list_condo_property_links, upsert_condo_tickets};
 use crate::server::store::webhook_event::{
-    NewWebhookEvent, claim_pending_events_of, finish_event, finish_event_with_outcome, insert_event_if_new,
+    NewWebhookEvent, PendingEvent, claim_pending_events_of, finish_event, finish_event_with_outcome,
+    insert_event_if_new,
 };
 
 /// `webhook_event.source` of these deliveries.
@@ -160,6 +165,8 @@ enum Outcome {
     Stale,
     /// Its Condo property is not linked to one of ours.
     Unlinked,
+    /// Condo does not show us this ticket: forged, or outside what we may read.
+    Absent,
 }
 
 impl Outcome {
@@ -168,6 +175,7 @@ impl Outcome {
             Outcome::Applied => "applied",
             Outcome::Stale => "stale",
             Outcome::Unlinked => "unlinked",
+            Outcome::Absent => "absent",
         }
     }
 }
@@ -187,9 +195,10 @@ impl From<sqlx::Error> for ApplyError {
 }
 
 /// Processes pending Condo events: each batch is claimed with `FOR UPDATE SKIP LOCKED` (so
-/// concurrent callers never take the same event) and each event is applied in a savepoint,
-/// then finished with its outcome. An event whose processing hit a database error stays
-/// pending with the error and is retried by a later call (up to 10 attempts).
+/// concurrent callers never take the same event), its tickets are read again from Condo in
+/// one call, and each event is applied in a savepoint, then finished with its outcome. When
+/// Condo cannot be read, or the database fails on an event, the events stay pending with the
+/// error and a later call retries them (up to 10 attempts).
 pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<Processed> {
     let mut processed = Processed::default();
     for _ in 0..MAX_BATCHES {
@@ -199,10 +208,19 @@ pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<Processed> {
         if events.is_empty() {
             break;
         }
+        let Some(current) = reread(ctx, &mut tx, &events, &mut processed).await? else {
+            tx.commit().await.context("cannot record the Condo events to retry")?;
+            break;
+        };
         let links = list_condo_property_links(&mut *tx).await.context("cannot read the Condo property links")?;
         for event in &events {
+            let ticket = ticket_id(&event.payload).and_then(|id| current.get(id));
             let mut savepoint = sqlx::Acquire::begin(&mut *tx).await.context("cannot open a savepoint")?;
-            match apply(&mut savepoint, &links, &event.payload).await {
+            let outcome = match ticket {
+                Some(ticket) => apply(&mut savepoint, &links, ticket).await,
+                None => Ok(Outcome::Absent),
+            };
+            match outcome {
                 Ok(outcome) => {
                     finish_event_with_outcome(&mut *savepoint, event.id, outcome.as_str(), None).await?;
                     savepoint.commit().await?;
@@ -230,41 +248,57 @@ pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<Processed> {
     Ok(processed)
 }
 
-/// Applies one ticket through the import's upsert.
-async fn apply(conn: &mut PgConnection, links: &HashMap<String, Uuid>, payload: &Value) -> Result<Outcome, ApplyError> {
-    let ticket: WireTicket =
-        serde_json::from_value(payload.clone()).map_err(|e| ApplyError::Rejected(format!("unreadable ticket: {e}")))?;
+/// The batch's tickets as Condo has them now, by id. `None` when Condo could not be read:
+/// the events are then left pending with the reason (or, without a Condo client, finished
+/// as rejected, since no later call could read them either).
+async fn reread(
+    ctx: &SyncContext,
+    tx: &mut PgConnection,
+    events: &[PendingEvent],
+    processed: &mut Processed,
+) -> anyhow::Result<Option<HashMap<String, WireTicket>>> {
+    let Some(client) = ctx.integrations.condo() else {
+        let reason = "Condo is not configured (CONDO_URL): a delivery is only a hint and the ticket cannot be read";
+        for event in events {
+            finish_event_with_outcome(&mut *tx, event.id, "rejected", Some(reason)).await?;
+            processed.done += 1;
+        }
+        return Ok(None);
+    };
+    let mut ids: Vec<String> = events.iter().filter_map(|e| ticket_id(&e.payload)).map(str::to_owned).collect();
+    ids.sort();
+    ids.dedup();
+    match client.tickets_by_ids(&ids).await {
+        Ok(tickets) => Ok(Some(tickets.into_iter().map(|t| (t.id.clone(), t)).collect())),
+        Err(err) => {
+            tracing::warn!(error = %err, events = events.len(), "Condo could not be read; the events wait");
+            for event in events {
+                finish_event(&mut *tx, event.id, Some(&format!("condo: {err}"))).await?;
+                processed.failed.push(format!("event {}: condo: {err}", event.id));
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// The ticket id a delivery names.
+fn ticket_id(payload: &Value) -> Option<&str> {
+    payload.get("id").and_then(Value::as_str)
+}
+
+/// Applies one ticket, as Condo has it, through the import's upsert.
+async fn apply(
+    conn: &mut PgConnection,
+    links: &HashMap<String, Uuid>,
+    ticket: &WireTicket,
+) -> Result<Outcome, ApplyError> {
     let Some(property) = ticket.property.as_ref() else {
         return Err(ApplyError::Rejected("the ticket names no property".into()));
     };
     let Some(&local) = links.get(&property.id) else { return Ok(Outcome::Unlinked) };
-    let mut row = map_ticket(&ticket, local).map_err(|e| ApplyError::Rejected(e.to_string()))?;
-    keep_unselected_fields(conn, payload, &mut row).await?;
+    let row = map_ticket(ticket, local).map_err(|e| ApplyError::Rejected(e.to_string()))?;
     let written = upsert_condo_tickets(conn, std::slice::from_ref(&row)).await?;
     Ok(if written == 1 { Outcome::Applied } else { Outcome::Stale })
-}
-
-/// A subscription whose `fields` leave out `title` or `priority` must not blank them: the
-/// stored values are kept for what the delivery does not carry.
-async fn keep_unselected_fields(
-    conn: &mut PgConnection,
-    payload: &Value,
-    row: &mut CondoTicket,
-) -> Result<(), sqlx::Error> {
-    let (has_title, has_priority) = (payload.get("title").is_some(), payload.get("priority").is_some());
-    if has_title && has_priority {
-        return Ok(());
-    }
-    let stored = maintenance_ticket::find_condo_title_and_priority(conn, &row.external_id).await?;
-    if let Some((title, priority)) = stored {
-        if !has_title {
-            row.title = title;
-        }
-        if !has_priority {
-            row.priority = priority;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -151,6 +151,7 @@ impl HttpCondoClient {
             request = request.bearer_auth(token);
         }
         let timeout = self.settings.timeout;
+        let request = crate::server::request_id::propagate(request);
         let response = request.send().await.map_err(|e| CondoError::from_transport(&e, timeout))?;
         let status = response.status().as_u16();
         let retry_after = retry_after_of(response.headers());
@@ -263,6 +264,19 @@ impl CondoClient for HttpCondoClient {
     /// [Condo: `allTickets` with `?deleted=true`, NOTES.md §4.2 and §4.4]
     async fn tickets_page(&self, cursor: &TicketCursor, first: usize) -> Result<Vec<WireTicket>, CondoError> {
         let variables = json!({ "where": self.ticket_where(cursor), "first": first, "skip": 0 });
+        let page: TicketsData =
+            self.query("?deleted=true", TICKETS_OPERATION, "TicketsChangedSince", variables).await?;
+        Ok(page.tickets)
+    }
+
+    /// [Condo: `allTickets` with `id_in` and `?deleted=true`, NOTES.md §4.2]
+    async fn tickets_by_ids(&self, ids: &[String]) -> Result<Vec<WireTicket>, CondoError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut filter = self.organization_filter();
+        filter["id_in"] = json!(ids);
+        let variables = json!({ "where": filter, "first": ids.len(), "skip": 0 });
         let page: TicketsData =
             self.query("?deleted=true", TICKETS_OPERATION, "TicketsChangedSince", variables).await?;
         Ok(page.tickets)

@@ -62,6 +62,9 @@ pub trait CondoClient: Send + Sync {
         cursor: &TicketCursor,
         first: usize,
     ) -> impl Future<Output = Result<Vec<WireTicket>, CondoError>> + Send;
+    /// The tickets with these ids as Condo has them now (soft-deleted ones
+    /// included); ids Condo does not show us are left out.
+    fn tickets_by_ids(&self, ids: &[String]) -> impl Future<Output = Result<Vec<WireTicket>, CondoError>> + Send;
 }
 
 /// One Condo failure.

@@ -96,6 +96,9 @@ pub struct CondoWebhookSettings {
     pub token: String,
     /// `CONDO_WEBHOOK_SECRET`: when set, every delivery must carry a valid signature.
     pub secret: Option<String>,
+    /// `CONDO_WEBHOOK_ALLOW_UNSIGNED`: outside demo mode, the server starts with a token and
+    /// no secret only when this says so.
+    pub allow_unsigned: bool,
 }
 
 impl CondoWebhookSettings {
@@ -118,7 +121,13 @@ impl CondoWebhookSettings {
             "CONDO_WEBHOOK_TOKEN must be at least {} letters, digits, `-` or `_` (e.g. `openssl rand -hex 24`)",
             Self::MIN_TOKEN_LEN
         );
-        Ok(Some(Self { token, secret: get("CONDO_WEBHOOK_SECRET") }))
+        let allow_unsigned = match get("CONDO_WEBHOOK_ALLOW_UNSIGNED").as_deref().map(str::to_ascii_lowercase) {
+            None => false,
+            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => true,
+            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
+            Some(v) => anyhow::bail!("CONDO_WEBHOOK_ALLOW_UNSIGNED must be true or false, not `{v}`"),
+        };
+        Ok(Some(Self { token, secret: get("CONDO_WEBHOOK_SECRET"), allow_unsigned }))
     }
 }
 
@@ -127,6 +136,7 @@ impl fmt::Debug for CondoWebhookSettings {
         f.debug_struct("CondoWebhookSettings")
             .field("token", &"[redacted]")
             .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("allow_unsigned", &self.allow_unsigned)
             .finish()
     }
 }

@@ -37,21 +37,6 @@ pub async fn list_tickets_of_property(
     .await
 }
 
-/// The stored title and priority of a Condo ticket, if it was imported.
-pub async fn find_condo_title_and_priority(
-    db: impl PgExecutor<'_>,
-    external_id: &str,
-) -> Result<Option<(String, TicketPriority)>, sqlx::Error> {
-    let stored = sqlx::query!(
-        r#"SELECT title, priority AS "priority: TicketPriority" FROM maintenance_ticket
-           WHERE source = 'condo' AND external_id = $1"#,
-        external_id
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(stored.map(|s| (s.title, s.priority)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,8 +76,5 @@ mod tests {
             ],
             "the soft-deleted ticket is left out"
         );
-        let stored = find_condo_title_and_priority(&pool, "condo-ticket-2").await.unwrap();
-        assert_eq!(stored, Some(("Leaking tap".to_owned(), TicketPriority::High)));
-        assert_eq!(find_condo_title_and_priority(&pool, "nowhere").await.unwrap(), None);
     }
 }
