@@ -58,6 +58,9 @@ pub struct Config {
     pub scheduler: SchedulerSettings,
     /// Outgoing mail: `MARKETPLACE_SMTP_URL`, `MARKETPLACE_MAIL_FROM`, `MARKETPLACE_MAIL_DIR`.
     pub mail: app::server::mail::MailSettings,
+    /// The origin (`scheme://host[:port]`) of `MARKETPLACE_PUBLIC_URL` when
+    /// it is set: browsers' state-changing requests must come from it.
+    pub public_origin: Option<String>,
     /// `MARKETPLACE_SESSION_MAX_AGE`: how long a sign-in lasts at most
     /// (30 days by default), however often it is refreshed.
     pub session_max_age: std::time::Duration,
@@ -126,6 +129,14 @@ impl Config {
             .filter(|d| !d.is_zero())
             .context("MARKETPLACE_REQUEST_TIMEOUT is not a duration such as 30s")?,
             metrics_token: metrics_token_from(lookup("MARKETPLACE_METRICS_TOKEN"))?,
+            public_origin: lookup("MARKETPLACE_PUBLIC_URL")
+                .filter(|v| !v.trim().is_empty())
+                .map(|url| {
+                    crate::http::session::origin_of(url.trim())
+                        .map(str::to_owned)
+                        .context("MARKETPLACE_PUBLIC_URL is not an absolute URL such as https://marketplace.example")
+                })
+                .transpose()?,
             session_max_age: app::server::scheduler::schedule::parse_duration(&get(
                 "MARKETPLACE_SESSION_MAX_AGE",
                 "30d",

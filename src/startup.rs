@@ -75,6 +75,7 @@ impl Application {
             router: router(
                 state.clone(),
                 crate::http::limits::Limits::new(config.max_concurrent_requests, config.request_timeout),
+                config.public_origin.as_deref().map(std::sync::Arc::from),
             ),
             listener,
             state,
@@ -145,7 +146,10 @@ fn load_keys(config: &Config) -> anyhow::Result<KeyStore> {
 }
 
 /// The whole HTTP surface: JSON routes, server functions, pages and assets.
-fn router(state: AppState, limits: crate::http::limits::Limits) -> Router {
+/// The routes and the layers around them. `public_origin`: the origin of
+/// `MARKETPLACE_PUBLIC_URL` when it is set, which browsers' state-changing
+/// requests must come from.
+fn router(state: AppState, limits: crate::http::limits::Limits, public_origin: Option<std::sync::Arc<str>>) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -162,7 +166,7 @@ fn router(state: AppState, limits: crate::http::limits::Limits) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::page_guard::guard_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::session::refresh_session))
-        .layer(axum::middleware::from_fn(crate::http::session::reject_cross_site))
+        .layer(axum::middleware::from_fn_with_state(public_origin, crate::http::session::reject_cross_site))
         .layer(axum::middleware::from_fn(crate::http::server_fn_errors::status_from_error))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(limits, crate::http::limits::bound))

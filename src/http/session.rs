@@ -45,9 +45,15 @@ pub async fn refresh_session(State(state): State<AppState>, mut request: Request
 
 /// Refuses state-changing requests from other sites: when a browser says
 /// where a POST/PUT/PATCH/DELETE comes from (`Origin`, else `Referer`), it
-/// must be this host; a cookie-carrying one that says nothing is refused too.
-/// Machine clients with `Authorization: Bearer` are not browsers and pass.
-pub async fn reject_cross_site(request: Request, next: Next) -> Response {
+/// must be our origin: the one of `MARKETPLACE_PUBLIC_URL` when it is set
+/// (`public_origin`; a reverse proxy may rewrite `Host`), else this `Host`.
+/// A cookie-carrying request that says nothing is refused too. Machine
+/// clients with `Authorization: Bearer` are not browsers and pass.
+pub async fn reject_cross_site(
+    State(public_origin): State<Option<std::sync::Arc<str>>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let method = request.method();
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
@@ -58,9 +64,10 @@ pub async fn reject_cross_site(request: Request, next: Next) -> Response {
     }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
-    let same_site = match source {
-        Some(url) => url_host(url).is_some_and(|h| h.eq_ignore_ascii_case(host)),
-        None => !headers.contains_key(header::COOKIE),
+    let same_site = match (source, public_origin.as_deref()) {
+        (Some(url), Some(ours)) => origin_of(url).is_some_and(|o| o.eq_ignore_ascii_case(ours)),
+        (Some(url), None) => url_host(url).is_some_and(|h| h.eq_ignore_ascii_case(host)),
+        (None, _) => !headers.contains_key(header::COOKIE),
     };
     if same_site {
         next.run(request).await
@@ -76,9 +83,24 @@ fn url_host(url: &str) -> Option<&str> {
     Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
 }
 
+/// `scheme://host[:port]` of an absolute URL (its origin, as `Origin` says it).
+pub fn origin_of(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once("://")?;
+    let host = url_host(url)?;
+    (!scheme.is_empty() && !host.is_empty()).then(|| &url[..scheme.len() + 3 + host.len()])
+}
+
 #[cfg(test)]
 mod tests {
-    use super::url_host;
+    use super::{origin_of, url_host};
+
+    #[test]
+    fn the_origin_of_a_url_is_scheme_host_and_port() {
+        assert_eq!(origin_of("https://marketplace.example/manage?x=1"), Some("https://marketplace.example"));
+        assert_eq!(origin_of("http://127.0.0.1:3101"), Some("http://127.0.0.1:3101"));
+        assert_eq!(origin_of("null"), None);
+        assert_eq!(origin_of("https:///path"), None);
+    }
 
     #[test]
     fn the_host_of_an_origin_or_referer_is_found() {

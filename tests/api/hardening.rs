@@ -222,3 +222,21 @@ async fn protected_pages_are_refused_before_rendering() {
     assert_eq!(landlord.get(format!("{}/admin/system-status", app.address)).send().await.unwrap().status(), 403);
     assert_eq!(tenant.get(format!("{}/account", app.address)).send().await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn behind_a_proxy_posts_must_come_from_the_public_origin_whatever_the_host() {
+    let app = spawn_app_with(true, &[("MARKETPLACE_PUBLIC_URL", "https://marketplace.example/")]).await;
+    let sign_in = |origin: &'static str| {
+        app.client
+            .post(format!("{}/login", app.address))
+            .header("Origin", origin)
+            .form(&[("email", "tenant1@marketplace.test"), ("password", DEMO_PASSWORD)])
+            .send()
+    };
+    // The proxy rewrote Host to the internal address; the browser's Origin is the public one.
+    let through_proxy = sign_in("https://marketplace.example").await.unwrap();
+    assert_eq!(through_proxy.status(), 303, "our public origin");
+    assert_eq!(through_proxy.headers()["location"], "/account");
+    assert_eq!(sign_in("https://evil.example").await.unwrap().status(), 403, "another site");
+    assert_eq!(sign_in("http://marketplace.example").await.unwrap().status(), 403, "the scheme counts");
+}
