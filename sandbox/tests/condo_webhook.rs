@@ -1,6 +1,7 @@
 //! The Condo emulator delivers ticket webhooks like a Condo `WebhookSubscription`: bare JSON
 //! arrays of at most `maxPackSize` objects, unsigned unless a secret is configured, then
-//! signed with a hex HMAC-SHA256 of the raw body.
+//! (as a signing relay would) timestamped and signed with a hex HMAC-SHA256 of
+//! `<timestamp>.<raw body>`.
 
 mod condo_support;
 
@@ -76,7 +77,7 @@ async fn a_webhook_posts_a_bare_array_shaped_like_the_example_and_unsigned() {
 }
 
 #[tokio::test]
-async fn a_configured_secret_signs_the_raw_body_with_hmac_sha256() {
+async fn a_configured_secret_signs_the_timestamp_and_the_raw_body_with_hmac_sha256() {
     let config = CondoConfig { webhook_secret: Some("s3cret".into()), ..CondoConfig::default() };
     let condo = start_with(config).await;
     let (url, inbox) = subscriber(204).await;
@@ -88,7 +89,10 @@ async fn a_configured_secret_signs_the_raw_body_with_hmac_sha256() {
         .unwrap();
     assert_eq!(report.delivered, 2);
     let (headers, body) = &inbox.posts()[0];
+    let sent: i64 = headers["x-webhook-timestamp"].to_str().unwrap().parse().unwrap();
+    assert!((chrono::Utc::now().timestamp() - sent).abs() < 60, "the time of sending");
     let mut mac = Hmac::<Sha256>::new_from_slice(b"s3cret").unwrap();
+    mac.update(format!("{sent}.").as_bytes());
     mac.update(body);
     let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(headers["x-webhook-signature"], expected.as_str());

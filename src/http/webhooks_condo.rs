@@ -15,8 +15,10 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::json;
 
-/// The header carrying the hex HMAC-SHA256 of the body.
+/// The header carrying the hex HMAC-SHA256 of `<timestamp>.<body>`.
 const SIGNATURE_HEADER: &str = "x-webhook-signature";
+/// The header carrying the Unix time the delivery was signed at.
+const TIMESTAMP_HEADER: &str = "x-webhook-timestamp";
 
 /// The Condo webhook route.
 pub fn router() -> Router<AppState> {
@@ -43,9 +45,12 @@ async fn receive(
     let verification = match &settings.secret {
         None => "token",
         Some(secret) => {
-            let signature = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
-            if !hooks::signature_matches(secret, &body, signature) {
-                tracing::warn!("Condo webhook refused: bad or missing signature");
+            let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+            let now = chrono::Utc::now().timestamp();
+            if let Err(why) =
+                hooks::verify_signature(secret, &body, header(SIGNATURE_HEADER), header(TIMESTAMP_HEADER), now)
+            {
+                tracing::warn!(%why, "Condo webhook refused");
                 return Err(AppError::Unauthorized);
             }
             "token_and_signature"

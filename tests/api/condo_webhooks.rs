@@ -6,7 +6,7 @@ use app::server::adapters::condo::{CondoSettings, HttpCondoClient};
 use app::server::seed::condo::link_demo_properties;
 use app::server::seed::demo_id;
 use app::server::webhooks::condo::FIELDS;
-use sandbox::condo::{CondoConfig, Credentials, RunningCondo, TicketInfo, WebhookRequest, sign_webhook};
+use sandbox::condo::{CondoConfig, Credentials, RunningCondo, TicketInfo, WebhookRequest, sign_webhook_delivery};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -46,7 +46,10 @@ fn url(app: &TestApp, token: &str) -> String {
 async fn post(app: &TestApp, token: &str, body: &str, secret: Option<&str>) -> reqwest::Response {
     let mut request = app.client.post(url(app, token)).header("Content-Type", "application/json").body(body.to_owned());
     if let Some(secret) = secret {
-        request = request.header("X-Webhook-Signature", sign_webhook(secret, body.as_bytes()));
+        let now = chrono::Utc::now().timestamp();
+        request = request
+            .header("X-Webhook-Timestamp", now.to_string())
+            .header("X-Webhook-Signature", sign_webhook_delivery(secret, now, body.as_bytes()));
     }
     request.send().await.expect("request failed")
 }
@@ -126,24 +129,26 @@ async fn a_wrong_token_is_not_found_and_stores_nothing() {
 }
 
 #[tokio::test]
-async fn a_bad_or_missing_signature_is_refused_and_stores_nothing() {
+async fn a_bad_missing_or_old_signature_is_refused_and_stores_nothing_of_it() {
     let (app, condo) = setup().await;
     let ticket = &tickets_of(&app, &condo, "landlord1@marketplace.test").await[0];
     let body = json!([ticket_body(ticket, 50, "processing", "2026-11-20T10:00:00.000Z")]).to_string();
     assert_eq!(post(&app, TOKEN, &body, None).await.status(), 401, "missing");
     assert_eq!(post(&app, TOKEN, &body, Some("another secret")).await.status(), 401, "wrong key");
-    let signed_other = sign_webhook(SECRET, b"[]");
-    let forged = app
-        .client
-        .post(url(&app, TOKEN))
-        .header("X-Webhook-Signature", signed_other)
-        .body(body.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), 401, "a signature of another body");
-    assert_eq!(stored_events(&app).await, 0);
-    assert!(ticket_row(&app, &ticket.id).await.is_none());
+    let signed = |at: i64, signed_body: &[u8]| {
+        app.client
+            .post(url(&app, TOKEN))
+            .header("X-Webhook-Timestamp", at.to_string())
+            .header("X-Webhook-Signature", sign_webhook_delivery(SECRET, at, signed_body))
+            .body(body.clone())
+            .send()
+    };
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(signed(now, b"[]").await.unwrap().status(), 401, "a signature of another body");
+    assert_eq!(signed(now - 600, body.as_bytes()).await.unwrap().status(), 401, "signed 10 minutes ago: a replay");
+    assert_eq!(signed(now + 600, body.as_bytes()).await.unwrap().status(), 401, "signed in the future");
+    assert_eq!(signed(now - 30, body.as_bytes()).await.unwrap().status(), 200, "a little clock skew is fine");
+    assert_eq!(stored_events(&app).await, 1, "only the well-signed one");
 }
 
 #[tokio::test]

@@ -37,7 +37,10 @@ pub use data::{EditError, NewTickets, PropertySummary, Summary, TicketCounts, Ti
 pub use faults::Faults;
 pub use handle::CondoHandle;
 pub use stats::{FaultCounts, Stats};
-pub use webhook::{DEFAULT_FIELDS, WebhookError, WebhookPost, WebhookReport, WebhookRequest, sign as sign_webhook};
+pub use webhook::{
+    DEFAULT_FIELDS, WebhookError, WebhookPost, WebhookReport, WebhookRequest, sign as sign_webhook,
+    sign_delivery as sign_webhook_delivery,
+};
 
 use anyhow::Context as _;
 use state::Shared;

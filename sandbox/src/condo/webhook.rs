@@ -1,7 +1,9 @@
 //! Ticket webhooks as Condo's `WebhookSubscription` sends them: a bare JSON array of at most
 //! 100 objects shaped by a GraphQL `fields` selection, `POST`ed with `Content-Type:
-//! application/json`. Unsigned by default; with a secret, `X-Webhook-Signature` carries the
-//! hex HMAC-SHA256 of the raw body (the header set Condo's signed `WebhookPayload` uses).
+//! application/json`. Unsigned by default, as Condo sends them; with a secret the emulator
+//! plays a signing relay in front of Condo: `X-Webhook-Timestamp` carries the Unix time of
+//! sending and `X-Webhook-Signature` the hex HMAC-SHA256 of `<timestamp>.<raw body>` (the
+//! signature headers of Condo's signed `WebhookPayload`, with the time covered).
 
 use super::data::STAFF_ACCOUNT;
 use super::exec::{self, GraphqlRequest, RequestMeta};
@@ -151,10 +153,12 @@ fn fetch_pack(
 async fn send(shared: &Shared, url: &str, body: &Value, secret: Option<&str>) -> WebhookPost {
     let raw = body.to_string();
     let objects = body.as_array().map_or(0, Vec::len);
-    let signature = secret.map(|secret| sign(secret, raw.as_bytes()));
+    let timestamp = chrono::Utc::now().timestamp();
+    let signature = secret.map(|secret| sign_delivery(secret, timestamp, raw.as_bytes()));
     let mut post = shared.http.post(url).header("Content-Type", "application/json");
     if let Some(signature) = &signature {
         post = post
+            .header("X-Webhook-Timestamp", timestamp.to_string())
             .header("X-Webhook-Signature", signature)
             .header("X-Webhook-Signature-Algorithm", "sha256")
             .header("X-Webhook-Id", super::rng::random_uuid().to_string());
@@ -164,6 +168,14 @@ async fn send(shared: &Shared, url: &str, body: &Value, secret: Option<&str>) ->
         Ok(response) => WebhookPost { objects, status: Some(response.status().as_u16()), error: None, signature },
         Err(error) => WebhookPost { objects, status: None, error: Some(error.to_string()), signature },
     }
+}
+
+/// The signature of a delivery sent at `timestamp` (Unix seconds): the hex HMAC-SHA256 of
+/// `<timestamp>.<body>` with `secret`.
+pub fn sign_delivery(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    let mut message = format!("{timestamp}.").into_bytes();
+    message.extend_from_slice(body);
+    sign(secret, &message)
 }
 
 /// Hex HMAC-SHA256 of `body` with `secret`.

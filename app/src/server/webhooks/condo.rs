@@ -2,7 +2,8 @@
 //!
 //! A `WebhookSubscription` POSTs a bare JSON array of at most 100 tickets shaped by its
 //! `fields` selection, unsigned: the token in the URL authenticates it, and when a secret is
-//! configured `X-Webhook-Signature` (hex HMAC-SHA256 of the raw body) must match too. Each
+//! configured (a signing relay in front of Condo) `X-Webhook-Signature` must be the hex
+//! HMAC-SHA256 of `<X-Webhook-Timestamp>.<raw body>`, with the timestamp within 5 minutes. Each
 //! ticket is stored as one `webhook_event`, deduplicated on (ticket id, version `v`), before
 //! anything is processed.
 //!
@@ -54,19 +55,58 @@ pub fn token_matches(expected: &str, given: &str) -> bool {
     constant_time_eq(&Sha256::digest(expected.as_bytes()), &Sha256::digest(given.as_bytes()))
 }
 
-/// Whether `header` is the hex HMAC-SHA256 of `body` under `secret` (compared in constant time).
-pub fn signature_matches(secret: &str, body: &[u8], header: &str) -> bool {
-    let Some(given) = decode_hex(header.trim()) else { return false };
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return false };
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
+/// How far (either way) a signed delivery's `X-Webhook-Timestamp` may be from our clock.
+pub const SIGNATURE_WINDOW_SECS: i64 = 300;
+
+/// Why a signed delivery was refused (answered 401).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    /// `X-Webhook-Signature` or `X-Webhook-Timestamp` is missing or unreadable.
+    #[error("the delivery must carry X-Webhook-Timestamp (Unix seconds) and X-Webhook-Signature")]
+    Missing,
+    /// The timestamp is more than [`SIGNATURE_WINDOW_SECS`] away from now: an old delivery replayed.
+    #[error("the delivery's timestamp is more than 5 minutes from now")]
+    OutsideWindow,
+    /// The signature is not the HMAC of this timestamp and body under our secret.
+    #[error("the signature does not match")]
+    Mismatch,
 }
 
-/// The hex HMAC-SHA256 of `body` under `secret`, as `X-Webhook-Signature` carries it.
-pub fn sign(secret: &str, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+/// Checks a signed delivery: `signature` must be the hex HMAC-SHA256 under `secret` of
+/// `<timestamp>.<body>` (compared in constant time), and `timestamp` (Unix seconds) within
+/// [`SIGNATURE_WINDOW_SECS`] of `now`, so a captured delivery cannot be replayed later.
+pub fn verify_signature(
+    secret: &str,
+    body: &[u8],
+    signature: Option<&str>,
+    timestamp: Option<&str>,
+    now: i64,
+) -> Result<(), SignatureError> {
+    let (Some(signature), Some(timestamp)) = (signature, timestamp) else { return Err(SignatureError::Missing) };
+    let at: i64 = timestamp.trim().parse().map_err(|_| SignatureError::Missing)?;
+    let given = decode_hex(signature.trim()).ok_or(SignatureError::Missing)?;
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return Err(SignatureError::Mismatch) };
+    mac.update(format!("{at}.").as_bytes());
     mac.update(body);
+    mac.verify_slice(&given).map_err(|_| SignatureError::Mismatch)?;
+    if (now - at).abs() > SIGNATURE_WINDOW_SECS {
+        return Err(SignatureError::OutsideWindow);
+    }
+    Ok(())
+}
+
+/// The hex HMAC-SHA256 of `message` under `secret`.
+pub fn sign(secret: &str, message: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(message);
     mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `X-Webhook-Signature` of a delivery sent at `timestamp`: [`sign`] of `<timestamp>.<body>`.
+pub fn sign_delivery(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    let mut message = format!("{timestamp}.").into_bytes();
+    message.extend_from_slice(body);
+    sign(secret, &message)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -310,13 +350,36 @@ mod tests {
         assert!(token_matches("abcdefabcdefabcdefabcdef", "abcdefabcdefabcdefabcdef"));
         assert!(!token_matches("abcdefabcdefabcdefabcdef", "abcdefabcdefabcdefabcdeF"));
         assert!(!token_matches("abcdefabcdefabcdefabcdef", ""));
-        let signature = sign("secret", b"[]");
-        assert!(signature_matches("secret", b"[]", &signature));
-        assert!(signature_matches("secret", b"[]", &signature.to_uppercase()), "hex in either case");
-        assert!(!signature_matches("secret", b"[ ]", &signature), "the raw body is signed");
-        assert!(!signature_matches("other", b"[]", &signature));
-        assert!(!signature_matches("secret", b"[]", "zz"));
-        assert!(!signature_matches("secret", b"[]", ""));
+        let now = 1_800_000_000;
+        let signature = sign_delivery("secret", now, b"[]");
+        let check = |body: &[u8], sig: Option<&str>, at: Option<&str>, secret| {
+            verify_signature(secret, body, sig, at, now + 10)
+        };
+        let at = now.to_string();
+        assert_eq!(check(b"[]", Some(&signature), Some(&at), "secret"), Ok(()));
+        assert_eq!(check(b"[]", Some(&signature.to_uppercase()), Some(&at), "secret"), Ok(()), "hex in either case");
+        assert_eq!(check(b"[ ]", Some(&signature), Some(&at), "secret"), Err(SignatureError::Mismatch), "the raw body");
+        assert_eq!(check(b"[]", Some(&signature), Some(&at), "other"), Err(SignatureError::Mismatch));
+        let moved = (now + 1).to_string();
+        assert_eq!(check(b"[]", Some(&signature), Some(&moved), "secret"), Err(SignatureError::Mismatch), "the time");
+        assert_eq!(check(b"[]", Some("zz"), Some(&at), "secret"), Err(SignatureError::Missing));
+        assert_eq!(check(b"[]", None, Some(&at), "secret"), Err(SignatureError::Missing));
+        assert_eq!(check(b"[]", Some(&signature), None, "secret"), Err(SignatureError::Missing));
+    }
+
+    #[test]
+    fn a_delivery_signed_long_ago_or_far_ahead_is_refused() {
+        let sent = 1_800_000_000;
+        let signature = sign_delivery("secret", sent, b"[]");
+        let at = sent.to_string();
+        for (now, expected) in [
+            (sent + 299, Ok(())),
+            (sent - 299, Ok(())),
+            (sent + 301, Err(SignatureError::OutsideWindow)),
+            (sent - 301, Err(SignatureError::OutsideWindow)),
+        ] {
+            assert_eq!(verify_signature("secret", b"[]", Some(&signature), Some(&at), now), expected, "{now}");
+        }
     }
 
     #[test]

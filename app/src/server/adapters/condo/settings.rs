@@ -89,7 +89,9 @@ impl fmt::Debug for CondoSettings {
 
 /// How Condo's ticket webhooks reach us (`POST /api/webhooks/condo/{token}`). Condo does not
 /// sign these deliveries, so the unguessable token in the URL authenticates them; with a
-/// secret, `X-Webhook-Signature` (hex HMAC-SHA256 of the raw body) is required as well.
+/// secret (a signing relay in front of Condo), `X-Webhook-Timestamp` and
+/// `X-Webhook-Signature` (hex HMAC-SHA256 of `<timestamp>.<raw body>`, the timestamp within 5
+/// minutes) are required as well.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CondoWebhookSettings {
     /// `CONDO_WEBHOOK_TOKEN`: the URL token, at least [`Self::MIN_TOKEN_LEN`] characters.
