@@ -66,9 +66,8 @@ async fn receive(
     Ok(Json(json!({ "accepted": stored.accepted, "duplicates": stored.duplicates })).into_response())
 }
 
-/// 413, with a body saying the limit.
+/// 413, with a problem saying the limit.
 fn too_large() -> Response {
-    let message = format!("a delivery is at most {MAX_BODY_BYTES} bytes");
-    let body = json!({ "error": { "code": "payload_too_large", "message": message } });
-    (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response()
+    let detail = format!("a delivery is at most {MAX_BODY_BYTES} bytes");
+    app::server::error::problem(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", &detail)
 }

@@ -240,3 +240,23 @@ async fn behind_a_proxy_posts_must_come_from_the_public_origin_whatever_the_host
     assert_eq!(sign_in("https://evil.example").await.unwrap().status(), 403, "another site");
     assert_eq!(sign_in("http://marketplace.example").await.unwrap().status(), 403, "the scheme counts");
 }
+
+#[tokio::test]
+async fn json_errors_are_rfc_9457_problems() {
+    let app = spawn_app(true).await;
+    let token = app.token_of("landlord1@marketplace.test").await;
+    let missing = app.get_as(&token, &format!("/api/maintenance/{}", uuid::Uuid::nil())).await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.headers()["content-type"], "application/problem+json");
+    let body: serde_json::Value = missing.json().await.unwrap();
+    assert_eq!(body["type"], "about:blank");
+    assert_eq!(body["title"], "Not Found");
+    assert_eq!(body["status"], 404);
+    assert_eq!(body["code"], "not_found");
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    assert_eq!(body["error"]["code"], "not_found", "the shape earlier clients read is kept");
+    let bad = app.get_as(&token, "/api/maintenance?sort=random").await;
+    let body: serde_json::Value = bad.json().await.unwrap();
+    assert_eq!((body["status"].as_u64(), body["title"].as_str()), (Some(400), Some("Bad Request")));
+    assert!(body["detail"].as_str().unwrap().contains("sort"), "{body}");
+}

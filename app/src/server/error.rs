@@ -1,5 +1,6 @@
 //! How `AppError` leaves the server: database errors become `Internal` with a
-//! logged reference, and every variant maps to one HTTP response shape.
+//! logged reference, and every variant maps to one HTTP response shape, an
+//! RFC 9457 problem (`application/problem+json`).
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -25,11 +26,28 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// An RFC 9457 problem: `type` (`about:blank`: the status says it all),
+/// `title` (the status's phrase), `status`, `detail` (what went wrong, in
+/// plain words), and two members of ours: `code` (stable, for programs) and
+/// `error` (`{code, message}`, the shape earlier clients read).
+pub fn problem(status: StatusCode, code: &str, detail: &str) -> Response {
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+        "code": code,
+        "error": { "code": code, "message": detail },
+    });
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::json!({ "error": { "code": self.code(), "message": self.to_string() } });
-        let mut response = (status, Json(body)).into_response();
+        let mut response = problem(status, self.code(), &self.to_string());
         if let AppError::TooManyRequests { retry_after_secs } = self
             && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
