@@ -69,8 +69,20 @@ async fn skip_quarantined(
 }
 
 /// The caller's properties (admins: every one).
-async fn list_properties(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<PropertyItem>>, AppError> {
-    Ok(Json(property::list_properties(&state.pool, &user).await?))
+async fn list_properties(
+    State(state): State<AppState>,
+    user: AuthUser,
+    query: Result<Query<PropertyQuery>, QueryRejection>,
+) -> Result<Json<Vec<PropertyItem>>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::Validation(e.body_text()))?;
+    Ok(Json(property::search_properties(&state.pool, &user, query.q.as_deref()).await?))
+}
+
+/// `GET /api/manage/properties` filters.
+#[derive(Debug, serde::Deserialize)]
+struct PropertyQuery {
+    /// Words in the name, address, postal code or city (any case).
+    q: Option<String>,
 }
 
 /// The units of one of the caller's properties; another landlord's answers 404.

@@ -343,3 +343,62 @@ async fn invoices_are_found_by_number_tenant_name_or_e_mail() {
     let long = "x".repeat(101);
     assert_eq!(app.get_as(&admin, &format!("/api/manage/invoices?q={long}")).await.status(), 400);
 }
+
+#[tokio::test]
+async fn leases_and_properties_are_found_by_their_words_within_the_callers_scope() {
+    let app = spawn_app(true).await;
+    let landlord = app.token_of("landlord1@marketplace.test").await;
+    let admin = app.token_of("admin@marketplace.test").await;
+    let find = async |token: &str, list: &str, q: &str| -> Vec<Value> {
+        let path = format!("/api/manage/{list}?q={}", app::domain::form_encode(q));
+        let body: Value = app.get_as(token, &path).await.json().await.unwrap();
+        body.as_array().unwrap_or_else(|| panic!("{body}")).clone()
+    };
+    // A tenant of landlord 1, by e-mail in another case: only their leases.
+    let (email, name): (String, String) = sqlx::query_as(
+        "SELECT t.email, t.display_name FROM lease l JOIN unit u ON u.id = l.unit_id JOIN property p ON p.id = u.property_id
+         JOIN app_user t ON t.id = l.tenant_id JOIN app_user o ON o.id = p.landlord_id
+         WHERE o.email = 'landlord1@marketplace.test' ORDER BY t.email LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let theirs = find(&landlord, "leases", &email.to_uppercase()).await;
+    assert!(!theirs.is_empty() && theirs.iter().all(|l| l["tenant_name"] == name.as_str()), "{theirs:?}");
+    // A property of landlord 1, by part of its city: found; landlord 2 does not see it.
+    let (property, city): (String, String) = sqlx::query_as(
+        "SELECT p.name, p.city FROM property p JOIN app_user o ON o.id = p.landlord_id
+         WHERE o.email = 'landlord1@marketplace.test' ORDER BY p.name LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let found = find(&landlord, "properties", &city[..city.len().min(4)].to_lowercase()).await;
+    assert!(found.iter().any(|p| p["name"] == property.as_str()), "{found:?}");
+    assert!(
+        found.iter().all(|p| p["city"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains(&city[..city.len().min(4)].to_lowercase()))
+    );
+    let other = crate::maintenance::landlord_token(&app, 2).await;
+    assert!(find(&other, "properties", &property).await.iter().all(|p| p["name"] != property.as_str()), "scoped");
+    assert!(!find(&admin, "properties", &property).await.is_empty(), "admins see every one");
+    let let_property: String = sqlx::query_scalar(
+        "SELECT p.name FROM lease l JOIN unit u ON u.id = l.unit_id JOIN property p ON p.id = u.property_id
+         JOIN app_user o ON o.id = p.landlord_id WHERE o.email = 'landlord1@marketplace.test' ORDER BY p.name LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let by_property = find(&landlord, "leases", &let_property).await;
+    assert!(!by_property.is_empty(), "the leases of {let_property}");
+    assert!(by_property.iter().all(|l| l["property_name"] == let_property.as_str()), "{by_property:?}");
+    assert!(find(&landlord, "leases", "%").await.is_empty(), "a wildcard is just a character");
+    let long = "x".repeat(101);
+    for list in ["leases", "properties"] {
+        let response = app.get_as(&admin, &format!("/api/manage/{list}?q={long}")).await;
+        assert_eq!(response.status(), 400, "{list}");
+    }
+}

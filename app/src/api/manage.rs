@@ -32,17 +32,13 @@ pub async fn manage_invoices(query: InvoiceQuery) -> Result<Vec<InvoiceItem>, Ap
     crate::server::invoices::list(&pool, &user, &query).await
 }
 
-/// The caller's properties with their units.
+/// The caller's properties with their units; with `q`, those whose name,
+/// address, postal code or city contain it.
 #[server(endpoint = "backoffice/properties")]
-pub async fn manage_properties() -> Result<Vec<(PropertyItem, Vec<UnitItem>)>, AppError> {
+pub async fn manage_properties(q: Option<String>) -> Result<Vec<(PropertyItem, Vec<UnitItem>)>, AppError> {
     let user = crate::server::auth::require_user()?;
     let pool = crate::server::state::pool()?;
-    let mut out = Vec::new();
-    for property in crate::server::property::list_properties(&pool, &user).await? {
-        let units = crate::server::property::list_units(&pool, &user, property.id).await?;
-        out.push((property, units));
-    }
-    Ok(out)
+    crate::server::property::list_properties_with_units(&pool, &user, q.as_deref()).await
 }
 
 /// People (admins only), 50 a page.

@@ -108,6 +108,9 @@ pub struct LeaseQuery {
     pub unit_id: Option<Uuid>,
     /// One tenant's leases.
     pub tenant_id: Option<Uuid>,
+    /// Words in the property's name or city, the unit, the tenant's name or e-mail (any case).
+    #[serde(default)]
+    pub q: Option<String>,
     /// 1-based page of 50.
     pub page: Option<i64>,
 }

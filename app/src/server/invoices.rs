@@ -7,6 +7,7 @@ use crate::domain::BillingPeriod;
 use crate::model::AppError;
 use crate::model::manage::{InvoiceItem, InvoiceQuery};
 use crate::server::auth::AuthUser;
+use crate::server::list_params::list_params;
 use crate::server::store::invoice;
 
 /// Invoices newest first, 50 a page, optionally of one tenant, one month,
@@ -19,22 +20,15 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &InvoiceQuery) -> Resul
         .filter(|p| !p.trim().is_empty())
         .map(|p| BillingPeriod::parse(p).map_err(|e| AppError::Validation(format!("period: {e}"))))
         .transpose()?;
-    let page = query.page.unwrap_or(1);
-    if !(1..=10_000).contains(&page) {
-        return Err(AppError::Validation("page: from 1".into()));
-    }
-    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if search.is_some_and(|q| q.chars().count() > 100) {
-        return Err(AppError::Validation("q: at most 100 characters".into()));
-    }
+    let list = list_params(query.page, query.q.as_deref())?;
     let rows = invoice::list_invoices_scoped(
         pool,
         scope,
         query.tenant_id,
         period.map(|p| p.start()),
-        search,
-        50,
-        (page - 1) * 50,
+        list.search,
+        list.limit,
+        list.offset,
     )
     .await?;
     Ok(rows

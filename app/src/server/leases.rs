@@ -11,6 +11,7 @@ use crate::model::AppError;
 use crate::model::manage::{Created, EndLeaseRequest, LeaseQuery, LeaseRecord, NewLeaseRequest};
 use crate::server::audit::Actor;
 use crate::server::auth::AuthUser;
+use crate::server::list_params::list_params;
 use crate::server::store::audit_log::{self, AuditEntry};
 use crate::server::store::lease::{self, NewLease};
 use crate::server::store::{app_user, unit};
@@ -135,11 +136,10 @@ pub async fn end(pool: &PgPool, user: &AuthUser, id: Uuid, request: &EndLeaseReq
 /// The caller's leases, newest first, 50 a page.
 pub async fn list(pool: &PgPool, user: &AuthUser, query: &LeaseQuery) -> Result<Vec<LeaseRecord>, AppError> {
     let scope = user.landlord_scope()?;
-    let page = query.page.unwrap_or(1);
-    if !(1..=10_000).contains(&page) {
-        return Err(AppError::Validation("page: from 1".into()));
-    }
-    let rows = lease::list_leases_scoped(pool, scope, query.unit_id, query.tenant_id, 50, (page - 1) * 50).await?;
+    let list = list_params(query.page, query.q.as_deref())?;
+    let rows =
+        lease::list_leases_scoped(pool, scope, query.unit_id, query.tenant_id, list.search, list.limit, list.offset)
+            .await?;
     Ok(rows
         .into_iter()
         .map(|r| LeaseRecord {

@@ -13,6 +13,7 @@ pub mod health;
 pub mod invoices;
 pub mod jobs;
 pub mod leases;
+pub mod list_params;
 pub mod listing;
 pub mod mail;
 pub mod maintenance;

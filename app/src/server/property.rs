@@ -8,12 +8,43 @@ use uuid::Uuid;
 use crate::model::AppError;
 use crate::model::property::{PropertyItem, PropertyRecord, PropertyTicket, UnitItem};
 use crate::server::auth::AuthUser;
+use crate::server::list_params::list_params;
 use crate::server::store::{maintenance_ticket, property, unit};
 
 /// The caller's properties.
 pub async fn list_properties(pool: &PgPool, user: &AuthUser) -> Result<Vec<PropertyItem>, AppError> {
-    let rows = property::list_properties_scoped(pool, user.landlord_scope()?).await?;
+    search_properties(pool, user, None).await
+}
+
+/// The caller's properties whose name, address, postal code or city contain
+/// the words `q` (at most 100 characters; all with `None`).
+pub async fn search_properties(pool: &PgPool, user: &AuthUser, q: Option<&str>) -> Result<Vec<PropertyItem>, AppError> {
+    let search = list_params(None, q)?.search;
+    let rows = property::search_properties_scoped(pool, user.landlord_scope()?, search).await?;
     Ok(rows.into_iter().map(|p| PropertyItem { id: p.id, name: p.name, city: p.city }).collect())
+}
+
+/// The caller's properties matching `q`, each with its units: two reads
+/// whatever the number of properties.
+pub async fn list_properties_with_units(
+    pool: &PgPool,
+    user: &AuthUser,
+    q: Option<&str>,
+) -> Result<Vec<(PropertyItem, Vec<UnitItem>)>, AppError> {
+    let properties = search_properties(pool, user, q).await?;
+    let ids: Vec<Uuid> = properties.iter().map(|p| p.id).collect();
+    let mut units: std::collections::HashMap<Uuid, Vec<UnitItem>> = std::collections::HashMap::new();
+    for u in unit::list_units_of_properties(pool, &ids).await? {
+        let item = UnitItem { id: u.id, label: u.label, section: u.section, floor: u.floor, bedrooms: u.bedrooms };
+        units.entry(u.property_id).or_default().push(item);
+    }
+    Ok(properties
+        .into_iter()
+        .map(|p| {
+            let of_it = units.remove(&p.id).unwrap_or_default();
+            (p, of_it)
+        })
+        .collect())
 }
 
 /// One of the caller's properties.

@@ -22,11 +22,15 @@ fn ok_words(code: &str) -> Option<&'static str> {
 #[component]
 pub fn ManageLeasesPage() -> impl IntoView {
     let query = use_query_map();
-    let page = move || query.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(1i64);
-    let data = Resource::new(page, |page| async move {
+    let filters = move || {
+        let q = query.read();
+        (q.get("q").unwrap_or_default(), q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1i64))
+    };
+    let data = Resource::new(filters, |(words, page)| async move {
         let role = manage_role().await?;
-        let leases = manage_leases(LeaseQuery { page: Some(page), ..LeaseQuery::default() }).await?;
-        let places = manage_properties().await?;
+        let q = Some(words).filter(|w| !w.trim().is_empty());
+        let leases = manage_leases(LeaseQuery { q, page: Some(page), ..LeaseQuery::default() }).await?;
+        let places = manage_properties(None).await?;
         Ok::<_, crate::model::AppError>((role, leases, places))
     });
     let (ok, error) = outcome(ok_words);
@@ -36,13 +40,18 @@ pub fn ManageLeasesPage() -> impl IntoView {
             {move || Suspend::new({
                 let error = error.clone();
                 async move {
+                    let (words, page) = filters();
                     match data.await {
                         Ok((role, leases, places)) => view! {
                             <ManageNav current="/manage/leases" role />
                             <h1 class="text-2xl font-bold">"Leases"</h1>
                             <div class="mt-4"><Outcome ok error /></div>
                             <NewLeaseForm places />
-                            <LeaseTable leases page=page() />
+                            <form method="get" action="/manage/leases" class="mt-6 flex items-end gap-2" role="search">
+                                <label class="text-sm font-medium">"Search"<input type="search" name="q" maxlength="100" placeholder="Property, city, unit, tenant or e-mail" class=INPUT value=words.clone() /></label>
+                                <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50">"Show"</button>
+                            </form>
+                            <LeaseTable leases words page />
                         }.into_any(),
                         Err(err) => refused(&err, "/manage/leases"),
                     }
@@ -53,9 +62,17 @@ pub fn ManageLeasesPage() -> impl IntoView {
 }
 
 #[component]
-fn LeaseTable(leases: Vec<LeaseRecord>, page: i64) -> impl IntoView {
+fn LeaseTable(leases: Vec<LeaseRecord>, words: String, page: i64) -> impl IntoView {
     let more = leases.len() == 50;
+    let empty = leases.is_empty();
+    let searched = !words.trim().is_empty();
+    let words = crate::domain::form_encode(&words);
+    let link = move |page: i64| format!("/manage/leases?q={words}&page={page}");
+    let (newer, older) = (link(page - 1), link(page + 1));
     view! {
+        {(empty && searched).then(|| view! {
+            <p class="mt-4 text-sm text-slate-600" data-testid="no-leases">"No lease matches: change the search, or clear it."</p>
+        })}
         <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
             <table class="min-w-full text-sm" data-testid="leases">
                 <thead class="bg-slate-50 text-left text-slate-600">
@@ -97,8 +114,8 @@ fn LeaseTable(leases: Vec<LeaseRecord>, page: i64) -> impl IntoView {
             </table>
         </div>
         <nav class="mt-3 flex justify-between text-sm" aria-label="Pages">
-            {(page > 1).then(|| view! { <a class="font-semibold text-emerald-800 hover:underline" href=format!("/manage/leases?page={}", page - 1)>"← Newer"</a> })}
-            {more.then(|| view! { <a class="ml-auto font-semibold text-emerald-800 hover:underline" href=format!("/manage/leases?page={}", page + 1)>"Older →"</a> })}
+            {(page > 1).then(|| view! { <a class="font-semibold text-emerald-800 hover:underline" href=newer>"← Newer"</a> })}
+            {more.then(|| view! { <a class="ml-auto font-semibold text-emerald-800 hover:underline" href=older>"Older →"</a> })}
         </nav>
     }
 }

@@ -1,8 +1,10 @@
 //! `/manage/properties`: the caller's properties and their units (with the
-//! ids the lease form asks for), a property and a unit to add.
+//! ids the lease form asks for), a search over them, a property and a unit
+//! to add.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::{BUTTON, INPUT, ManageNav, Outcome, outcome, refused, typed};
 use crate::api::manage::{manage_properties, manage_role};
@@ -20,13 +22,13 @@ fn ok_words(code: &str) -> Option<&'static str> {
 /// The properties page.
 #[component]
 pub fn ManagePropertiesPage() -> impl IntoView {
-    let data = Resource::new(
-        || (),
-        |_| async move {
-            let role = manage_role().await?;
-            Ok::<_, crate::model::AppError>((role, manage_properties().await?))
-        },
-    );
+    let query = use_query_map();
+    let words = move || query.read().get("q").unwrap_or_default();
+    let data = Resource::new(words, |words| async move {
+        let role = manage_role().await?;
+        let q = Some(words).filter(|w| !w.trim().is_empty());
+        Ok::<_, crate::model::AppError>((role, manage_properties(q).await?))
+    });
     let (ok, error) = outcome(ok_words);
     view! {
         <Title text="Properties" />
@@ -34,11 +36,19 @@ pub fn ManagePropertiesPage() -> impl IntoView {
             {move || Suspend::new({
                 let error = error.clone();
                 async move {
+                    let words = words();
                     match data.await {
                         Ok((role, properties)) => view! {
                             <ManageNav current="/manage/properties" role />
                             <h1 class="text-2xl font-bold">"Properties"</h1>
                             <div class="mt-4"><Outcome ok error /></div>
+                            <form method="get" action="/manage/properties" class="mb-4 flex items-end gap-2" role="search">
+                                <label class="text-sm font-medium">"Search"<input type="search" name="q" maxlength="100" placeholder="Name, street, postal code or city" class=INPUT value=words.clone() /></label>
+                                <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50">"Show"</button>
+                            </form>
+                            {(properties.is_empty() && !words.trim().is_empty()).then(|| view! {
+                                <p class="mb-4 text-sm text-slate-600" data-testid="no-properties">"No property matches: change the search, or clear it."</p>
+                            })}
                             <ul class="grid gap-4 lg:grid-cols-2" data-testid="properties">
                                 {properties.into_iter().map(|(property, units)| view! { <PropertyCard property units /> }).collect_view()}
                             </ul>

@@ -93,6 +93,7 @@ pub async fn list_leases_scoped(
     landlord: Option<Uuid>,
     unit_id: Option<Uuid>,
     tenant_id: Option<Uuid>,
+    search: Option<&str>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<LeaseListRow>, sqlx::Error> {
@@ -105,12 +106,15 @@ pub async fn list_leases_scoped(
            JOIN app_user t ON t.id = l.tenant_id
            WHERE ($1::uuid IS NULL OR p.landlord_id = $1) AND ($2::uuid IS NULL OR l.unit_id = $2)
              AND ($3::uuid IS NULL OR l.tenant_id = $3)
+             AND ($6::text IS NULL OR strpos(lower(p.name || ' ' || p.city || ' ' || u.label || ' '
+                                                  || t.display_name || ' ' || t.email), lower($6)) > 0)
            ORDER BY l.starts_on DESC, l.id LIMIT $4 OFFSET $5"#,
         landlord,
         unit_id,
         tenant_id,
         limit,
-        offset
+        offset,
+        search
     )
     .fetch_all(db)
     .await

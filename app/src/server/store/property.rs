@@ -54,11 +54,26 @@ pub async fn list_properties_scoped(
     db: impl PgExecutor<'_>,
     landlord_id: Option<Uuid>,
 ) -> Result<Vec<PropertyRow>, sqlx::Error> {
+    search_properties_scoped(db, landlord_id, None).await
+}
+
+/// The properties of `landlord_id` (every one with `None`) whose name,
+/// address, postal code or city contain `search` (any case; all with `None`),
+/// by name.
+pub async fn search_properties_scoped(
+    db: impl PgExecutor<'_>,
+    landlord_id: Option<Uuid>,
+    search: Option<&str>,
+) -> Result<Vec<PropertyRow>, sqlx::Error> {
     sqlx::query_as!(
         PropertyRow,
         "SELECT id, landlord_id, name, address_line, city, postal_code, country
-         FROM property WHERE ($1::uuid IS NULL OR landlord_id = $1) ORDER BY name, id",
-        landlord_id
+         FROM property WHERE ($1::uuid IS NULL OR landlord_id = $1)
+           AND ($2::text IS NULL OR strpos(lower(name || ' ' || address_line || ' ' || postal_code || ' ' || city),
+                                           lower($2)) > 0)
+         ORDER BY name, id",
+        landlord_id,
+        search
     )
     .fetch_all(db)
     .await

@@ -79,6 +79,21 @@ pub async fn list_units_of_property(db: impl PgExecutor<'_>, property_id: Uuid) 
     .await
 }
 
+/// The units of several properties in one read, by property then label.
+pub async fn list_units_of_properties(
+    db: impl PgExecutor<'_>,
+    property_ids: &[Uuid],
+) -> Result<Vec<UnitRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UnitRow,
+        "SELECT id, property_id, label, section, floor, bedrooms FROM unit WHERE property_id = ANY($1)
+         ORDER BY property_id, label",
+        property_ids
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// Creates a unit unless its property already has one with this label.
 /// Returns whether it was written.
 pub async fn insert_unit(db: impl PgExecutor<'_>, u: &NewUnit) -> Result<bool, sqlx::Error> {
