@@ -4,6 +4,7 @@
 //! the processing runs as a job of its own (`jobs::webhooks`), which a delivery asks for.
 
 pub mod condo;
+pub mod condo_signature;
 pub mod killbill;
 
 /// What one pass over a source's pending events did.
