@@ -6,10 +6,10 @@ use app::model::audit::{AuditQuery, AuditRecord};
 use app::model::billing::{BillingRunRequest, BillingRunResult};
 use app::model::manage::{
     Created, EndLeaseRequest, InvoiceItem, InvoiceQuery, LeaseQuery, LeaseRecord, NewLeaseRequest, NewPropertyRequest,
-    NewUnitRequest,
+    NewUnitRequest, PropertyEditRequest,
 };
 use app::model::payment::{InvoiceVoided, PaymentRecorded, PaymentRequest, VoidRequest};
-use app::model::property::{PropertyItem, UnitItem};
+use app::model::property::{PropertyItem, PropertyRecord, UnitItem};
 use app::model::quarantine::QuarantinedRecord;
 use app::server::auth::AuthUser;
 use app::server::quarantine::Decision;
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/manage/billing/run", post(run_billing))
         .route("/api/manage/properties", get(list_properties).post(create_property))
+        .route("/api/manage/properties/{id}", axum::routing::put(edit_property))
         .route("/api/manage/properties/{id}/units", get(list_units).post(create_unit))
         .route("/api/manage/leases", get(list_leases).post(create_lease))
         .route("/api/manage/leases/{id}/end", post(end_lease))
@@ -150,6 +151,17 @@ async fn create_property(
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let request = body(request)?;
     Ok((StatusCode::CREATED, Json(places::create_property(&state.pool, &user, &request).await?)))
+}
+
+/// `{name, address_line, city, postal_code, country}` → 200 with the property as it now reads.
+async fn edit_property(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+    request: Result<Json<PropertyEditRequest>, JsonRejection>,
+) -> Result<Json<PropertyRecord>, AppError> {
+    let request = body(request)?;
+    Ok(Json(places::edit_property(&state.pool, &user, id, &request).await?))
 }
 
 /// `{label, bedrooms?, section?, floor?}` → 201 `{id}`.

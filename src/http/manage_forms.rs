@@ -4,7 +4,7 @@
 //! the forms work without JavaScript and show their errors inline.
 
 use app::model::AppError;
-use app::model::manage::{EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest};
+use app::model::manage::{EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest};
 use app::model::payment::{PaymentRequest, VoidRequest};
 use app::server::audit::Actor;
 use app::server::auth::AuthUser;
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/invoices/{id}/void", post(void_invoice))
         .route("/manage/properties", post(create_property))
         .route("/manage/properties/{id}/units", post(create_unit))
+        .route("/manage/properties/{id}/edit", post(edit_property))
         .route("/manage/people", post(invite))
 }
 
@@ -195,6 +196,24 @@ async fn create_property(
     .await;
     let echo = ["name", "address_line", "city", "postal_code", "country", "landlord_id"];
     back("/manage/properties", result, &form, &echo)
+}
+
+async fn edit_property(
+    State(state): State<AppState>,
+    user: Result<AuthUser, AppError>,
+    Path(property): Path<Uuid>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let Ok(user) = user else { return Redirect::to("/login?next=/manage/properties").into_response() };
+    let request = PropertyEditRequest {
+        name: field(&form, "name").to_owned(),
+        address_line: field(&form, "address_line").to_owned(),
+        city: field(&form, "city").to_owned(),
+        postal_code: field(&form, "postal_code").to_owned(),
+        country: field(&form, "country").to_owned(),
+    };
+    let result = places::edit_property(&state.pool, &user, property, &request).await.map(|_| "edited".to_owned());
+    back("/manage/properties", result, &form, &[])
 }
 
 async fn create_unit(

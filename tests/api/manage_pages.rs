@@ -69,6 +69,20 @@ async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
         submit(&landlord, &base, &units, &[("label", "2B"), ("bedrooms", "1")]).await,
         "/manage/properties?ok=unit"
     );
+    let edit = format!("/manage/properties/{property}/edit");
+    let renamed = [
+        ("name", "Rue Neuve Nord"),
+        ("address_line", "2 rue Neuve"),
+        ("city", "Lyon"),
+        ("postal_code", "69002"),
+        ("country", "FR"),
+    ];
+    assert_eq!(submit(&landlord, &base, &edit, &renamed).await, "/manage/properties?ok=edited");
+    let page = landlord.get(format!("{base}/manage/properties")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("Rue Neuve Nord") && page.contains("2 rue Neuve, 69002 Lyon (FR)"),
+        "the card reads the new name"
+    );
     let unit: uuid::Uuid = sqlx::query_scalar("SELECT id FROM unit WHERE property_id = $1")
         .bind(property)
         .fetch_one(&app.pool)
@@ -96,7 +110,10 @@ async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
     let again = submit(&landlord, &base, "/manage/leases", &form).await;
     assert!(again.contains("error=unit_id&reason=conflict"), "{again}");
     let page = landlord.get(format!("{base}/manage/leases")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("Rue Neuve · 2B") && page.contains("I confirm"), "the lease is listed with its end form");
+    assert!(
+        page.contains("Rue Neuve Nord · 2B") && page.contains("I confirm"),
+        "the lease is listed with its end form"
+    );
     let stranger = [
         ("unit_id", unit.as_str()),
         ("tenant_email", "nobody@example.com"),

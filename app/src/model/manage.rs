@@ -29,6 +29,22 @@ pub struct NewPropertyRequest {
     pub landlord_id: Option<Uuid>,
 }
 
+/// `PUT /api/manage/properties/{id}`: what a property's owner may change
+/// (every field, as it should read now).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropertyEditRequest {
+    /// Its name, as people call it.
+    pub name: String,
+    /// Street and number.
+    pub address_line: String,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// ISO 3166 country code (`FR`).
+    pub country: String,
+}
+
 /// `POST /api/manage/properties/{id}/units`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewUnitRequest {

@@ -13,8 +13,14 @@ pub struct PropertyItem {
     pub id: Uuid,
     /// Its name.
     pub name: String,
+    /// Street and number.
+    pub address_line: String,
+    /// Postal code.
+    pub postal_code: String,
     /// Its city.
     pub city: String,
+    /// ISO 3166 country code.
+    pub country: String,
 }
 
 /// One property.

@@ -1,13 +1,14 @@
 //! Properties and units in the back office: admins create them for any
 //! landlord, landlords for themselves; another landlord's property answers
-//! "not found". Every creation is in the audit log.
+//! "not found". Every creation and change is in the audit log.
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::domain::Role;
 use crate::model::AppError;
-use crate::model::manage::{Created, NewPropertyRequest, NewUnitRequest};
+use crate::model::manage::{Created, NewPropertyRequest, NewUnitRequest, PropertyEditRequest};
+use crate::model::property::PropertyRecord;
 use crate::server::audit::Actor;
 use crate::server::auth::AuthUser;
 use crate::server::store::app_user;
@@ -67,18 +68,16 @@ pub async fn create_property(
     if !landlord.is_some_and(|u| u.role == Role::Landlord.as_str() && u.disabled_at.is_none()) {
         return Err(AppError::Validation("landlord_id: not a landlord's account".into()));
     }
-    let country = request.country.trim().to_ascii_uppercase();
-    if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(AppError::Validation("country: a two-letter ISO 3166 code, like FR".into()));
-    }
+    let place =
+        Place::check(&request.name, &request.address_line, &request.city, &request.postal_code, &request.country)?;
     let new = NewProperty {
         id: Uuid::new_v4(),
         landlord_id,
-        name: text("name", &request.name, 120)?,
-        address_line: text("address_line", &request.address_line, 200)?,
-        city: text("city", &request.city, 100)?,
-        postal_code: text("postal_code", &request.postal_code, 20)?,
-        country,
+        name: place.name,
+        address_line: place.address_line,
+        city: place.city,
+        postal_code: place.postal_code,
+        country: place.country,
         latitude: None,
         longitude: None,
     };
@@ -86,6 +85,76 @@ pub async fn create_property(
     let after = serde_json::json!({ "name": new.name, "city": new.city, "landlord_id": landlord_id });
     audit(pool, user, "property.create", "property", new.id, after).await?;
     Ok(Created { id: new.id })
+}
+
+/// A property's name and address, checked.
+struct Place {
+    name: String,
+    address_line: String,
+    city: String,
+    postal_code: String,
+    country: String,
+}
+
+impl Place {
+    /// Each field checked, the country upper-cased; a 400 naming the first bad field.
+    fn check(name: &str, address_line: &str, city: &str, postal_code: &str, country: &str) -> Result<Self, AppError> {
+        let country = country.trim().to_ascii_uppercase();
+        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(AppError::Validation("country: a two-letter ISO 3166 code, like FR".into()));
+        }
+        Ok(Self {
+            name: text("name", name, 120)?,
+            address_line: text("address_line", address_line, 200)?,
+            city: text("city", city, 100)?,
+            postal_code: text("postal_code", postal_code, 20)?,
+            country,
+        })
+    }
+}
+
+/// Changes the name and address of one of the caller's properties (another
+/// landlord's is "not found"), audited with before and after.
+pub async fn edit_property(
+    pool: &PgPool,
+    user: &AuthUser,
+    id: Uuid,
+    request: &PropertyEditRequest,
+) -> Result<PropertyRecord, AppError> {
+    let before = property::find_property_scoped(pool, user.landlord_scope()?, id).await?.ok_or(AppError::NotFound)?;
+    let place =
+        Place::check(&request.name, &request.address_line, &request.city, &request.postal_code, &request.country)?;
+    let mut tx = pool.begin().await?;
+    property::update_property(
+        &mut *tx,
+        id,
+        &place.name,
+        &place.address_line,
+        &place.city,
+        &place.postal_code,
+        &place.country,
+    )
+    .await?;
+    let by = Actor::of(user);
+    let shape = |name: &str, address: &str, city: &str, postal: &str, country: &str| serde_json::json!({ "name": name, "address_line": address, "city": city, "postal_code": postal, "country": country });
+    let entry = AuditEntry {
+        actor_id: by.user_id,
+        actor: &by.name,
+        action: "property.edit",
+        entity: "property",
+        entity_id: Some(id.to_string()),
+        before: Some(shape(&before.name, &before.address_line, &before.city, &before.postal_code, &before.country)),
+        after: Some(shape(&place.name, &place.address_line, &place.city, &place.postal_code, &place.country)),
+    };
+    audit_log::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(PropertyRecord {
+        id,
+        name: place.name,
+        address_line: place.address_line,
+        city: place.city,
+        landlord_id: before.landlord_id,
+    })
 }
 
 /// Adds a unit to one of the caller's properties; a label already used there is a 409.

@@ -21,7 +21,17 @@ pub async fn list_properties(pool: &PgPool, user: &AuthUser) -> Result<Vec<Prope
 pub async fn search_properties(pool: &PgPool, user: &AuthUser, q: Option<&str>) -> Result<Vec<PropertyItem>, AppError> {
     let search = list_params(None, q)?.search;
     let rows = property::search_properties_scoped(pool, user.landlord_scope()?, search).await?;
-    Ok(rows.into_iter().map(|p| PropertyItem { id: p.id, name: p.name, city: p.city }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|p| PropertyItem {
+            id: p.id,
+            name: p.name,
+            address_line: p.address_line,
+            postal_code: p.postal_code,
+            city: p.city,
+            country: p.country,
+        })
+        .collect())
 }
 
 /// The caller's properties matching `q`, each with its units: two reads

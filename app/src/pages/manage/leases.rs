@@ -48,7 +48,7 @@ pub fn ManageLeasesPage() -> impl IntoView {
                             <div class="mt-4"><Outcome ok error /></div>
                             <NewLeaseForm places />
                             <form method="get" action="/manage/leases" class="mt-6 flex items-end gap-2" role="search">
-                                <label class="text-sm font-medium">"Search"<input type="search" name="q" maxlength="100" placeholder="Property, city, unit, tenant or e-mail" class=INPUT value=words.clone() /></label>
+                                <label class="text-sm font-medium">"Search"<input type="search" name="q" maxlength="100" placeholder="Property, tenant, e-mail…" class=INPUT value=words.clone() /></label>
                                 <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50">"Show"</button>
                             </form>
                             <LeaseTable leases words page />

@@ -15,6 +15,7 @@ fn ok_words(code: &str) -> Option<&'static str> {
     match code {
         "property" => Some("The property is added."),
         "unit" => Some("The unit is added."),
+        "edited" => Some("The property's name and address are saved."),
         _ => None,
     }
 }
@@ -43,7 +44,7 @@ pub fn ManagePropertiesPage() -> impl IntoView {
                             <h1 class="text-2xl font-bold">"Properties"</h1>
                             <div class="mt-4"><Outcome ok error /></div>
                             <form method="get" action="/manage/properties" class="mb-4 flex items-end gap-2" role="search">
-                                <label class="text-sm font-medium">"Search"<input type="search" name="q" maxlength="100" placeholder="Name, street, postal code or city" class=INPUT value=words.clone() /></label>
+                                <label class="text-sm font-medium">"Search"<input type="search" name="q" maxlength="100" placeholder="Name, street or city" class=INPUT value=words.clone() /></label>
                                 <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-semibold hover:bg-slate-50">"Show"</button>
                             </form>
                             {(properties.is_empty() && !words.trim().is_empty()).then(|| view! {
@@ -65,10 +66,13 @@ pub fn ManagePropertiesPage() -> impl IntoView {
 #[component]
 fn PropertyCard(property: PropertyItem, units: Vec<UnitItem>) -> impl IntoView {
     let action = format!("/manage/properties/{}/units", property.id);
+    let address =
+        format!("{}, {} {} ({})", property.address_line, property.postal_code, property.city, property.country);
+    let edit = property.clone();
     view! {
         <li class="rounded-xl border border-slate-200 bg-white p-4">
             <h2 class="font-semibold">{property.name}</h2>
-            <p class="text-sm text-slate-600">{property.city}</p>
+            <p class="text-sm text-slate-600">{address}</p>
             <table class="mt-2 min-w-full text-sm">
                 <thead class="text-left text-xs text-slate-500"><tr><th>"Unit"</th><th>"Bedrooms"</th><th>"Id (for a lease)"</th></tr></thead>
                 <tbody>
@@ -77,6 +81,7 @@ fn PropertyCard(property: PropertyItem, units: Vec<UnitItem>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <EditPropertyForm property=edit />
             <details class="mt-2">
                 <summary class="cursor-pointer text-sm font-semibold text-emerald-800 hover:underline">"Add a unit…"</summary>
                 <form method="post" action=action class="mt-2 flex flex-wrap items-end gap-2">
@@ -86,6 +91,26 @@ fn PropertyCard(property: PropertyItem, units: Vec<UnitItem>) -> impl IntoView {
                 </form>
             </details>
         </li>
+    }
+}
+
+/// The name and address of a property, to correct.
+#[component]
+fn EditPropertyForm(property: PropertyItem) -> impl IntoView {
+    let action = format!("/manage/properties/{}/edit", property.id);
+    let label = format!("Edit {}", property.name);
+    view! {
+        <details class="mt-2">
+            <summary class="cursor-pointer text-sm font-semibold text-emerald-800 hover:underline">"Edit the name or address…"</summary>
+            <form method="post" action=action class="mt-2 grid gap-2 sm:grid-cols-2" aria-label=label>
+                <label class="text-xs font-medium">"Name"<input name="name" required maxlength="120" class=INPUT value=property.name /></label>
+                <label class="text-xs font-medium">"Street and number"<input name="address_line" required maxlength="200" class=INPUT value=property.address_line /></label>
+                <label class="text-xs font-medium">"City"<input name="city" required maxlength="100" class=INPUT value=property.city /></label>
+                <label class="text-xs font-medium">"Postal code"<input name="postal_code" required maxlength="20" class=INPUT value=property.postal_code /></label>
+                <label class="text-xs font-medium">"Country (2 letters)"<input name="country" required maxlength="2" class=INPUT value=property.country /></label>
+                <div class="sm:col-span-2"><button type="submit" class=BUTTON>"Save"</button></div>
+            </form>
+        </details>
     }
 }
 

@@ -79,6 +79,30 @@ pub async fn search_properties_scoped(
     .await
 }
 
+/// Rewrites a property's name and address; whether it exists.
+pub async fn update_property(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    name: &str,
+    address_line: &str,
+    city: &str,
+    postal_code: &str,
+    country: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE property SET name = $2, address_line = $3, city = $4, postal_code = $5, country = $6 WHERE id = $1",
+        id,
+        name,
+        address_line,
+        city,
+        postal_code,
+        country
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The properties named `name` (compared without regard to case).
 pub async fn find_properties_by_name(db: impl PgExecutor<'_>, name: &str) -> Result<Vec<PropertyRow>, sqlx::Error> {
     sqlx::query_as!(
