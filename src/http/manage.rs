@@ -6,7 +6,7 @@ use app::model::audit::{AuditQuery, AuditRecord};
 use app::model::billing::{BillingRunRequest, BillingRunResult};
 use app::model::manage::{
     Created, EndLeaseRequest, InvoiceItem, InvoiceQuery, LeaseQuery, LeaseRecord, NewLeaseRequest, NewPropertyRequest,
-    NewUnitRequest, PropertyEditRequest,
+    NewUnitRequest, PropertyEditRequest, UnitEditRequest,
 };
 use app::model::payment::{InvoiceVoided, PaymentRecorded, PaymentRequest, VoidRequest};
 use app::model::property::{PropertyItem, PropertyRecord, UnitItem};
@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/manage/billing/run", post(run_billing))
         .route("/api/manage/properties", get(list_properties).post(create_property))
         .route("/api/manage/properties/{id}", axum::routing::put(edit_property))
+        .route("/api/manage/units/{id}", axum::routing::put(edit_unit))
         .route("/api/manage/properties/{id}/units", get(list_units).post(create_unit))
         .route("/api/manage/leases", get(list_leases).post(create_lease))
         .route("/api/manage/leases/{id}/end", post(end_lease))
@@ -162,6 +163,17 @@ async fn edit_property(
 ) -> Result<Json<PropertyRecord>, AppError> {
     let request = body(request)?;
     Ok(Json(places::edit_property(&state.pool, &user, id, &request).await?))
+}
+
+/// `{label, bedrooms?, section?, floor?}` → 200 with the unit as it now reads.
+async fn edit_unit(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+    request: Result<Json<UnitEditRequest>, JsonRejection>,
+) -> Result<Json<UnitItem>, AppError> {
+    let request = body(request)?;
+    Ok(Json(places::edit_unit(&state.pool, &user, id, &request).await?))
 }
 
 /// `{label, bedrooms?, section?, floor?}` → 201 `{id}`.

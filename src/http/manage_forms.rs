@@ -4,7 +4,9 @@
 //! the forms work without JavaScript and show their errors inline.
 
 use app::model::AppError;
-use app::model::manage::{EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest};
+use app::model::manage::{
+    EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest, UnitEditRequest,
+};
 use app::model::payment::{PaymentRequest, VoidRequest};
 use app::server::audit::Actor;
 use app::server::auth::AuthUser;
@@ -27,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/properties", post(create_property))
         .route("/manage/properties/{id}/units", post(create_unit))
         .route("/manage/properties/{id}/edit", post(edit_property))
+        .route("/manage/units/{id}/edit", post(edit_unit))
         .route("/manage/people", post(invite))
 }
 
@@ -213,6 +216,26 @@ async fn edit_property(
         country: field(&form, "country").to_owned(),
     };
     let result = places::edit_property(&state.pool, &user, property, &request).await.map(|_| "edited".to_owned());
+    back("/manage/properties", result, &form, &[])
+}
+
+async fn edit_unit(
+    State(state): State<AppState>,
+    user: Result<AuthUser, AppError>,
+    Path(unit): Path<Uuid>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let Ok(user) = user else { return Redirect::to("/login?next=/manage/properties").into_response() };
+    let result = async {
+        let request = UnitEditRequest {
+            label: field(&form, "label").to_owned(),
+            bedrooms: number(&form, "bedrooms")?,
+            section: optional(&form, "section"),
+            floor: optional(&form, "floor"),
+        };
+        places::edit_unit(&state.pool, &user, unit, &request).await.map(|_| "unit_edited".to_owned())
+    }
+    .await;
     back("/manage/properties", result, &form, &[])
 }
 

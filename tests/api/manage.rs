@@ -453,3 +453,43 @@ async fn a_property_is_corrected_by_its_owner_only_and_the_change_is_audited() {
         .unwrap();
     assert_eq!(edits, 1, "refusals write nothing");
 }
+
+#[tokio::test]
+async fn a_unit_is_corrected_within_its_property_and_a_taken_label_is_a_409() {
+    let app = spawn_app(true).await;
+    let landlord = app.token_of("landlord1@marketplace.test").await;
+    let mine: Value = app.get_as(&landlord, "/api/manage/properties").await.json().await.unwrap();
+    let property = mine[0]["id"].as_str().unwrap().to_owned();
+    let units: Value =
+        app.get_as(&landlord, &format!("/api/manage/properties/{property}/units")).await.json().await.unwrap();
+    let (first, second) = (units[0]["id"].as_str().unwrap().to_owned(), units[1]["label"].as_str().unwrap().to_owned());
+    let put = async |token: &str, unit: &str, body: Value| {
+        let url = format!("{}/api/manage/units/{unit}", app.address);
+        app.client.put(url).bearer_auth(token).json(&body).send().await.unwrap()
+    };
+    let saved = put(&landlord, &first, json!({ "label": "4C", "bedrooms": 2, "floor": "4" })).await;
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.unwrap();
+    assert_eq!(
+        (saved["label"].as_str(), saved["bedrooms"].as_i64(), saved["floor"].as_str()),
+        (Some("4C"), Some(2), Some("4"))
+    );
+    let taken = put(&landlord, &first, json!({ "label": second, "bedrooms": 1 })).await;
+    assert_eq!(taken.status(), 409, "another unit of the property has that label");
+    assert_eq!(put(&landlord, &first, json!({ "label": "", "bedrooms": 1 })).await.status(), 400);
+    assert_eq!(put(&landlord, &first, json!({ "label": "5A", "bedrooms": 99 })).await.status(), 400);
+    let other = crate::maintenance::landlord_token(&app, 2).await;
+    assert_eq!(put(&other, &first, json!({ "label": "X", "bedrooms": 1 })).await.status(), 404);
+    assert_eq!(put(&landlord, &uuid::Uuid::nil().to_string(), json!({ "label": "X" })).await.status(), 404);
+    let audited: Vec<(Value, Value)> =
+        sqlx::query_as("SELECT before, after FROM audit_log WHERE action = 'unit.edit' AND entity_id = $1")
+            .bind(&first)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(audited.len(), 1, "one change, refusals write nothing");
+    assert_eq!(
+        (audited[0].0["label"].as_str(), audited[0].1["label"].as_str()),
+        (units[0]["label"].as_str(), Some("4C"))
+    );
+}

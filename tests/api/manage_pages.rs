@@ -89,6 +89,15 @@ async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
         .await
         .unwrap();
     let unit = unit.to_string();
+    let unit_edit = format!("/manage/units/{unit}/edit");
+    let two_rooms = [("label", "2B"), ("bedrooms", "2"), ("floor", "2")];
+    assert_eq!(submit(&landlord, &base, &unit_edit, &two_rooms).await, "/manage/properties?ok=unit_edited");
+    let bedrooms: i32 = sqlx::query_scalar("SELECT bedrooms FROM unit WHERE id = $1::uuid")
+        .bind(&unit)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(bedrooms, 2);
     let lease = |currency: &'static str| {
         vec![
             ("unit_id", unit.clone()),

@@ -58,6 +58,19 @@ pub struct NewUnitRequest {
     pub floor: Option<String>,
 }
 
+/// `PUT /api/manage/units/{id}`: a unit as it should read now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitEditRequest {
+    /// Its label within the property ("3A").
+    pub label: String,
+    /// Bedrooms (default 0).
+    pub bedrooms: Option<i32>,
+    /// Building or staircase.
+    pub section: Option<String>,
+    /// Floor.
+    pub floor: Option<String>,
+}
+
 /// `POST /api/manage/leases`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewLeaseRequest {

@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use crate::domain::Role;
 use crate::model::AppError;
-use crate::model::manage::{Created, NewPropertyRequest, NewUnitRequest, PropertyEditRequest};
-use crate::model::property::PropertyRecord;
+use crate::model::manage::{Created, NewPropertyRequest, NewUnitRequest, PropertyEditRequest, UnitEditRequest};
+use crate::model::property::{PropertyRecord, UnitItem};
 use crate::server::audit::Actor;
 use crate::server::auth::AuthUser;
 use crate::server::store::app_user;
@@ -155,6 +155,44 @@ pub async fn edit_property(
         city: place.city,
         landlord_id: before.landlord_id,
     })
+}
+
+/// Changes a unit of one of the caller's properties (another landlord's is
+/// "not found"); a label another unit of the property has is a 409. Audited
+/// with before and after.
+pub async fn edit_unit(
+    pool: &PgPool,
+    user: &AuthUser,
+    id: Uuid,
+    request: &UnitEditRequest,
+) -> Result<UnitItem, AppError> {
+    let scope = user.landlord_scope()?;
+    let bedrooms = request.bedrooms.unwrap_or(0);
+    if !(0..=50).contains(&bedrooms) {
+        return Err(AppError::Validation("bedrooms: from 0 to 50".into()));
+    }
+    let label = text("label", &request.label, 40)?;
+    let section = optional_text("section", request.section.as_deref(), 40)?;
+    let floor = optional_text("floor", request.floor.as_deref(), 20)?;
+    let mut tx = pool.begin().await?;
+    let before = unit::lock_unit_scoped(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
+    if !unit::update_unit(&mut tx, id, &label, section.as_deref(), floor.as_deref(), bedrooms).await? {
+        return Err(AppError::Conflict(format!("label: another unit of this property is labelled {label}")));
+    }
+    let by = Actor::of(user);
+    let shape = |label: &str, section: &Option<String>, floor: &Option<String>, bedrooms: i32| serde_json::json!({ "label": label, "section": section, "floor": floor, "bedrooms": bedrooms });
+    let entry = AuditEntry {
+        actor_id: by.user_id,
+        actor: &by.name,
+        action: "unit.edit",
+        entity: "unit",
+        entity_id: Some(id.to_string()),
+        before: Some(shape(&before.label, &before.section, &before.floor, before.bedrooms)),
+        after: Some(shape(&label, &section, &floor, bedrooms)),
+    };
+    audit_log::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(UnitItem { id, label, section, floor, bedrooms })
 }
 
 /// Adds a unit to one of the caller's properties; a label already used there is a 409.

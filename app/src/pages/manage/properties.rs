@@ -16,6 +16,7 @@ fn ok_words(code: &str) -> Option<&'static str> {
         "property" => Some("The property is added."),
         "unit" => Some("The unit is added."),
         "edited" => Some("The property's name and address are saved."),
+        "unit_edited" => Some("The unit is saved."),
         _ => None,
     }
 }
@@ -76,11 +77,17 @@ fn PropertyCard(property: PropertyItem, units: Vec<UnitItem>) -> impl IntoView {
             <table class="mt-2 min-w-full text-sm">
                 <thead class="text-left text-xs text-slate-500"><tr><th>"Unit"</th><th>"Bedrooms"</th><th>"Id (for a lease)"</th></tr></thead>
                 <tbody>
-                    {units.into_iter().map(|u| view! {
-                        <tr><td class="py-0.5">{u.label}</td><td>{u.bedrooms}</td><td class="font-mono text-xs text-slate-500">{u.id.to_string()}</td></tr>
+                    {units.iter().map(|u| view! {
+                        <tr><td class="py-0.5">{u.label.clone()}</td><td>{u.bedrooms}</td><td class="font-mono text-xs text-slate-500">{u.id.to_string()}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
+            {(!units.is_empty()).then(|| view! {
+                <div class="mt-2 flex flex-wrap items-start gap-x-3 gap-y-1 text-sm">
+                    <span class="text-slate-600">"Edit a unit:"</span>
+                    {units.into_iter().map(|unit| view! { <EditUnitForm unit /> }).collect_view()}
+                </div>
+            })}
             <EditPropertyForm property=edit />
             <details class="mt-2">
                 <summary class="cursor-pointer text-sm font-semibold text-emerald-800 hover:underline">"Add a unit…"</summary>
@@ -91,6 +98,26 @@ fn PropertyCard(property: PropertyItem, units: Vec<UnitItem>) -> impl IntoView {
                 </form>
             </details>
         </li>
+    }
+}
+
+/// A unit's label, bedrooms, section and floor, to correct.
+#[component]
+fn EditUnitForm(unit: UnitItem) -> impl IntoView {
+    let action = format!("/manage/units/{}/edit", unit.id);
+    let label = format!("Edit unit {}", unit.label);
+    let summary = unit.label.clone();
+    view! {
+        <details class="open:basis-full">
+            <summary class="cursor-pointer font-semibold text-emerald-800 hover:underline">{summary}</summary>
+            <form method="post" action=action class="mt-1 mb-2 grid gap-2 sm:grid-cols-2" aria-label=label>
+                <label class="text-xs font-medium">"Label"<input name="label" required maxlength="40" class=INPUT value=unit.label /></label>
+                <label class="text-xs font-medium">"Bedrooms"<input type="number" name="bedrooms" min="0" max="50" class=INPUT value=unit.bedrooms.to_string() /></label>
+                <label class="text-xs font-medium">"Section"<input name="section" maxlength="40" class=INPUT value=unit.section.unwrap_or_default() /></label>
+                <label class="text-xs font-medium">"Floor"<input name="floor" maxlength="20" class=INPUT value=unit.floor.unwrap_or_default() /></label>
+                <div class="sm:col-span-2"><button type="submit" class=BUTTON>"Save the unit"</button></div>
+            </form>
+        </details>
     }
 }
 

@@ -129,6 +129,50 @@ pub async fn unit_in_scope(db: impl PgExecutor<'_>, landlord: Option<Uuid>, id: 
     Ok(found)
 }
 
+/// One unit of `landlord`'s properties (any with `None`), locked for the
+/// caller's transaction.
+pub async fn lock_unit_scoped(
+    conn: &mut sqlx::PgConnection,
+    landlord: Option<Uuid>,
+    id: Uuid,
+) -> Result<Option<UnitRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UnitRow,
+        "SELECT u.id, u.property_id, u.label, u.section, u.floor, u.bedrooms
+         FROM unit u JOIN property p ON p.id = u.property_id
+         WHERE u.id = $1 AND ($2::uuid IS NULL OR p.landlord_id = $2) FOR UPDATE OF u",
+        id,
+        landlord
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Rewrites a unit's label, section, floor and bedrooms; `false` when its
+/// property already has another unit with that label.
+pub async fn update_unit(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+    label: &str,
+    section: Option<&str>,
+    floor: Option<&str>,
+    bedrooms: i32,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE unit u SET label = $2, section = $3, floor = $4, bedrooms = $5
+         WHERE u.id = $1 AND NOT EXISTS (
+             SELECT 1 FROM unit o WHERE o.property_id = u.property_id AND o.label = $2 AND o.id <> u.id)",
+        id,
+        label,
+        section,
+        floor,
+        bedrooms
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
