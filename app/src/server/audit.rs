@@ -6,7 +6,7 @@ use sqlx::PgPool;
 use crate::model::AppError;
 use crate::model::audit::{AuditQuery, AuditRecord};
 use crate::server::auth::AuthUser;
-use crate::server::store::audit_log;
+use crate::server::store::audit_log::{self, AuditEntry};
 
 /// Who makes a change, as the audit log records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,20 @@ impl Actor {
     /// The command line.
     pub fn cli() -> Self {
         Self { user_id: None, name: "cli".into() }
+    }
+
+    /// An audit entry of this actor doing `action` to record `id` of kind
+    /// `entity`, its `before` and `after` left for the caller to fill in.
+    pub fn did<'a>(&'a self, action: &'a str, entity: &'a str, id: impl ToString) -> AuditEntry<'a> {
+        AuditEntry {
+            actor_id: self.user_id,
+            actor: &self.name,
+            action,
+            entity,
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: None,
+        }
     }
 }
 

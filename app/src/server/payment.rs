@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::domain::Money;
 use crate::model::AppError;
 use crate::model::payment::{InvoiceVoided, PaymentRecorded, PaymentRequest, VoidRequest};
-use crate::server::audit::actor_of;
+use crate::server::audit::Actor;
 use crate::server::auth::AuthUser;
 use crate::server::store::audit_log::{self, AuditEntry};
 use crate::server::store::payment::{self, NewPayment};
@@ -103,19 +103,13 @@ pub async fn record(
         currency: new.currency.clone(),
         outstanding_minor: outstanding - new.amount_minor,
     };
-    let entry = AuditEntry {
-        actor_id: Some(user.user_id),
-        actor: &actor_of(user),
-        action: "payment.record",
-        entity: "payment",
-        entity_id: Some(new.id.to_string()),
-        before: None,
-        after: Some(serde_json::json!({
-            "invoice_id": invoice_id, "invoice": invoice.number, "amount_minor": new.amount_minor,
-            "currency": new.currency, "received_on": checked.received_on, "method": new.method,
-            "reference": new.reference,
-        })),
-    };
+    let after = serde_json::json!({
+        "invoice_id": invoice_id, "invoice": invoice.number, "amount_minor": new.amount_minor,
+        "currency": new.currency, "received_on": checked.received_on, "method": new.method,
+        "reference": new.reference,
+    });
+    let by = Actor::of(user);
+    let entry = AuditEntry { after: Some(after), ..by.did("payment.record", "payment", new.id) };
     audit_log::record(&mut *tx, &entry).await?;
     tx.commit().await?;
     tracing::info!(payment = %new.id, invoice = %invoice_id, amount_minor = new.amount_minor, "payment recorded");
@@ -152,16 +146,12 @@ pub async fn void(
     let voided_at = payment::void_invoice(&mut tx, invoice_id, reason)
         .await?
         .ok_or_else(|| AppError::Conflict(format!("Invoice {} is already void.", invoice.number)))?;
-    let entry = AuditEntry {
-        actor_id: Some(user.user_id),
-        actor: &actor_of(user),
-        action: "invoice.void",
-        entity: "invoice",
-        entity_id: Some(invoice_id.to_string()),
-        before: Some(serde_json::json!({ "number": invoice.number, "total_minor": invoice.total_minor,
-                                        "currency": invoice.currency, "voided": false })),
-        after: Some(serde_json::json!({ "number": invoice.number, "voided": true, "reason": reason })),
-    };
+    let before = serde_json::json!({ "number": invoice.number, "total_minor": invoice.total_minor,
+                                     "currency": invoice.currency, "voided": false });
+    let after = serde_json::json!({ "number": invoice.number, "voided": true, "reason": reason });
+    let by = Actor::of(user);
+    let entry =
+        AuditEntry { before: Some(before), after: Some(after), ..by.did("invoice.void", "invoice", invoice_id) };
     audit_log::record(&mut *tx, &entry).await?;
     tx.commit().await?;
     tracing::info!(invoice = %invoice_id, number = %invoice.number, "invoice voided");

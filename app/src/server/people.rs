@@ -186,15 +186,7 @@ async fn audit(
     user: &UserRow,
     after: serde_json::Value,
 ) -> Result<(), AppError> {
-    let entry = AuditEntry {
-        actor_id: by.user_id,
-        actor: &by.name,
-        action,
-        entity: "user",
-        entity_id: Some(user.id.to_string()),
-        before: None,
-        after: Some(after),
-    };
+    let entry = AuditEntry { after: Some(after), ..by.did(action, "user", user.id) };
     Ok(audit_log::record(pool, &entry).await?)
 }
 

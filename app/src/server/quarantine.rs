@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use crate::domain::Job;
 use crate::model::AppError;
 use crate::model::quarantine::QuarantinedRecord;
-use crate::server::audit::actor_of;
+use crate::server::audit::Actor;
 use crate::server::auth::AuthUser;
 use crate::server::store::audit_log::{self, AuditEntry};
 use crate::server::store::killbill_quarantine;
@@ -55,15 +55,9 @@ pub async fn decide(pool: &PgPool, user: &AuthUser, id: i64, decision: Decision)
     };
     let mut tx = pool.begin().await?;
     let label = killbill_quarantine::set_state(&mut *tx, id, state).await?.ok_or(AppError::NotFound)?;
-    let entry = AuditEntry {
-        actor_id: Some(user.user_id),
-        actor: &actor_of(user),
-        action,
-        entity: "killbill_quarantine",
-        entity_id: Some(id.to_string()),
-        before: None,
-        after: Some(serde_json::json!({ "record": label, "state": state })),
-    };
+    let by = Actor::of(user);
+    let after = serde_json::json!({ "record": label, "state": state });
+    let entry = AuditEntry { after: Some(after), ..by.did(action, "killbill_quarantine", id) };
     audit_log::record(&mut *tx, &entry).await?;
     tx.commit().await?;
     if decision == Decision::Retry {

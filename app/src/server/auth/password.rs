@@ -9,13 +9,16 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use std::sync::LazyLock;
 use tokio::sync::Semaphore;
 
-/// Places for hashes computed at the same time: one per core.
-static HASHING: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get)));
+/// How many hashes may run at once: one per core.
+static CORES: LazyLock<usize> =
+    LazyLock::new(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
+
+/// Places for hashes computed at the same time.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(*CORES));
 
 /// How many hashes may run at once.
 pub fn max_concurrent_hashes() -> usize {
-    std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+    *CORES
 }
 
 /// How many hashes are running now.
