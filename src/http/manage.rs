@@ -5,8 +5,8 @@ use app::model::AppError;
 use app::model::audit::{AuditQuery, AuditRecord};
 use app::model::billing::{BillingRunRequest, BillingRunResult};
 use app::model::manage::{
-    Created, EndLeaseRequest, InvoiceItem, InvoiceQuery, LeaseQuery, LeaseRecord, NewLeaseRequest, NewPropertyRequest,
-    NewUnitRequest, PropertyEditRequest, UnitEditRequest,
+    Archived, Created, EndLeaseRequest, InvoiceItem, InvoiceQuery, LeaseQuery, LeaseRecord, NewLeaseRequest,
+    NewPropertyRequest, NewUnitRequest, PropertyEditRequest, RentChangeRequest, RentChanged,
 };
 use app::model::payment::{InvoiceVoided, PaymentRecorded, PaymentRequest, VoidRequest};
 use app::model::property::{PropertyItem, PropertyRecord, UnitItem};
@@ -14,7 +14,7 @@ use app::model::quarantine::QuarantinedRecord;
 use app::server::auth::AuthUser;
 use app::server::quarantine::Decision;
 use app::server::state::AppState;
-use app::server::{audit, billing, invoices, leases, payment, places, property, quarantine};
+use app::server::{archive, audit, billing, invoices, leases, payment, places, property, quarantine};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -28,10 +28,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/manage/billing/run", post(run_billing))
         .route("/api/manage/properties", get(list_properties).post(create_property))
         .route("/api/manage/properties/{id}", axum::routing::put(edit_property))
+        .route("/api/manage/properties/{id}/archive", post(archive_property))
+        .route("/api/manage/properties/{id}/restore", post(restore_property))
         .route("/api/manage/units/{id}", axum::routing::put(edit_unit))
+        .route("/api/manage/units/{id}/archive", post(archive_unit))
+        .route("/api/manage/units/{id}/restore", post(restore_unit))
         .route("/api/manage/properties/{id}/units", get(list_units).post(create_unit))
         .route("/api/manage/leases", get(list_leases).post(create_lease))
         .route("/api/manage/leases/{id}/end", post(end_lease))
+        .route("/api/manage/leases/{id}/rent-changes", post(change_rent))
+        .route("/api/manage/leases/{id}/rent-changes/{from_on}", axum::routing::delete(cancel_rent_change))
         .route("/api/manage/invoices", get(list_invoices))
         .route("/api/manage/rent-roll", get(rent_roll))
         .route("/api/manage/audit", get(list_audit))
@@ -77,7 +83,8 @@ async fn list_properties(
     query: Result<Query<PropertyQuery>, QueryRejection>,
 ) -> Result<Json<Vec<PropertyItem>>, AppError> {
     let Query(query) = query.map_err(|e| AppError::Validation(e.body_text()))?;
-    Ok(Json(property::search_properties(&state.pool, &user, query.q.as_deref()).await?))
+    let archived = query.archived.unwrap_or(false);
+    Ok(Json(property::search_properties(&state.pool, &user, query.q.as_deref(), archived).await?))
 }
 
 /// `GET /api/manage/properties` filters.
@@ -85,6 +92,44 @@ async fn list_properties(
 struct PropertyQuery {
     /// Words in the name, address, postal code or city (any case).
     q: Option<String>,
+    /// `true`: the archived properties instead of those in use.
+    archived: Option<bool>,
+}
+
+/// → 200 `{id, archived_at, listings}`: archived (409 while a lease holds a unit today or later).
+async fn archive_property(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Archived>, AppError> {
+    Ok(Json(archive::archive_property(&state.pool, &user, id).await?))
+}
+
+/// → 200 `{id, archived_at: null, listings}`: in use again.
+async fn restore_property(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Archived>, AppError> {
+    Ok(Json(archive::restore_property(&state.pool, &user, id).await?))
+}
+
+/// → 200: archived (409 while a lease holds it today or later).
+async fn archive_unit(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Archived>, AppError> {
+    Ok(Json(archive::archive_unit(&state.pool, &user, id).await?))
+}
+
+/// → 200: in use again (409 while its property is archived).
+async fn restore_unit(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Archived>, AppError> {
+    Ok(Json(archive::restore_unit(&state.pool, &user, id).await?))
 }
 
 /// The units of one of the caller's properties; another landlord's answers 404.
@@ -170,7 +215,7 @@ async fn edit_unit(
     State(state): State<AppState>,
     user: AuthUser,
     Path(id): Path<Uuid>,
-    request: Result<Json<UnitEditRequest>, JsonRejection>,
+    request: Result<Json<NewUnitRequest>, JsonRejection>,
 ) -> Result<Json<UnitItem>, AppError> {
     let request = body(request)?;
     Ok(Json(places::edit_unit(&state.pool, &user, id, &request).await?))
@@ -206,6 +251,27 @@ async fn end_lease(
 ) -> Result<StatusCode, AppError> {
     let request = body(request)?;
     leases::end(&state.pool, &user, id, &request).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `{from_on, rent_minor}` → 201 with the rent that day had before.
+async fn change_rent(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+    request: Result<Json<RentChangeRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<RentChanged>), AppError> {
+    let request = body(request)?;
+    Ok((StatusCode::CREATED, Json(leases::change_rent(&state.pool, &user, id, &request).await?)))
+}
+
+/// → 204: the change is withdrawn (404 when there is none that day).
+async fn cancel_rent_change(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, from_on)): Path<(Uuid, String)>,
+) -> Result<StatusCode, AppError> {
+    leases::cancel_rent_change(&state.pool, &user, id, &from_on).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

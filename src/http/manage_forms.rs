@@ -5,7 +5,7 @@
 
 use app::model::AppError;
 use app::model::manage::{
-    EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest, UnitEditRequest,
+    EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest, RentChangeRequest,
 };
 use app::model::payment::{PaymentRequest, VoidRequest};
 use app::server::audit::Actor;
@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/manage/leases", post(create_lease))
         .route("/manage/leases/{id}/end", post(end_lease))
+        .route("/manage/leases/{id}/rent", post(change_rent))
+        .route("/manage/leases/{id}/rent/cancel", post(cancel_rent_change))
         .route("/manage/invoices/{id}/payments", post(record_payment))
         .route("/manage/invoices/{id}/void", post(void_invoice))
         .route("/manage/properties", post(create_property))
@@ -33,9 +35,9 @@ pub fn router() -> Router<AppState> {
         .route("/manage/people", post(invite))
 }
 
-type Fields = HashMap<String, String>;
+pub(super) type Fields = HashMap<String, String>;
 
-fn field<'a>(form: &'a Fields, name: &str) -> &'a str {
+pub(super) fn field<'a>(form: &'a Fields, name: &str) -> &'a str {
     form.get(name).map_or("", String::as_str)
 }
 
@@ -66,7 +68,7 @@ fn encode(value: &str) -> String {
 
 /// Back to `page` with the outcome: `ok` on success, the error's field and
 /// kind (and what was typed in `echo`) otherwise.
-fn back(page: &str, result: Result<String, AppError>, form: &Fields, echo: &[&str]) -> Response {
+pub(super) fn back(page: &str, result: Result<String, AppError>, form: &Fields, echo: &[&str]) -> Response {
     match result {
         Ok(ok) => Redirect::to(&format!("{page}?ok={ok}")).into_response(),
         Err(AppError::Unauthorized) => Redirect::to(&format!("/login?next={page}")).into_response(),
@@ -80,6 +82,12 @@ fn back(page: &str, result: Result<String, AppError>, form: &Fields, echo: &[&st
             };
             let name = message.split(':').next().filter(|f| f.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
             let mut to = format!("{page}?error={}&reason={reason}", name.filter(|n| !n.is_empty()).unwrap_or("form"));
+            // The reason in words, after the field's name ("end_on: …"), so the page can say it.
+            let words = message.split_once(':').map_or(message, |(_, rest)| rest).trim();
+            if !words.is_empty() {
+                let words: String = words.chars().take(300).collect();
+                to.push_str(&format!("&message={}", encode(&words)));
+            }
             for key in echo {
                 let value: String = field(form, key).chars().take(200).collect();
                 to.push_str(&format!("&{key}={}", encode(&value)));
@@ -131,6 +139,38 @@ async fn end_lease(
         leases::end(&state.pool, &user, lease, &request).await.map(|()| "ended".to_owned())
     }
     .await;
+    back("/manage/leases", result, &form, &[])
+}
+
+async fn change_rent(
+    State(state): State<AppState>,
+    user: Result<AuthUser, AppError>,
+    Path(lease): Path<Uuid>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let Ok(user) = user else { return Redirect::to("/login?next=/manage/leases").into_response() };
+    let result = async {
+        let request = RentChangeRequest {
+            from_on: field(&form, "from_on").to_owned(),
+            rent_minor: number(&form, "rent_minor")?
+                .ok_or_else(|| AppError::Validation("rent_minor: required".into()))?,
+        };
+        leases::change_rent(&state.pool, &user, lease, &request).await.map(|_| "rent_changed".to_owned())
+    }
+    .await;
+    back("/manage/leases", result, &form, &[])
+}
+
+async fn cancel_rent_change(
+    State(state): State<AppState>,
+    user: Result<AuthUser, AppError>,
+    Path(lease): Path<Uuid>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let Ok(user) = user else { return Redirect::to("/login?next=/manage/leases").into_response() };
+    let result = leases::cancel_rent_change(&state.pool, &user, lease, field(&form, "from_on"))
+        .await
+        .map(|()| "rent_change_cancelled".to_owned());
     back("/manage/leases", result, &form, &[])
 }
 
@@ -219,6 +259,16 @@ async fn edit_property(
     back("/manage/properties", result, &form, &[])
 }
 
+/// A unit's fields, as the new-unit and edit-unit forms post them.
+fn unit_request(form: &Fields) -> Result<NewUnitRequest, AppError> {
+    Ok(NewUnitRequest {
+        label: field(form, "label").to_owned(),
+        bedrooms: number(form, "bedrooms")?,
+        section: optional(form, "section"),
+        floor: optional(form, "floor"),
+    })
+}
+
 async fn edit_unit(
     State(state): State<AppState>,
     user: Result<AuthUser, AppError>,
@@ -227,13 +277,7 @@ async fn edit_unit(
 ) -> Response {
     let Ok(user) = user else { return Redirect::to("/login?next=/manage/properties").into_response() };
     let result = async {
-        let request = UnitEditRequest {
-            label: field(&form, "label").to_owned(),
-            bedrooms: number(&form, "bedrooms")?,
-            section: optional(&form, "section"),
-            floor: optional(&form, "floor"),
-        };
-        places::edit_unit(&state.pool, &user, unit, &request).await.map(|_| "unit_edited".to_owned())
+        places::edit_unit(&state.pool, &user, unit, &unit_request(&form)?).await.map(|_| "unit_edited".to_owned())
     }
     .await;
     back("/manage/properties", result, &form, &[])
@@ -247,13 +291,7 @@ async fn create_unit(
 ) -> Response {
     let Ok(user) = user else { return Redirect::to("/login?next=/manage/properties").into_response() };
     let result = async {
-        let request = NewUnitRequest {
-            label: field(&form, "label").to_owned(),
-            bedrooms: number(&form, "bedrooms")?,
-            section: optional(&form, "section"),
-            floor: optional(&form, "floor"),
-        };
-        places::create_unit(&state.pool, &user, property, &request).await.map(|_| "unit".to_owned())
+        places::create_unit(&state.pool, &user, property, &unit_request(&form)?).await.map(|_| "unit".to_owned())
     }
     .await;
     back("/manage/properties", result, &form, &[])

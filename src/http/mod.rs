@@ -9,6 +9,7 @@ mod jwks;
 pub mod limits;
 mod maintenance;
 mod manage;
+mod manage_archive;
 mod manage_forms;
 mod me;
 pub mod metrics;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(me::router())
         .merge(manage::router())
         .merge(manage_forms::router())
+        .merge(manage_archive::router())
         .merge(people::router())
         .merge(metrics::router())
         .merge(portal::router())

@@ -8,6 +8,7 @@ mod condo_webhooks;
 mod hardening;
 mod health;
 mod helpers;
+mod lease_changes;
 mod leases;
 mod maintenance;
 mod manage;

@@ -51,7 +51,8 @@ async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
     assert!(to.contains("error=country&reason=invalid") && to.contains("name=Rue%20Neuve"), "{to}");
     let page = landlord.get(format!("{base}{to}")).send().await.unwrap().text().await.unwrap();
     assert!(
-        page.contains("Not done: check country.") && page.contains(r#"value="Rue Neuve""#),
+        page.contains("Not done: check country (a two-letter ISO 3166 code, like FR).")
+            && page.contains(r#"value="Rue Neuve""#),
         "typed values come back"
     );
     let fields = [
@@ -242,10 +243,13 @@ async fn an_invoice_is_voided_from_its_page_and_refusals_read_in_words() {
     assert!(page.contains(&format!(r#"action="{path}""#)), "an unpaid invoice offers a void");
 
     let unconfirmed = submit(&landlord, &base, &path, &[("reason", "a duplicate")]).await;
-    assert_eq!(unconfirmed, "/manage/invoices?error=confirm&reason=invalid", "a destructive action is confirmed");
+    assert_eq!(
+        unconfirmed, "/manage/invoices?error=confirm&reason=invalid&message=tick%20the%20confirmation",
+        "a destructive action is confirmed"
+    );
     let yes = ("confirm", "yes");
     let no_reason = submit(&landlord, &base, &path, &[("reason", ""), yes]).await;
-    assert_eq!(no_reason, "/manage/invoices?error=reason&reason=invalid");
+    assert_eq!(no_reason, "/manage/invoices?error=reason&reason=invalid&message=from%201%20to%20500%20characters");
     let done = submit(&landlord, &base, &path, &[("reason", "a duplicate"), yes]).await;
     assert_eq!(done, "/manage/invoices?ok=voided");
     let page = landlord.get(format!("{base}{done}")).send().await.unwrap().text().await.unwrap();
@@ -260,4 +264,69 @@ async fn an_invoice_is_voided_from_its_page_and_refusals_read_in_words() {
     let refused = submit(&landlord, &base, &format!("/manage/invoices/{paid}/void"), &[("reason", "x"), yes]).await;
     let page = landlord.get(format!("{base}{refused}")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Refund them first, then void it."), "{refused}");
+}
+
+#[tokio::test]
+async fn units_and_properties_are_archived_and_rents_changed_from_the_pages() {
+    let app = spawn_app(true).await;
+    let base = app.address.clone();
+    let landlord = browser_session(&app, "landlord1@marketplace.test").await;
+    let token = app.token_of("landlord1@marketplace.test").await;
+    let place = serde_json::json!({ "name": "Cour Verte", "address_line": "5 rue Verte", "city": "Lyon",
+                                    "postal_code": "69003", "country": "FR" });
+    let made = |path: String, body: serde_json::Value| {
+        let (client, token) = (app.client.clone(), token.clone());
+        async move {
+            let response = client.post(path).bearer_auth(token).json(&body).send().await.unwrap();
+            assert_eq!(response.status(), 201);
+            response.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let property = made(format!("{base}/api/manage/properties"), place).await;
+    let unit =
+        made(format!("{base}/api/manage/properties/{property}/units"), serde_json::json!({ "label": "V-1" })).await;
+
+    // A unit is archived after a confirmation, then listed apart with a way back.
+    let archive = format!("/manage/units/{unit}/archive");
+    assert!(submit(&landlord, &base, &archive, &[]).await.contains("error=confirm&reason=invalid"));
+    assert_eq!(submit(&landlord, &base, &archive, &[("confirm", "yes")]).await, "/manage/properties?ok=unit_archived");
+    let page =
+        landlord.get(format!("{base}/manage/properties?ok=unit_archived")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("The unit is archived"), "the outcome in words");
+    assert!(
+        page.contains(r#"data-testid="archived-units""#)
+            && page.contains(&format!(r#"action="/manage/units/{unit}/restore""#))
+    );
+    let leases = landlord.get(format!("{base}/manage/leases")).send().await.unwrap().text().await.unwrap();
+    assert!(!leases.contains(&format!(r#"value="{unit}""#)), "an archived unit is not offered for a lease");
+
+    // The property goes to the archived list and comes back from it.
+    let to = submit(&landlord, &base, &format!("/manage/properties/{property}/archive"), &[("confirm", "yes")]).await;
+    assert_eq!(to, "/manage/properties?ok=property_archived");
+    let page = landlord.get(format!("{base}/manage/properties")).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains(&format!(r#"data-property="{property}""#)), "out of the list in use");
+    let archived =
+        landlord.get(format!("{base}/manage/properties?archived=true")).send().await.unwrap().text().await.unwrap();
+    assert!(archived.contains("Archived properties") && archived.contains(&format!(r#"data-property="{property}""#)));
+    let restore = format!("/manage/properties/{property}/restore");
+    assert_eq!(
+        submit(&landlord, &base, &restore, &[("from", "archived")]).await,
+        "/manage/properties?ok=property_restored"
+    );
+
+    // A rent change on days already invoiced is refused, and the page says why.
+    let (lease, invoiced): (String, String) = sqlx::query_as(
+        "SELECT l.id::text, greatest(i.period_start, l.starts_on)::text FROM lease l
+         JOIN invoice i ON i.lease_id = l.id JOIN unit u ON u.id = l.unit_id
+         JOIN property p ON p.id = u.property_id WHERE p.landlord_id = $1 ORDER BY i.period_end DESC LIMIT 1",
+    )
+    .bind(demo_id("landlord1@marketplace.test"))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let change = format!("/manage/leases/{lease}/rent");
+    let to = submit(&landlord, &base, &change, &[("from_on", &invoiced), ("rent_minor", "1")]).await;
+    let page = landlord.get(format!("{base}{to}")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Not done: from on clashes with what is already recorded (the rent up to"), "{to}");
+    assert!(page.contains("is already invoiced, and invoices are not rewritten"), "{to}");
 }

@@ -32,13 +32,16 @@ pub async fn manage_invoices(query: InvoiceQuery) -> Result<Vec<InvoiceItem>, Ap
     crate::server::invoices::list(&pool, &user, &query).await
 }
 
-/// The caller's properties with their units; with `q`, those whose name,
-/// address, postal code or city contain it.
+/// The caller's properties in use (`archived`: the archived ones) with their
+/// units; with `q`, those whose name, address, postal code or city contain it.
 #[server(endpoint = "backoffice/properties")]
-pub async fn manage_properties(q: Option<String>) -> Result<Vec<(PropertyItem, Vec<UnitItem>)>, AppError> {
+pub async fn manage_properties(
+    q: Option<String>,
+    archived: bool,
+) -> Result<Vec<(PropertyItem, Vec<UnitItem>)>, AppError> {
     let user = crate::server::auth::require_user()?;
     let pool = crate::server::state::pool()?;
-    crate::server::property::list_properties_with_units(&pool, &user, q.as_deref()).await
+    crate::server::property::list_properties_with_units(&pool, &user, q.as_deref(), archived).await
 }
 
 /// People (admins only), 50 a page.

@@ -1,6 +1,7 @@
 //! The rent run's rules: a billing period is a calendar month (`YYYY-MM`),
 //! and a lease that starts or ends inside it pays for the days it holds the
-//! unit, rounded half up to the minor unit.
+//! unit, rounded half up to the minor unit. A rent that changes inside a
+//! month is paid in parts: each rent for the days it holds.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -88,6 +89,58 @@ pub fn prorate(monthly_minor: i64, days: i64, month_days: i64) -> i64 {
     i64::try_from((2 * scaled + month) / (2 * month)).unwrap_or(i64::MAX)
 }
 
+/// Days of a month at one monthly rent, and what they cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RentPart {
+    /// The first day.
+    pub from: NaiveDate,
+    /// The last day (included).
+    pub to: NaiveDate,
+    /// The monthly rent in force on those days.
+    pub monthly_minor: i64,
+    /// What those days cost: the monthly rent pro-rated.
+    pub amount_minor: i64,
+}
+
+impl RentPart {
+    /// How many days it covers.
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+}
+
+/// The rent of the days `from..=to` of `period` for a lease whose rent is
+/// `rent_minor` from its first day and `changes` (day, new monthly rent;
+/// sorted by day) from each change on: one part per rent in force, each
+/// pro-rated on its days (a whole month at one rent is that rent).
+pub fn rent_parts(
+    period: BillingPeriod,
+    (from, to): (NaiveDate, NaiveDate),
+    rent_minor: i64,
+    changes: &[(NaiveDate, i64)],
+) -> Vec<RentPart> {
+    let in_force = |day: NaiveDate| changes.iter().rev().find(|(on, _)| *on <= day).map_or(rent_minor, |(_, r)| *r);
+    let mut parts: Vec<RentPart> = Vec::new();
+    let mut start = from;
+    let mut rent = in_force(from);
+    for (on, new_rent) in changes.iter().filter(|(on, _)| *on > from && *on <= to) {
+        if *new_rent != rent {
+            parts.push(RentPart {
+                from: start,
+                to: on.pred_opt().unwrap_or(*on),
+                monthly_minor: rent,
+                amount_minor: 0,
+            });
+            (start, rent) = (*on, *new_rent);
+        }
+    }
+    parts.push(RentPart { from: start, to, monthly_minor: rent, amount_minor: 0 });
+    for part in &mut parts {
+        part.amount_minor = prorate(part.monthly_minor, part.days(), period.days());
+    }
+    parts
+}
+
 impl fmt::Display for BillingPeriod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)
@@ -139,6 +192,40 @@ mod tests {
         assert_eq!(prorate(90_000, 30, 30), 90_000);
         assert_eq!(prorate(90_000, 1, 31), 2_903);
         assert_eq!(prorate(0, 10, 30), 0);
+    }
+
+    #[test]
+    fn a_rent_change_inside_a_month_is_paid_in_parts() {
+        let mar = BillingPeriod::parse("2027-03").unwrap();
+        let whole = (mar.start(), mar.end());
+        // No change: the whole month at the lease's rent.
+        let one = rent_parts(mar, whole, 75_000, &[]);
+        assert_eq!(
+            one,
+            vec![RentPart { from: day(2027, 3, 1), to: day(2027, 3, 31), monthly_minor: 75_000, amount_minor: 75_000 }]
+        );
+        // A change on the 15th: 14 days at 750.00, 17 at 780.00.
+        let changes = [(day(2027, 3, 15), 78_000)];
+        let two = rent_parts(mar, whole, 75_000, &changes);
+        assert_eq!(two.len(), 2);
+        assert_eq!((two[0].to, two[0].days(), two[0].amount_minor), (day(2027, 3, 14), 14, prorate(75_000, 14, 31)));
+        assert_eq!((two[1].from, two[1].days(), two[1].amount_minor), (day(2027, 3, 15), 17, prorate(78_000, 17, 31)));
+        // The month after: the new rent, whole.
+        let apr = BillingPeriod::parse("2027-04").unwrap();
+        assert_eq!(rent_parts(apr, (apr.start(), apr.end()), 75_000, &changes)[0].amount_minor, 78_000);
+        // A change on the first day of the month, or before it: one part.
+        let from_first = [(day(2027, 3, 1), 80_000)];
+        assert_eq!(rent_parts(mar, whole, 75_000, &from_first)[0].amount_minor, 80_000);
+        // Two changes in a month, the second back to the same rent as the first part: three parts.
+        let back_and_forth = [(day(2027, 3, 10), 90_000), (day(2027, 3, 20), 75_000)];
+        let three = rent_parts(mar, whole, 75_000, &back_and_forth);
+        assert_eq!(three.iter().map(RentPart::days).collect::<Vec<_>>(), vec![9, 10, 12]);
+        // A change to the rent already in force makes no part.
+        assert_eq!(rent_parts(mar, whole, 75_000, &[(day(2027, 3, 10), 75_000)]).len(), 1);
+        // A lease moving in on the 10th with a change on the 20th: the parts cover its days only.
+        let late = rent_parts(mar, (day(2027, 3, 10), mar.end()), 75_000, &[(day(2027, 3, 20), 78_000)]);
+        assert_eq!(late.iter().map(RentPart::days).sum::<i64>(), 22);
+        assert_eq!(late[0].from, day(2027, 3, 10));
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod search;
 mod slug;
 mod ticket;
 
-pub use billing::{BillingPeriod, prorate};
+pub use billing::{BillingPeriod, RentPart, prorate, rent_parts};
 pub use invoice_status::InvoiceStatus;
 pub use job::Job;
 pub use maintenance::{DEFAULT_TICKETS_PER_PAGE, TicketParams, TicketQuery, TicketSort};

@@ -12,6 +12,18 @@ pub struct Created {
     pub id: Uuid,
 }
 
+/// A property or unit archived or brought back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Archived {
+    /// The property or unit.
+    pub id: Uuid,
+    /// When it was archived; `None` once brought back.
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Our public listings of its units taken off the portal (archiving)
+    /// or published again (bringing back).
+    pub listings: Vec<Uuid>,
+}
+
 /// `POST /api/manage/properties`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPropertyRequest {
@@ -45,22 +57,10 @@ pub struct PropertyEditRequest {
     pub country: String,
 }
 
-/// `POST /api/manage/properties/{id}/units`.
+/// `POST /api/manage/properties/{id}/units`, and `PUT /api/manage/units/{id}`
+/// (a unit as it should read now).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewUnitRequest {
-    /// Its label within the property ("3A").
-    pub label: String,
-    /// Bedrooms (default 0).
-    pub bedrooms: Option<i32>,
-    /// Building or staircase.
-    pub section: Option<String>,
-    /// Floor.
-    pub floor: Option<String>,
-}
-
-/// `PUT /api/manage/units/{id}`: a unit as it should read now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitEditRequest {
     /// Its label within the property ("3A").
     pub label: String,
     /// Bedrooms (default 0).
@@ -128,6 +128,46 @@ pub struct LeaseRecord {
     pub currency: String,
     /// The day of the month rent falls due.
     pub due_day: i16,
+    /// Rent changes, by day: each rent holds from its day until the next.
+    #[serde(default)]
+    pub rent_changes: Vec<RentStep>,
+    /// The last day invoiced (the end of the last month billed), if any:
+    /// days up to it keep their rent.
+    #[serde(default)]
+    pub invoiced_through: Option<NaiveDate>,
+}
+
+/// A lease's monthly rent from a day on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentStep {
+    /// The first day at this rent.
+    pub from_on: NaiveDate,
+    /// Monthly rent in minor units.
+    pub rent_minor: i64,
+}
+
+/// `POST /api/manage/leases/{id}/rent-changes`: the rent from a day on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentChangeRequest {
+    /// The first day at the new rent (`YYYY-MM-DD`), not yet invoiced.
+    pub from_on: String,
+    /// The new monthly rent in minor units.
+    pub rent_minor: i64,
+}
+
+/// A rent change as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentChanged {
+    /// The lease.
+    pub lease_id: Uuid,
+    /// The first day at the new rent.
+    pub from_on: NaiveDate,
+    /// The new monthly rent in minor units.
+    pub rent_minor: i64,
+    /// The rent that day had before the change.
+    pub was_minor: i64,
+    /// The lease's currency.
+    pub currency: String,
 }
 
 /// `GET /api/manage/leases` filters.

@@ -21,6 +21,10 @@ pub struct PropertyItem {
     pub city: String,
     /// ISO 3166 country code.
     pub country: String,
+    /// When it was archived (kept for its invoices and tickets, out of the
+    /// lists, no new unit or lease); `None` while in use.
+    #[serde(default)]
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One property.
@@ -70,4 +74,7 @@ pub struct UnitItem {
     pub floor: Option<String>,
     /// Bedrooms.
     pub bedrooms: i32,
+    /// When it was archived (no new lease); `None` while in use.
+    #[serde(default)]
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -8,13 +8,15 @@ use uuid::Uuid;
 
 use crate::domain::{Currency, Role};
 use crate::model::AppError;
-use crate::model::manage::{Created, EndLeaseRequest, LeaseQuery, LeaseRecord, NewLeaseRequest};
+use crate::model::manage::{
+    Created, EndLeaseRequest, LeaseQuery, LeaseRecord, NewLeaseRequest, RentChangeRequest, RentChanged, RentStep,
+};
 use crate::server::audit::Actor;
 use crate::server::auth::AuthUser;
 use crate::server::list_params::list_params;
 use crate::server::store::audit_log::{self, AuditEntry};
 use crate::server::store::lease::{self, NewLease};
-use crate::server::store::{app_user, unit};
+use crate::server::store::{app_user, billing, unit};
 
 /// Rents and deposits above this are refused as typing mistakes (in minor units).
 const MAX_AMOUNT_MINOR: i64 = 100_000_000_000;
@@ -30,7 +32,7 @@ pub fn date(field: &str, raw: &str) -> Result<NaiveDate, AppError> {
 }
 
 async fn audit(
-    pool: &PgPool,
+    db: impl sqlx::PgExecutor<'_>,
     user: &AuthUser,
     action: &str,
     id: Uuid,
@@ -38,24 +40,13 @@ async fn audit(
     after: serde_json::Value,
 ) -> Result<(), AppError> {
     let by = Actor::of(user);
-    let entry = AuditEntry {
-        actor_id: by.user_id,
-        actor: &by.name,
-        action,
-        entity: "lease",
-        entity_id: Some(id.to_string()),
-        before,
-        after: Some(after),
-    };
-    Ok(audit_log::record(pool, &entry).await?)
+    let entry = AuditEntry { before, after: Some(after), ..by.did(action, "lease", id) };
+    Ok(audit_log::record(db, &entry).await?)
 }
 
 /// Lets a unit of the caller's properties to a tenant.
 pub async fn create(pool: &PgPool, user: &AuthUser, request: &NewLeaseRequest) -> Result<Created, AppError> {
     let scope = user.landlord_scope()?;
-    if !unit::unit_in_scope(pool, scope, request.unit_id).await? {
-        return Err(AppError::NotFound);
-    }
     let tenant = app_user::find_user(pool, request.tenant_id).await?;
     if !tenant.is_some_and(|t| t.role == Role::Tenant.as_str() && t.disabled_at.is_none()) {
         return Err(AppError::Validation("tenant_id: not a tenant's account".into()));
@@ -89,7 +80,17 @@ pub async fn create(pool: &PgPool, user: &AuthUser, request: &NewLeaseRequest) -
         currency: currency.as_str().to_owned(),
         due_day,
     };
-    match lease::insert_lease_if_absent(pool, &new).await {
+    let mut tx = pool.begin().await?;
+    match unit::lock_unit_for_lease(&mut tx, scope, request.unit_id).await? {
+        None => return Err(AppError::NotFound),
+        Some(true) => {
+            return Err(AppError::Conflict(
+                "unit_id: the unit or its property is archived; bring it back first".into(),
+            ));
+        }
+        Some(false) => {}
+    }
+    match lease::insert_lease_if_absent(&mut *tx, &new).await {
         Ok(_) => {}
         Err(err) if err.as_database_error().and_then(|e| e.code()).as_deref() == Some("23P01") => {
             return Err(AppError::Conflict("unit_id: the unit is already let for some of those days".into()));
@@ -100,7 +101,8 @@ pub async fn create(pool: &PgPool, user: &AuthUser, request: &NewLeaseRequest) -
         "unit_id": new.unit_id, "tenant_id": new.tenant_id, "start_on": starts_on, "end_on": ends_on,
         "rent_minor": new.rent_minor, "currency": new.currency, "due_day": due_day, "deposit_minor": deposit_minor,
     });
-    audit(pool, user, "lease.create", new.id, None, after).await?;
+    audit(&mut *tx, user, "lease.create", new.id, None, after).await?;
+    tx.commit().await?;
     Ok(Created { id: new.id })
 }
 
@@ -110,7 +112,8 @@ pub async fn end(pool: &PgPool, user: &AuthUser, id: Uuid, request: &EndLeaseReq
     let scope = user.landlord_scope()?;
     let ends_on = date("end_on", &request.end_on)?;
     let mut tx = pool.begin().await?;
-    let (starts_on, before) = lease::lock_lease_scoped(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
+    let terms = lease::lock_lease_scoped(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
+    let (starts_on, before) = (terms.starts_on, terms.ends_on);
     if ends_on < starts_on {
         return Err(AppError::Validation(format!("end_on: on or after the lease's first day, {starts_on}")));
     }
@@ -127,9 +130,87 @@ pub async fn end(pool: &PgPool, user: &AuthUser, id: Uuid, request: &EndLeaseReq
         }
         Err(err) => return Err(err.into()),
     }
+    let after_end = ends_on.succ_opt().unwrap_or(ends_on);
+    let dropped = lease::remove_rent_changes(&mut *tx, id, after_end, false).await?;
     tx.commit().await?;
     let before = serde_json::json!({ "end_on": before });
-    audit(pool, user, "lease.end", id, Some(before), serde_json::json!({ "end_on": ends_on })).await?;
+    let after = serde_json::json!({ "end_on": ends_on, "rent_changes_dropped": dropped });
+    audit(pool, user, "lease.end", id, Some(before), after).await?;
+    Ok(())
+}
+
+/// Sets the rent of a lease of the caller's properties from a day on (a
+/// change from that same day is replaced). Only days not yet invoiced can
+/// change: invoices are never rewritten.
+pub async fn change_rent(
+    pool: &PgPool,
+    user: &AuthUser,
+    id: Uuid,
+    request: &RentChangeRequest,
+) -> Result<RentChanged, AppError> {
+    let scope = user.landlord_scope()?;
+    let from_on = date("from_on", &request.from_on)?;
+    if !(0..=MAX_AMOUNT_MINOR).contains(&request.rent_minor) {
+        return Err(AppError::Validation("rent_minor: a whole number of minor units, 0 or more".into()));
+    }
+    let mut tx = pool.begin().await?;
+    let terms = lease::lock_lease_scoped(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
+    within_future_of(&mut tx, id, &terms, from_on).await?;
+    let was_minor = lease::rent_on(&mut *tx, id, from_on).await?;
+    lease::set_rent_from(&mut *tx, id, from_on, request.rent_minor).await?;
+    let by = Actor::of(user);
+    let entry = AuditEntry {
+        before: Some(serde_json::json!({ "from_on": from_on, "rent_minor": was_minor })),
+        after: Some(serde_json::json!({ "from_on": from_on, "rent_minor": request.rent_minor })),
+        ..by.did("lease.rent_change", "lease", id)
+    };
+    audit_log::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(RentChanged { lease_id: id, from_on, rent_minor: request.rent_minor, was_minor, currency: terms.currency })
+}
+
+/// Withdraws a rent change not yet invoiced: the rent before it holds on.
+pub async fn cancel_rent_change(pool: &PgPool, user: &AuthUser, id: Uuid, from_on: &str) -> Result<(), AppError> {
+    let scope = user.landlord_scope()?;
+    let from_on = date("from_on", from_on)?;
+    let mut tx = pool.begin().await?;
+    let terms = lease::lock_lease_scoped(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
+    within_future_of(&mut tx, id, &terms, from_on).await?;
+    let rent_minor = lease::rent_on(&mut *tx, id, from_on).await?;
+    if lease::remove_rent_changes(&mut *tx, id, from_on, true).await?.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let by = Actor::of(user);
+    let entry = AuditEntry {
+        before: Some(serde_json::json!({ "from_on": from_on, "rent_minor": rent_minor })),
+        after: Some(serde_json::json!({ "from_on": from_on, "cancelled": true })),
+        ..by.did("lease.rent_change_cancel", "lease", id)
+    };
+    audit_log::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Refuses a day outside the lease or already invoiced.
+async fn within_future_of(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+    terms: &lease::LeaseTerms,
+    day: NaiveDate,
+) -> Result<(), AppError> {
+    if day < terms.starts_on || terms.ends_on.is_some_and(|end| day > end) {
+        let end = terms.ends_on.map_or("open-ended".to_owned(), |d| d.to_string());
+        return Err(AppError::Validation(format!("from_on: a day of the lease ({} to {end})", terms.starts_on)));
+    }
+    if let Some(invoiced) = lease::last_invoiced_day(&mut *conn, id).await?
+        && day <= invoiced
+    {
+        let earliest = invoiced.succ_opt().unwrap_or(invoiced);
+        return Err(AppError::Conflict(format!(
+            "from_on: the rent up to {invoiced} is already invoiced, and invoices are not rewritten; \
+             a change can start on {earliest} at the earliest"
+        )));
+    }
     Ok(())
 }
 
@@ -140,9 +221,15 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &LeaseQuery) -> Result<
     let rows =
         lease::list_leases_scoped(pool, scope, query.unit_id, query.tenant_id, list.search, list.limit, list.offset)
             .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut changes: std::collections::HashMap<Uuid, Vec<RentStep>> = std::collections::HashMap::new();
+    for c in billing::list_rent_changes(pool, &ids, None).await? {
+        changes.entry(c.lease_id).or_default().push(RentStep { from_on: c.starts_on, rent_minor: c.rent_minor });
+    }
     Ok(rows
         .into_iter()
         .map(|r| LeaseRecord {
+            rent_changes: changes.remove(&r.id).unwrap_or_default(),
             id: r.id,
             unit_id: r.unit_id,
             unit_label: r.unit_label,
@@ -156,6 +243,7 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &LeaseQuery) -> Result<
             deposit_minor: r.deposit_minor,
             currency: r.currency,
             due_day: r.due_day,
+            invoiced_through: r.invoiced_through,
         })
         .collect())
 }

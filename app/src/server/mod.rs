@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod adapters;
+pub mod archive;
 pub mod audit;
 pub mod auth;
 pub mod billing;

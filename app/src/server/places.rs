@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::Role;
 use crate::model::AppError;
-use crate::model::manage::{Created, NewPropertyRequest, NewUnitRequest, PropertyEditRequest, UnitEditRequest};
+use crate::model::manage::{Created, NewPropertyRequest, NewUnitRequest, PropertyEditRequest};
 use crate::model::property::{PropertyRecord, UnitItem};
 use crate::server::audit::Actor;
 use crate::server::auth::AuthUser;
@@ -30,25 +30,28 @@ fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<St
     raw.map(str::trim).filter(|v| !v.is_empty()).map(|v| text(field, v, max)).transpose()
 }
 
-async fn audit(
-    pool: &PgPool,
-    user: &AuthUser,
-    action: &str,
-    entity: &str,
-    id: Uuid,
-    after: serde_json::Value,
-) -> Result<(), AppError> {
-    let by = Actor::of(user);
-    let entry = AuditEntry {
-        actor_id: by.user_id,
-        actor: &by.name,
-        action,
-        entity,
-        entity_id: Some(id.to_string()),
-        before: None,
-        after: Some(after),
-    };
-    Ok(audit_log::record(pool, &entry).await?)
+/// A unit's fields, checked: a label, 0 to 50 bedrooms, an optional section and floor.
+struct UnitFields {
+    label: String,
+    bedrooms: i32,
+    section: Option<String>,
+    floor: Option<String>,
+}
+
+impl UnitFields {
+    /// Each field checked; a 400 naming the first bad one.
+    fn check(request: &NewUnitRequest) -> Result<Self, AppError> {
+        let bedrooms = request.bedrooms.unwrap_or(0);
+        if !(0..=50).contains(&bedrooms) {
+            return Err(AppError::Validation("bedrooms: from 0 to 50".into()));
+        }
+        Ok(Self {
+            label: text("label", &request.label, 40)?,
+            bedrooms,
+            section: optional_text("section", request.section.as_deref(), 40)?,
+            floor: optional_text("floor", request.floor.as_deref(), 20)?,
+        })
+    }
 }
 
 /// Creates a property (a landlord's own; an admin's for the landlord named).
@@ -83,7 +86,9 @@ pub async fn create_property(
     };
     property::insert_property_if_absent(pool, &new).await?;
     let after = serde_json::json!({ "name": new.name, "city": new.city, "landlord_id": landlord_id });
-    audit(pool, user, "property.create", "property", new.id, after).await?;
+    let by = Actor::of(user);
+    audit_log::record(pool, &AuditEntry { after: Some(after), ..by.did("property.create", "property", new.id) })
+        .await?;
     Ok(Created { id: new.id })
 }
 
@@ -135,17 +140,11 @@ pub async fn edit_property(
         &place.country,
     )
     .await?;
-    let by = Actor::of(user);
     let shape = |name: &str, address: &str, city: &str, postal: &str, country: &str| serde_json::json!({ "name": name, "address_line": address, "city": city, "postal_code": postal, "country": country });
-    let entry = AuditEntry {
-        actor_id: by.user_id,
-        actor: &by.name,
-        action: "property.edit",
-        entity: "property",
-        entity_id: Some(id.to_string()),
-        before: Some(shape(&before.name, &before.address_line, &before.city, &before.postal_code, &before.country)),
-        after: Some(shape(&place.name, &place.address_line, &place.city, &place.postal_code, &place.country)),
-    };
+    let was = shape(&before.name, &before.address_line, &before.city, &before.postal_code, &before.country);
+    let now = shape(&place.name, &place.address_line, &place.city, &place.postal_code, &place.country);
+    let by = Actor::of(user);
+    let entry = AuditEntry { before: Some(was), after: Some(now), ..by.did("property.edit", "property", id) };
     audit_log::record(&mut *tx, &entry).await?;
     tx.commit().await?;
     Ok(PropertyRecord {
@@ -164,35 +163,23 @@ pub async fn edit_unit(
     pool: &PgPool,
     user: &AuthUser,
     id: Uuid,
-    request: &UnitEditRequest,
+    request: &NewUnitRequest,
 ) -> Result<UnitItem, AppError> {
     let scope = user.landlord_scope()?;
-    let bedrooms = request.bedrooms.unwrap_or(0);
-    if !(0..=50).contains(&bedrooms) {
-        return Err(AppError::Validation("bedrooms: from 0 to 50".into()));
-    }
-    let label = text("label", &request.label, 40)?;
-    let section = optional_text("section", request.section.as_deref(), 40)?;
-    let floor = optional_text("floor", request.floor.as_deref(), 20)?;
+    let UnitFields { label, bedrooms, section, floor } = UnitFields::check(request)?;
     let mut tx = pool.begin().await?;
     let before = unit::lock_unit_scoped(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
     if !unit::update_unit(&mut tx, id, &label, section.as_deref(), floor.as_deref(), bedrooms).await? {
         return Err(AppError::Conflict(format!("label: another unit of this property is labelled {label}")));
     }
-    let by = Actor::of(user);
     let shape = |label: &str, section: &Option<String>, floor: &Option<String>, bedrooms: i32| serde_json::json!({ "label": label, "section": section, "floor": floor, "bedrooms": bedrooms });
-    let entry = AuditEntry {
-        actor_id: by.user_id,
-        actor: &by.name,
-        action: "unit.edit",
-        entity: "unit",
-        entity_id: Some(id.to_string()),
-        before: Some(shape(&before.label, &before.section, &before.floor, before.bedrooms)),
-        after: Some(shape(&label, &section, &floor, bedrooms)),
-    };
+    let was = shape(&before.label, &before.section, &before.floor, before.bedrooms);
+    let now = shape(&label, &section, &floor, bedrooms);
+    let by = Actor::of(user);
+    let entry = AuditEntry { before: Some(was), after: Some(now), ..by.did("unit.edit", "unit", id) };
     audit_log::record(&mut *tx, &entry).await?;
     tx.commit().await?;
-    Ok(UnitItem { id, label, section, floor, bedrooms })
+    Ok(UnitItem { id, label, section, floor, bedrooms, archived_at: before.archived_at })
 }
 
 /// Adds a unit to one of the caller's properties; a label already used there is a 409.
@@ -204,17 +191,17 @@ pub async fn create_unit(
 ) -> Result<Created, AppError> {
     let owned =
         property::find_property_scoped(pool, user.landlord_scope()?, property_id).await?.ok_or(AppError::NotFound)?;
-    let bedrooms = request.bedrooms.unwrap_or(0);
-    if !(0..=50).contains(&bedrooms) {
-        return Err(AppError::Validation("bedrooms: from 0 to 50".into()));
+    if owned.archived_at.is_some() {
+        return Err(AppError::Conflict(format!("property: {} is archived; bring it back first", owned.name)));
     }
+    let fields = UnitFields::check(request)?;
     let new = NewUnit {
         id: Uuid::new_v4(),
         property_id: owned.id,
-        label: text("label", &request.label, 40)?,
-        section: optional_text("section", request.section.as_deref(), 40)?,
-        floor: optional_text("floor", request.floor.as_deref(), 20)?,
-        bedrooms,
+        label: fields.label,
+        section: fields.section,
+        floor: fields.floor,
+        bedrooms: fields.bedrooms,
         bathrooms: 1,
         area_m2: None,
         rent_minor: None,
@@ -223,7 +210,8 @@ pub async fn create_unit(
     if !unit::insert_unit(pool, &new).await? {
         return Err(AppError::Conflict(format!("label: {} already has a unit labelled {}", owned.name, new.label)));
     }
-    let after = serde_json::json!({ "property_id": owned.id, "label": new.label, "bedrooms": bedrooms });
-    audit(pool, user, "unit.create", "unit", new.id, after).await?;
+    let after = serde_json::json!({ "property_id": owned.id, "label": new.label, "bedrooms": new.bedrooms });
+    let by = Actor::of(user);
+    audit_log::record(pool, &AuditEntry { after: Some(after), ..by.did("unit.create", "unit", new.id) }).await?;
     Ok(Created { id: new.id })
 }

@@ -11,16 +11,22 @@ use crate::server::auth::AuthUser;
 use crate::server::list_params::list_params;
 use crate::server::store::{maintenance_ticket, property, unit};
 
-/// The caller's properties.
+/// The caller's properties in use (not archived).
 pub async fn list_properties(pool: &PgPool, user: &AuthUser) -> Result<Vec<PropertyItem>, AppError> {
-    search_properties(pool, user, None).await
+    search_properties(pool, user, None, false).await
 }
 
-/// The caller's properties whose name, address, postal code or city contain
-/// the words `q` (at most 100 characters; all with `None`).
-pub async fn search_properties(pool: &PgPool, user: &AuthUser, q: Option<&str>) -> Result<Vec<PropertyItem>, AppError> {
+/// The caller's properties in use (`archived`: the archived ones) whose
+/// name, address, postal code or city contain the words `q` (at most 100
+/// characters; all with `None`).
+pub async fn search_properties(
+    pool: &PgPool,
+    user: &AuthUser,
+    q: Option<&str>,
+    archived: bool,
+) -> Result<Vec<PropertyItem>, AppError> {
     let search = list_params(None, q)?.search;
-    let rows = property::search_properties_scoped(pool, user.landlord_scope()?, search).await?;
+    let rows = property::search_properties_scoped(pool, user.landlord_scope()?, search, Some(archived)).await?;
     Ok(rows
         .into_iter()
         .map(|p| PropertyItem {
@@ -30,23 +36,25 @@ pub async fn search_properties(pool: &PgPool, user: &AuthUser, q: Option<&str>) 
             postal_code: p.postal_code,
             city: p.city,
             country: p.country,
+            archived_at: p.archived_at,
         })
         .collect())
 }
 
-/// The caller's properties matching `q`, each with its units: two reads
-/// whatever the number of properties.
+/// The caller's properties matching `q` (in use, or the archived ones),
+/// each with all its units (archived ones marked): two reads whatever the
+/// number of properties.
 pub async fn list_properties_with_units(
     pool: &PgPool,
     user: &AuthUser,
     q: Option<&str>,
+    archived: bool,
 ) -> Result<Vec<(PropertyItem, Vec<UnitItem>)>, AppError> {
-    let properties = search_properties(pool, user, q).await?;
+    let properties = search_properties(pool, user, q, archived).await?;
     let ids: Vec<Uuid> = properties.iter().map(|p| p.id).collect();
     let mut units: std::collections::HashMap<Uuid, Vec<UnitItem>> = std::collections::HashMap::new();
     for u in unit::list_units_of_properties(pool, &ids).await? {
-        let item = UnitItem { id: u.id, label: u.label, section: u.section, floor: u.floor, bedrooms: u.bedrooms };
-        units.entry(u.property_id).or_default().push(item);
+        units.entry(u.property_id).or_default().push(unit_item(u));
     }
     Ok(properties
         .into_iter()
@@ -91,8 +99,16 @@ pub async fn list_property_tickets(pool: &PgPool, user: &AuthUser, id: Uuid) -> 
 pub async fn list_units(pool: &PgPool, user: &AuthUser, id: Uuid) -> Result<Vec<UnitItem>, AppError> {
     let owned = property::find_property_scoped(pool, user.landlord_scope()?, id).await?.ok_or(AppError::NotFound)?;
     let rows = unit::list_units_of_property(pool, owned.id).await?;
-    Ok(rows
-        .into_iter()
-        .map(|u| UnitItem { id: u.id, label: u.label, section: u.section, floor: u.floor, bedrooms: u.bedrooms })
-        .collect())
+    Ok(rows.into_iter().map(unit_item).collect())
+}
+
+fn unit_item(u: unit::UnitRow) -> UnitItem {
+    UnitItem {
+        id: u.id,
+        label: u.label,
+        section: u.section,
+        floor: u.floor,
+        bedrooms: u.bedrooms,
+        archived_at: u.archived_at,
+    }
 }

@@ -7,13 +7,15 @@ use leptos_router::hooks::use_query_map;
 
 use super::{BUTTON, INPUT, ManageNav, Outcome, money, outcome, refused, typed};
 use crate::api::manage::{manage_leases, manage_properties, manage_role};
-use crate::model::manage::{LeaseQuery, LeaseRecord};
+use crate::model::manage::{LeaseQuery, LeaseRecord, RentStep};
 use crate::model::property::{PropertyItem, UnitItem};
 
 fn ok_words(code: &str) -> Option<&'static str> {
     match code {
         "created" => Some("The lease is recorded. The next rent run bills it."),
         "ended" => Some("The lease ends on the day you gave."),
+        "rent_changed" => Some("The new rent is recorded: the rent run bills it from that day."),
+        "rent_change_cancelled" => Some("The rent change is withdrawn: the rent before it holds on."),
         _ => None,
     }
 }
@@ -30,7 +32,7 @@ pub fn ManageLeasesPage() -> impl IntoView {
         let role = manage_role().await?;
         let q = Some(words).filter(|w| !w.trim().is_empty());
         let leases = manage_leases(LeaseQuery { q, page: Some(page), ..LeaseQuery::default() }).await?;
-        let places = manage_properties(None).await?;
+        let places = manage_properties(None, false).await?;
         Ok::<_, crate::model::AppError>((role, leases, places))
     });
     let (ok, error) = outcome(ok_words);
@@ -79,20 +81,34 @@ fn LeaseTable(leases: Vec<LeaseRecord>, words: String, page: i64) -> impl IntoVi
                     <tr>
                         <th class="px-3 py-2">"Property · unit"</th><th class="px-3 py-2">"Tenant"</th>
                         <th class="px-3 py-2">"From"</th><th class="px-3 py-2">"To"</th>
-                        <th class="px-3 py-2 text-right">"Rent"</th><th class="px-3 py-2">"End it"</th>
+                        <th class="px-3 py-2 text-right">"Rent"</th><th class="px-3 py-2">"Change"</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
                     {leases.into_iter().map(|l| {
                         let action = format!("/manage/leases/{}/end", l.id);
+                        let rent_action = format!("/manage/leases/{}/rent", l.id);
                         view! {
                             <tr data-lease=l.id.to_string()>
                                 <td class="px-3 py-2">{format!("{} · {}", l.property_name, l.unit_label)}</td>
                                 <td class="px-3 py-2">{l.tenant_name}</td>
                                 <td class="px-3 py-2 whitespace-nowrap">{l.start_on.to_string()}</td>
                                 <td class="px-3 py-2 whitespace-nowrap">{l.end_on.map_or("open-ended".to_owned(), |d| d.to_string())}</td>
-                                <td class="px-3 py-2 text-right whitespace-nowrap">{format!("{} / month", money(l.rent_minor, &l.currency))}</td>
-                                <td class="px-3 py-2">
+                                <td class="px-3 py-2 text-right whitespace-nowrap"><RentCell lease=l.id rent_minor=l.rent_minor currency=l.currency changes=l.rent_changes invoiced_through=l.invoiced_through /></td>
+                                <td class="px-3 py-2 space-y-2">
+                                    <details>
+                                        <summary class="cursor-pointer text-sm font-semibold text-slate-700 hover:underline">"Change the rent…"</summary>
+                                        <form method="post" action=rent_action class="mt-2 flex flex-wrap items-end gap-2">
+                                            <label class="text-xs font-medium">"From"
+                                                <input type="date" name="from_on" required class=INPUT />
+                                            </label>
+                                            <label class="text-xs font-medium">"New monthly rent (minor units)"
+                                                <input type="number" min="0" name="rent_minor" required class=INPUT />
+                                            </label>
+                                            <button type="submit" class="rounded-md bg-slate-800 px-3 py-1.5 text-xs font-semibold text-white hover:bg-slate-900">"Record the new rent"</button>
+                                        </form>
+                                        <p class="mt-1 text-xs text-slate-500">"Months already invoiced keep their rent."</p>
+                                    </details>
                                     <details>
                                         <summary class="cursor-pointer text-sm font-semibold text-slate-700 hover:underline">"End…"</summary>
                                         <form method="post" action=action class="mt-2 flex flex-wrap items-end gap-2">
@@ -120,6 +136,37 @@ fn LeaseTable(leases: Vec<LeaseRecord>, words: String, page: i64) -> impl IntoVi
     }
 }
 
+/// The rent a lease started at, then each change, a change not yet
+/// invoiced with a button to withdraw it.
+#[component]
+fn RentCell(
+    lease: uuid::Uuid,
+    rent_minor: i64,
+    currency: String,
+    changes: Vec<RentStep>,
+    invoiced_through: Option<chrono::NaiveDate>,
+) -> impl IntoView {
+    let cancel = format!("/manage/leases/{lease}/rent/cancel");
+    view! {
+        <span>{format!("{} / month", money(rent_minor, &currency))}</span>
+        {changes.into_iter().map(|c| {
+            let pending = invoiced_through.is_none_or(|last| c.from_on > last);
+            let cancel = cancel.clone();
+            view! {
+                <div class="mt-1 text-xs text-slate-600" data-rent-change=c.from_on.to_string()>
+                    {format!("{} from {}", money(c.rent_minor, &currency), c.from_on)}
+                    {pending.then(|| view! {
+                        <form method="post" action=cancel class="ml-1 inline">
+                            <input type="hidden" name="from_on" value=c.from_on.to_string() />
+                            <button type="submit" class="font-semibold text-red-700 hover:underline">"Withdraw"</button>
+                        </form>
+                    })}
+                </div>
+            }
+        }).collect_view()}
+    }
+}
+
 #[component]
 fn NewLeaseForm(places: Vec<(PropertyItem, Vec<UnitItem>)>) -> impl IntoView {
     let chosen = typed("unit_id");
@@ -135,7 +182,7 @@ fn NewLeaseForm(places: Vec<(PropertyItem, Vec<UnitItem>)>) -> impl IntoView {
                         <option value="">"Choose a unit"</option>
                         {places.into_iter().map(|(property, units)| view! {
                             <optgroup label=property.name.clone()>
-                                {units.into_iter().map(|u| {
+                                {units.into_iter().filter(|u| u.archived_at.is_none()).map(|u| {
                                     let id = u.id.to_string();
                                     let selected = id == chosen;
                                     view! { <option value=id selected=selected>{format!("{} · {}", property.name, u.label)}</option> }

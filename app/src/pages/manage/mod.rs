@@ -62,11 +62,13 @@ pub(crate) fn outcome(ok_words: fn(&str) -> Option<&'static str>) -> (Option<&'s
     let ok = q.get("ok").as_deref().and_then(ok_words);
     let error = q.get("error").map(|field| {
         let field = field.replace('_', " ");
+        let why = q.get("message").filter(|m| !m.trim().is_empty()).map(|m| format!(" ({})", m.trim_end_matches('.')));
+        let why = why.unwrap_or_default();
         match q.get("reason").as_deref() {
-            Some("conflict") => format!("Not done: {field} clashes with what is already recorded."),
+            Some("conflict") => format!("Not done: {field} clashes with what is already recorded{why}."),
             Some("not_found") => "Not done: that record is not one of yours, or no longer exists.".to_owned(),
             Some("forbidden") => "Not done: you are not allowed to do that.".to_owned(),
-            Some("invalid") => format!("Not done: check {field}."),
+            Some("invalid") => format!("Not done: check {field}{why}."),
             _ => "Not done: the server could not do it right now. Try again shortly.".to_owned(),
         }
     });

@@ -15,9 +15,9 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::{SyncContext, SyncSummary};
-use crate::domain::{BillingPeriod, Job, prorate};
+use crate::domain::{BillingPeriod, Job, Money, prorate, rent_parts};
 use crate::server::store::audit_log::{self, AuditEntry};
-use crate::server::store::billing::{self as store, InvoiceBatch, LeaseCharge, LeaseToBill, LineBatch};
+use crate::server::store::billing::{self as store, InvoiceBatch, LeaseCharge, LeaseToBill, LineBatch, RentChange};
 use crate::server::store::sync_run::{self, RunCounts, RunOutcome};
 
 /// Leases billed per transaction.
@@ -66,18 +66,11 @@ pub async fn run_period(
     sync_run::finish_run(&mut conn, run_id, counts, Some(&period.to_string()), &outcome, ctx.tick)
         .await
         .context("recording the end of the run")?;
-    let entry = AuditEntry {
-        actor_id: actor.user_id,
-        actor: &actor.name,
-        action: "billing.run",
-        entity: "billing_period",
-        entity_id: Some(period.to_string()),
-        before: None,
-        after: Some(serde_json::json!({
-            "run_id": run_id, "created": counts.records_out, "skipped": counts.records_skipped,
-            "succeeded": outcome == RunOutcome::Succeeded,
-        })),
-    };
+    let after = serde_json::json!({
+        "run_id": run_id, "created": counts.records_out, "skipped": counts.records_skipped,
+        "succeeded": outcome == RunOutcome::Succeeded,
+    });
+    let entry = AuditEntry { after: Some(after), ..actor.did("billing.run", "billing_period", period) };
     audit_log::record(&mut *conn, &entry).await.context("recording the run in the audit log")?;
     if let RunOutcome::Failed { error, detail } = outcome {
         anyhow::bail!("{error} (run {run_id}): {detail}");
@@ -97,17 +90,19 @@ async fn bill(ctx: &SyncContext, period: BillingPeriod) -> anyhow::Result<i32> {
     let mut created = 0;
     let mut after = Uuid::nil();
     loop {
-        let leases = store::list_leases_to_bill(&ctx.pool, period.start(), period.end(), after, BATCH)
+        let mut tx = ctx.pool.begin().await.context("opening a transaction")?;
+        let leases = store::list_leases_to_bill(&mut *tx, period.start(), period.end(), after, BATCH)
             .await
             .context("reading the leases to bill")?;
         let Some(last) = leases.last() else { return Ok(created) };
         after = last.id;
         let ids: Vec<Uuid> = leases.iter().map(|l| l.id).collect();
-        let charges = store::list_charges(&ctx.pool, &ids).await.context("reading the recurring charges")?;
+        let charges = store::list_charges(&mut *tx, &ids).await.context("reading the recurring charges")?;
+        let changes =
+            store::list_rent_changes(&mut *tx, &ids, Some(period.end())).await.context("reading the rent changes")?;
         let count = i32::try_from(leases.len()).unwrap_or(i32::MAX);
-        let mut tx = ctx.pool.begin().await.context("opening a transaction")?;
         let first = store::take_invoice_numbers(&mut tx, period.year(), count).await.context("numbering")?;
-        let (invoices, lines) = batch(period, issued_on, first, &leases, &charges);
+        let (invoices, lines) = batch(period, issued_on, first, &leases, (&charges, &changes));
         store::insert_batch(&mut tx, period.start(), period.end(), &invoices, &lines)
             .await
             .context("writing the invoices")?;
@@ -116,17 +111,23 @@ async fn bill(ctx: &SyncContext, period: BillingPeriod) -> anyhow::Result<i32> {
     }
 }
 
-/// The invoices and lines of one batch, numbered from `first`.
+/// The invoices and lines of one batch, numbered from `first`: for each
+/// lease its rent (in parts when it changes inside the month), then each
+/// recurring charge, pro-rated on the days the lease holds the unit.
 fn batch(
     period: BillingPeriod,
     issued_on: chrono::NaiveDate,
     first: i32,
     leases: &[LeaseToBill],
-    charges: &[LeaseCharge],
+    (charges, changes): (&[LeaseCharge], &[RentChange]),
 ) -> (InvoiceBatch, LineBatch) {
-    let mut by_lease: HashMap<Uuid, Vec<&LeaseCharge>> = HashMap::new();
+    let mut charges_of: HashMap<Uuid, Vec<&LeaseCharge>> = HashMap::new();
     for charge in charges {
-        by_lease.entry(charge.lease_id).or_default().push(charge);
+        charges_of.entry(charge.lease_id).or_default().push(charge);
+    }
+    let mut changes_of: HashMap<Uuid, Vec<(chrono::NaiveDate, i64)>> = HashMap::new();
+    for change in changes {
+        changes_of.entry(change.lease_id).or_default().push((change.starts_on, change.rent_minor));
     }
     let mut invoices = InvoiceBatch::default();
     let mut lines = LineBatch::default();
@@ -134,13 +135,29 @@ fn batch(
         let invoice_id = Uuid::new_v4();
         let (from, to) = period.occupied(lease.starts_on, lease.ends_on).unwrap_or((period.start(), period.end()));
         let days = (to - from).num_days() + 1;
-        let part = if days < period.days() {
-            format!(" ({} to {}, {days} of {} days)", from.format("%-d %b"), to.format("%-d %b"), period.days())
-        } else {
-            String::new()
+        let span = |from: chrono::NaiveDate, to: chrono::NaiveDate| {
+            let days = (to - from).num_days() + 1;
+            format!("{} to {}, {days} of {} days", from.format("%-d %b"), to.format("%-d %b"), period.days())
         };
-        let mut items = vec![(format!("Rent {period}{part}"), prorate(lease.rent_minor, days, period.days()))];
-        for charge in by_lease.get(&lease.id).into_iter().flatten() {
+        let part = if days < period.days() { format!(" ({})", span(from, to)) } else { String::new() };
+        let rents =
+            rent_parts(period, (from, to), lease.rent_minor, changes_of.get(&lease.id).map_or(&[], Vec::as_slice));
+        let mut items: Vec<(String, i64)> = if let [whole] = rents.as_slice() {
+            vec![(format!("Rent {period}{part}"), whole.amount_minor)]
+        } else {
+            let monthly =
+                |minor: i64| Money::from_parts(minor, &lease.currency).map_or(minor.to_string(), |m| m.to_string());
+            rents
+                .iter()
+                .map(|r| {
+                    (
+                        format!("Rent {period} ({}, at {} a month)", span(r.from, r.to), monthly(r.monthly_minor)),
+                        r.amount_minor,
+                    )
+                })
+                .collect()
+        };
+        for charge in charges_of.get(&lease.id).into_iter().flatten() {
             items.push((format!("{}{part}", charge.description), prorate(charge.amount_minor, days, period.days())));
         }
         let mut total = 0;

@@ -20,7 +20,9 @@ pub struct LeaseToBill {
 
 /// Up to `limit` leases holding their unit on some day of
 /// `[period_start, period_end]` with no invoice for `period_start`, after
-/// lease `after` in id order (keyset paging).
+/// lease `after` in id order (keyset paging). They are locked (`FOR KEY
+/// SHARE`) until the caller's transaction ends, so a rent change or a
+/// move-out day set meanwhile waits for their invoices, then sees them.
 pub async fn list_leases_to_bill(
     db: impl PgExecutor<'_>,
     period_start: NaiveDate,
@@ -34,7 +36,7 @@ pub async fn list_leases_to_bill(
            FROM lease l
            WHERE l.id > $3 AND l.starts_on <= $2 AND (l.ends_on IS NULL OR l.ends_on >= $1)
              AND NOT EXISTS (SELECT 1 FROM invoice i WHERE i.lease_id = l.id AND i.period_start = $1)
-           ORDER BY l.id LIMIT $4"#,
+           ORDER BY l.id LIMIT $4 FOR KEY SHARE OF l"#,
         period_start,
         period_end,
         after,
@@ -76,6 +78,32 @@ pub async fn list_charges(db: impl PgExecutor<'_>, lease_ids: &[Uuid]) -> Result
         "SELECT lease_id, description, amount_minor FROM lease_charge
          WHERE lease_id = ANY($1) ORDER BY lease_id, created_at, id",
         lease_ids
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A lease's rent from a day on.
+#[derive(Debug, Clone)]
+pub struct RentChange {
+    pub lease_id: Uuid,
+    pub starts_on: NaiveDate,
+    pub rent_minor: i64,
+}
+
+/// The rent changes of the given leases taking effect on or before `until`
+/// (every one with `None`), by lease then day.
+pub async fn list_rent_changes(
+    db: impl PgExecutor<'_>,
+    lease_ids: &[Uuid],
+    until: Option<NaiveDate>,
+) -> Result<Vec<RentChange>, sqlx::Error> {
+    sqlx::query_as!(
+        RentChange,
+        "SELECT lease_id, starts_on, rent_minor FROM lease_rent_change
+         WHERE lease_id = ANY($1) AND ($2::date IS NULL OR starts_on <= $2) ORDER BY lease_id, starts_on",
+        lease_ids,
+        until
     )
     .fetch_all(db)
     .await

@@ -84,6 +84,7 @@ pub struct LeaseListRow {
     pub deposit_minor: i64,
     pub currency: String,
     pub due_day: i16,
+    pub invoiced_through: Option<NaiveDate>,
 }
 
 /// Leases of `landlord`'s properties (every one with `None`), optionally of
@@ -101,7 +102,8 @@ pub async fn list_leases_scoped(
         LeaseListRow,
         r#"SELECT l.id, l.unit_id, u.label AS unit_label, p.id AS property_id, p.name AS property_name,
                   l.tenant_id, t.display_name AS tenant_name, l.starts_on, l.ends_on, l.rent_minor,
-                  l.deposit_minor, l.currency AS "currency!", l.due_day
+                  l.deposit_minor, l.currency AS "currency!", l.due_day,
+                  (SELECT max(i.period_end) FROM invoice i WHERE i.lease_id = l.id) AS invoiced_through
            FROM lease l JOIN unit u ON u.id = l.unit_id JOIN property p ON p.id = u.property_id
            JOIN app_user t ON t.id = l.tenant_id
            WHERE ($1::uuid IS NULL OR p.landlord_id = $1) AND ($2::uuid IS NULL OR l.unit_id = $2)
@@ -120,22 +122,91 @@ pub async fn list_leases_scoped(
     .await
 }
 
+/// A lease's terms, as a change to it needs them.
+#[derive(Debug, Clone)]
+pub struct LeaseTerms {
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub rent_minor: i64,
+    pub currency: String,
+}
+
 /// One lease of `landlord`'s properties (any with `None`), locked for the
 /// caller's transaction.
 pub async fn lock_lease_scoped(
     conn: &mut sqlx::PgConnection,
     landlord: Option<Uuid>,
     id: Uuid,
-) -> Result<Option<(NaiveDate, Option<NaiveDate>)>, sqlx::Error> {
-    let row = sqlx::query!(
-        "SELECT l.starts_on, l.ends_on FROM lease l JOIN unit u ON u.id = l.unit_id JOIN property p ON p.id = u.property_id
-         WHERE l.id = $1 AND ($2::uuid IS NULL OR p.landlord_id = $2) FOR UPDATE OF l",
+) -> Result<Option<LeaseTerms>, sqlx::Error> {
+    sqlx::query_as!(
+        LeaseTerms,
+        r#"SELECT l.starts_on, l.ends_on, l.rent_minor, l.currency AS "currency!"
+           FROM lease l JOIN unit u ON u.id = l.unit_id JOIN property p ON p.id = u.property_id
+           WHERE l.id = $1 AND ($2::uuid IS NULL OR p.landlord_id = $2) FOR UPDATE OF l"#,
         id,
         landlord
     )
     .fetch_optional(conn)
+    .await
+}
+
+/// The last day of the last month invoiced to a lease (void invoices
+/// included: their months are not billed again), if any.
+pub async fn last_invoiced_day(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<NaiveDate>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT max(period_end) FROM invoice WHERE lease_id = $1", id).fetch_one(db).await
+}
+
+/// The monthly rent of a lease on `day`: its latest change on or before
+/// that day, else its own rent.
+pub async fn rent_on(db: impl PgExecutor<'_>, id: Uuid, day: NaiveDate) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT coalesce((SELECT c.rent_minor FROM lease_rent_change c
+                            WHERE c.lease_id = l.id AND c.starts_on <= $2 ORDER BY c.starts_on DESC LIMIT 1),
+                           l.rent_minor) AS "rent!"
+           FROM lease l WHERE l.id = $1"#,
+        id,
+        day
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Sets a lease's rent from `starts_on` on (replacing a change from that same day).
+pub async fn set_rent_from(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    starts_on: NaiveDate,
+    rent_minor: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO lease_rent_change (lease_id, starts_on, rent_minor) VALUES ($1, $2, $3)
+         ON CONFLICT (lease_id, starts_on) DO UPDATE SET rent_minor = EXCLUDED.rent_minor, created_at = now()",
+        id,
+        starts_on,
+        rent_minor
+    )
+    .execute(db)
     .await?;
-    Ok(row.map(|r| (r.starts_on, r.ends_on)))
+    Ok(())
+}
+
+/// Removes a lease's rent changes from `from` on (one day only with `only`);
+/// returns the days removed.
+pub async fn remove_rent_changes(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    from: NaiveDate,
+    only: bool,
+) -> Result<Vec<NaiveDate>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "DELETE FROM lease_rent_change WHERE lease_id = $1 AND starts_on >= $2 AND (NOT $3 OR starts_on = $2)
+         RETURNING starts_on",
+        id,
+        from,
+        only
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// Sets a lease's move-out day.

@@ -13,6 +13,7 @@ pub struct PropertyRow {
     pub city: String,
     pub postal_code: String,
     pub country: String,
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A property to create.
@@ -54,26 +55,29 @@ pub async fn list_properties_scoped(
     db: impl PgExecutor<'_>,
     landlord_id: Option<Uuid>,
 ) -> Result<Vec<PropertyRow>, sqlx::Error> {
-    search_properties_scoped(db, landlord_id, None).await
+    search_properties_scoped(db, landlord_id, None, None).await
 }
 
 /// The properties of `landlord_id` (every one with `None`) whose name,
 /// address, postal code or city contain `search` (any case; all with `None`),
-/// by name.
+/// archived or not as `archived` says (both with `None`), by name.
 pub async fn search_properties_scoped(
     db: impl PgExecutor<'_>,
     landlord_id: Option<Uuid>,
     search: Option<&str>,
+    archived: Option<bool>,
 ) -> Result<Vec<PropertyRow>, sqlx::Error> {
     sqlx::query_as!(
         PropertyRow,
-        "SELECT id, landlord_id, name, address_line, city, postal_code, country
+        "SELECT id, landlord_id, name, address_line, city, postal_code, country, archived_at
          FROM property WHERE ($1::uuid IS NULL OR landlord_id = $1)
            AND ($2::text IS NULL OR strpos(lower(name || ' ' || address_line || ' ' || postal_code || ' ' || city),
                                            lower($2)) > 0)
+           AND ($3::bool IS NULL OR (archived_at IS NOT NULL) = $3)
          ORDER BY name, id",
         landlord_id,
-        search
+        search,
+        archived
     )
     .fetch_all(db)
     .await
@@ -107,7 +111,7 @@ pub async fn update_property(
 pub async fn find_properties_by_name(db: impl PgExecutor<'_>, name: &str) -> Result<Vec<PropertyRow>, sqlx::Error> {
     sqlx::query_as!(
         PropertyRow,
-        "SELECT id, landlord_id, name, address_line, city, postal_code, country
+        "SELECT id, landlord_id, name, address_line, city, postal_code, country, archived_at
          FROM property WHERE lower(name) = lower($1) ORDER BY id",
         name.trim()
     )
@@ -123,12 +127,46 @@ pub async fn find_property_scoped(
 ) -> Result<Option<PropertyRow>, sqlx::Error> {
     sqlx::query_as!(
         PropertyRow,
-        "SELECT id, landlord_id, name, address_line, city, postal_code, country
+        "SELECT id, landlord_id, name, address_line, city, postal_code, country, archived_at
          FROM property WHERE id = $1 AND ($2::uuid IS NULL OR landlord_id = $2)",
         property_id,
         landlord_id
     )
     .fetch_optional(db)
+    .await
+}
+
+/// One property of `landlord_id` (any with `None`), locked for the caller's transaction.
+pub async fn lock_property_scoped(
+    conn: &mut sqlx::PgConnection,
+    landlord_id: Option<Uuid>,
+    property_id: Uuid,
+) -> Result<Option<PropertyRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PropertyRow,
+        "SELECT id, landlord_id, name, address_line, city, postal_code, country, archived_at
+         FROM property WHERE id = $1 AND ($2::uuid IS NULL OR landlord_id = $2) FOR UPDATE",
+        property_id,
+        landlord_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Archives a property (`true`) or brings it back (`false`); returns when it
+/// was archived (`None` once restored).
+pub async fn set_property_archived(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    archived: bool,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE property SET archived_at = CASE WHEN $2 THEN coalesce(archived_at, now()) END WHERE id = $1
+         RETURNING archived_at",
+        id,
+        archived
+    )
+    .fetch_one(db)
     .await
 }
 

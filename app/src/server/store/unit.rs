@@ -12,6 +12,7 @@ pub struct UnitRow {
     pub section: Option<String>,
     pub floor: Option<String>,
     pub bedrooms: i32,
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A unit to create.
@@ -72,7 +73,8 @@ pub async fn upsert_unit(db: impl PgExecutor<'_>, u: &NewUnit) -> Result<UnitUps
 pub async fn list_units_of_property(db: impl PgExecutor<'_>, property_id: Uuid) -> Result<Vec<UnitRow>, sqlx::Error> {
     sqlx::query_as!(
         UnitRow,
-        "SELECT id, property_id, label, section, floor, bedrooms FROM unit WHERE property_id = $1 ORDER BY label",
+        "SELECT id, property_id, label, section, floor, bedrooms, archived_at FROM unit WHERE property_id = $1
+         ORDER BY label",
         property_id
     )
     .fetch_all(db)
@@ -86,7 +88,7 @@ pub async fn list_units_of_properties(
 ) -> Result<Vec<UnitRow>, sqlx::Error> {
     sqlx::query_as!(
         UnitRow,
-        "SELECT id, property_id, label, section, floor, bedrooms FROM unit WHERE property_id = ANY($1)
+        "SELECT id, property_id, label, section, floor, bedrooms, archived_at FROM unit WHERE property_id = ANY($1)
          ORDER BY property_id, label",
         property_ids
     )
@@ -116,17 +118,94 @@ pub async fn insert_unit(db: impl PgExecutor<'_>, u: &NewUnit) -> Result<bool, s
     Ok(done.rows_affected() == 1)
 }
 
-/// Whether a unit belongs to one of `landlord`'s properties (any with `None`).
-pub async fn unit_in_scope(db: impl PgExecutor<'_>, landlord: Option<Uuid>, id: Uuid) -> Result<bool, sqlx::Error> {
-    let found = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM unit u JOIN property p ON p.id = u.property_id
-                          WHERE u.id = $1 AND ($2::uuid IS NULL OR p.landlord_id = $2)) AS "found!""#,
+/// Whether a unit of `landlord`'s properties (any with `None`) can take a
+/// new lease: `None` when it is not theirs, else whether it or its property
+/// is archived. Both rows stay locked (`FOR SHARE`) until the caller's
+/// transaction ends, so neither can be archived meanwhile.
+pub async fn lock_unit_for_lease(
+    conn: &mut sqlx::PgConnection,
+    landlord: Option<Uuid>,
+    id: Uuid,
+) -> Result<Option<bool>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT (u.archived_at IS NOT NULL OR p.archived_at IS NOT NULL) AS "archived!"
+           FROM unit u JOIN property p ON p.id = u.property_id
+           WHERE u.id = $1 AND ($2::uuid IS NULL OR p.landlord_id = $2) FOR SHARE OF u, p"#,
         id,
         landlord
     )
+    .fetch_optional(conn)
+    .await
+}
+
+/// A lease holding one of the given units on `day` or later.
+#[derive(Debug, Clone)]
+pub struct LetUnit {
+    pub unit_label: String,
+    pub tenant_name: String,
+    pub ends_on: Option<chrono::NaiveDate>,
+}
+
+/// The first lease (by unit label) holding one of the units of `property_id`
+/// (or only `unit_id`) on `day` or later.
+pub async fn find_let_from(
+    db: impl PgExecutor<'_>,
+    property_id: Uuid,
+    unit_id: Option<Uuid>,
+    day: chrono::NaiveDate,
+) -> Result<Option<LetUnit>, sqlx::Error> {
+    sqlx::query_as!(
+        LetUnit,
+        "SELECT u.label AS unit_label, t.display_name AS tenant_name, l.ends_on
+         FROM lease l JOIN unit u ON u.id = l.unit_id JOIN app_user t ON t.id = l.tenant_id
+         WHERE u.property_id = $1 AND ($2::uuid IS NULL OR u.id = $2) AND (l.ends_on IS NULL OR l.ends_on >= $3)
+         ORDER BY u.label LIMIT 1",
+        property_id,
+        unit_id,
+        day
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Archives a unit (`true`) or brings it back (`false`); returns when it
+/// was archived (`None` once restored).
+pub async fn set_unit_archived(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    archived: bool,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE unit SET archived_at = CASE WHEN $2 THEN coalesce(archived_at, now()) END WHERE id = $1
+         RETURNING archived_at",
+        id,
+        archived
+    )
     .fetch_one(db)
-    .await?;
-    Ok(found)
+    .await
+}
+
+/// Takes our public listings of the given units off the portal, marked as
+/// withdrawn with their unit; returns their ids.
+pub async fn withdraw_listings_of_units(db: impl PgExecutor<'_>, unit_ids: &[Uuid]) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE listing SET published = false, withdrawn_with_unit = true
+         WHERE source = 'local' AND unit_id = ANY($1) AND published RETURNING id",
+        unit_ids
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Publishes again the listings withdrawn with the given units; returns their ids.
+pub async fn republish_listings_of_units(db: impl PgExecutor<'_>, unit_ids: &[Uuid]) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE listing SET published = true, withdrawn_with_unit = false
+         WHERE unit_id = ANY($1) AND withdrawn_with_unit RETURNING id",
+        unit_ids
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// One unit of `landlord`'s properties (any with `None`), locked for the
@@ -138,7 +217,7 @@ pub async fn lock_unit_scoped(
 ) -> Result<Option<UnitRow>, sqlx::Error> {
     sqlx::query_as!(
         UnitRow,
-        "SELECT u.id, u.property_id, u.label, u.section, u.floor, u.bedrooms
+        "SELECT u.id, u.property_id, u.label, u.section, u.floor, u.bedrooms, u.archived_at
          FROM unit u JOIN property p ON p.id = u.property_id
          WHERE u.id = $1 AND ($2::uuid IS NULL OR p.landlord_id = $2) FOR UPDATE OF u",
         id,
