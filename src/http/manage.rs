@@ -8,13 +8,15 @@ use app::model::manage::{
     Archived, Created, EndLeaseRequest, InvoiceItem, InvoiceQuery, LeaseQuery, LeaseRecord, NewLeaseRequest,
     NewPropertyRequest, NewUnitRequest, PropertyEditRequest, RentChangeRequest, RentChanged,
 };
-use app::model::payment::{InvoiceVoided, PaymentRecorded, PaymentRequest, VoidRequest};
+use app::model::payment::{
+    InvoiceVoided, PaymentRecorded, PaymentRefunded, PaymentRequest, RefundRequest, VoidRequest,
+};
 use app::model::property::{PropertyItem, PropertyRecord, UnitItem};
 use app::model::quarantine::QuarantinedRecord;
 use app::server::auth::AuthUser;
 use app::server::quarantine::Decision;
 use app::server::state::AppState;
-use app::server::{archive, audit, billing, invoices, leases, payment, places, property, quarantine};
+use app::server::{archive, audit, billing, invoices, leases, payment, places, property, quarantine, refund};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -43,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/manage/audit", get(list_audit))
         .route("/api/manage/invoices/{id}/payments", post(record_payment))
         .route("/api/manage/invoices/{id}/void", post(void_invoice))
+        .route("/api/manage/payments/{id}/refunds", post(refund_payment))
         .route("/api/manage/killbill/quarantine", get(list_quarantine))
         .route("/api/manage/killbill/quarantine/{id}/retry", post(retry_quarantined))
         .route("/api/manage/killbill/quarantine/{id}/skip", post(skip_quarantined))
@@ -273,6 +276,18 @@ async fn cancel_rent_change(
 ) -> Result<StatusCode, AppError> {
     leases::cancel_rent_change(&state.pool, &user, id, &from_on).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `{amount_minor, reason, refunded_on?}` → 201 `{id, payment_id, invoice_id, amount_minor, currency,
+/// refunded_minor, outstanding_minor}`; more than is left of the payment is a 409.
+async fn refund_payment(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+    request: Result<Json<RefundRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<PaymentRefunded>), AppError> {
+    let request = body(request)?;
+    Ok((StatusCode::CREATED, Json(refund::refund(&state.pool, &user, id, &request).await?)))
 }
 
 /// `?unit_id=&tenant_id=&page=`.

@@ -7,11 +7,11 @@ use app::model::AppError;
 use app::model::manage::{
     EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest, RentChangeRequest,
 };
-use app::model::payment::{PaymentRequest, VoidRequest};
+use app::model::payment::{PaymentRequest, RefundRequest, VoidRequest};
 use app::server::audit::Actor;
 use app::server::auth::AuthUser;
 use app::server::state::AppState;
-use app::server::{leases, payment, people, places};
+use app::server::{leases, payment, people, places, refund};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/leases/{id}/rent/cancel", post(cancel_rent_change))
         .route("/manage/invoices/{id}/payments", post(record_payment))
         .route("/manage/invoices/{id}/void", post(void_invoice))
+        .route("/manage/payments/{id}/refunds", post(refund_payment))
         .route("/manage/properties", post(create_property))
         .route("/manage/properties/{id}/units", post(create_unit))
         .route("/manage/properties/{id}/edit", post(edit_property))
@@ -215,6 +216,29 @@ async fn void_invoice(
         Err(AppError::Conflict(m)) => Err(AppError::Conflict(format!("already_void: {m}"))),
         Err(err) => Err(err),
     };
+    back("/manage/invoices", result, &form, &[])
+}
+
+async fn refund_payment(
+    State(state): State<AppState>,
+    user: Result<AuthUser, AppError>,
+    Path(payment): Path<Uuid>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let Ok(user) = user else { return Redirect::to("/login?next=/manage/invoices").into_response() };
+    let result = async {
+        if field(&form, "confirm") != "yes" {
+            return Err(AppError::Validation("confirm: tick the confirmation".into()));
+        }
+        let request = RefundRequest {
+            amount_minor: number(&form, "amount_minor")?
+                .ok_or_else(|| AppError::Validation("amount_minor: required".into()))?,
+            reason: field(&form, "reason").to_owned(),
+            refunded_on: optional(&form, "refunded_on"),
+        };
+        refund::refund(&state.pool, &user, payment, &request).await.map(|_| "refunded".to_owned())
+    }
+    .await;
     back("/manage/invoices", result, &form, &[])
 }
 

@@ -16,6 +16,7 @@ mod manage_pages;
 mod people;
 mod portal;
 mod portal_pages;
+mod refunds;
 mod rent_roll;
 mod scheduler;
 mod scoping;

@@ -52,6 +52,9 @@ pub struct PaymentView {
     pub method: String,
     /// The payment's unique reference.
     pub reference: String,
+    /// What of it was given back, if anything.
+    #[serde(default)]
+    pub refunded: Option<Money>,
 }
 
 /// Everything `/account` shows.

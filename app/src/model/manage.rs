@@ -227,4 +227,24 @@ pub struct InvoiceItem {
     pub outstanding_minor: i64,
     /// `open`, `partly_paid`, `paid` or `void`.
     pub state: String,
+    /// The payments received against it, oldest first.
+    #[serde(default)]
+    pub payments: Vec<InvoicePaymentLine>,
+}
+
+/// A payment received against an invoice, and what of it is refunded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoicePaymentLine {
+    /// Our id of the payment (for a refund).
+    pub id: Uuid,
+    /// The amount received, in minor units.
+    pub amount_minor: i64,
+    /// What of it is given back, in minor units.
+    pub refunded_minor: i64,
+    /// The day it was received.
+    pub received_on: NaiveDate,
+    /// `bank_transfer`, `card`, `direct_debit` or `cash`.
+    pub method: String,
+    /// The bank's or the receipt's reference.
+    pub reference: String,
 }

@@ -50,3 +50,35 @@ pub struct InvoiceVoided {
     /// Why.
     pub reason: String,
 }
+
+/// `POST /api/manage/payments/{id}/refunds`: money given back on a payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRequest {
+    /// The amount given back, in minor units (more than 0, at most what is
+    /// left of the payment).
+    pub amount_minor: i64,
+    /// Why (1 to 500 characters), kept with the refund and in the audit log.
+    pub reason: String,
+    /// The day it was given back, `YYYY-MM-DD` (today when absent; not in the future).
+    #[serde(default)]
+    pub refunded_on: Option<String>,
+}
+
+/// A recorded refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRefunded {
+    /// Our id of the refund.
+    pub id: Uuid,
+    /// The payment it gives back.
+    pub payment_id: Uuid,
+    /// That payment's invoice.
+    pub invoice_id: Uuid,
+    /// The amount given back, in minor units.
+    pub amount_minor: i64,
+    /// The invoice's currency.
+    pub currency: String,
+    /// All that is given back on the payment so far.
+    pub refunded_minor: i64,
+    /// What is left to pay on the invoice afterwards.
+    pub outstanding_minor: i64,
+}

@@ -58,7 +58,9 @@ pub async fn load_account(pool: &PgPool, tenant_id: Uuid) -> Result<AccountView,
         payments: payments
             .into_iter()
             .map(|p| {
+                let refunded = (p.refunded_minor > 0).then(|| money(p.refunded_minor, &p.currency)).transpose()?;
                 Ok(PaymentView {
+                    refunded,
                     amount: money(p.amount_minor, &p.currency)?,
                     received_at: p.received_at,
                     method: p.method,

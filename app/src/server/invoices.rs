@@ -2,13 +2,15 @@
 //! paid and left to pay, for the back office.
 
 use sqlx::PgPool;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 use crate::domain::BillingPeriod;
 use crate::model::AppError;
-use crate::model::manage::{InvoiceItem, InvoiceQuery};
+use crate::model::manage::{InvoiceItem, InvoicePaymentLine, InvoiceQuery};
 use crate::server::auth::AuthUser;
 use crate::server::list_params::list_params;
-use crate::server::store::invoice;
+use crate::server::store::{invoice, refund};
 
 /// Invoices newest first, 50 a page, optionally of one tenant, one month,
 /// and matching words (number, tenant name or e-mail).
@@ -31,6 +33,18 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &InvoiceQuery) -> Resul
         list.offset,
     )
     .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut payments: HashMap<Uuid, Vec<InvoicePaymentLine>> = HashMap::new();
+    for p in refund::list_payments_of_invoices(pool, &ids).await? {
+        payments.entry(p.invoice_id).or_default().push(InvoicePaymentLine {
+            id: p.id,
+            amount_minor: p.amount_minor,
+            refunded_minor: p.refunded_minor,
+            received_on: p.received_on,
+            method: p.method,
+            reference: p.reference,
+        });
+    }
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -55,6 +69,7 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &InvoiceQuery) -> Resul
                 paid_minor: r.paid_minor,
                 outstanding_minor: outstanding,
                 state: state.to_owned(),
+                payments: payments.remove(&r.id).unwrap_or_default(),
             }
         })
         .collect())

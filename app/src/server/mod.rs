@@ -24,6 +24,7 @@ pub mod people;
 pub mod places;
 pub mod property;
 pub mod quarantine;
+pub mod refund;
 pub mod rent_roll;
 pub mod request_id;
 pub mod scheduler;

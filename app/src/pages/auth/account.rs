@@ -61,7 +61,10 @@ fn AccountBody(account: AccountView) -> impl IntoView {
             {account.payments.into_iter().take(24).map(|p| view! {
                 <li class="flex justify-between px-4 py-2 text-sm">
                     <span>{format!("{} · {}", p.received_at.format("%-d %b %Y"), p.method.replace('_', " "))}</span>
-                    <span class="font-medium">{p.amount.to_string()}</span>
+                    <span class="font-medium">
+                        {p.amount.to_string()}
+                        {p.refunded.map(|r| view! { <span class="ml-2 text-xs font-normal text-slate-500">{format!("{r} refunded")}</span> })}
+                    </span>
                 </li>
             }).collect_view()}
         </ul>

@@ -8,12 +8,15 @@ use leptos_router::hooks::use_query_map;
 
 use super::{BUTTON, INPUT, ManageNav, Outcome, money, outcome, refused};
 use crate::api::manage::{manage_invoices, manage_role};
-use crate::model::manage::{InvoiceItem, InvoiceQuery};
+use crate::model::manage::{InvoiceItem, InvoicePaymentLine, InvoiceQuery};
 
 fn ok_words(code: &str) -> Option<&'static str> {
     match code {
         "paid" => Some("The payment is recorded. The tenant sees it now; the next Kill Bill mirror sends it."),
         "voided" => Some("The invoice is void. Its number stays taken; the next Kill Bill mirror voids it there too."),
+        "refunded" => Some(
+            "The refund is recorded: the invoice has that much more left to pay. The next Kill Bill mirror refunds it there too.",
+        ),
         _ => None,
     }
 }
@@ -132,6 +135,7 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, words: String, page:
                                         </details>
                                     })}
                                     {voidable.then(|| view! { <VoidForm id=i.id number=i.number.clone() /> })}
+                                    {i.payments.into_iter().map(|p| view! { <RefundForm payment=p currency=i.currency.clone() /> }).collect_view()}
                                 </td>
                             </tr>
                         }
@@ -143,6 +147,35 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, words: String, page:
             {(page > 1).then(|| view! { <a class="font-semibold text-emerald-800 hover:underline" href=newer>"← Newer"</a> })}
             {more.then(|| view! { <a class="ml-auto font-semibold text-emerald-800 hover:underline" href=older>"Older →"</a> })}
         </nav>
+    }
+}
+
+/// A payment received, and a refund of what is left of it: an amount, a
+/// reason and a confirmation.
+#[component]
+fn RefundForm(payment: InvoicePaymentLine, currency: String) -> impl IntoView {
+    let action = format!("/manage/payments/{}/refunds", payment.id);
+    let left = payment.amount_minor - payment.refunded_minor;
+    let label = format!("Refund payment {}", payment.reference);
+    let received =
+        format!("{} on {} ({})", money(payment.amount_minor, &currency), payment.received_on, payment.reference);
+    let refunded =
+        (payment.refunded_minor > 0).then(|| format!(", {} refunded", money(payment.refunded_minor, &currency)));
+    view! {
+        <details class="mt-1" data-payment=payment.reference.clone()>
+            <summary class="cursor-pointer text-xs text-slate-600 hover:underline">{received}{refunded}</summary>
+            {(left > 0).then(|| view! {
+                <form method="post" action=action class="mt-2 grid gap-2" aria-label=label>
+                    <label class="text-xs font-medium">{format!("Refund (minor units, up to {left})")}<input type="number" min="1" max=left.to_string() name="amount_minor" required class=INPUT /></label>
+                    <label class="text-xs font-medium">"Reason"<input name="reason" required maxlength="500" class=INPUT /></label>
+                    <label class="flex items-center gap-2 text-xs">
+                        <input type="checkbox" name="confirm" value="yes" required />
+                        "I confirm: this money is given back"
+                    </label>
+                    <button type="submit" class="rounded-md bg-slate-800 px-3 py-1.5 text-xs font-semibold text-white hover:bg-slate-900">"Record the refund"</button>
+                </form>
+            })}
+        </details>
     }
 }
 

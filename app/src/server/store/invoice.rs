@@ -100,7 +100,7 @@ pub async fn list_invoices_of_tenant(db: impl PgExecutor<'_>, tenant_id: Uuid) -
         InvoiceRow,
         r#"SELECT i.id, i.number, i.lease_id, i.tenant_id, i.period_start, i.issued_on, i.due_on,
                   i.currency AS "currency!", i.total_minor,
-                  COALESCE((SELECT sum(p.amount_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint AS "paid_minor!",
+                  COALESCE((SELECT sum(p.amount_minor - p.refunded_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint AS "paid_minor!",
                   i.voided_at IS NOT NULL AS "voided!"
            FROM invoice i WHERE i.tenant_id = $1 ORDER BY i.issued_on DESC, i.number DESC"#,
         tenant_id
@@ -120,7 +120,7 @@ pub async fn find_invoice_of_tenant(
         InvoiceRow,
         r#"SELECT i.id, i.number, i.lease_id, i.tenant_id, i.period_start, i.issued_on, i.due_on,
                   i.currency AS "currency!", i.total_minor,
-                  COALESCE((SELECT sum(p.amount_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint AS "paid_minor!",
+                  COALESCE((SELECT sum(p.amount_minor - p.refunded_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint AS "paid_minor!",
                   i.voided_at IS NOT NULL AS "voided!"
            FROM invoice i WHERE ($1::uuid IS NULL OR i.tenant_id = $1) AND i.id = $2"#,
         tenant_id,
@@ -162,7 +162,7 @@ pub async fn list_invoices_scoped(
         InvoiceListRow,
         r#"SELECT i.id, i.number, i.lease_id, i.tenant_id, t.display_name AS tenant_name, i.period_start,
                   i.issued_on, i.due_on, i.currency AS "currency!", i.total_minor,
-                  COALESCE((SELECT sum(p.amount_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint
+                  COALESCE((SELECT sum(p.amount_minor - p.refunded_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint
                       AS "paid_minor!",
                   i.voided_at IS NOT NULL AS "voided!"
            FROM invoice i JOIN lease l ON l.id = i.lease_id JOIN unit u ON u.id = l.unit_id

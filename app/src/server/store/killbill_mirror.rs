@@ -61,6 +61,17 @@ pub struct VoidToMirror {
     pub invoice_ref: String,
 }
 
+/// A refund of a mirrored payment, not yet mirrored itself.
+#[derive(Debug, Clone)]
+pub struct RefundToMirror {
+    pub id: Uuid,
+    pub payment_id: Uuid,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// Kill Bill's payment id.
+    pub payment_ref: String,
+}
+
 /// A write that went out without a confirmed result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingWrite {
@@ -69,7 +80,8 @@ pub struct PendingWrite {
     pub external_id: Option<String>,
 }
 
-/// Tenants that have an invoice or a payment without a Kill Bill mapping.
+/// Tenants that have an invoice, a payment, a refund of a mirrored payment
+/// or a void of a mirrored invoice without a Kill Bill mapping.
 /// Fully mirrored tenants are not returned, so a no-change run sends nothing.
 /// (`NOT IN` over the mapped ids plans as one hashed lookup, whatever the
 /// table statistics say; `NOT EXISTS` could turn quadratic on fresh tables.)
@@ -92,6 +104,12 @@ pub async fn list_tenants_to_mirror(db: impl PgExecutor<'_>) -> Result<Vec<Tenan
                WHERE pi.voided_at IS NULL
                  AND p.id NOT IN (SELECT r.local_id FROM external_ref r
                                   WHERE r.platform = 'killbill' AND r.entity = 'payment')
+               UNION ALL
+               SELECT f.tenant_id FROM payment_refund f
+               WHERE f.payment_id IN (SELECT r.local_id FROM external_ref r
+                                      WHERE r.platform = 'killbill' AND r.entity = 'payment')
+                 AND f.id NOT IN (SELECT r.local_id FROM external_ref r
+                                  WHERE r.platform = 'killbill' AND r.entity = 'refund')
                UNION ALL
                SELECT vi.tenant_id FROM invoice vi
                WHERE vi.voided_at IS NOT NULL
@@ -162,6 +180,26 @@ pub async fn list_voids_to_mirror(db: impl PgExecutor<'_>, tenant_id: Uuid) -> R
              AND NOT EXISTS (SELECT 1 FROM external_ref v WHERE v.platform = 'killbill'
                              AND v.entity = 'invoice_void' AND v.local_id = i.id)
            ORDER BY i.issued_on, i.number"#,
+        tenant_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A tenant's refunds of mirrored payments that are not mirrored yet, oldest first.
+pub async fn list_refunds_to_mirror(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+) -> Result<Vec<RefundToMirror>, sqlx::Error> {
+    sqlx::query_as!(
+        RefundToMirror,
+        r#"SELECT f.id, f.payment_id, f.amount_minor, p.currency AS "currency!", r.external_id AS payment_ref
+           FROM payment_refund f JOIN payment p ON p.id = f.payment_id
+           JOIN external_ref r ON r.platform = 'killbill' AND r.entity = 'payment' AND r.local_id = f.payment_id
+           WHERE f.tenant_id = $1
+             AND NOT EXISTS (SELECT 1 FROM external_ref m WHERE m.platform = 'killbill'
+                             AND m.entity = 'refund' AND m.local_id = f.id)
+           ORDER BY f.created_at, f.id"#,
         tenant_id
     )
     .fetch_all(db)

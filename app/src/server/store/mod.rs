@@ -24,6 +24,7 @@ pub mod maintenance_ticket;
 pub mod payment;
 pub mod property;
 pub mod refresh_token;
+pub mod refund;
 pub mod rent_roll;
 pub mod session_family;
 pub mod sync_request;

@@ -14,6 +14,7 @@ pub struct PaymentRow {
     pub received_at: DateTime<Utc>,
     pub method: String,
     pub reference: String,
+    pub refunded_minor: i64,
 }
 
 /// A payment to record.
@@ -52,7 +53,7 @@ pub async fn insert_payment_if_absent(db: impl PgExecutor<'_>, p: &NewPayment) -
 pub async fn list_payments_of_tenant(db: impl PgExecutor<'_>, tenant_id: Uuid) -> Result<Vec<PaymentRow>, sqlx::Error> {
     sqlx::query_as!(
         PaymentRow,
-        r#"SELECT id, invoice_id, amount_minor, currency AS "currency!", received_at, method, reference
+        r#"SELECT id, invoice_id, amount_minor, currency AS "currency!", received_at, method, reference, refunded_minor
            FROM payment WHERE tenant_id = $1 ORDER BY received_at DESC, id"#,
         tenant_id
     )
@@ -97,7 +98,7 @@ pub async fn lock_payable_invoice(
     .await?;
     let Some(invoice) = locked else { return Ok(None) };
     let paid_minor = sqlx::query_scalar!(
-        r#"SELECT COALESCE(sum(amount_minor), 0)::bigint AS "paid!" FROM payment WHERE invoice_id = $1"#,
+        r#"SELECT COALESCE(sum(amount_minor - refunded_minor), 0)::bigint AS "paid!" FROM payment WHERE invoice_id = $1"#,
         invoice_id
     )
     .fetch_one(&mut *conn)

@@ -7,7 +7,9 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::settings::KillBillSettings;
-use super::wire::{Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, Payment};
+use super::wire::{
+    Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, NewRefund, Payment,
+};
 use super::{AccountCreated, INVOICE_INVALID_STATUS, KbResult, KillBillClient, KillBillError, PaymentRecorded};
 use crate::server::secret::Secret;
 
@@ -220,6 +222,17 @@ impl KillBillClient for HttpKillBillClient {
         let builder =
             self.request(Method::GET, &format!("/accounts/{account_id}")).query(&[("accountWithBalance", "true")]);
         Self::json(Self::success(Self::send(builder).await?).await?).await
+    }
+
+    /// `createRefundWithAdjustments` (`POST /1.0/kb/invoicePayments/{paymentId}/refunds`); 201 with no body needed.
+    async fn refund_payment(&self, payment_id: Uuid, refund: &NewRefund) -> KbResult<()> {
+        let builder = self.request(Method::POST, &format!("/invoicePayments/{payment_id}/refunds")).json(refund);
+        Self::success(Self::send(builder).await?).await.map(drop)
+    }
+
+    /// `getInvoicePayment` (`GET /1.0/kb/invoicePayments/{paymentId}`), transactions included.
+    async fn invoice_payment(&self, payment_id: Uuid) -> KbResult<Option<InvoicePayment>> {
+        self.get_optional(self.request(Method::GET, &format!("/invoicePayments/{payment_id}"))).await
     }
 
     /// <https://killbill.github.io/slate/account.html#retrieve-account-invoice-payments>

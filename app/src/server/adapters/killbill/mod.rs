@@ -14,7 +14,7 @@ pub use settings::KillBillSettings;
 
 use std::future::Future;
 use uuid::Uuid;
-use wire::{Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, Payment};
+use wire::{Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, NewRefund, Payment};
 
 /// The result of a Kill Bill call.
 pub type KbResult<T> = Result<T, KillBillError>;
@@ -83,6 +83,11 @@ pub trait KillBillClient: Send + Sync {
     ) -> impl Future<Output = KbResult<PaymentRecorded>> + Send;
     /// The account with its balance (`accountBalance`).
     fn account_with_balance(&self, account_id: Uuid) -> impl Future<Output = KbResult<Account>> + Send;
+    /// Refunds part or all of a payment (`POST /invoicePayments/{id}/refunds`).
+    fn refund_payment(&self, payment_id: Uuid, refund: &NewRefund) -> impl Future<Output = KbResult<()>> + Send;
+    /// A payment with the invoice it paid and its transactions, refunds
+    /// included; `None` when Kill Bill does not know it.
+    fn invoice_payment(&self, payment_id: Uuid) -> impl Future<Output = KbResult<Option<InvoicePayment>>> + Send;
     /// Every payment of an account, each with the invoice it paid.
     fn account_invoice_payments(&self, account_id: Uuid) -> impl Future<Output = KbResult<Vec<InvoicePayment>>> + Send;
     /// Registers the tenant's push-notification callback (one URL per tenant; replaces the previous one).

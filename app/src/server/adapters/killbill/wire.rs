@@ -174,12 +174,46 @@ impl InvoicePayment {
     }
 }
 
-/// `PaymentTransaction`: only its status matters here.
+/// `PaymentTransaction`: its kind, key, amount and status.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentTransaction {
+    pub transaction_id: Option<Uuid>,
+    pub transaction_type: Option<String>,
+    pub transaction_external_key: Option<String>,
     pub status: Option<String>,
     pub amount: Option<Value>,
+}
+
+/// `InvoicePaymentTransaction` as sent to refund a payment (no invoice
+/// adjustment: the invoice's balance rises by the refund, as ours does).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewRefund {
+    pub amount: Amount,
+    pub currency: String,
+    pub transaction_external_key: String,
+    pub is_adjusted: bool,
+}
+
+impl InvoicePayment {
+    /// The id of its successful refund transaction keyed `key`, if any.
+    pub fn refund_keyed(&self, key: &str) -> Option<Uuid> {
+        self.transactions
+            .iter()
+            .find(|t| {
+                t.transaction_type.as_deref() == Some("REFUND")
+                    && t.transaction_external_key.as_deref() == Some(key)
+                    && t.status.as_deref() == Some("SUCCESS")
+            })
+            .and_then(|t| t.transaction_id)
+    }
+}
+
+/// The `transactionExternalKey` of our refund `id`: what a run looks for
+/// before sending a refund again.
+pub fn refund_transaction_key(id: Uuid) -> String {
+    format!("mkt-refund-{id}")
 }
 
 /// Kill Bill's error body (`BillingExceptionJson`).

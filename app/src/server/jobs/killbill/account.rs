@@ -1,8 +1,10 @@
 //! One tenant's account, mirrored by a single writer: the account (looked up
 //! by external key, created on 404, read again on 409), then its invoices in
-//! order, then its payments, then its voids. A record Kill Bill refuses for
-//! good is quarantined with the refusal and left alone by later runs until
-//! an admin retries it; the account goes on with its other records.
+//! order, then its payments, then their refunds, then its voids (last: Kill
+//! Bill voids only an invoice with nothing paid net of refunds). A record
+//! Kill Bill refuses for good is quarantined with the refusal and left alone
+//! by later runs until an admin retries it; the account goes on with its
+//! other records.
 
 use anyhow::Context;
 use std::collections::HashMap;
@@ -10,7 +12,7 @@ use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
 use super::retry::{StepError, with_retry};
-use super::{Env, Tally, invoice, payment, void};
+use super::{Env, Tally, invoice, payment, refund, void};
 use crate::domain::Platform;
 use crate::server::adapters::killbill::wire::Account;
 use crate::server::adapters::killbill::{AccountCreated, KillBillClient, KillBillError};
@@ -94,6 +96,7 @@ pub async fn mirror_account<C: KillBillClient>(env: &Env<'_, C>, tenant: TenantT
         return Ok(tally);
     }
     mirror_payments(env, &tenant, account_id, &held, &mut tally).await?;
+    mirror_refunds(env, &tenant, &held, &mut tally).await?;
     mirror_voids(env, &tenant, &held, &mut tally).await?;
     Ok(tally)
 }
@@ -221,6 +224,39 @@ async fn mirror_payments<C: KillBillClient>(
             continue;
         };
         let result = with_retry(env.retry, || payment::mirror_payment(env, account_id, invoice_id, p)).await;
+        if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
+            return Ok(());
+        }
+        env.tick();
+    }
+    Ok(())
+}
+
+/// Refunds in Kill Bill the payments refunded here (once they are mirrored).
+async fn mirror_refunds<C: KillBillClient>(
+    env: &Env<'_, C>,
+    tenant: &TenantToMirror,
+    held: &Quarantine,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    let refunds = mirror::list_refunds_to_mirror(env.pool, tenant.tenant_id).await.context("reading refunds")?;
+    for r in &refunds {
+        if env.gave_up.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        tally.records_in += 1;
+        let subject = Subject {
+            entity: "refund",
+            local_id: r.id,
+            tenant_id: tenant.tenant_id,
+            label: format!("refund {} of payment {}", r.id, r.payment_id),
+        };
+        let standing = held.standing(subject.entity, r.id);
+        if standing == Standing::Aside {
+            tally.records_skipped += 1;
+            continue;
+        }
+        let result = with_retry(env.retry, || refund::mirror_refund(env, r)).await;
         if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
             return Ok(());
         }

@@ -12,6 +12,7 @@ pub mod account;
 pub mod invoice;
 pub mod payment;
 pub mod reconcile;
+pub mod refund;
 pub mod retry;
 pub mod void;
 

@@ -55,7 +55,8 @@ pub async fn list_local_accounts(pool: &PgPool, tenant: Option<Uuid>) -> Result<
     .await?;
     let payments = sqlx::query_as!(
         LocalPayment,
-        r#"SELECT p.tenant_id, p.id, p.invoice_id, p.amount_minor, i.voided_at IS NOT NULL AS "invoice_voided!",
+        r#"SELECT p.tenant_id, p.id, p.invoice_id, p.amount_minor - p.refunded_minor AS "amount_minor!",
+                  i.voided_at IS NOT NULL AS "invoice_voided!",
                   (SELECT r.external_id FROM external_ref r WHERE r.platform = 'killbill'
                    AND r.entity = 'payment' AND r.local_id = p.id) AS killbill_ref
            FROM payment p JOIN invoice i ON i.id = p.invoice_id

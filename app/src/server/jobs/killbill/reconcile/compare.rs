@@ -244,7 +244,13 @@ mod tests {
             purchased_amount: Some(amount),
             refunded_amount: Some(json!(0)),
             currency: Some("EUR".into()),
-            transactions: vec![PaymentTransaction { status: Some(status.into()), amount: None }],
+            transactions: vec![PaymentTransaction {
+                transaction_id: None,
+                transaction_type: Some("PURCHASE".into()),
+                transaction_external_key: None,
+                status: Some(status.into()),
+                amount: None,
+            }],
         }
     }
 
