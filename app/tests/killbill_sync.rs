@@ -402,6 +402,8 @@ fn the_request_bodies_match_kill_bills_definitions() {
         email: "jane@example.test".into(),
         currency: "EUR".into(),
         account_ref: None,
+        profile_version: 0,
+        profile_sent: None,
     };
     let account = serde_json::to_value(new_account(&tenant)).unwrap();
     validate_definition("Account", &account).unwrap();

@@ -8,10 +8,11 @@ use app::model::manage::{
     EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest, RentChangeRequest,
 };
 use app::model::payment::{PaymentRequest, RefundRequest, VoidRequest};
+use app::model::people::ProfileRequest;
 use app::server::audit::Actor;
 use app::server::auth::AuthUser;
 use app::server::state::AppState;
-use app::server::{leases, payment, people, places, refund};
+use app::server::{leases, payment, people, places, profile, refund};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/properties/{id}/edit", post(edit_property))
         .route("/manage/units/{id}/edit", post(edit_unit))
         .route("/manage/people", post(invite))
+        .route("/manage/people/{id}/edit", post(edit_person))
 }
 
 pub(super) type Fields = HashMap<String, String>;
@@ -319,6 +321,18 @@ async fn create_unit(
     }
     .await;
     back("/manage/properties", result, &form, &[])
+}
+
+async fn edit_person(
+    State(state): State<AppState>,
+    user: Result<AuthUser, AppError>,
+    Path(person): Path<Uuid>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let Ok(user) = user else { return Redirect::to("/login?next=/manage/people").into_response() };
+    let request = ProfileRequest { email: field(&form, "email").to_owned(), name: field(&form, "name").to_owned() };
+    let result = profile::edit(&state.pool, &user, person, &request).await.map(|_| "profile".to_owned());
+    back("/manage/people", result, &form, &[])
 }
 
 async fn invite(State(state): State<AppState>, user: Result<AuthUser, AppError>, Form(form): Form<Fields>) -> Response {

@@ -1,13 +1,13 @@
-//! People: admins invite and list them as JSON (`/api/manage/users`); anyone
+//! People: admins invite, list and correct them as JSON (`/api/manage/users`); anyone
 //! holding a set-password link sets their password with it, by the page's
 //! plain form (`/set-password/{token}`, works without JavaScript) or as JSON.
 
 use app::model::AppError;
-use app::model::people::{InviteRequest, Invited, PeopleQuery, Person};
+use app::model::people::{InviteRequest, Invited, PeopleQuery, Person, ProfileChanged, ProfileRequest};
 use app::server::audit::Actor;
 use app::server::auth::AuthUser;
-use app::server::people;
 use app::server::state::AppState;
+use app::server::{people, profile};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -20,6 +20,7 @@ use serde::Deserialize;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/manage/users", post(invite).get(list))
+        .route("/api/manage/users/{id}", axum::routing::put(edit_profile))
         .route("/api/auth/set-password", post(set_password_json))
         .route("/set-password/{token}", post(set_password_form))
 }
@@ -44,6 +45,17 @@ async fn invite(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(invited)))
+}
+
+/// `{email, name}` → 200 `{id, email, name, changed}` (admins); another account's e-mail is a 409.
+async fn edit_profile(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<uuid::Uuid>,
+    body: Result<Json<ProfileRequest>, JsonRejection>,
+) -> Result<Json<ProfileChanged>, AppError> {
+    let Json(request) = body.map_err(|e| AppError::Validation(e.body_text()))?;
+    Ok(Json(profile::edit(&state.pool, &user, id, &request).await?))
 }
 
 /// `?role=&q=&page=`: people by e-mail, 50 a page.

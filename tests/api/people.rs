@@ -231,3 +231,55 @@ async fn the_cli_adds_the_first_admin_with_a_password_from_standard_input() {
         sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'user.add'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(actor, "cli");
 }
+
+#[tokio::test]
+async fn an_admin_corrects_an_e_mail_and_a_name_once_and_taken_addresses_are_refused() {
+    let app = spawn_app(true).await;
+    let admin = app.token_of("admin@marketplace.test").await;
+    let landlord = app.token_of("landlord1@marketplace.test").await;
+    let tenant_id = app::server::seed::demo_id("tenant1@marketplace.test");
+    let put = async |token: &str, id: uuid::Uuid, body: Value| {
+        let response = app
+            .client
+            .put(format!("{}/api/manage/users/{id}", app.address))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json::<Value>().await.unwrap_or(Value::Null))
+    };
+    let profile = |email: &str, name: &str| json!({ "email": email, "name": name });
+    let field = |body: &Value| {
+        body["error"]["message"].as_str().unwrap_or_default().split(':').next().unwrap_or_default().to_owned()
+    };
+
+    assert_eq!(put(&landlord, tenant_id, profile("t1@example.com", "Tess")).await.0, 403, "admins only");
+    assert_eq!(put(&admin, uuid::Uuid::new_v4(), profile("t1@example.com", "Tess")).await.0, 404);
+    let (status, body) = put(&admin, tenant_id, profile("not-an-address", "Tess")).await;
+    assert_eq!((status, field(&body)), (400, "email".to_owned()), "{body}");
+    let (status, body) = put(&admin, tenant_id, profile("t1@example.com", " ")).await;
+    assert_eq!((status, field(&body)), (400, "name".to_owned()), "{body}");
+    let (status, body) = put(&admin, tenant_id, profile("LANDLORD1@marketplace.test", "Tess")).await;
+    assert_eq!((status, field(&body)), (409, "email".to_owned()), "another account's address: {body}");
+    assert_eq!(put(&admin, tenant_id, json!({ "email": 5 })).await.0, 400, "a malformed body");
+
+    let (status, changed) = put(&admin, tenant_id, profile(" tess.new@example.com ", "Tess Mercier")).await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!((&changed["email"], &changed["changed"]), (&json!("tess.new@example.com"), &json!(true)));
+    let (_, again) = put(&admin, tenant_id, profile("tess.new@example.com", "Tess Mercier")).await;
+    assert_eq!(again["changed"], false, "the same values change nothing");
+    let (version, audited): (i32, i64) = sqlx::query_as(
+        "SELECT u.profile_version, (SELECT count(*) FROM audit_log a WHERE a.action = 'user.profile'
+                                     AND a.entity_id = u.id::text AND a.before->>'email' = 'tenant1@marketplace.test')
+         FROM app_user u WHERE u.id = $1",
+    )
+    .bind(tenant_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((version, audited), (1, 1), "one change, one version, one audit entry with the old address");
+    let signed_in = app.login("tess.new@example.com", crate::helpers::DEMO_PASSWORD).await;
+    assert_eq!(signed_in.status(), 200, "the new address signs in");
+}

@@ -68,3 +68,25 @@ pub struct PeopleQuery {
     /// 1-based page of 50.
     pub page: Option<i64>,
 }
+
+/// `PUT /api/manage/users/{id}`: a person's e-mail and name as they should read now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileRequest {
+    /// Their e-mail address (their sign-in name); another account's is a 409.
+    pub email: String,
+    /// Their name as shown (1 to 100 characters).
+    pub name: String,
+}
+
+/// A person's e-mail and name after a correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileChanged {
+    /// Our id of the user.
+    pub id: Uuid,
+    /// Their e-mail address.
+    pub email: String,
+    /// Their name as shown.
+    pub name: String,
+    /// Whether anything changed (a tenant's Kill Bill account follows on the next mirror).
+    pub changed: bool,
+}

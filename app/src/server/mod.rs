@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod payment;
 pub mod people;
 pub mod places;
+pub mod profile;
 pub mod property;
 pub mod quarantine;
 pub mod refund;

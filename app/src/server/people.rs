@@ -68,7 +68,7 @@ fn check_role(raw: &str) -> Result<Role, AppError> {
     Role::parse(raw.trim()).ok_or_else(|| AppError::Validation("role: admin, landlord or tenant".into()))
 }
 
-fn check_name(raw: Option<&str>, email: &str) -> Result<String, AppError> {
+pub(crate) fn check_name(raw: Option<&str>, email: &str) -> Result<String, AppError> {
     let name = raw.map(str::trim).filter(|n| !n.is_empty()).unwrap_or_else(|| email.split('@').next().unwrap_or(email));
     if name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(AppError::Validation("name: at most 100 characters".into()));

@@ -10,7 +10,11 @@ use crate::api::manage::{manage_people, manage_role};
 use crate::model::people::{AccountState, PeopleQuery, Person};
 
 fn ok_words(code: &str) -> Option<&'static str> {
-    (code == "invited").then_some("The invitation is sent.")
+    match code {
+        "invited" => Some("The invitation is sent."),
+        "profile" => Some("The e-mail and name are saved. A tenant's Kill Bill account follows on the next mirror."),
+        _ => None,
+    }
 }
 
 /// The people page.
@@ -71,7 +75,7 @@ fn PeopleTable(people: Vec<Person>, q: String, page: i64) -> impl IntoView {
         <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
             <table class="min-w-full text-sm" data-testid="people">
                 <thead class="bg-slate-50 text-left text-slate-600">
-                    <tr><th class="px-3 py-2">"Name"</th><th class="px-3 py-2">"E-mail"</th><th class="px-3 py-2">"Role"</th><th class="px-3 py-2">"State"</th><th class="px-3 py-2">"Id"</th></tr>
+                    <tr><th class="px-3 py-2">"Name"</th><th class="px-3 py-2">"E-mail"</th><th class="px-3 py-2">"Role"</th><th class="px-3 py-2">"State"</th><th class="px-3 py-2">"Id"</th><th class="px-3 py-2">"Correct"</th></tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
                     {people.into_iter().map(|p| {
@@ -80,11 +84,24 @@ fn PeopleTable(people: Vec<Person>, q: String, page: i64) -> impl IntoView {
                             AccountState::Active => "Active",
                             AccountState::Disabled => "Disabled",
                         };
+                        let action = format!("/manage/people/{}/edit", p.id);
+                        let label = format!("Correct {}", p.email);
+                        let (email, name) = (p.email.clone(), p.name.clone());
                         view! {
-                            <tr>
-                                <td class="px-3 py-2">{p.name}</td><td class="px-3 py-2">{p.email}</td>
+                            <tr data-person=p.email.clone()>
+                                <td class="px-3 py-2">{p.name}</td><td class="px-3 py-2">{p.email.clone()}</td>
                                 <td class="px-3 py-2">{p.role}</td><td class="px-3 py-2">{state}</td>
                                 <td class="px-3 py-2 font-mono text-xs text-slate-500">{p.id.to_string()}</td>
+                                <td class="px-3 py-2">
+                                    <details>
+                                        <summary class="cursor-pointer text-sm font-semibold text-emerald-800 hover:underline">"Edit…"</summary>
+                                        <form method="post" action=action class="mt-2 grid gap-2" aria-label=label>
+                                            <label class="text-xs font-medium">"E-mail"<input type="email" name="email" required class=INPUT value=email /></label>
+                                            <label class="text-xs font-medium">"Name"<input name="name" required maxlength="100" class=INPUT value=name /></label>
+                                            <button type="submit" class=BUTTON>"Save"</button>
+                                        </form>
+                                    </details>
+                                </td>
                             </tr>
                         }
                     }).collect_view()}

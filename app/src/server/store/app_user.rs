@@ -108,6 +108,54 @@ pub async fn disable_user(db: impl PgExecutor<'_>, id: Uuid) -> Result<bool, sql
     Ok(done.rows_affected() == 1)
 }
 
+/// What a profile correction did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileUpdate {
+    /// Changed: the name and e-mail it had before.
+    Changed { email: String, display_name: String },
+    /// Already so: nothing written.
+    Unchanged,
+    /// No such user.
+    Missing,
+    /// Another account has that e-mail.
+    EmailTaken,
+}
+
+/// Sets a user's e-mail and name, bumping `profile_version` when either
+/// changes (an e-mail another account has, in any case, is refused).
+pub async fn update_profile(
+    conn: &mut sqlx::PgConnection,
+    id: Uuid,
+    email: &str,
+    display_name: &str,
+) -> Result<ProfileUpdate, sqlx::Error> {
+    let Some(before) = sqlx::query!("SELECT email, display_name FROM app_user WHERE id = $1 FOR UPDATE", id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(ProfileUpdate::Missing);
+    };
+    if before.email == email && before.display_name == display_name {
+        return Ok(ProfileUpdate::Unchanged);
+    }
+    let done = sqlx::query!(
+        "UPDATE app_user SET email = $2, display_name = $3, profile_version = profile_version + 1, updated_at = now()
+         WHERE id = $1",
+        id,
+        email,
+        display_name
+    )
+    .execute(&mut *conn)
+    .await;
+    match done {
+        Ok(_) => Ok(ProfileUpdate::Changed { email: before.email, display_name: before.display_name }),
+        Err(err) if err.as_database_error().and_then(|e| e.code()).as_deref() == Some("23505") => {
+            Ok(ProfileUpdate::EmailTaken)
+        }
+        Err(err) => Err(err),
+    }
+}
+
 /// A user as the people list shows them.
 #[derive(Debug, Clone)]
 pub struct UserListRow {

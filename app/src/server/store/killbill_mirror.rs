@@ -16,6 +16,10 @@ pub struct TenantToMirror {
     pub currency: String,
     /// Kill Bill's account id, when already mapped.
     pub account_ref: Option<String>,
+    /// The version of the tenant's e-mail and name (bumped by each correction).
+    pub profile_version: i32,
+    /// The version last sent to the Kill Bill account, if any.
+    pub profile_sent: Option<i32>,
 }
 
 /// An invoice not yet mapped to Kill Bill.
@@ -81,7 +85,8 @@ pub struct PendingWrite {
 }
 
 /// Tenants that have an invoice, a payment, a refund of a mirrored payment
-/// or a void of a mirrored invoice without a Kill Bill mapping.
+/// or a void of a mirrored invoice without a Kill Bill mapping, or whose
+/// corrected e-mail or name their Kill Bill account has not been sent yet.
 /// Fully mirrored tenants are not returned, so a no-change run sends nothing.
 /// (`NOT IN` over the mapped ids plans as one hashed lookup, whatever the
 /// table statistics say; `NOT EXISTS` could turn quadratic on fresh tables.)
@@ -92,9 +97,18 @@ pub async fn list_tenants_to_mirror(db: impl PgExecutor<'_>) -> Result<Vec<Tenan
                   (SELECT i.currency FROM invoice i WHERE i.tenant_id = u.id
                    ORDER BY i.voided_at IS NOT NULL, i.issued_on, i.number LIMIT 1) AS "currency!",
                   (SELECT r.external_id FROM external_ref r
-                   WHERE r.platform = 'killbill' AND r.entity = 'account' AND r.local_id = u.id) AS account_ref
+                   WHERE r.platform = 'killbill' AND r.entity = 'account' AND r.local_id = u.id) AS account_ref,
+                  u.profile_version,
+                  (SELECT k.version FROM killbill_account_profile k WHERE k.tenant_id = u.id) AS profile_sent
            FROM app_user u
            WHERE u.id IN (
+               SELECT pu.id FROM app_user pu
+               WHERE pu.profile_version > 0
+                 AND pu.profile_version > COALESCE((SELECT k.version FROM killbill_account_profile k
+                                                    WHERE k.tenant_id = pu.id), 0)
+                 AND pu.id IN (SELECT r.local_id FROM external_ref r
+                               WHERE r.platform = 'killbill' AND r.entity = 'account')
+               UNION ALL
                SELECT i.tenant_id FROM invoice i
                WHERE i.voided_at IS NULL
                  AND i.id NOT IN (SELECT r.local_id FROM external_ref r
@@ -241,6 +255,20 @@ pub async fn list_payments_to_mirror(
     )
     .fetch_all(db)
     .await
+}
+
+/// Records that the Kill Bill account of `tenant_id` holds its profile `version`.
+pub async fn record_profile_sent(db: impl PgExecutor<'_>, tenant_id: Uuid, version: i32) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO killbill_account_profile (tenant_id, version) VALUES ($1, $2)
+         ON CONFLICT (tenant_id) DO UPDATE SET version = GREATEST(killbill_account_profile.version, EXCLUDED.version),
+                                               sent_at = now()",
+        tenant_id,
+        version
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// The unconfirmed write of a local record, if any.

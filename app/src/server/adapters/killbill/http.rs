@@ -224,6 +224,12 @@ impl KillBillClient for HttpKillBillClient {
         Self::json(Self::success(Self::send(builder).await?).await?).await
     }
 
+    /// `updateAccount` (`PUT /1.0/kb/accounts/{accountId}`, `treatNullAsReset=false`): 204.
+    async fn update_account(&self, account_id: Uuid, account: &Account) -> KbResult<()> {
+        let builder = self.request(Method::PUT, &format!("/accounts/{account_id}")).json(account);
+        Self::success(Self::send(builder).await?).await.map(drop)
+    }
+
     /// `createRefundWithAdjustments` (`POST /1.0/kb/invoicePayments/{paymentId}/refunds`); 201 with no body needed.
     async fn refund_payment(&self, payment_id: Uuid, refund: &NewRefund) -> KbResult<()> {
         let builder = self.request(Method::POST, &format!("/invoicePayments/{payment_id}/refunds")).json(refund);

@@ -83,6 +83,8 @@ pub trait KillBillClient: Send + Sync {
     ) -> impl Future<Output = KbResult<PaymentRecorded>> + Send;
     /// The account with its balance (`accountBalance`).
     fn account_with_balance(&self, account_id: Uuid) -> impl Future<Output = KbResult<Account>> + Send;
+    /// Replaces the account's fields given (`PUT /accounts/{id}`; absent ones are kept).
+    fn update_account(&self, account_id: Uuid, account: &Account) -> impl Future<Output = KbResult<()>> + Send;
     /// Refunds part or all of a payment (`POST /invoicePayments/{id}/refunds`).
     fn refund_payment(&self, payment_id: Uuid, refund: &NewRefund) -> impl Future<Output = KbResult<()>> + Send;
     /// A payment with the invoice it paid and its transactions, refunds

@@ -12,7 +12,7 @@ use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
 use super::retry::{StepError, with_retry};
-use super::{Env, Tally, invoice, payment, refund, void};
+use super::{Env, Tally, invoice, payment, profile, refund, void};
 use crate::domain::Platform;
 use crate::server::adapters::killbill::wire::Account;
 use crate::server::adapters::killbill::{AccountCreated, KillBillClient, KillBillError};
@@ -92,6 +92,20 @@ pub async fn mirror_account<C: KillBillClient>(env: &Env<'_, C>, tenant: TenantT
             return Ok(tally);
         }
     };
+    if profile::is_behind(&tenant) && held.standing("account_profile", tenant.tenant_id) != Standing::Aside {
+        let subject = Subject {
+            entity: "account_profile",
+            local_id: tenant.tenant_id,
+            tenant_id: tenant.tenant_id,
+            label: format!("e-mail and name of {}", tenant.email),
+        };
+        tally.records_in += 1;
+        let result = with_retry(env.retry, || profile::mirror_profile(env, &tenant, account_id)).await;
+        let standing = held.standing(subject.entity, subject.local_id);
+        if let Flow::Stop = book(env, &mut tally, &subject, standing, result).await? {
+            return Ok(tally);
+        }
+    }
     if let Flow::Stop = mirror_invoices(env, &tenant, account_id, &held, &mut tally).await? {
         return Ok(tally);
     }
@@ -121,7 +135,10 @@ async fn ensure_account<C: KillBillClient>(env: &Env<'_, C>, tenant: &TenantToMi
     let id = match existing.and_then(|a| a.account_id) {
         Some(id) => id,
         None => match env.client.create_account(&new_account(tenant)).await? {
-            AccountCreated::Created(id) => id,
+            AccountCreated::Created(id) => {
+                mirror::record_profile_sent(env.pool, tenant.tenant_id, tenant.profile_version).await?;
+                id
+            }
             AccountCreated::AlreadyExists => {
                 env.client.account_by_external_key(&key).await?.and_then(|a| a.account_id).ok_or_else(|| {
                     KillBillError::Unexpected(format!("account {key} exists (409) but cannot be read"))

@@ -11,6 +11,7 @@
 pub mod account;
 pub mod invoice;
 pub mod payment;
+pub mod profile;
 pub mod reconcile;
 pub mod refund;
 pub mod retry;
