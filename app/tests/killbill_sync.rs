@@ -3,117 +3,20 @@
 //! payments mirrored, crash safety under faults, and a clean failure when
 //! Kill Bill is down.
 
+mod killbill_support;
+
 use std::time::Duration;
 
 use app::domain::Job;
+use app::server::adapters::killbill::KillBillClient;
 use app::server::adapters::killbill::wire::minor_units;
-use app::server::adapters::killbill::{HttpKillBillClient, KillBillClient, KillBillSettings};
-use app::server::jobs::killbill::{MirrorOptions, RetryPolicy, run_with};
-use app::server::jobs::{SyncContext, SyncSettings, SyncSummary};
-use app::server::secret::Secret;
+use app::server::jobs::killbill::{RetryPolicy, run_with};
 use app::server::store::{invoice, payment, sync_run, sync_state};
 use chrono::{NaiveDate, Utc};
-use sandbox::killbill::{self, FaultKind, Faults, KillBillConfig, RunningKillBill};
+use killbill_support::*;
+use sandbox::killbill::{FaultKind, Faults};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-/// Our invoiced and paid totals of one tenant, in minor units (voided invoices excluded).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-struct TenantTotals {
-    tenant_id: Uuid,
-    invoiced_minor: i64,
-    paid_minor: i64,
-}
-
-/// Every invoiced tenant's totals, as the books say.
-async fn tenant_totals(pool: &PgPool) -> Result<Vec<TenantTotals>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT i.tenant_id,
-                COALESCE(sum(i.total_minor) FILTER (WHERE i.voided_at IS NULL), 0)::bigint AS invoiced_minor,
-                COALESCE((SELECT sum(p.amount_minor - p.refunded_minor) FROM payment p
-                          WHERE p.tenant_id = i.tenant_id), 0)::bigint AS paid_minor
-         FROM invoice i GROUP BY i.tenant_id ORDER BY i.tenant_id",
-    )
-    .fetch_all(pool)
-    .await
-}
-
-const API_KEY: &str = "marketplace";
-const API_SECRET: &str = "s3cr3t";
-
-struct Harness {
-    kb: RunningKillBill,
-    ctx: SyncContext,
-    client: HttpKillBillClient,
-}
-
-async fn harness(pool: PgPool) -> Harness {
-    app::server::seed::seed_demo(&pool, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), None).await.unwrap();
-    let kb = killbill::spawn(KillBillConfig::ephemeral().with_tenant(API_KEY, API_SECRET)).await.unwrap();
-    let settings = KillBillSettings {
-        base_url: kb.base_url(),
-        username: "admin".into(),
-        password: Secret::new("password"),
-        api_key: API_KEY.into(),
-        api_secret: Secret::new(API_SECRET),
-        timeout: Duration::from_millis(400),
-        concurrency: 8,
-    };
-    let client = HttpKillBillClient::new(&settings).unwrap();
-    let log_dir = std::env::temp_dir().join(format!("kb-sync-{}", Uuid::new_v4()));
-    let sync = SyncSettings { killbill: Some(settings), log_dir, ..SyncSettings::default() };
-    Harness { kb, ctx: SyncContext::new(pool, sync).unwrap(), client }
-}
-
-fn options(attempts: u32) -> MirrorOptions {
-    let retry =
-        RetryPolicy { attempts, first_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(40) };
-    MirrorOptions { concurrency: 8, retry }
-}
-
-impl Harness {
-    async fn sync(&self) -> anyhow::Result<SyncSummary> {
-        run_with(&self.ctx, &self.client, "cli", options(10)).await
-    }
-
-    fn faults(&self, faults: Faults) {
-        self.kb.set_faults(faults).unwrap();
-    }
-
-    /// Kill Bill holds exactly our invoices and payments, with our totals.
-    async fn assert_mirrored(&self) {
-        let summary = self.kb.summary();
-        let accounts = &summary.tenants[API_KEY].accounts;
-        let totals = tenant_totals(&self.ctx.pool).await.unwrap();
-        assert_eq!(accounts.len(), totals.len(), "one account per tenant, never two");
-        let (mut ours, mut theirs) = ((0, 0), (0, 0));
-        for t in &totals {
-            let acct = accounts.get(&t.tenant_id.to_string()).expect("the tenant has an account");
-            let invoices = invoice::list_invoices_of_tenant(&self.ctx.pool, t.tenant_id).await.unwrap();
-            let payments = payment::list_payments_of_tenant(&self.ctx.pool, t.tenant_id).await.unwrap();
-            let standing = invoices.iter().filter(|i| !i.voided).count() as u64;
-            assert_eq!(acct.committed_invoices, standing, "tenant {}", t.tenant_id);
-            assert!(acct.void_invoices <= (invoices.len() as u64 - standing), "only our voids are VOID");
-            assert_eq!(
-                acct.invoices,
-                acct.committed_invoices + acct.void_invoices,
-                "no stray drafts for {}",
-                t.tenant_id
-            );
-            assert_eq!(acct.payments, payments.len() as u64, "tenant {}", t.tenant_id);
-            assert_eq!(acct.invoiced_minor, t.invoiced_minor);
-            assert_eq!(acct.paid_minor, t.paid_minor);
-            assert_eq!(acct.balance_minor, t.invoiced_minor - t.paid_minor);
-            ours = (ours.0 + t.invoiced_minor, ours.1 + t.paid_minor);
-            theirs = (theirs.0 + acct.invoiced_minor, theirs.1 + acct.paid_minor);
-        }
-        assert_eq!(ours, theirs);
-    }
-
-    async fn last_run(&self) -> sync_run::SyncRunRow {
-        sync_run::list_recent_runs(&self.ctx.pool, Job::KillbillMirror, 1).await.unwrap().remove(0)
-    }
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_first_sync_leaves_kill_bill_totals_equal_to_ours(pool: PgPool) {
@@ -232,22 +135,6 @@ async fn a_void_whose_answer_was_lost_is_not_sent_again(pool: PgPool) {
     h.sync().await.unwrap();
     assert_eq!(h.kb.stats().writes, 0, "the next run reads the invoice, finds it VOID and sends nothing");
     h.assert_mirrored().await;
-}
-
-/// A payment of `amount_minor` recorded straight in the books (no checks).
-async fn book_payment(pool: &PgPool, invoice_id: Uuid, tenant_id: Uuid, amount_minor: i64) -> Uuid {
-    let new = payment::NewPayment {
-        id: Uuid::new_v4(),
-        invoice_id,
-        tenant_id,
-        amount_minor,
-        currency: "EUR".into(),
-        received_at: Utc::now(),
-        method: "bank_transfer".into(),
-        reference: format!("TEST-{}", Uuid::new_v4()),
-    };
-    assert!(payment::insert_payment_if_absent(pool, &new).await.unwrap());
-    new.id
 }
 
 #[sqlx::test(migrations = "../migrations")]
