@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -29,7 +29,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/accounts", post(create_account).get(account_by_key))
         .route("/accounts/pagination", get(list_accounts))
         .route("/accounts/search/{search_key}", get(search_accounts))
-        .route("/accounts/{account_id}", get(get_account))
+        .route("/accounts/{account_id}", get(get_account).put(update_account))
         .route("/accounts/{account_id}/invoices", get(account_invoices))
         .route("/accounts/{account_id}/invoices/pagination", get(account_invoices_page))
         .route("/accounts/{account_id}/invoicePayments", get(account_invoice_payments))
@@ -67,6 +67,41 @@ async fn create_account(
     let new_account = input.into_new_account()?;
     let id = app.write(tenant, |data, counters| data.create_account(counters, new_account, audit))?;
     Ok(created(&headers, &format!("/1.0/kb/accounts/{id}")))
+}
+
+/// Query of `PUT /accounts/{id}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdateQuery {
+    treat_null_as_reset: Option<String>,
+}
+
+/// `PUT /1.0/kb/accounts/{accountId}`: `204 No Content` once applied; the rules are those of
+/// `TenantData::update_account`. The audit headers are checked like on every write, but no
+/// update history is kept (reads show the creation record only).
+async fn update_account(
+    State(app): State<Arc<AppState>>,
+    Tenant(tenant): Tenant,
+    Write(_): Write,
+    KbPath(id): KbPath<Uuid>,
+    KbQuery(q): KbQuery<UpdateQuery>,
+    body: Bytes,
+) -> KbResult<StatusCode> {
+    let input = account_body(&body)?.into_new_account()?;
+    let reset = flag(&q.treat_null_as_reset);
+    let _serialized = app.locks.lock(id).await;
+    app.write(tenant, |data, _| data.update_account(id, input, reset))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The `Account` body of an update; an empty or `null` one is refused with the message of
+/// `verifyNonNullOrEmpty`.
+fn account_body(body: &[u8]) -> KbResult<AccountInput> {
+    let text = body.trim_ascii();
+    if text.is_empty() || text == b"null" {
+        return Err(KbError::BadRequest("AccountJson body should be specified".to_string()));
+    }
+    parse_body(text)
 }
 
 async fn account_by_key(
