@@ -89,7 +89,17 @@ impl Harness {
         for t in &totals {
             let acct = accounts.get(&t.tenant_id.to_string()).expect("the tenant has an account");
             let invoices = invoice::list_invoices_of_tenant(&self.ctx.pool, t.tenant_id).await.unwrap();
-            let payments = payment::list_payments_of_tenant(&self.ctx.pool, t.tenant_id).await.unwrap();
+            // A payment whose invoice was voided before the payment was
+            // mirrored never goes to Kill Bill (it was refunded in full first).
+            let payments: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM payment p JOIN invoice i ON i.id = p.invoice_id
+                 WHERE p.tenant_id = $1 AND (i.voided_at IS NULL OR p.id IN (
+                     SELECT r.local_id FROM external_ref r WHERE r.platform = 'killbill' AND r.entity = 'payment'))",
+            )
+            .bind(t.tenant_id)
+            .fetch_one(&self.ctx.pool)
+            .await
+            .unwrap();
             let standing = invoices.iter().filter(|i| !i.voided).count() as u64;
             assert_eq!(acct.committed_invoices, standing, "tenant {}", t.tenant_id);
             assert!(acct.void_invoices <= (invoices.len() as u64 - standing), "only our voids are VOID");
@@ -99,7 +109,7 @@ impl Harness {
                 "no stray drafts for {}",
                 t.tenant_id
             );
-            assert_eq!(acct.payments, payments.len() as u64, "tenant {}", t.tenant_id);
+            assert_eq!(acct.payments, payments as u64, "tenant {}", t.tenant_id);
             assert_eq!(acct.invoiced_minor, t.invoiced_minor);
             assert_eq!(acct.paid_minor, t.paid_minor);
             assert_eq!(acct.balance_minor, t.invoiced_minor - t.paid_minor);

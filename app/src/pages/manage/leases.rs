@@ -88,6 +88,10 @@ fn LeaseTable(leases: Vec<LeaseRecord>, words: String, page: i64) -> impl IntoVi
                     {leases.into_iter().map(|l| {
                         let action = format!("/manage/leases/{}/end", l.id);
                         let rent_action = format!("/manage/leases/{}/rent", l.id);
+                        let invoiced_words = l.invoiced_through.map_or_else(
+                            || "Nothing is invoiced yet: the change can start on any day of the lease.".to_owned(),
+                            |last| format!("Invoiced through {last}: months already invoiced keep their rent."),
+                        );
                         view! {
                             <tr data-lease=l.id.to_string()>
                                 <td class="px-3 py-2">{format!("{} · {}", l.property_name, l.unit_label)}</td>
@@ -107,7 +111,7 @@ fn LeaseTable(leases: Vec<LeaseRecord>, words: String, page: i64) -> impl IntoVi
                                             </label>
                                             <button type="submit" class="rounded-md bg-slate-800 px-3 py-1.5 text-xs font-semibold text-white hover:bg-slate-900">"Record the new rent"</button>
                                         </form>
-                                        <p class="mt-1 text-xs text-slate-500">"Months already invoiced keep their rent."</p>
+                                        <p class="mt-1 text-xs text-slate-500">{invoiced_words}</p>
                                     </details>
                                     <details>
                                         <summary class="cursor-pointer text-sm font-semibold text-slate-700 hover:underline">"End…"</summary>
