@@ -63,6 +63,12 @@ async fn generate(pool: &PgPool, n: i32) -> anyhow::Result<()> {
     )
     .execute(pool)
     .await?;
+    sqlx::query(
+        "INSERT INTO lease_rent_change (lease_id, starts_on, rent_minor)
+         SELECT id, DATE '2026-12-15', rent_minor + 2000 FROM lease WHERE right(id::text, 1) = '1'",
+    )
+    .execute(pool)
+    .await?;
     sqlx::query("ANALYZE").execute(pool).await?;
     Ok(())
 }
