@@ -5,8 +5,8 @@ use app::model::AppError;
 use app::model::audit::{AuditQuery, AuditRecord};
 use app::model::billing::{BillingRunRequest, BillingRunResult};
 use app::model::manage::{
-    Archived, Created, EndLeaseRequest, InvoiceItem, InvoiceQuery, LeaseQuery, LeaseRecord, NewLeaseRequest,
-    NewPropertyRequest, NewUnitRequest, PropertyEditRequest, RentChangeRequest, RentChanged,
+    Archived, ChargeRequest, Created, EndLeaseRequest, InvoiceItem, InvoiceQuery, LeaseQuery, LeaseRecord,
+    NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest, RentChangeRequest, RentChanged,
 };
 use app::model::payment::{
     InvoiceVoided, PaymentRecorded, PaymentRefunded, PaymentRequest, RefundRequest, VoidRequest,
@@ -39,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/manage/leases", get(list_leases).post(create_lease))
         .route("/api/manage/leases/{id}/end", post(end_lease))
         .route("/api/manage/leases/{id}/rent-changes", post(change_rent))
+        .route("/api/manage/leases/{id}/charges", post(add_charge))
+        .route("/api/manage/leases/{id}/charges/{charge_id}", axum::routing::delete(remove_charge))
         .route("/api/manage/leases/{id}/rent-changes/{from_on}", axum::routing::delete(cancel_rent_change))
         .route("/api/manage/invoices", get(list_invoices))
         .route("/api/manage/rent-roll", get(rent_roll))
@@ -266,6 +268,27 @@ async fn change_rent(
 ) -> Result<(StatusCode, Json<RentChanged>), AppError> {
     let request = body(request)?;
     Ok((StatusCode::CREATED, Json(leases::change_rent(&state.pool, &user, id, &request).await?)))
+}
+
+/// `{description, amount_minor}` → 201 `{id}`: billed with the rent from the next rent run on.
+async fn add_charge(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+    request: Result<Json<ChargeRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let request = body(request)?;
+    Ok((StatusCode::CREATED, Json(leases::add_charge(&state.pool, &user, id, &request).await?)))
+}
+
+/// → 204: off the lease from the next rent run on.
+async fn remove_charge(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((id, charge_id)): Path<(Uuid, Uuid)>,
+) -> Result<StatusCode, AppError> {
+    leases::remove_charge(&state.pool, &user, id, charge_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// → 204: the change is withdrawn (404 when there is none that day).

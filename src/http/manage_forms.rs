@@ -4,9 +4,7 @@
 //! the forms work without JavaScript and show their errors inline.
 
 use app::model::AppError;
-use app::model::manage::{
-    EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest, RentChangeRequest,
-};
+use app::model::manage::{EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest};
 use app::model::payment::{PaymentRequest, RefundRequest, VoidRequest};
 use app::model::people::ProfileRequest;
 use app::server::audit::Actor;
@@ -25,8 +23,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/manage/leases", post(create_lease))
         .route("/manage/leases/{id}/end", post(end_lease))
-        .route("/manage/leases/{id}/rent", post(change_rent))
-        .route("/manage/leases/{id}/rent/cancel", post(cancel_rent_change))
         .route("/manage/invoices/{id}/payments", post(record_payment))
         .route("/manage/invoices/{id}/void", post(void_invoice))
         .route("/manage/payments/{id}/refunds", post(refund_payment))
@@ -49,7 +45,7 @@ fn optional(form: &Fields, name: &str) -> Option<String> {
 }
 
 /// A whole number typed in a form, or a 400 naming the field.
-fn number<T: std::str::FromStr>(form: &Fields, name: &str) -> Result<Option<T>, AppError> {
+pub(super) fn number<T: std::str::FromStr>(form: &Fields, name: &str) -> Result<Option<T>, AppError> {
     optional(form, name)
         .map(|v| v.parse().map_err(|_| AppError::Validation(format!("{name}: a whole number"))))
         .transpose()
@@ -142,38 +138,6 @@ async fn end_lease(
         leases::end(&state.pool, &user, lease, &request).await.map(|()| "ended".to_owned())
     }
     .await;
-    back("/manage/leases", result, &form, &[])
-}
-
-async fn change_rent(
-    State(state): State<AppState>,
-    user: Result<AuthUser, AppError>,
-    Path(lease): Path<Uuid>,
-    Form(form): Form<Fields>,
-) -> Response {
-    let Ok(user) = user else { return Redirect::to("/login?next=/manage/leases").into_response() };
-    let result = async {
-        let request = RentChangeRequest {
-            from_on: field(&form, "from_on").to_owned(),
-            rent_minor: number(&form, "rent_minor")?
-                .ok_or_else(|| AppError::Validation("rent_minor: required".into()))?,
-        };
-        leases::change_rent(&state.pool, &user, lease, &request).await.map(|_| "rent_changed".to_owned())
-    }
-    .await;
-    back("/manage/leases", result, &form, &[])
-}
-
-async fn cancel_rent_change(
-    State(state): State<AppState>,
-    user: Result<AuthUser, AppError>,
-    Path(lease): Path<Uuid>,
-    Form(form): Form<Fields>,
-) -> Response {
-    let Ok(user) = user else { return Redirect::to("/login?next=/manage/leases").into_response() };
-    let result = leases::cancel_rent_change(&state.pool, &user, lease, field(&form, "from_on"))
-        .await
-        .map(|()| "rent_change_cancelled".to_owned());
     back("/manage/leases", result, &form, &[])
 }
 

@@ -11,6 +11,7 @@ mod maintenance;
 mod manage;
 mod manage_archive;
 mod manage_forms;
+mod manage_lease_forms;
 mod me;
 pub mod metrics;
 mod operator;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(manage::router())
         .merge(manage_forms::router())
         .merge(manage_archive::router())
+        .merge(manage_lease_forms::router())
         .merge(people::router())
         .merge(metrics::router())
         .merge(portal::router())

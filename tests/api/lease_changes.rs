@@ -272,3 +272,61 @@ async fn archived_places_leave_the_lists_and_take_no_new_unit_or_lease() {
     .unwrap();
     assert_eq!(actions, ["unit.archive", "property.archive", "property.restore", "unit.restore"]);
 }
+
+#[tokio::test]
+async fn a_recurring_charge_is_billed_with_the_rent_until_it_is_removed() {
+    let app = spawn_app(true).await;
+    let admin = app.token_of("admin@marketplace.test").await;
+    let a = app.token_of("landlord1@marketplace.test").await;
+    let b = app.token_of_seeded("landlord2@marketplace.test").await;
+    let tenant = app.token_of("tenant1@marketplace.test").await;
+    let (_, units, new_tenant) = place_with_units(&app, &a, &["C-1"]).await;
+    let (status, created) = let_unit(&app, &a, &units[0], &new_tenant, "2027-01-01").await;
+    assert_eq!(status, 201, "{created}");
+    let lease = created["id"].as_str().unwrap().to_owned();
+    let charges = format!("/api/manage/leases/{lease}/charges");
+    let parking = json!({ "description": "Parking space 12", "amount_minor": 3000 });
+
+    assert_eq!(post(&app, Some(&b), &charges, parking.clone()).await.0, 404, "not B's lease");
+    assert_eq!(post(&app, Some(&tenant), &charges, parking.clone()).await.0, 403);
+    for (body, field) in [
+        (json!({ "description": " ", "amount_minor": 3000 }), "description"),
+        (json!({ "description": "x".repeat(201), "amount_minor": 3000 }), "description"),
+        (json!({ "description": "Parking", "amount_minor": -1 }), "amount_minor"),
+    ] {
+        let (status, answer) = post(&app, Some(&a), &charges, body).await;
+        assert_eq!((status, field_of(&answer)), (400, field), "{answer}");
+    }
+    let (status, added) = post(&app, Some(&a), &charges, parking).await;
+    assert_eq!(status, 201, "{added}");
+    let charge = added["id"].as_str().unwrap().to_owned();
+    let listed: Vec<Value> =
+        app.get_as(&a, &format!("/api/manage/leases?tenant_id={new_tenant}")).await.json().await.unwrap();
+    assert_eq!(
+        listed[0]["charges"],
+        json!([{ "id": charge, "description": "Parking space 12", "amount_minor": 3000 }])
+    );
+
+    let run = |period: &str| json!({ "period": period });
+    assert_eq!(post(&app, Some(&admin), "/api/manage/billing/run", run("2027-01")).await.0, 200);
+    let (total, lines) = invoice_of(&app, &lease, "2027-01").await;
+    assert_eq!(total, 93000, "the rent and the charge");
+    assert_eq!(lines[1], ("Parking space 12".to_owned(), 3000));
+
+    let remove = format!("{charges}/{charge}");
+    assert_eq!(send(&app, Some(&b), reqwest::Method::DELETE, &remove, Value::Null).await.0, 404);
+    assert_eq!(send(&app, Some(&a), reqwest::Method::DELETE, &remove, Value::Null).await.0, 204);
+    assert_eq!(send(&app, Some(&a), reqwest::Method::DELETE, &remove, Value::Null).await.0, 404, "removed once");
+    assert_eq!(post(&app, Some(&admin), "/api/manage/billing/run", run("2027-02")).await.0, 200);
+    let (total, lines) = invoice_of(&app, &lease, "2027-02").await;
+    assert_eq!((total, lines.len()), (90000, 1), "the rent alone once the charge is off: {lines:?}");
+    assert_eq!(invoice_of(&app, &lease, "2027-01").await.0, 93000, "January keeps its charge");
+
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE entity = 'lease' AND entity_id = $1 ORDER BY id")
+            .bind(&lease)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(actions, ["lease.create", "lease.charge_add", "lease.charge_remove"]);
+}

@@ -135,6 +135,30 @@ pub struct LeaseRecord {
     /// days up to it keep their rent.
     #[serde(default)]
     pub invoiced_through: Option<NaiveDate>,
+    /// Recurring charges billed with the rent every month.
+    #[serde(default)]
+    pub charges: Vec<LeaseChargeItem>,
+}
+
+/// A recurring charge of a lease (parking, service charges), billed with the
+/// rent each month and pro-rated like it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseChargeItem {
+    /// Our id of the charge.
+    pub id: Uuid,
+    /// What it is, as the invoice line says.
+    pub description: String,
+    /// Monthly amount in minor units.
+    pub amount_minor: i64,
+}
+
+/// `POST /api/manage/leases/{id}/charges`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargeRequest {
+    /// What it is (1 to 200 characters), as the invoice line will say.
+    pub description: String,
+    /// Monthly amount in minor units (0 or more).
+    pub amount_minor: i64,
 }
 
 /// A lease's monthly rent from a day on.

@@ -9,7 +9,8 @@ use uuid::Uuid;
 use crate::domain::{Currency, Role};
 use crate::model::AppError;
 use crate::model::manage::{
-    Created, EndLeaseRequest, LeaseQuery, LeaseRecord, NewLeaseRequest, RentChangeRequest, RentChanged, RentStep,
+    ChargeRequest, Created, EndLeaseRequest, LeaseChargeItem, LeaseQuery, LeaseRecord, NewLeaseRequest,
+    RentChangeRequest, RentChanged, RentStep,
 };
 use crate::server::audit::Actor;
 use crate::server::auth::AuthUser;
@@ -191,6 +192,47 @@ pub async fn cancel_rent_change(pool: &PgPool, user: &AuthUser, id: Uuid, from_o
     Ok(())
 }
 
+/// Adds a recurring charge to a lease of the caller's properties: billed
+/// with the rent from the next rent run on.
+pub async fn add_charge(
+    pool: &PgPool,
+    user: &AuthUser,
+    id: Uuid,
+    request: &ChargeRequest,
+) -> Result<Created, AppError> {
+    let scope = user.landlord_scope()?;
+    let description = crate::server::places::text("description", &request.description, 200)?;
+    if !(0..=MAX_AMOUNT_MINOR).contains(&request.amount_minor) {
+        return Err(AppError::Validation("amount_minor: a whole number of minor units, 0 or more".into()));
+    }
+    let mut tx = pool.begin().await?;
+    let terms = lease::lock_lease_scoped(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
+    if terms.ends_on.is_some_and(|end| end < chrono::Utc::now().date_naive()) {
+        return Err(AppError::Conflict("lease: it has ended; a charge would never be billed".into()));
+    }
+    let charge = lease::ChargeRow { id: Uuid::new_v4(), lease_id: id, description, amount_minor: request.amount_minor };
+    lease::insert_charge(&mut *tx, &charge).await?;
+    let after = serde_json::json!({ "charge_id": charge.id, "description": charge.description,
+                                    "amount_minor": charge.amount_minor, "currency": terms.currency });
+    audit(&mut *tx, user, "lease.charge_add", id, None, after).await?;
+    tx.commit().await?;
+    Ok(Created { id: charge.id })
+}
+
+/// Takes a recurring charge off a lease of the caller's properties, from the
+/// next rent run on (invoices already issued keep it).
+pub async fn remove_charge(pool: &PgPool, user: &AuthUser, id: Uuid, charge_id: Uuid) -> Result<(), AppError> {
+    let scope = user.landlord_scope()?;
+    let mut tx = pool.begin().await?;
+    lease::lock_lease_scoped(&mut tx, scope, id).await?.ok_or(AppError::NotFound)?;
+    let removed = lease::remove_charge(&mut *tx, id, charge_id).await?.ok_or(AppError::NotFound)?;
+    let before = serde_json::json!({ "charge_id": removed.id, "description": removed.description,
+                                     "amount_minor": removed.amount_minor });
+    audit(&mut *tx, user, "lease.charge_remove", id, Some(before), serde_json::json!({ "removed": true })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Refuses a day outside the lease or already invoiced.
 async fn within_future_of(
     conn: &mut sqlx::PgConnection,
@@ -226,6 +268,11 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &LeaseQuery) -> Result<
     for c in billing::list_rent_changes(pool, &ids, None).await? {
         changes.entry(c.lease_id).or_default().push(RentStep { from_on: c.starts_on, rent_minor: c.rent_minor });
     }
+    let mut charges: std::collections::HashMap<Uuid, Vec<LeaseChargeItem>> = std::collections::HashMap::new();
+    for c in lease::list_charges_of_leases(pool, &ids).await? {
+        let item = LeaseChargeItem { id: c.id, description: c.description, amount_minor: c.amount_minor };
+        charges.entry(c.lease_id).or_default().push(item);
+    }
     Ok(rows
         .into_iter()
         .map(|r| LeaseRecord {
@@ -244,6 +291,7 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &LeaseQuery) -> Result<
             currency: r.currency,
             due_day: r.due_day,
             invoiced_through: r.invoiced_through,
+            charges: charges.remove(&r.id).unwrap_or_default(),
         })
         .collect())
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{BUTTON, INPUT, ManageNav, Outcome, money, outcome, refused, typed};
 use crate::api::manage::{manage_leases, manage_properties, manage_role};
-use crate::model::manage::{LeaseQuery, LeaseRecord, RentStep};
+use crate::model::manage::{LeaseChargeItem, LeaseQuery, LeaseRecord, RentStep};
 use crate::model::property::{PropertyItem, UnitItem};
 
 fn ok_words(code: &str) -> Option<&'static str> {
@@ -16,6 +16,8 @@ fn ok_words(code: &str) -> Option<&'static str> {
         "ended" => Some("The lease ends on the day you gave."),
         "rent_changed" => Some("The new rent is recorded: the rent run bills it from that day."),
         "rent_change_cancelled" => Some("The rent change is withdrawn: the rent before it holds on."),
+        "charge_added" => Some("The recurring charge is added: the next rent run bills it with the rent."),
+        "charge_removed" => Some("The recurring charge is removed from the next rent run on."),
         _ => None,
     }
 }
@@ -88,6 +90,7 @@ fn LeaseTable(leases: Vec<LeaseRecord>, words: String, page: i64) -> impl IntoVi
                     {leases.into_iter().map(|l| {
                         let action = format!("/manage/leases/{}/end", l.id);
                         let rent_action = format!("/manage/leases/{}/rent", l.id);
+                        let charge_action = format!("/manage/leases/{}/charges", l.id);
                         let invoiced_words = l.invoiced_through.map_or_else(
                             || "Nothing is invoiced yet: the change can start on any day of the lease.".to_owned(),
                             |last| format!("Invoiced through {last}: months already invoiced keep their rent."),
@@ -98,7 +101,8 @@ fn LeaseTable(leases: Vec<LeaseRecord>, words: String, page: i64) -> impl IntoVi
                                 <td class="px-3 py-2">{l.tenant_name}</td>
                                 <td class="px-3 py-2 whitespace-nowrap">{l.start_on.to_string()}</td>
                                 <td class="px-3 py-2 whitespace-nowrap">{l.end_on.map_or("open-ended".to_owned(), |d| d.to_string())}</td>
-                                <td class="px-3 py-2 text-right whitespace-nowrap"><RentCell lease=l.id rent_minor=l.rent_minor currency=l.currency changes=l.rent_changes invoiced_through=l.invoiced_through /></td>
+                                <td class="px-3 py-2 text-right whitespace-nowrap"><RentCell lease=l.id rent_minor=l.rent_minor currency=l.currency.clone() changes=l.rent_changes invoiced_through=l.invoiced_through />
+                                    <ChargeList lease=l.id currency=l.currency charges=l.charges /></td>
                                 <td class="px-3 py-2 space-y-2">
                                     <details>
                                         <summary class="cursor-pointer text-sm font-semibold text-slate-700 hover:underline">"Change the rent…"</summary>
@@ -112,6 +116,18 @@ fn LeaseTable(leases: Vec<LeaseRecord>, words: String, page: i64) -> impl IntoVi
                                             <button type="submit" class="rounded-md bg-slate-800 px-3 py-1.5 text-xs font-semibold text-white hover:bg-slate-900">"Record the new rent"</button>
                                         </form>
                                         <p class="mt-1 text-xs text-slate-500">{invoiced_words}</p>
+                                    </details>
+                                    <details>
+                                        <summary class="cursor-pointer text-sm font-semibold text-slate-700 hover:underline">"Add a recurring charge…"</summary>
+                                        <form method="post" action=charge_action class="mt-2 flex flex-wrap items-end gap-2">
+                                            <label class="text-xs font-medium">"What (on the invoice)"
+                                                <input name="description" required maxlength="200" placeholder="Parking" class=INPUT />
+                                            </label>
+                                            <label class="text-xs font-medium">"Monthly amount (minor units)"
+                                                <input type="number" min="0" name="amount_minor" required class=INPUT />
+                                            </label>
+                                            <button type="submit" class="rounded-md bg-slate-800 px-3 py-1.5 text-xs font-semibold text-white hover:bg-slate-900">"Add the charge"</button>
+                                        </form>
                                     </details>
                                     <details>
                                         <summary class="cursor-pointer text-sm font-semibold text-slate-700 hover:underline">"End…"</summary>
@@ -165,6 +181,29 @@ fn RentCell(
                             <button type="submit" class="font-semibold text-red-700 hover:underline">"Withdraw"</button>
                         </form>
                     })}
+                </div>
+            }
+        }).collect_view()}
+    }
+}
+
+/// A lease's recurring charges, each with a button to take it off.
+#[component]
+fn ChargeList(lease: uuid::Uuid, currency: String, charges: Vec<LeaseChargeItem>) -> impl IntoView {
+    view! {
+        {charges.into_iter().map(|c| {
+            let remove = format!("/manage/leases/{lease}/charges/{}/remove", c.id);
+            let label = format!("Remove the charge {}", c.description);
+            view! {
+                <div class="mt-1 text-xs text-slate-600" data-charge=c.description.clone()>
+                    {format!("+ {} {} / month", c.description, money(c.amount_minor, &currency))}
+                    <details class="inline">
+                        <summary class="ml-1 inline cursor-pointer font-semibold text-red-700 hover:underline">"Remove…"</summary>
+                        <form method="post" action=remove class="mt-1 flex items-center justify-end gap-2" aria-label=label>
+                            <label class="flex items-center gap-1"><input type="checkbox" name="confirm" value="yes" required />"Not billed from the next rent run"</label>
+                            <button type="submit" class="rounded-md bg-red-700 px-2 py-1 font-semibold text-white hover:bg-red-800">"Remove"</button>
+                        </form>
+                    </details>
                 </div>
             }
         }).collect_view()}

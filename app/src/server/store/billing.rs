@@ -71,12 +71,12 @@ pub struct LeaseCharge {
     pub amount_minor: i64,
 }
 
-/// The recurring charges of the given leases, in the order they were added.
+/// The recurring charges of the given leases still on them, in the order they were added.
 pub async fn list_charges(db: impl PgExecutor<'_>, lease_ids: &[Uuid]) -> Result<Vec<LeaseCharge>, sqlx::Error> {
     sqlx::query_as!(
         LeaseCharge,
         "SELECT lease_id, description, amount_minor FROM lease_charge
-         WHERE lease_id = ANY($1) ORDER BY lease_id, created_at, id",
+         WHERE lease_id = ANY($1) AND removed_at IS NULL ORDER BY lease_id, created_at, id",
         lease_ids
     )
     .fetch_all(db)

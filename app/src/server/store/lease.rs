@@ -226,6 +226,58 @@ pub async fn count_invoices_after(db: impl PgExecutor<'_>, id: Uuid, day: NaiveD
     .await
 }
 
+/// A recurring charge of a lease, as listed.
+#[derive(Debug, Clone)]
+pub struct ChargeRow {
+    pub id: Uuid,
+    pub lease_id: Uuid,
+    pub description: String,
+    pub amount_minor: i64,
+}
+
+/// The recurring charges still on the given leases, in the order they were added.
+pub async fn list_charges_of_leases(db: impl PgExecutor<'_>, ids: &[Uuid]) -> Result<Vec<ChargeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ChargeRow,
+        "SELECT id, lease_id, description, amount_minor FROM lease_charge
+         WHERE lease_id = ANY($1) AND removed_at IS NULL ORDER BY lease_id, created_at, id",
+        ids
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Adds a recurring charge to a lease.
+pub async fn insert_charge(db: impl PgExecutor<'_>, charge: &ChargeRow) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO lease_charge (id, lease_id, description, amount_minor) VALUES ($1, $2, $3, $4)",
+        charge.id,
+        charge.lease_id,
+        charge.description,
+        charge.amount_minor
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes a recurring charge off its lease; `None` when the lease has no such charge (still on).
+pub async fn remove_charge(
+    db: impl PgExecutor<'_>,
+    lease_id: Uuid,
+    charge_id: Uuid,
+) -> Result<Option<ChargeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ChargeRow,
+        "UPDATE lease_charge SET removed_at = now() WHERE id = $2 AND lease_id = $1 AND removed_at IS NULL
+         RETURNING id, lease_id, description, amount_minor",
+        lease_id,
+        charge_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
