@@ -68,6 +68,15 @@ pub enum KbError {
     /// 400, code 7034: the payment external key belongs to another account.
     #[error("Payment {0} has a different account id")]
     PaymentOtherAccount(Uuid),
+    /// 400, code 4906 `REFUND_AMOUNT_TOO_HIGH`: more than what is left to refund.
+    #[error("Tried to refund {amount} of a {refundable} payment.")]
+    RefundTooLarge { amount: String, refundable: String },
+    /// 400, code 7030: a successful transaction already has this `transactionExternalKey`.
+    #[error("Successful transaction with external key {0} already exists")]
+    TransactionKeyExists(String),
+    /// 400, code 7031: a parameter the payment cannot take (e.g. another currency).
+    #[error("Invalid parameter {name}: {value}")]
+    PaymentInvalidParameter { name: &'static str, value: String },
     /// 404, code 7020.
     #[error("Payment {0} does not exist")]
     PaymentNotFound(String),
@@ -124,6 +133,9 @@ impl KbError {
             Self::PaymentTooLarge { .. } => (S::BAD_REQUEST, Some(7199), PAYMENT_EXCEPTION),
             Self::PaymentInvalidOperation => (S::BAD_REQUEST, Some(7032), PAYMENT_EXCEPTION),
             Self::PaymentOtherAccount(_) => (S::BAD_REQUEST, Some(7034), PAYMENT_EXCEPTION),
+            Self::RefundTooLarge { .. } => (S::BAD_REQUEST, Some(4906), INVOICE_EXCEPTION),
+            Self::TransactionKeyExists(_) => (S::BAD_REQUEST, Some(7030), PAYMENT_EXCEPTION),
+            Self::PaymentInvalidParameter { .. } => (S::BAD_REQUEST, Some(7031), PAYMENT_EXCEPTION),
             Self::PaymentNotFound(_) => (S::NOT_FOUND, Some(7020), PAYMENT_EXCEPTION),
             Self::CustomFieldExists(_) => (S::BAD_REQUEST, Some(9000), CUSTOM_FIELD_EXCEPTION),
             Self::MissingParameter(_) => (S::BAD_REQUEST, None, "java.lang.NullPointerException"),

@@ -32,8 +32,11 @@ pub struct AccountSummary {
     pub custom_fields: u64,
     /// Sum of the COMMITTED invoices' amounts.
     pub invoiced_minor: i64,
-    /// Sum of the payments.
+    /// Sum of the payments, net of their refunds.
     pub paid_minor: i64,
+    /// Sum of the refunds.
+    #[serde(default)]
+    pub refunded_minor: i64,
     /// What the account owes (sum of COMMITTED invoice balances).
     pub balance_minor: i64,
 }
@@ -90,7 +93,8 @@ fn tenant_summary(data: &TenantData) -> TenantSummary {
             }
             for payment in data.payments.iter().filter(|p| p.account_id == account.id) {
                 s.payments += 1;
-                s.paid_minor += payment.amount_minor;
+                s.paid_minor += payment.net_minor();
+                s.refunded_minor += payment.refunded_minor();
             }
             s.custom_fields = data.custom_fields.iter().filter(|f| f.account_id == account.id).count() as u64;
             (account.external_key.clone(), s)

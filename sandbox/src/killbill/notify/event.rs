@@ -6,7 +6,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::killbill::money::{Amount, Currency};
-use crate::killbill::store::model::{Invoice, Payment};
+use crate::killbill::store::model::{Invoice, Payment, Refund};
 use crate::killbill::wire::date_time;
 
 /// One push notification, before it is serialized.
@@ -56,13 +56,13 @@ impl Event {
     /// account has no default payment method.
     pub fn invoice_payment_failed(invoice: &Invoice, balance_minor: i64) -> Self {
         let amount = Amount { minor: balance_minor, exponent: invoice.currency.exponent() };
-        let meta = invoice_payment_meta(None, amount, invoice.currency);
+        let meta = invoice_payment_meta(None, "ATTEMPT", amount, invoice.currency);
         Self { meta_data: Some(meta), ..Self::invoice(Self::INVOICE_PAYMENT_FAILED, invoice.account_id, invoice.id) }
     }
 
     /// `INVOICE_PAYMENT_SUCCESS` for a recorded payment.
     pub fn invoice_payment_success(payment: &Payment) -> Self {
-        let meta = invoice_payment_meta(Some(payment.id), payment_amount(payment), payment.currency);
+        let meta = invoice_payment_meta(Some(payment.id), "ATTEMPT", payment_amount(payment), payment.currency);
         Self {
             meta_data: Some(meta),
             ..Self::invoice(Self::INVOICE_PAYMENT_SUCCESS, payment.account_id, payment.invoice_id)
@@ -82,6 +82,33 @@ impl Event {
         Self {
             meta_data: Some(meta.to_string()),
             ..Self::plain(Self::PAYMENT_SUCCESS, "PAYMENT", payment.id, Some(payment.account_id))
+        }
+    }
+
+    /// `PAYMENT_SUCCESS` for a REFUND transaction; the amount is the (positive) refunded one.
+    pub fn refund_success(payment: &Payment, refund: &Refund) -> Self {
+        let meta = json!({
+            "paymentTransactionId": refund.transaction_id,
+            "amount": Amount { minor: refund.amount_minor, exponent: payment.currency.exponent() },
+            "currency": payment.currency,
+            "status": "SUCCESS",
+            "transactionType": "REFUND",
+            "effectiveDate": date_time(refund.audit.at),
+        });
+        Self {
+            meta_data: Some(meta.to_string()),
+            ..Self::plain(Self::PAYMENT_SUCCESS, "PAYMENT", payment.id, Some(payment.account_id))
+        }
+    }
+
+    /// `INVOICE_PAYMENT_SUCCESS` for a refund: `invoicePaymentType` REFUND and, like the
+    /// invoice payment row Kill Bill writes for it, a negative amount.
+    pub fn invoice_refund_success(payment: &Payment, refund: &Refund) -> Self {
+        let amount = Amount { minor: -refund.amount_minor, exponent: payment.currency.exponent() };
+        let meta = invoice_payment_meta(Some(payment.id), "REFUND", amount, payment.currency);
+        Self {
+            meta_data: Some(meta),
+            ..Self::invoice(Self::INVOICE_PAYMENT_SUCCESS, payment.account_id, payment.invoice_id)
         }
     }
 
@@ -119,11 +146,11 @@ fn payment_amount(payment: &Payment) -> Amount {
 }
 
 /// `InvoicePaymentMetadata` as a JSON string.
-fn invoice_payment_meta(payment_id: Option<Uuid>, amount: Amount, currency: Currency) -> String {
+fn invoice_payment_meta(payment_id: Option<Uuid>, kind: &str, amount: Amount, currency: Currency) -> String {
     json!({
         "paymentId": payment_id,
         "paymentAttemptId": payment_id.map(|id| Uuid::new_v5(&id, b"paymentAttempt")),
-        "invoicePaymentType": "ATTEMPT",
+        "invoicePaymentType": kind,
         "paymentDate": date_time(Utc::now()),
         "amount": amount,
         "currency": currency,

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -18,7 +18,7 @@ use crate::killbill::error::{KbError, KbResult};
 use crate::killbill::state::AppState;
 use crate::killbill::store::model::Payment;
 use crate::killbill::wire::AuditMode;
-use crate::killbill::wire::input::{InvoicePaymentInput, parse_body};
+use crate::killbill::wire::input::{InvoicePaymentInput, RefundInput, parse_body};
 use crate::killbill::wire::payment::PaymentJson;
 
 /// Payment routes.
@@ -29,6 +29,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/payments/pagination", get(list_payments))
         .route("/payments/{payment_id}", get(get_payment))
         .route("/invoicePayments/{payment_id}", get(get_invoice_payment))
+        .route("/invoicePayments/{payment_id}/refunds", post(refund_payment))
 }
 
 #[derive(Deserialize)]
@@ -71,6 +72,23 @@ async fn pay_invoice(
         Some(id) => created(&headers, &format!("/1.0/kb/invoicePayments/{id}")),
         None => StatusCode::NO_CONTENT.into_response(),
     })
+}
+
+/// `POST /1.0/kb/invoicePayments/{paymentId}/refunds`: a REFUND transaction, answered 201
+/// with `Location: …/invoicePayments/{paymentId}` and no body.
+async fn refund_payment(
+    State(app): State<Arc<AppState>>,
+    Tenant(tenant): Tenant,
+    Write(audit): Write,
+    headers: HeaderMap,
+    KbPath(payment_id): KbPath<Uuid>,
+    body: Bytes,
+) -> KbResult<Response> {
+    let refund = parse_body::<RefundInput>(&body)?.into_refund()?;
+    let account_id = app.read(tenant, |data| data.payment(payment_id).map(|p| p.account_id))?;
+    let _serialized = app.locks.lock(account_id).await;
+    app.write(tenant, |data, counters| Ok(((), data.refund_payment(counters, payment_id, refund, &audit)?)))?;
+    Ok(created(&headers, &format!("/1.0/kb/invoicePayments/{payment_id}")))
 }
 
 async fn invoice_payments(

@@ -109,7 +109,7 @@ impl TenantData {
         Ok(self.commit_events(invoice_id))
     }
 
-    /// `PUT …/voidInvoice`: only while nothing was paid (400 code 4028 otherwise).
+    /// `PUT …/voidInvoice`: only while nothing is paid net of refunds (400 code 4028 otherwise).
     pub fn void_invoice(&mut self, invoice_id: Uuid) -> KbResult<Vec<Event>> {
         let invoice = self.invoice(invoice_id)?;
         let account_id = invoice.account_id;
@@ -145,12 +145,12 @@ impl TenantData {
         events
     }
 
-    /// Sum of the payments recorded against the invoice, in minor units.
+    /// Sum of the payments recorded against the invoice net of their refunds, in minor units.
     pub fn paid_minor(&self, invoice_id: Uuid) -> i64 {
-        self.payments.iter().filter(|p| p.invoice_id == invoice_id).map(|p| p.amount_minor).sum()
+        self.payments.iter().filter(|p| p.invoice_id == invoice_id).map(|p| p.net_minor()).sum()
     }
 
-    /// Charged minus paid for a COMMITTED invoice; 0 for DRAFT and VOID ones.
+    /// Charged minus paid plus refunded for a COMMITTED invoice; 0 for DRAFT and VOID ones.
     pub fn invoice_balance_minor(&self, invoice_id: Uuid) -> i64 {
         match self.invoices.get(invoice_id) {
             Some(inv) if inv.status == InvoiceStatus::Committed => inv.charged_minor() - self.paid_minor(invoice_id),

@@ -7,6 +7,7 @@ mod custom_field;
 mod invoice;
 pub mod model;
 mod payment;
+mod refund;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use uuid::Uuid;
 pub use account::NewAccount;
 pub use invoice::NewCharge;
 pub use payment::NewPayment;
+pub use refund::NewRefund;
 
 use crate::killbill::error::{KbError, KbResult};
 use model::{Account, CustomField, Invoice, Payment, Tenant};

@@ -147,7 +147,7 @@ impl Invoice {
     }
 }
 
-/// A successful external PURCHASE recorded against one invoice.
+/// A successful external PURCHASE recorded against one invoice, and its refunds.
 #[derive(Debug, Clone)]
 pub struct Payment {
     pub id: Uuid,
@@ -159,6 +159,38 @@ pub struct Payment {
     pub amount_minor: i64,
     pub currency: Currency,
     pub payment_method_id: Uuid,
+    pub audit: Audit,
+    /// Successful REFUND transactions, oldest first.
+    pub refunds: Vec<Refund>,
+}
+
+impl Payment {
+    /// Sum of the refunds, in minor units.
+    pub fn refunded_minor(&self) -> i64 {
+        self.refunds.iter().map(|r| r.amount_minor).sum()
+    }
+
+    /// What the payment still pays: purchased minus refunded.
+    pub fn net_minor(&self) -> i64 {
+        self.amount_minor - self.refunded_minor()
+    }
+
+    /// `transactionExternalKey` of the PURCHASE (the transaction id, as the invoice payment
+    /// endpoint ignores any key sent) and of every refund.
+    pub fn transaction_keys(&self) -> impl Iterator<Item = String> + '_ {
+        std::iter::once(self.transaction_id.to_string()).chain(self.refunds.iter().map(|r| r.external_key.clone()))
+    }
+}
+
+/// A successful REFUND transaction of a payment (no invoice item adjustment).
+#[derive(Debug, Clone)]
+pub struct Refund {
+    /// `transactionId`.
+    pub transaction_id: Uuid,
+    /// `transactionExternalKey`; defaults to the transaction id.
+    pub external_key: String,
+    /// Refunded amount, positive, in minor units.
+    pub amount_minor: i64,
     pub audit: Audit,
 }
 

@@ -56,6 +56,7 @@ impl TenantData {
             currency,
             payment_method_id,
             audit: audit.clone(),
+            refunds: Vec::new(),
         };
         let events = vec![Event::payment_success(&payment), Event::invoice_payment_success(&payment)];
         self.payment_keys.insert(payment.external_key.clone(), id);

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::killbill::error::{KbError, KbResult};
 use crate::killbill::money::Currency;
 use crate::killbill::store::model::{AccountFields, ItemLabels};
-use crate::killbill::store::{NewAccount, NewCharge, NewPayment};
+use crate::killbill::store::{NewAccount, NewCharge, NewPayment, NewRefund};
 
 /// `Tenant` body of `POST /1.0/kb/tenants`.
 #[derive(Debug, Deserialize)]
@@ -104,6 +104,36 @@ impl InvoicePaymentInput {
             account_id,
             amount: self.purchased_amount.map(amount_text).transpose()?.flatten(),
             external_key: self.payment_external_key,
+        })
+    }
+}
+
+/// `InvoicePaymentTransaction` body of `POST /1.0/kb/invoicePayments/{paymentId}/refunds`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundInput {
+    amount: Option<serde_json::Value>,
+    currency: Option<String>,
+    transaction_external_key: Option<String>,
+    is_adjusted: Option<bool>,
+}
+
+impl RefundInput {
+    /// The refund as the store takes it. Only `isAdjusted=false` (no invoice item
+    /// adjustment) is emulated; `true` is refused with 400 rather than silently ignored.
+    pub fn into_refund(self) -> KbResult<NewRefund> {
+        if self.is_adjusted == Some(true) {
+            return Err(KbError::BadRequest(
+                "Only refunds without invoice item adjustment (isAdjusted=false) are emulated".to_string(),
+            ));
+        }
+        if self.transaction_external_key.as_ref().is_some_and(|k| k.len() > 255) {
+            return Err(KbError::ExternalKeyTooLong);
+        }
+        Ok(NewRefund {
+            amount: self.amount.map(amount_text).transpose()?.flatten(),
+            currency: self.currency,
+            external_key: self.transaction_external_key,
         })
     }
 }

@@ -1,12 +1,13 @@
 //! Payment bodies: `Payment`, `InvoicePayment` and `PaymentTransaction` of kbswagger.yaml. An
-//! external payment is one successful PURCHASE on the account's `__EXTERNAL_PAYMENT__` method.
+//! external payment is one successful PURCHASE on the account's `__EXTERNAL_PAYMENT__` method,
+//! followed by its successful REFUNDs.
 
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::{AuditLogJson, AuditMode, audit_logs, date_time};
 use crate::killbill::money::{Amount, Currency};
-use crate::killbill::store::model::Payment;
+use crate::killbill::store::model::{Payment, Refund};
 
 /// `PaymentTransaction`.
 #[derive(Debug, Serialize)]
@@ -67,11 +68,13 @@ impl PaymentJson {
             auth_amount: Amount::zero(exponent),
             captured_amount: Amount::zero(exponent),
             purchased_amount: amount,
-            refunded_amount: Amount::zero(exponent),
+            refunded_amount: Amount { minor: payment.refunded_minor(), exponent },
             credited_amount: Amount::zero(exponent),
             currency: payment.currency,
             payment_method_id: payment.payment_method_id,
-            transactions: vec![PaymentTransactionJson::purchase(payment, amount, audit)],
+            transactions: std::iter::once(PaymentTransactionJson::purchase(payment, amount, audit))
+                .chain(payment.refunds.iter().map(|r| PaymentTransactionJson::refund(payment, r, audit)))
+                .collect(),
             payment_attempts: None,
             audit_logs: audit_logs(audit, "PAYMENT", payment.id, &payment.audit),
         }
@@ -104,6 +107,21 @@ impl PaymentTransactionJson {
             second_payment_reference_id: None,
             properties: None,
             audit_logs: audit_logs(audit, "TRANSACTION", payment.transaction_id, &payment.audit),
+        }
+    }
+
+    /// A successful REFUND of an external payment.
+    fn refund(payment: &Payment, refund: &Refund, audit: AuditMode) -> Self {
+        let amount = Amount { minor: refund.amount_minor, exponent: payment.currency.exponent() };
+        Self {
+            transaction_id: refund.transaction_id,
+            transaction_external_key: refund.external_key.clone(),
+            transaction_type: "REFUND",
+            amount,
+            effective_date: date_time(refund.audit.at),
+            processed_amount: amount,
+            audit_logs: audit_logs(audit, "TRANSACTION", refund.transaction_id, &refund.audit),
+            ..Self::purchase(payment, amount, AuditMode::default())
         }
     }
 }
