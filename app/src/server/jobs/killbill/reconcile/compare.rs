@@ -153,7 +153,9 @@ fn compare_payments(
         seen.insert(kb.payment_id);
         let kb_id = Some(kb.payment_id.to_string());
         let kb_amount = amount(&kb.purchased_amount) - amount(&kb.refunded_amount);
-        if p.invoice_voided && kb.succeeded() {
+        // A payment refunded in full before its invoice was voided stands in
+        // Kill Bill with nothing left of it: that is the same books.
+        if p.invoice_voided && kb.succeeded() && (kb_amount != 0 || p.amount_minor != 0) {
             let what = "the payment's invoice is voided here but the payment stands in Kill Bill";
             drift.push(DriftItem {
                 local: Some("VOID".into()),
@@ -316,6 +318,23 @@ mod tests {
         kb.invoices[1].items[0].item_details = None;
         let report = compare(&ours, Some(&kb));
         assert_eq!(kinds(&report), vec![(DriftKind::Missing, "invoice"), (DriftKind::Missing, "invoice")]);
+    }
+
+    #[test]
+    fn a_payment_refunded_in_full_may_stand_under_a_voided_invoice_but_not_a_live_one() {
+        // Paid, refunded in full, then voided: both sides hold nothing of the payment.
+        let mut ours = local();
+        ours.invoices[0].voided = true;
+        ours.payments[0].amount_minor = 0;
+        ours.payments[0].invoice_voided = true;
+        let mut kb = remote();
+        kb.invoices[0].status = Some("VOID".into());
+        kb.payments[0].refunded_amount = Some(json!(1200));
+        kb.balance = Some(json!(500));
+        assert!(compare(&ours, Some(&kb)).drift.is_empty(), "{:?}", compare(&ours, Some(&kb)).drift);
+        // Refunded here only: Kill Bill still holds the money.
+        kb.payments[0].refunded_amount = Some(json!(0));
+        assert_eq!(kinds(&compare(&ours, Some(&kb))), vec![(DriftKind::StatusMismatch, "payment")]);
     }
 
     #[test]
