@@ -48,8 +48,10 @@ async fn a_partial_then_a_full_refund_answer_201_and_raise_the_balances() {
     assert_eq!(partial.text().await.unwrap(), "");
     assert_eq!(balances(&kb, account, invoice).await, (json!(30.0), json!(30.0)));
 
-    let rest = refund(&kb, payment, json!({ "amount": "70.00", "currency": "USD" })).await;
-    assert_eq!(rest.status(), StatusCode::CREATED, "the amount may be a string");
+    let rest = refund(&kb, payment, json!({ "amount": "70.00", "currency": "EUR" })).await;
+    assert_eq!(rest.status(), StatusCode::CREATED, "the amount may be a string; the currency is the account's");
+    let one = read(&kb, &format!("/1.0/kb/invoicePayments/{payment}")).await;
+    assert_eq!(one["transactions"][2]["currency"], "USD");
     assert_eq!(balances(&kb, account, invoice).await, (json!(100.0), json!(100.0)));
     let totals = kb.server.summary().account("r-1").cloned().unwrap();
     assert_eq!((totals.paid_minor, totals.refunded_minor, totals.balance_minor), (0, 10_000, 10_000));
@@ -78,10 +80,21 @@ async fn bad_refund_requests_answer_like_kill_bill() {
         refund(&kb, Uuid::from_u128(0x5eed_0000_0000_4000_8000_0000_0000_0001), json!({ "amount": 1.0 })).await;
     assert_kb_error(unknown, StatusCode::NOT_FOUND, Some(7020)).await;
     assert_kb_error(refund(&kb, payment, json!({})).await, StatusCode::BAD_REQUEST, None).await;
-    assert_kb_error(refund(&kb, payment, json!({ "amount": 0 })).await, StatusCode::BAD_REQUEST, None).await;
-    assert_kb_error(refund(&kb, payment, json!({ "amount": -5 })).await, StatusCode::BAD_REQUEST, None).await;
-    let other_currency = refund(&kb, payment, json!({ "amount": 1.0, "currency": "EUR" })).await;
-    assert_kb_error(other_currency, StatusCode::BAD_REQUEST, Some(7031)).await;
+    let zero =
+        assert_kb_error(refund(&kb, payment, json!({ "amount": 0 })).await, StatusCode::BAD_REQUEST, Some(7199)).await;
+    assert_eq!(zero["message"], "Plugin exception You need to specify a positive refund amount");
+    assert_kb_error(refund(&kb, payment, json!({ "amount": -5 })).await, StatusCode::BAD_REQUEST, Some(7199)).await;
+    let unknown_currency = refund(&kb, payment, json!({ "amount": 1.0, "currency": "XYZ" })).await;
+    assert_kb_error(unknown_currency, StatusCode::BAD_REQUEST, None).await;
+    let adjusted = refund(&kb, payment, json!({ "amount": 1.0, "isAdjusted": true })).await;
+    assert_kb_error(adjusted, StatusCode::BAD_REQUEST, None).await;
+    let credit = kb
+        .post(&format!("/1.0/kb/invoicePayments/{payment}/refunds?externalPayment=true"))
+        .json(&json!({ "amount": 1.0 }))
+        .send()
+        .await
+        .unwrap();
+    assert_kb_error(credit, StatusCode::BAD_REQUEST, None).await;
     let no_author = kb
         .http
         .post(kb.url(&format!("/1.0/kb/invoicePayments/{payment}/refunds")))
@@ -162,7 +175,9 @@ async fn every_payment_read_shows_the_refund_transactions_after_the_purchase() {
     assert_eq!((first["paymentId"].clone(), first["paymentExternalKey"].clone()), (json!(payment), json!("r-7-pay")));
     assert!(first["effectiveDate"].as_str().unwrap().ends_with('Z'));
     assert_eq!(last["amount"], json!(5.5));
-    assert_eq!(last["transactionExternalKey"], last["transactionId"], "the key defaults to the transaction id");
+    let default_key = last["transactionExternalKey"].as_str().unwrap();
+    assert!(default_key.parse::<Uuid>().is_ok(), "the key defaults to a new UUID: {default_key}");
+    assert_ne!(last["transactionExternalKey"], last["transactionId"]);
     assert_ne!(first["transactionId"], last["transactionId"]);
 }
 
