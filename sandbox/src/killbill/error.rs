@@ -74,9 +74,9 @@ pub enum KbError {
     /// 400, code 7030: a successful transaction already has this `transactionExternalKey`.
     #[error("Successful transaction with external key {0} already exists")]
     TransactionKeyExists(String),
-    /// 400, code 7031: a parameter the payment cannot take (e.g. another currency).
-    #[error("Invalid parameter {name}: {value}")]
-    PaymentInvalidParameter { name: &'static str, value: String },
+    /// 400, code 7199: the invoice payment control plugin refuses a refund amount.
+    #[error("Plugin exception {0}")]
+    RefundRefused(&'static str),
     /// 404, code 7020.
     #[error("Payment {0} does not exist")]
     PaymentNotFound(String),
@@ -135,7 +135,7 @@ impl KbError {
             Self::PaymentOtherAccount(_) => (S::BAD_REQUEST, Some(7034), PAYMENT_EXCEPTION),
             Self::RefundTooLarge { .. } => (S::BAD_REQUEST, Some(4906), INVOICE_EXCEPTION),
             Self::TransactionKeyExists(_) => (S::BAD_REQUEST, Some(7030), PAYMENT_EXCEPTION),
-            Self::PaymentInvalidParameter { .. } => (S::BAD_REQUEST, Some(7031), PAYMENT_EXCEPTION),
+            Self::RefundRefused(_) => (S::BAD_REQUEST, Some(7199), PAYMENT_EXCEPTION),
             Self::PaymentNotFound(_) => (S::NOT_FOUND, Some(7020), PAYMENT_EXCEPTION),
             Self::CustomFieldExists(_) => (S::BAD_REQUEST, Some(9000), CUSTOM_FIELD_EXCEPTION),
             Self::MissingParameter(_) => (S::BAD_REQUEST, None, "java.lang.NullPointerException"),

@@ -75,15 +75,22 @@ async fn pay_invoice(
 }
 
 /// `POST /1.0/kb/invoicePayments/{paymentId}/refunds`: a REFUND transaction, answered 201
-/// with `Location: …/invoicePayments/{paymentId}` and no body.
+/// with `Location: …/invoicePayments/{paymentId}` and no body. With `externalPayment=true`
+/// Kill Bill records a CREDIT on another payment method instead, which is not emulated.
 async fn refund_payment(
     State(app): State<Arc<AppState>>,
     Tenant(tenant): Tenant,
     Write(audit): Write,
     headers: HeaderMap,
     KbPath(payment_id): KbPath<Uuid>,
+    KbQuery(q): KbQuery<PaymentQuery>,
     body: Bytes,
 ) -> KbResult<Response> {
+    if flag(&q.external_payment) {
+        return Err(KbError::BadRequest(
+            "Only refunds to the payment's own method (externalPayment=false) are emulated".to_string(),
+        ));
+    }
     let refund = parse_body::<RefundInput>(&body)?.into_refund()?;
     let account_id = app.read(tenant, |data| data.payment(payment_id).map(|p| p.account_id))?;
     let _serialized = app.locks.lock(account_id).await;

@@ -187,7 +187,7 @@ impl Payment {
 pub struct Refund {
     /// `transactionId`.
     pub transaction_id: Uuid,
-    /// `transactionExternalKey`; defaults to the transaction id.
+    /// `transactionExternalKey`; defaults to a random UUID.
     pub external_key: String,
     /// Refunded amount, positive, in minor units.
     pub amount_minor: i64,

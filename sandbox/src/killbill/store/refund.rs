@@ -15,9 +15,7 @@ use crate::killbill::notify::Event;
 pub struct NewRefund {
     /// `amount` as decimal text (required).
     pub amount: Option<String>,
-    /// `currency`; when sent it must be the payment's.
-    pub currency: Option<String>,
-    /// `transactionExternalKey`; defaults to the new transaction id.
+    /// `transactionExternalKey`; defaults to a new random UUID (not the transaction id).
     pub external_key: Option<String>,
 }
 
@@ -32,15 +30,13 @@ impl TenantData {
     ) -> KbResult<Vec<Event>> {
         let payment = self.payment(payment_id)?;
         let exponent = payment.currency.exponent();
-        if let Some(code) = input.currency.as_deref().filter(|c| *c != payment.currency.code()) {
-            return Err(KbError::PaymentInvalidParameter { name: "currency", value: code.to_string() });
-        }
         let text = input
             .amount
             .ok_or_else(|| KbError::BadRequest("InvoicePaymentTransactionJson amount needs to be set".to_string()))?;
         let amount_minor = money::parse_minor(&text, exponent)?;
         if amount_minor <= 0 {
-            return Err(KbError::BadRequest(format!("Invalid parameter amount: {text}")));
+            // `InvoicePaymentControlPluginApi.computeRefundAmount`.
+            return Err(KbError::RefundRefused("You need to specify a positive refund amount"));
         }
         // Kill Bill's invoice DAO refuses a refund above the payment amount with
         // REFUND_AMOUNT_TOO_HIGH (4906, `DefaultInvoiceDao.computePositiveRefundAmount`) and
@@ -59,7 +55,7 @@ impl TenantData {
         let transaction_id = counters.new_id();
         let refund = Refund {
             transaction_id,
-            external_key: input.external_key.unwrap_or_else(|| transaction_id.to_string()),
+            external_key: input.external_key.unwrap_or_else(|| counters.new_id().to_string()),
             amount_minor,
             audit: audit.clone(),
         };

@@ -120,7 +120,9 @@ pub struct RefundInput {
 
 impl RefundInput {
     /// The refund as the store takes it. Only `isAdjusted=false` (no invoice item
-    /// adjustment) is emulated; `true` is refused with 400 rather than silently ignored.
+    /// adjustment) is emulated; `true` is refused with 400 rather than silently ignored. A
+    /// `currency` must be one of the spec's, and is then ignored: Kill Bill refunds in the
+    /// account currency (`InvoicePaymentResource.createRefundWithAdjustments`).
     pub fn into_refund(self) -> KbResult<NewRefund> {
         if self.is_adjusted == Some(true) {
             return Err(KbError::BadRequest(
@@ -130,9 +132,9 @@ impl RefundInput {
         if self.transaction_external_key.as_ref().is_some_and(|k| k.len() > 255) {
             return Err(KbError::ExternalKeyTooLong);
         }
+        self.currency.as_deref().map(parse_currency).transpose()?;
         Ok(NewRefund {
             amount: self.amount.map(amount_text).transpose()?.flatten(),
-            currency: self.currency,
             external_key: self.transaction_external_key,
         })
     }
