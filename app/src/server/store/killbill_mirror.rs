@@ -50,6 +50,9 @@ pub struct PaymentToMirror {
     pub invoice_id: Uuid,
     pub amount_minor: i64,
     pub currency: String,
+    /// The bank's or the receipt's reference, and the invoice's number (for people).
+    pub reference: String,
+    pub invoice_number: String,
     pub invoice_voided: bool,
     /// Kill Bill's invoice id, when the invoice is mirrored.
     pub invoice_ref: Option<String>,
@@ -72,6 +75,8 @@ pub struct RefundToMirror {
     pub payment_id: Uuid,
     pub amount_minor: i64,
     pub currency: String,
+    /// The refunded payment's reference (for people).
+    pub payment_reference: String,
     /// Kill Bill's payment id.
     pub payment_ref: String,
 }
@@ -207,7 +212,8 @@ pub async fn list_refunds_to_mirror(
 ) -> Result<Vec<RefundToMirror>, sqlx::Error> {
     sqlx::query_as!(
         RefundToMirror,
-        r#"SELECT f.id, f.payment_id, f.amount_minor, p.currency AS "currency!", r.external_id AS payment_ref
+        r#"SELECT f.id, f.payment_id, f.amount_minor, p.currency AS "currency!", p.reference AS payment_reference,
+                  r.external_id AS payment_ref
            FROM payment_refund f JOIN payment p ON p.id = f.payment_id
            JOIN external_ref r ON r.platform = 'killbill' AND r.entity = 'payment' AND r.local_id = f.payment_id
            WHERE f.tenant_id = $1
@@ -242,8 +248,8 @@ pub async fn list_payments_to_mirror(
 ) -> Result<Vec<PaymentToMirror>, sqlx::Error> {
     sqlx::query_as!(
         PaymentToMirror,
-        r#"SELECT p.id, p.invoice_id, p.amount_minor, p.currency AS "currency!",
-                  i.voided_at IS NOT NULL AS "invoice_voided!",
+        r#"SELECT p.id, p.invoice_id, p.amount_minor, p.currency AS "currency!", p.reference,
+                  i.number AS invoice_number, i.voided_at IS NOT NULL AS "invoice_voided!",
                   (SELECT r.external_id FROM external_ref r WHERE r.platform = 'killbill'
                    AND r.entity = 'invoice' AND r.local_id = p.invoice_id) AS invoice_ref
            FROM payment p JOIN invoice i ON i.id = p.invoice_id

@@ -228,7 +228,12 @@ async fn mirror_payments<C: KillBillClient>(
             entity: "payment",
             local_id: p.id,
             tenant_id: tenant.tenant_id,
-            label: format!("payment {}", p.id),
+            label: format!(
+                "payment {} of {} on invoice {}",
+                p.reference,
+                money(p.amount_minor, &p.currency),
+                p.invoice_number
+            ),
         };
         let standing = held.standing(subject.entity, p.id);
         if p.invoice_voided || standing == Standing::Aside {
@@ -266,7 +271,7 @@ async fn mirror_refunds<C: KillBillClient>(
             entity: "refund",
             local_id: r.id,
             tenant_id: tenant.tenant_id,
-            label: format!("refund {} of payment {}", r.id, r.payment_id),
+            label: format!("refund of {} on payment {}", money(r.amount_minor, &r.currency), r.payment_reference),
         };
         let standing = held.standing(subject.entity, r.id);
         if standing == Standing::Aside {
@@ -313,6 +318,11 @@ async fn mirror_voids<C: KillBillClient>(
         env.tick();
     }
     Ok(())
+}
+
+/// An amount in words for a label ("€1,250.00").
+fn money(minor: i64, currency: &str) -> String {
+    crate::domain::Money::from_parts(minor, currency).map_or_else(|_| format!("{minor} {currency}"), |m| m.to_string())
 }
 
 /// Books the result of one record's step: sent (and out of the quarantine
