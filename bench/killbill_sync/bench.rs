@@ -136,6 +136,59 @@ async fn generate_tenant(pool: &PgPool, property_id: Uuid, t: u64, tenant: &app_
     Ok(12)
 }
 
+/// The corrections pass: every tenant's first month refunded in full and
+/// voided, and a part of its seventh month's payment refunded (2 invoices in
+/// 12 corrected), then one mirror run, against its latency floor: the
+/// requests it sent times the emulator's latency, over the concurrency.
+async fn corrections(
+    ctx: &SyncContext,
+    client: &HttpKillBillClient,
+    kb: &killbill::RunningKillBill,
+    (concurrency, latency_ms): (usize, u64),
+) -> anyhow::Result<()> {
+    let pool = &ctx.pool;
+    for (month, whole) in [("0", true), ("6", false)] {
+        let pattern = format!("B-%-{month}");
+        sqlx::query(
+            "INSERT INTO payment_refund (id, payment_id, tenant_id, amount_minor, refunded_on, reason)
+             SELECT gen_random_uuid(), p.id, p.tenant_id, CASE WHEN $2 THEN p.amount_minor ELSE 1000 END,
+                    current_date, 'bench'
+             FROM payment p JOIN invoice i ON i.id = p.invoice_id WHERE i.number LIKE $1",
+        )
+        .bind(&pattern)
+        .bind(whole)
+        .execute(pool)
+        .await?;
+        sqlx::query(
+            "UPDATE payment p SET refunded_minor = CASE WHEN $2 THEN p.amount_minor ELSE 1000 END
+             FROM invoice i WHERE i.id = p.invoice_id AND i.number LIKE $1",
+        )
+        .bind(&pattern)
+        .bind(whole)
+        .execute(pool)
+        .await?;
+    }
+    sqlx::query("UPDATE invoice SET voided_at = now(), void_reason = 'bench' WHERE number LIKE 'B-%-0'")
+        .execute(pool)
+        .await?;
+    kb.reset_stats();
+    let started = Instant::now();
+    let options = MirrorOptions { concurrency, retry: RetryPolicy::default() };
+    let summary = run_with(ctx, client, "cli", options).await?;
+    let (took, stats) = (started.elapsed(), kb.stats());
+    let floor = stats.total as f64 * latency_ms as f64 / 1000.0 / concurrency as f64;
+    let ratio = if floor > 0.0 { format!("{:.2}x the floor", took.as_secs_f64() / floor) } else { "no floor".into() };
+    println!(
+        "concurrency {concurrency:>2}: corrections ({} records: refunds and voids) mirrored in {:.2} s with {} requests \
+         ({} writes); latency floor {floor:.2} s, {ratio}",
+        summary.records_out,
+        took.as_secs_f64(),
+        stats.total,
+        stats.writes,
+    );
+    Ok(())
+}
+
 /// One pass: fresh data, first sync at `concurrency`, then a no-change resync.
 async fn pass(server: &str, tenants: u64, latency_ms: u64, concurrency: usize) -> anyhow::Result<()> {
     let pool = fresh_db(server, &format!("mkt_bench_killbill_c{concurrency}")).await?;
@@ -176,6 +229,7 @@ async fn pass(server: &str, tenants: u64, latency_ms: u64, concurrency: usize) -
         resync.0.as_secs_f64(),
         resync.1.total
     );
+    corrections(&ctx, &client, &kb, (concurrency, latency_ms)).await?;
     kb.reset_stats();
     let started = Instant::now();
     let (_, report) = reconcile::run_with(&ctx, &client, "cli", concurrency, RetryPolicy::default()).await?;
