@@ -57,6 +57,11 @@ enum Command {
         #[command(subcommand)]
         action: marketplace::cli::users::UsersAction,
     },
+    /// Corrections: void an invoice, refund a payment.
+    Ledger {
+        #[command(subcommand)]
+        action: marketplace::cli::ledger::LedgerAction,
+    },
     /// The rent run.
     Billing {
         #[command(subcommand)]
@@ -161,6 +166,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Condo { action } => condo_links(config, action).await,
         Command::Billing { action: BillingAction::Run { period } } => billing_run(config, period.as_deref()).await,
         Command::Users { action } => marketplace::cli::users::run(config, action).await,
+        Command::Ledger { action } => marketplace::cli::ledger::run(config, action).await,
         Command::Seed { set: SeedSet::Demo { anchor } } => {
             let pool = app::server::db::connect(config.database_url.expose(), 2).await?;
             app::server::db::migrate(&pool).await?;

@@ -2,4 +2,5 @@
 //! `marketplace` subcommand's handler and arguments.
 
 pub mod exit;
+pub mod ledger;
 pub mod users;

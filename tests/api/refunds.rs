@@ -133,3 +133,65 @@ async fn refunds_at_once_never_give_back_more_than_was_paid() {
     .unwrap();
     assert_eq!((refunded, rows), (3 * share, 3 * share), "the payment's total is its refunds' sum");
 }
+
+#[tokio::test]
+async fn the_command_line_refunds_and_voids_through_the_same_checks() {
+    let app = spawn_app(true).await;
+    let (payment, invoice, _, amount) = a_payment(&app, "landlord1@marketplace.test", true).await;
+    let (reference, number): (String, String) = sqlx::query_as(
+        "SELECT p.reference, i.number FROM payment p JOIN invoice i ON i.id = p.invoice_id WHERE p.id = $1",
+    )
+    .bind(payment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketplace"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", app.config.database_url.expose())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = cli(&["ledger", "void", "--invoice", &number, "--reason", "wrong tenant"]);
+    assert_eq!(code, Some(1), "a paid invoice is not voided: {err}");
+    assert!(err.contains("refund the payments first"), "{err}");
+    let too_much = (amount + 1).to_string();
+    let (code, _, err) =
+        cli(&["ledger", "refund", "--payment", &reference, "--amount-minor", &too_much, "--reason", "x"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("left to refund"), "{err}");
+    let (code, _, err) =
+        cli(&["ledger", "refund", "--payment", "NO-SUCH-REF", "--amount-minor", "100", "--reason", "x"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no payment has the reference NO-SUCH-REF"), "{err}");
+    let all = amount.to_string();
+    let (code, out, err) =
+        cli(&["ledger", "refund", "--payment", &reference, "--amount-minor", &all, "--reason", "paid twice"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("refunded "), "{out}");
+    let (code, out, err) = cli(&["ledger", "void", "--invoice", &number, "--reason", "wrong tenant"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains(&format!("invoice {number} is void")), "{out}");
+    let (voided, actors): (bool, Vec<String>) = (
+        sqlx::query_scalar("SELECT voided_at IS NOT NULL FROM invoice WHERE id = $1")
+            .bind(invoice)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap(),
+        sqlx::query_scalar(
+            "SELECT actor FROM audit_log WHERE action IN ('payment.refund', 'invoice.void') ORDER BY id",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap(),
+    );
+    assert!(voided);
+    assert_eq!(actors, ["cli", "cli"], "refusals write nothing; the CLI is the actor");
+}

@@ -125,7 +125,18 @@ pub async fn void(
     invoice_id: Uuid,
     request: &VoidRequest,
 ) -> Result<InvoiceVoided, AppError> {
-    let scope = user.landlord_scope()?;
+    void_by(pool, user.landlord_scope()?, &Actor::of(user), invoice_id, request).await
+}
+
+/// [`void`] by `by` (the command line, say) within `scope` (a landlord's
+/// properties; every invoice with `None`).
+pub async fn void_by(
+    pool: &PgPool,
+    scope: Option<Uuid>,
+    by: &Actor,
+    invoice_id: Uuid,
+    request: &VoidRequest,
+) -> Result<InvoiceVoided, AppError> {
     let reason = request.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(AppError::Validation("reason: from 1 to 500 characters".into()));
@@ -149,7 +160,6 @@ pub async fn void(
     let before = serde_json::json!({ "number": invoice.number, "total_minor": invoice.total_minor,
                                      "currency": invoice.currency, "voided": false });
     let after = serde_json::json!({ "number": invoice.number, "voided": true, "reason": reason });
-    let by = Actor::of(user);
     let entry =
         AuditEntry { before: Some(before), after: Some(after), ..by.did("invoice.void", "invoice", invoice_id) };
     audit_log::record(&mut *tx, &entry).await?;

@@ -46,7 +46,18 @@ pub async fn refund(
     payment_id: Uuid,
     request: &RefundRequest,
 ) -> Result<PaymentRefunded, AppError> {
-    let scope = user.landlord_scope()?;
+    refund_by(pool, user.landlord_scope()?, &Actor::of(user), payment_id, request).await
+}
+
+/// [`refund`] by `by` (the command line, say) within `scope` (a landlord's
+/// properties; every payment with `None`).
+pub async fn refund_by(
+    pool: &PgPool,
+    scope: Option<Uuid>,
+    by: &Actor,
+    payment_id: Uuid,
+    request: &RefundRequest,
+) -> Result<PaymentRefunded, AppError> {
     let (amount_minor, refunded_on, reason) = check(request, Utc::now().date_naive())?;
     let mut tx = pool.begin().await?;
     let paid = refund::lock_refundable_payment(&mut tx, payment_id, scope).await?.ok_or(AppError::NotFound)?;
@@ -75,7 +86,6 @@ pub async fn refund(
         "currency": paid.currency, "refunded_on": refunded_on, "reason": new.reason,
         "payment_refunded_minor": refunded_minor,
     });
-    let by = Actor::of(user);
     let entry = AuditEntry { after: Some(after), ..by.did("payment.refund", "payment_refund", new.id) };
     audit_log::record(&mut *tx, &entry).await?;
     tx.commit().await?;

@@ -49,6 +49,19 @@ pub async fn lock_refundable_payment(
     .await
 }
 
+/// The id of the invoice numbered `number` (the command line names invoices so).
+pub async fn invoice_id_by_number(db: impl sqlx::PgExecutor<'_>, number: &str) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT id FROM invoice WHERE number = $1", number.trim()).fetch_optional(db).await
+}
+
+/// The id of the payment whose bank or receipt reference is `reference`.
+pub async fn payment_id_by_reference(
+    db: impl sqlx::PgExecutor<'_>,
+    reference: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT id FROM payment WHERE reference = $1", reference.trim()).fetch_optional(db).await
+}
+
 /// A refund to record.
 #[derive(Debug, Clone)]
 pub struct NewRefund {
