@@ -1,5 +1,5 @@
 //! An imported Cocorico listing on the real portal page: markup in its title
-//! is shown as text, its description is sanitized, and its price shows per day.
+//! is shown as text, its description is sanitized, and its price shows per night.
 
 use app::domain::Currency;
 use app::server::adapters::cocorico::{
@@ -69,5 +69,5 @@ async fn markup_in_an_imported_listing_never_reaches_its_page_as_markup() {
     assert!(!html.contains("onerror"), "the description was stored as plain text");
     assert!(html.contains("Quiet studio."));
     assert!(html.contains("Le &quot;Nid&quot; &amp; co"), "quotes stay inside attributes");
-    assert!(html.contains("per day"));
+    assert!(html.contains("/ night"));
 }

@@ -19,5 +19,6 @@ mod rent_roll;
 mod scheduler;
 mod scoping;
 mod search;
+mod search_terms;
 mod sessions;
 mod webhooks_killbill;

@@ -4,13 +4,13 @@ use leptos::prelude::*;
 
 use crate::model::listing::ListingSummary;
 
-/// "per month", "per night"… for a price unit.
+/// "/ month", "/ night"… for a price unit (`day` is a night's stay).
 pub fn price_unit_label(unit: &str) -> &'static str {
     match unit {
-        "month" => "per month",
-        "week" => "per week",
-        "day" => "per day",
-        "hour" => "per hour",
+        "month" => "/ month",
+        "week" => "/ week",
+        "day" => "/ night",
+        "hour" => "/ hour",
         _ => "",
     }
 }

@@ -1,6 +1,6 @@
 //! Public listings: what the portal pages show.
 
-use crate::domain::{ListingSlug, Money, PageRequest};
+use crate::domain::{Currency, ListingSlug, Money, PageRequest, SearchTerm};
 use serde::{Deserialize, Serialize};
 
 /// Listings per page on `/properties` unless asked otherwise.
@@ -97,11 +97,18 @@ pub struct ListingSearch {
     pub total: i64,
     /// The page that was served.
     pub page: PageRequest,
+    /// The term shown (one price unit, or every term).
+    pub term: SearchTerm,
+    /// The one currency of the results, when prices are filtered or sorted (or one was asked for).
+    pub currency: Option<Currency>,
+    /// What the results are, in a sentence (the term and how prices are compared).
+    pub note: String,
 }
 
 impl From<ListingSearch> for ListingPage {
     fn from(search: ListingSearch) -> Self {
         let items = search.items.into_iter().map(|d| d.summary).collect();
+        // The page writes its own note from the URL's parameters.
         Self { items, total: search.total, page: search.page }
     }
 }
@@ -113,7 +120,7 @@ pub struct PriceTag {
     pub minor: i64,
     /// ISO 4217 code.
     pub currency: String,
-    /// What the price is for: `month`, `week`, `day` or `hour`.
+    /// What the price is for: `month`, `week`, `day` (a night) or `hour`.
     pub per: String,
 }
 
@@ -197,6 +204,14 @@ pub struct ListingResults {
     pub per_page: u32,
     /// Pages in all (at least 1).
     pub pages: u32,
+    /// The term shown: `month`, `week`, `night`, `hour`, or `any` (every
+    /// term, newest first, never ordered or filtered by price).
+    pub term: String,
+    /// The one currency of the results, when prices are filtered or sorted
+    /// (or one was asked for); `null` when results mix currencies.
+    pub currency: Option<String>,
+    /// What the results are, in a sentence (the term and how prices are compared).
+    pub note: String,
 }
 
 impl From<ListingSearch> for ListingResults {
@@ -206,6 +221,9 @@ impl From<ListingSearch> for ListingResults {
             page: search.page.page,
             per_page: search.page.per_page,
             total: search.total,
+            term: search.term.as_str().to_owned(),
+            currency: search.currency.map(|c| c.as_str().to_owned()),
+            note: search.note,
             items: search.items.into_iter().map(ListingResult::from).collect(),
         }
     }
