@@ -57,11 +57,11 @@ async fn page(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Html<String
         }
         let _ = write!(
             out,
-            "<h2>{}</h2><span>{}</span><p>{} · {} bedrooms · {}</p><p>{} per {}</p></a></li>",
+            "<h2>{}</h2><span>{}</span><p>{}{} · {}</p><p>{} per {}</p></a></li>",
             escape(&s.title),
             escape(&s.source),
             escape(&s.city),
-            s.bedrooms,
+            s.bedrooms.map_or(String::new(), |n| format!(" · {n} bedrooms")),
             escape(&s.property_type),
             s.price,
             escape(&s.price_unit)

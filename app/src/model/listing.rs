@@ -28,8 +28,8 @@ pub struct ListingSummary {
     pub price: Money,
     /// What the price is for: `month`, `week`, `day` or `hour`.
     pub price_unit: String,
-    /// Number of bedrooms.
-    pub bedrooms: i32,
+    /// Number of bedrooms (0: a studio); `None` when the source does not say.
+    pub bedrooms: Option<i32>,
     /// `apartment`, `house`, `studio`, …
     pub property_type: String,
     /// `local` or `cocorico`.
@@ -66,10 +66,14 @@ pub struct ListingDetail {
     pub latitude: Option<f64>,
     /// Longitude, if known.
     pub longitude: Option<f64>,
-    /// Bathrooms.
-    pub bathrooms: i32,
+    /// Bathrooms; `None` when the source does not say.
+    pub bathrooms: Option<i32>,
     /// Surface in square metres.
     pub area_m2: Option<i32>,
+    /// Guests it sleeps, when known.
+    pub capacity: Option<i32>,
+    /// The listing's page on the platform it is imported from (Cocorico).
+    pub source_url: Option<String>,
     /// First day it can be rented.
     pub available_from: Option<chrono::NaiveDate>,
     /// Every photo, in order.
@@ -149,12 +153,16 @@ pub struct ListingResult {
     pub longitude: Option<f64>,
     /// Asking price and what it is for.
     pub price: PriceTag,
-    /// Bedrooms.
-    pub bedrooms: i32,
-    /// Bathrooms.
-    pub bathrooms: i32,
-    /// Surface in square metres.
+    /// Bedrooms (0: a studio); `null` when the source does not say.
+    pub bedrooms: Option<i32>,
+    /// Bathrooms; `null` when the source does not say.
+    pub bathrooms: Option<i32>,
+    /// Surface in square metres; `null` when not known.
     pub area_m2: Option<i32>,
+    /// Guests it sleeps; `null` when not known.
+    pub capacity: Option<i32>,
+    /// The listing's page on the platform it is imported from; `null` for ours.
+    pub source_url: Option<String>,
     /// First day it can be rented.
     pub available_from: Option<chrono::NaiveDate>,
     /// Every photo, in order.
@@ -184,6 +192,8 @@ impl From<ListingDetail> for ListingResult {
             bedrooms: s.bedrooms,
             bathrooms: d.bathrooms,
             area_m2: d.area_m2,
+            capacity: d.capacity,
+            source_url: d.source_url,
             available_from: d.available_from,
             photos: d.photos,
             categories: d.categories,

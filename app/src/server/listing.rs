@@ -91,6 +91,8 @@ fn detail(mut row: ListingRow) -> ListingDetail {
         longitude: row.longitude,
         bathrooms: row.bathrooms,
         area_m2: row.area_m2,
+        capacity: row.capacity,
+        source_url: row.source_url.take(),
         available_from: row.available_from,
         categories: std::mem::take(&mut row.categories),
         summary: summary(row, photos.first().cloned()),

@@ -62,7 +62,7 @@ async fn search_page(conn: &mut PgConnection, query: &SearchQuery) -> Result<Vec
     sqlx::query_as!(
         ListingRow,
         r#"SELECT id, source, slug, title, description, property_type, bedrooms, bathrooms, area_m2,
-                  address_line, city, postal_code, country, latitude, longitude, price_minor,
+                  capacity, source_url, address_line, city, postal_code, country, latitude, longitude, price_minor,
                   currency AS "currency!", price_unit, available_from,
                   photos AS "photos!: sqlx::types::Json<Vec<StoredPhoto>>", categories
            FROM listing
