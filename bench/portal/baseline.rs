@@ -39,12 +39,16 @@ fn escape(text: &str) -> String {
 }
 
 async fn page(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Html<String>, AppError> {
-    let ListingSearch { items, total, page: query_page } = search(&pool, &raw).await?;
+    let ListingSearch { items, total, page: query_page, note, .. } = search(&pool, &raw).await?;
     let mut out = String::with_capacity(16 * 1024);
     out.push_str(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Properties to rent</title></head>",
     );
-    let _ = write!(out, "<body><main><h1>Properties to rent</h1><p role=\"status\">{total} properties found</p><ul>");
+    let _ = write!(
+        out,
+        "<body><main><h1>Properties to rent</h1><p>{}</p><p role=\"status\">{total} properties found</p><ul>",
+        escape(&note)
+    );
     for d in &items {
         let s = &d.summary;
         let _ = write!(out, "<li><a href=\"/properties/{}\">", s.slug);
@@ -53,11 +57,11 @@ async fn page(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Html<String
         }
         let _ = write!(
             out,
-            "<h2>{}</h2><span>{}</span><p>{} · {} bedrooms · {}</p><p>{} per {}</p></a></li>",
+            "<h2>{}</h2><span>{}</span><p>{}{} · {}</p><p>{} per {}</p></a></li>",
             escape(&s.title),
             escape(&s.source),
             escape(&s.city),
-            s.bedrooms,
+            s.bedrooms.map_or(String::new(), |n| format!(" · {n} bedrooms")),
             escape(&s.property_type),
             s.price,
             escape(&s.price_unit)

@@ -118,8 +118,8 @@ struct Columns {
     title: Vec<String>,
     description: Vec<String>,
     property_type: Vec<String>,
-    bedrooms: Vec<i32>,
-    bathrooms: Vec<i32>,
+    bedrooms: Vec<Option<i32>>,
+    bathrooms: Vec<Option<i32>>,
     area_m2: Vec<i32>,
     address_line: Vec<String>,
     city: Vec<String>,
@@ -156,8 +156,10 @@ impl Columns {
         self.title.push(format!("{} {kind} in {city}", rng.pick(&ADJECTIVES)));
         self.description.push(words.join(" "));
         self.property_type.push(kind.to_owned());
-        self.bedrooms.push(if imported { 0 } else { bedrooms });
-        self.bathrooms.push(1 + rng.below(2) as i32);
+        // Imported listings often do not say (Cocorico characteristics left out).
+        let known = !imported || rng.below(2) == 0;
+        self.bedrooms.push(known.then_some(bedrooms));
+        self.bathrooms.push(known.then(|| 1 + rng.below(2) as i32));
         self.area_m2.push(area);
         self.address_line.push(format!("{} rue {}", 1 + rng.below(120), rng.pick(&WORDS)));
         self.city.push(city.to_owned());

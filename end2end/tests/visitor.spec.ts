@@ -39,8 +39,9 @@ test('a visitor filters by city and price, pages through and sees a Cocorico lis
   request,
 }) => {
   // The city with the most imported listings that have photos, and a price
-  // range around them.
-  const imported = (await searchAll(request, 'source=cocorico')).filter((l) => l.photos.length > 0);
+  // range around them. Imported listings are short stays, priced per night:
+  // the search shows long-term homes unless the visitor picks that term.
+  const imported = (await searchAll(request, 'term=night&source=cocorico')).filter((l) => l.photos.length > 0);
   expect(imported.length, 'the e2e server has imported Cocorico listings with photos').toBeGreaterThan(0);
   const byCity = new Map<string, Listing[]>();
   for (const l of imported) byCity.set(l.city, [...(byCity.get(l.city) ?? []), l]);
@@ -48,7 +49,7 @@ test('a visitor filters by city and price, pages through and sees a Cocorico lis
   const prices = cityImported.map((l) => l.price.minor);
   const minPrice = Math.floor(Math.min(...prices) / 100);
   const maxPrice = Math.ceil(Math.max(...prices) / 100);
-  const filters = `city=${encodeURIComponent(city)}&min_price=${minPrice}&max_price=${maxPrice}`;
+  const filters = `city=${encodeURIComponent(city)}&term=night&min_price=${minPrice}&max_price=${maxPrice}`;
   const expected = await searchAll(request, filters);
   const perPage = expected.length > 2 ? 2 : 1;
   const target = cityImported[cityImported.length - 1];
@@ -58,8 +59,11 @@ test('a visitor filters by city and price, pages through and sees a Cocorico lis
   await hydrated(page);
   await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
-  // Fill the form: the city, then the prices; the results follow.
+  // Fill the form: the city, the term, then the prices; the results follow.
   await page.getByLabel('City').fill(city);
+  await page.getByLabel('Term').selectOption('night');
+  await expect(page).toHaveURL(/term=night/);
+  await expect(page.getByTestId('term-summary')).toContainText('per night');
   await page.getByLabel('Minimum price').fill(String(minPrice));
   await page.getByLabel('Maximum price').fill(String(maxPrice));
   await page.getByRole('button', { name: 'Search' }).click();

@@ -15,6 +15,11 @@
 --   listing_category(_translation)   listing-schema-v0.1.0.sqlite.sql + mapping (ListingCategory)
 --   listing_listing_category         mapping (ListingListingCategory): own `id` key at master,
 --                                    where v0.1.0 had a composite key (SOURCE.md)
+--   listing_characteristic(_translation), listing_characteristic_group(_translation),
+--   listing_characteristic_type, listing_characteristic_value(_translation),
+--   listing_listing_characteristic   listing-schema-v0.1.0.sqlite.sql + mapping
+--                                    (ListingListingCharacteristic): a listing's attributes,
+--                                    each a translated value of the characteristic's type
 --   geo_coordinate                   listing-schema-v0.1.0.sqlite.sql + mapping (Coordinate)
 --   geo_country/area/department/city and their *_translation tables
 --                                    listing-schema-v0.1.0.sqlite.sql + mapping (Country, Area,
@@ -290,6 +295,82 @@ CREATE TABLE listing_listing_category (
     PRIMARY KEY (id)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci ENGINE = InnoDB;
 
+CREATE TABLE listing_characteristic_type (
+    id INT AUTO_INCREMENT NOT NULL,
+    name VARCHAR(255) NOT NULL,
+    PRIMARY KEY (id)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci ENGINE = InnoDB;
+
+CREATE TABLE listing_characteristic_group (
+    id INT AUTO_INCREMENT NOT NULL,
+    position SMALLINT NOT NULL,
+    UNIQUE INDEX UNIQ_62B4C3E4462CE4F5 (position),
+    INDEX position_lcg_idx (position),
+    PRIMARY KEY (id)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci ENGINE = InnoDB;
+
+CREATE TABLE listing_characteristic_group_translation (
+    id INT AUTO_INCREMENT NOT NULL,
+    translatable_id INT DEFAULT NULL,
+    name VARCHAR(255) NOT NULL,
+    locale VARCHAR(255) NOT NULL,
+    INDEX IDX_6C8407162C2AC5D3 (translatable_id),
+    UNIQUE INDEX listing_characteristic_group_translation_unique_translation (translatable_id, locale),
+    PRIMARY KEY (id)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci ENGINE = InnoDB;
+
+CREATE TABLE listing_characteristic (
+    id INT AUTO_INCREMENT NOT NULL,
+    listing_characteristic_type_id INT NOT NULL,
+    listing_characteristic_group_id INT NOT NULL,
+    position SMALLINT NOT NULL,
+    INDEX IDX_97E210EC3A0F8087 (listing_characteristic_type_id),
+    INDEX IDX_97E210ECE4714E36 (listing_characteristic_group_id),
+    INDEX position_idx (position),
+    PRIMARY KEY (id)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci ENGINE = InnoDB;
+
+CREATE TABLE listing_characteristic_translation (
+    id INT AUTO_INCREMENT NOT NULL,
+    translatable_id INT DEFAULT NULL,
+    name VARCHAR(255) NOT NULL,
+    description LONGTEXT DEFAULT NULL,
+    locale VARCHAR(255) NOT NULL,
+    INDEX IDX_945E8F882C2AC5D3 (translatable_id),
+    UNIQUE INDEX listing_characteristic_translation_unique_translation (translatable_id, locale),
+    PRIMARY KEY (id)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci ENGINE = InnoDB;
+
+CREATE TABLE listing_characteristic_value (
+    id INT AUTO_INCREMENT NOT NULL,
+    listing_characteristic_type_id INT NOT NULL,
+    position SMALLINT NOT NULL,
+    INDEX IDX_1203DF153A0F8087 (listing_characteristic_type_id),
+    INDEX position_lcv_idx (position),
+    PRIMARY KEY (id)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci ENGINE = InnoDB;
+
+CREATE TABLE listing_characteristic_value_translation (
+    id INT AUTO_INCREMENT NOT NULL,
+    translatable_id INT DEFAULT NULL,
+    name VARCHAR(255) NOT NULL,
+    locale VARCHAR(255) NOT NULL,
+    INDEX IDX_8BC9A0F42C2AC5D3 (translatable_id),
+    UNIQUE INDEX listing_characteristic_value_translation_unique_translation (translatable_id, locale),
+    PRIMARY KEY (id)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci ENGINE = InnoDB;
+
+CREATE TABLE listing_listing_characteristic (
+    id INT AUTO_INCREMENT NOT NULL,
+    listing_id INT NOT NULL,
+    listing_characteristic_id INT NOT NULL,
+    listing_characteristic_value_id INT DEFAULT NULL,
+    INDEX IDX_2FD5B3B6D4619D1A (listing_id),
+    INDEX IDX_2FD5B3B6C27F7D66 (listing_characteristic_id),
+    INDEX IDX_2FD5B3B6E3052CD3 (listing_characteristic_value_id),
+    PRIMARY KEY (id)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci ENGINE = InnoDB;
+
 ALTER TABLE geo_country_translation ADD CONSTRAINT FK_F705D5582C2AC5D3 FOREIGN KEY (translatable_id) REFERENCES geo_country (id) ON DELETE CASCADE;
 ALTER TABLE geo_area ADD CONSTRAINT FK_D3B31268F92F3E70 FOREIGN KEY (country_id) REFERENCES geo_country (id) ON DELETE CASCADE;
 ALTER TABLE geo_area_translation ADD CONSTRAINT FK_7A5BDDAB2C2AC5D3 FOREIGN KEY (translatable_id) REFERENCES geo_area (id) ON DELETE CASCADE;
@@ -314,3 +395,12 @@ ALTER TABLE listing_category ADD CONSTRAINT FK_E0307BBB727ACA70 FOREIGN KEY (par
 ALTER TABLE listing_category_translation ADD CONSTRAINT FK_606EDC1F2C2AC5D3 FOREIGN KEY (translatable_id) REFERENCES listing_category (id) ON DELETE CASCADE;
 ALTER TABLE listing_listing_category ADD CONSTRAINT FK_1AFD54EAD4619D1A FOREIGN KEY (listing_id) REFERENCES listing (id) ON DELETE CASCADE;
 ALTER TABLE listing_listing_category ADD CONSTRAINT FK_1AFD54EA455844B0 FOREIGN KEY (listing_category_id) REFERENCES listing_category (id) ON DELETE CASCADE;
+ALTER TABLE listing_characteristic_group_translation ADD CONSTRAINT FK_6C8407162C2AC5D3 FOREIGN KEY (translatable_id) REFERENCES listing_characteristic_group (id) ON DELETE CASCADE;
+ALTER TABLE listing_characteristic ADD CONSTRAINT FK_97E210EC3A0F8087 FOREIGN KEY (listing_characteristic_type_id) REFERENCES listing_characteristic_type (id) ON DELETE CASCADE;
+ALTER TABLE listing_characteristic ADD CONSTRAINT FK_97E210ECE4714E36 FOREIGN KEY (listing_characteristic_group_id) REFERENCES listing_characteristic_group (id) ON DELETE CASCADE;
+ALTER TABLE listing_characteristic_translation ADD CONSTRAINT FK_945E8F882C2AC5D3 FOREIGN KEY (translatable_id) REFERENCES listing_characteristic (id) ON DELETE CASCADE;
+ALTER TABLE listing_characteristic_value ADD CONSTRAINT FK_1203DF153A0F8087 FOREIGN KEY (listing_characteristic_type_id) REFERENCES listing_characteristic_type (id) ON DELETE CASCADE;
+ALTER TABLE listing_characteristic_value_translation ADD CONSTRAINT FK_8BC9A0F42C2AC5D3 FOREIGN KEY (translatable_id) REFERENCES listing_characteristic_value (id) ON DELETE CASCADE;
+ALTER TABLE listing_listing_characteristic ADD CONSTRAINT FK_2FD5B3B6D4619D1A FOREIGN KEY (listing_id) REFERENCES listing (id) ON DELETE CASCADE;
+ALTER TABLE listing_listing_characteristic ADD CONSTRAINT FK_2FD5B3B6C27F7D66 FOREIGN KEY (listing_characteristic_id) REFERENCES listing_characteristic (id) ON DELETE CASCADE;
+ALTER TABLE listing_listing_characteristic ADD CONSTRAINT FK_2FD5B3B6E3052CD3 FOREIGN KEY (listing_characteristic_value_id) REFERENCES listing_characteristic_value (id) ON DELETE CASCADE;

@@ -15,7 +15,7 @@ async fn count(pool: &MySqlPool, sql: &'static str) -> i64 {
 }
 
 /// Every table of `infra/cocorico/schema.sql`, sorted.
-const TABLES: [&str; 17] = [
+const TABLES: [&str; 25] = [
     "geo_area",
     "geo_area_translation",
     "geo_city",
@@ -28,8 +28,16 @@ const TABLES: [&str; 17] = [
     "listing",
     "listing_category",
     "listing_category_translation",
+    "listing_characteristic",
+    "listing_characteristic_group",
+    "listing_characteristic_group_translation",
+    "listing_characteristic_translation",
+    "listing_characteristic_type",
+    "listing_characteristic_value",
+    "listing_characteristic_value_translation",
     "listing_image",
     "listing_listing_category",
+    "listing_listing_characteristic",
     "listing_location",
     "listing_translation",
     "user",
@@ -74,7 +82,7 @@ async fn the_schema_applies_with_every_table_the_import_reads() -> anyhow::Resul
         assert_eq!(columns, COLUMNS);
         let foreign_keys = "SELECT COUNT(*) FROM information_schema.referential_constraints \
                             WHERE constraint_schema = DATABASE()";
-        assert_eq!(count(&pool, foreign_keys).await, 24);
+        assert_eq!(count(&pool, foreign_keys).await, 33);
         Ok(())
     })
     .await

@@ -33,7 +33,6 @@ async fn listings(
     State(state): State<AppState>,
     raw: Query<HashMap<String, String>>,
 ) -> Result<Json<ListingResults>, AppError> {
-    let mut query = listing::parse_search(&params(raw))?;
-    query.source = Some("cocorico".into());
+    let query = listing::parse_imported_search(&params(raw))?;
     Ok(Json(listing::search(&state.pool, &query).await?.into()))
 }

@@ -1,9 +1,10 @@
 //! An imported Cocorico listing on the real portal page: markup in its title
-//! is shown as text, its description is sanitized, and its price shows per day.
+//! is shown as text, its description is sanitized, and its price shows per night.
 
 use app::domain::Currency;
 use app::server::adapters::cocorico::{
-    CocoricoListing, CocoricoSettings, ImageRecord, ListingRecord, PriceUnit, TranslationRecord,
+    CategoryRecord, CharacteristicRecord, CharacteristicRefs, CocoricoListing, CocoricoSettings, ImageRecord,
+    ListingRecord, PriceUnit, TranslationRecord,
 };
 use app::server::jobs::cocorico::{SOURCE, map_listing};
 use app::server::store::listing::import::insert_imported;
@@ -39,21 +40,27 @@ fn listing_with_markup() -> CocoricoListing {
         }],
         images: vec![ImageRecord { listing_id: id, name: "a1b2.jpg".into(), position: 1 }],
         categories: Vec::new(),
+        characteristics: Vec::new(),
+    }
+}
+
+fn settings() -> CocoricoSettings {
+    CocoricoSettings {
+        database_url: Secret::new("mysql://unused"),
+        base_url: "https://cocorico.example".into(),
+        site_url: "https://cocorico.example".into(),
+        characteristics: CharacteristicRefs::default(),
+        locales: vec!["en".into()],
+        price_unit: PriceUnit::Day,
+        currency: Currency::parse("EUR").unwrap(),
+        statement_timeout: std::time::Duration::from_secs(60),
     }
 }
 
 #[tokio::test]
 async fn markup_in_an_imported_listing_never_reaches_its_page_as_markup() {
     let app = spawn_app(false).await;
-    let settings = CocoricoSettings {
-        database_url: Secret::new("mysql://unused"),
-        base_url: "https://cocorico.example".into(),
-        locales: vec!["en".into()],
-        price_unit: PriceUnit::Day,
-        currency: Currency::parse("EUR").unwrap(),
-        statement_timeout: std::time::Duration::from_secs(60),
-    };
-    let row = map_listing(&listing_with_markup(), &settings).unwrap();
+    let row = map_listing(&listing_with_markup(), &settings()).unwrap();
     let mut conn = app.pool.acquire().await.unwrap();
     assert_eq!(insert_imported(&mut conn, SOURCE, std::slice::from_ref(&row)).await.unwrap(), 1);
 
@@ -69,5 +76,70 @@ async fn markup_in_an_imported_listing_never_reaches_its_page_as_markup() {
     assert!(!html.contains("onerror"), "the description was stored as plain text");
     assert!(html.contains("Quiet studio."));
     assert!(html.contains("Le &quot;Nid&quot; &amp; co"), "quotes stay inside attributes");
-    assert!(html.contains("per day"));
+    assert!(html.contains("/ night"));
+}
+
+/// A plain imported listing `id` in category `category`, with these characteristics.
+fn plain(id: i32, category: &str, characteristics: &[(&str, &str)]) -> CocoricoListing {
+    let mut listing = listing_with_markup();
+    listing.listing.id = id;
+    listing.translations[0] = TranslationRecord {
+        listing_id: id,
+        locale: "en".into(),
+        title: format!("{category} {id}"),
+        description: "Quiet.".into(),
+        slug: Some(format!("{}-{id}", category.to_lowercase())),
+    };
+    listing.images.clear();
+    listing.categories = vec![CategoryRecord {
+        listing_id: id,
+        category_id: 1,
+        parent_id: None,
+        locale: "en".into(),
+        name: category.into(),
+    }];
+    listing.characteristics = characteristics
+        .iter()
+        .enumerate()
+        .map(|(i, (name, value))| CharacteristicRecord {
+            listing_id: id,
+            characteristic_id: i as i32 + 5,
+            locale: "en".into(),
+            name: (*name).into(),
+            value: Some((*value).into()),
+        })
+        .collect();
+    listing
+}
+
+#[tokio::test]
+async fn what_cocorico_does_not_say_is_absent_from_cards_pages_json_ld_and_the_api() {
+    let app = spawn_app(false).await;
+    let studio = map_listing(&plain(101, "Studio", &[("Bedrooms", "0"), ("Capacity", "2")]), &settings()).unwrap();
+    let unknown = map_listing(&plain(102, "Loft", &[("Bedrooms", "NC")]), &settings()).unwrap();
+    let mut conn = app.pool.acquire().await.unwrap();
+    assert_eq!(insert_imported(&mut conn, SOURCE, &[studio.clone(), unknown.clone()]).await.unwrap(), 2);
+
+    let api: serde_json::Value = app.get("/api/listings").await.json().await.unwrap();
+    let item = |slug: &str| api["items"].as_array().unwrap().iter().find(|i| i["slug"] == slug).unwrap().clone();
+    let loft = item(&unknown.slug);
+    for field in ["bedrooms", "bathrooms", "area_m2", "capacity"] {
+        assert!(loft[field].is_null(), "{field}: {loft}");
+    }
+    assert_eq!(loft["source_url"], "https://cocorico.example/en/listing/loft-102/show");
+    assert_eq!((item(&studio.slug)["bedrooms"].as_i64(), item(&studio.slug)["capacity"].as_i64()), (Some(0), Some(2)));
+
+    let cards = app.get("/properties?term=night").await.text().await.unwrap();
+    assert!(cards.contains("Paris · Studio<") && !cards.contains("Studio · Studio"), "a studio is said once");
+    assert!(cards.contains("Paris · Loft<") && !cards.contains("0 bedrooms"), "unknown bedrooms are left out");
+
+    let page = app.get(&format!("/properties/{}", unknown.slug)).await.text().await.unwrap();
+    assert!(!page.contains(">Bedrooms<") && !page.contains(">Bathrooms<") && !page.contains(">Sleeps<"));
+    assert!(page.contains("href=\"https://cocorico.example/en/listing/loft-102/show\""), "links back to Cocorico");
+    assert!(!page.contains("numberOfBedrooms") && !page.contains("numberOfBathroomsTotal"), "JSON-LD says nothing");
+    assert!(page.contains("\"sameAs\":\"https://cocorico.example/en/listing/loft-102/show\""));
+
+    let page = app.get(&format!("/properties/{}", studio.slug)).await.text().await.unwrap();
+    assert!(page.contains(">Sleeps<") && page.contains("2 guests"));
+    assert!(page.contains("\"numberOfBedrooms\":0"), "0 bedrooms is known for a studio");
 }

@@ -21,5 +21,6 @@ mod rent_roll;
 mod scheduler;
 mod scoping;
 mod search;
+mod search_terms;
 mod sessions;
 mod webhooks_killbill;

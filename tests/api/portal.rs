@@ -23,7 +23,7 @@ async fn a_listing_page_shows_its_details_and_an_unknown_slug_is_a_404() {
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains(&title));
-    assert!(html.contains("per month"));
+    assert!(html.contains("/ month"));
 
     let missing = app.get("/properties/no-such-home").await;
     assert_eq!(missing.status(), 404);

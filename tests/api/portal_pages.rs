@@ -99,7 +99,7 @@ async fn the_filter_form_works_without_javascript_and_pagination_keeps_the_filte
     let bad = app.get("/properties?min_price=cheap").await;
     assert_eq!(bad.status(), 400);
     let bad = bad.text().await.unwrap();
-    assert!(bad.contains("`min_price` must be a whole amount"));
+    assert!(bad.contains("`min_price` must be an amount in EUR"));
     assert!(bad.contains("id=\"filter-min_price\""));
 }
 

@@ -4,13 +4,13 @@ use leptos::prelude::*;
 
 use crate::model::listing::ListingSummary;
 
-/// "per month", "per night"… for a price unit.
+/// "/ month", "/ night"… for a price unit (`day` is a night's stay).
 pub fn price_unit_label(unit: &str) -> &'static str {
     match unit {
-        "month" => "per month",
-        "week" => "per week",
-        "day" => "per day",
-        "hour" => "per hour",
+        "month" => "/ month",
+        "week" => "/ week",
+        "day" => "/ night",
+        "hour" => "/ hour",
         _ => "",
     }
 }
@@ -56,12 +56,13 @@ pub fn ListingCard(
 ) -> impl IntoView {
     let ListingSummary { slug, title, city, price, price_unit, bedrooms, property_type, source, photo } = listing;
     let href = format!("/properties/{slug}");
-    // Imported listings do not say how many bedrooms they have (0 there means unknown).
-    let bedrooms = match (bedrooms, source.as_str()) {
-        (0, "cocorico") => None,
-        (0, _) => Some("Studio".to_owned()),
-        (1, _) => Some("1 bedroom".to_owned()),
-        (n, _) => Some(format!("{n} bedrooms")),
+    // Unknown bedrooms are left out; a studio's 0 bedrooms are its type already.
+    let bedrooms = match bedrooms {
+        None => None,
+        Some(0) if property_type == "studio" => None,
+        Some(0) => Some("Studio".to_owned()),
+        Some(1) => Some("1 bedroom".to_owned()),
+        Some(n) => Some(format!("{n} bedrooms")),
     };
     let mut facts = city;
     for fact in bedrooms.iter().map(String::as_str).chain([type_label(&property_type)]) {

@@ -11,6 +11,7 @@ mod platform;
 mod role;
 mod search;
 mod slug;
+mod term;
 mod ticket;
 
 pub use billing::{BillingPeriod, RentPart, prorate, rent_parts};
@@ -21,6 +22,7 @@ pub use money::{Currency, Money};
 pub use page::{PageRequest, PageRequestError};
 pub use platform::Platform;
 pub use role::Role;
-pub use search::{SearchParams, SearchQuery, SearchSort, form_encode};
+pub use search::{DEFAULT_CURRENCY, SearchParams, SearchQuery, SearchSort, form_encode};
 pub use slug::{ListingSlug, SlugError};
+pub use term::SearchTerm;
 pub use ticket::{TicketPriority, TicketStatus};

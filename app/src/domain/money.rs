@@ -13,6 +13,9 @@ impl Currency {
     /// code is unreadable is shown in.
     pub const UNKNOWN: Currency = Currency(*b"XXX");
 
+    /// The euro.
+    pub const EUR: Currency = Currency(*b"EUR");
+
     /// Parses a three-letter upper-case code.
     pub fn parse(code: &str) -> Result<Self, String> {
         let bytes = code.trim().as_bytes();
@@ -78,6 +81,28 @@ impl Money {
     /// Builds an amount from a database row's minor units and currency code.
     pub fn from_parts(minor: i64, currency: &str) -> Result<Self, String> {
         Ok(Self::new(minor, Currency::parse(currency)?))
+    }
+
+    /// Parses an amount written in the currency's major unit (`1500`, `12.5`,
+    /// `0.125` for a three-decimal currency) into minor units, using the
+    /// currency's ISO 4217 exponent: at most that many digits after the point,
+    /// none for a zero-decimal currency. `None` for anything else (signs,
+    /// exponents, spaces, overflow).
+    pub fn parse_major(text: &str, currency: Currency) -> Option<Self> {
+        let exp = currency.exponent();
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > exp as usize {
+            return None;
+        }
+        if text.contains('.') && fraction.is_empty() {
+            return None;
+        }
+        let scale = 10i64.pow(exp);
+        let padded = format!("{fraction:0<width$}", width = exp as usize);
+        let fraction: i64 = if padded.is_empty() { 0 } else { padded.parse().ok()? };
+        let minor = whole.parse::<i64>().ok()?.checked_mul(scale)?.checked_add(fraction)?;
+        Some(Self::new(minor, currency))
     }
 
     /// An amount whose currency is not known (`XXX`).
@@ -147,6 +172,21 @@ mod tests {
     #[test]
     fn zero_decimal_currencies_have_no_fraction() {
         assert_eq!(Money::from_parts(1500, "JPY").unwrap().decimal(), "1500");
+    }
+
+    #[test]
+    fn major_amounts_use_the_currency_s_own_exponent() {
+        let parse = |text: &str, code: &str| Money::parse_major(text, Currency::parse(code).unwrap()).map(|m| m.minor);
+        assert_eq!(parse("1500", "EUR"), Some(150_000));
+        assert_eq!(parse("12.5", "EUR"), Some(1_250));
+        assert_eq!(parse("1500", "JPY"), Some(1_500));
+        assert_eq!(parse("12.5", "JPY"), None, "yen have no fraction");
+        assert_eq!(parse("1500", "KWD"), Some(1_500_000));
+        assert_eq!(parse("0.125", "BHD"), Some(125));
+        assert_eq!(parse("1.2345", "KWD"), None);
+        for bad in ["", "-5", "+5", "1e3", "1.", ".5", "1 000", "12,5", "99999999999999999999"] {
+            assert_eq!(parse(bad, "EUR"), None, "{bad}");
+        }
     }
 
     #[test]

@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::PageRequest;
+use super::{Currency, Money, PageRequest, SearchTerm};
+
+/// The currency prices are filtered and sorted in when a search names none.
+pub const DEFAULT_CURRENCY: Currency = Currency::EUR;
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,10 +27,17 @@ pub struct SearchQuery {
     pub q: Option<String>,
     /// City, matched without regard to case.
     pub city: Option<String>,
-    /// Lowest price, in minor units.
+    /// Lowest price, in minor units of `currency`.
     pub min_price_minor: Option<i64>,
-    /// Highest price, in minor units.
+    /// Highest price, in minor units of `currency`.
     pub max_price_minor: Option<i64>,
+    /// The offers shown: one term (one price unit), or every term.
+    pub term: SearchTerm,
+    /// Whether the visitor named the term (else it is [`SearchTerm::DEFAULT`]).
+    pub term_chosen: bool,
+    /// Only offers priced in this currency: the one asked for, or
+    /// [`DEFAULT_CURRENCY`] when prices are filtered or sorted.
+    pub currency: Option<Currency>,
     /// At least this many bedrooms.
     pub bedrooms: Option<i32>,
     /// `apartment`, `house`, `studio`, `room`, `loft` or `other`.
@@ -42,6 +52,40 @@ pub struct SearchQuery {
     pub page: PageRequest,
 }
 
+/// The highest price a filter takes, in major units.
+const MAX_PRICE_MAJOR: i64 = 100_000_000;
+
+fn price_error(name: &str, value: &str, currency: Currency) -> String {
+    let decimals = match currency.exponent() {
+        0 => "no decimals".to_owned(),
+        1 => "at most 1 decimal".to_owned(),
+        n => format!("at most {n} decimals"),
+    };
+    format!(
+        "`{name}` must be an amount in {} from 0 to {MAX_PRICE_MAJOR}, with {decimals} (got `{value}`)",
+        currency.as_str()
+    )
+}
+
+/// The price range in minor units of `currency`, from amounts in its major unit.
+fn price_range(min: Option<&str>, max: Option<&str>, currency: Currency) -> Result<(Option<i64>, Option<i64>), String> {
+    let price = |name: &str, value: Option<&str>| -> Result<Option<i64>, String> {
+        value
+            .map(|v| match Money::parse_major(v, currency) {
+                Some(m) if m.minor <= MAX_PRICE_MAJOR * 10i64.pow(currency.exponent()) => Ok(m.minor),
+                _ => Err(price_error(name, v, currency)),
+            })
+            .transpose()
+    };
+    let (lo, hi) = (price("min_price", min)?, price("max_price", max)?);
+    if let (Some(lo), Some(hi)) = (lo, hi)
+        && lo > hi
+    {
+        return Err("`min_price` must not be above `max_price`".into());
+    }
+    Ok((lo, hi))
+}
+
 const TYPES: [&str; 6] = ["apartment", "house", "studio", "room", "loft", "other"];
 
 impl SearchQuery {
@@ -49,20 +93,16 @@ impl SearchQuery {
     pub fn parse(raw: &SearchParams, default_per_page: u32) -> Result<Self, String> {
         let get = |k: &str| raw.get(k).map(str::trim).filter(|v| !v.is_empty());
         let page = PageRequest::parse(get("page"), get("per_page"), default_per_page).map_err(|e| e.to_string())?;
-        let price = |k: &str| -> Result<Option<i64>, String> {
-            get(k)
-                .map(|v| match v.parse::<i64>() {
-                    Ok(n) if (0..=100_000_000).contains(&n) => Ok(n * 100),
-                    _ => Err(format!("`{k}` must be a whole amount from 0 to 100000000 (got `{v}`)")),
-                })
-                .transpose()
-        };
-        let (min_price_minor, max_price_minor) = (price("min_price")?, price("max_price")?);
-        if let (Some(lo), Some(hi)) = (min_price_minor, max_price_minor)
-            && lo > hi
-        {
-            return Err("`min_price` must not be above `max_price`".into());
-        }
+        let term_chosen = get("term").is_some();
+        let term = get("term").map(SearchTerm::parse).transpose()?.unwrap_or(SearchTerm::DEFAULT);
+        let asked_currency = get("currency")
+            .map(|v| {
+                Currency::parse(&v.to_ascii_uppercase())
+                    .map_err(|_| format!("`currency` must be a three-letter ISO 4217 code like EUR (got `{v}`)"))
+            })
+            .transpose()?;
+        let price_currency = asked_currency.unwrap_or(DEFAULT_CURRENCY);
+        let (min_price_minor, max_price_minor) = price_range(get("min_price"), get("max_price"), price_currency)?;
         let bedrooms = get("bedrooms")
             .map(|v| match v.parse::<i32>() {
                 Ok(n) if (0..=20).contains(&n) => Ok(n),
@@ -99,12 +139,22 @@ impl SearchQuery {
             Some("-price" | "price_desc") => SearchSort::PriceDesc,
             Some(v) => return Err(format!("`sort` must be `newest`, `price` or `price_desc` (got `{v}`)")),
         };
+        let by_price = min_price_minor.is_some() || max_price_minor.is_some() || sort != SearchSort::Newest;
+        if by_price && term == SearchTerm::Any {
+            return Err("`term` must be one term (month, week, night or hour) to filter or sort by price: \
+                        a price per night is not comparable with a price per month"
+                .into());
+        }
+        let currency = if by_price { Some(price_currency) } else { asked_currency };
         let text = |k: &str| get(k).map(|v| v.chars().take(200).collect::<String>());
         Ok(Self {
             q: text("q"),
             city: text("city"),
             min_price_minor,
             max_price_minor,
+            term,
+            term_chosen,
+            currency,
             bedrooms,
             property_type,
             available_from,
@@ -112,6 +162,30 @@ impl SearchQuery {
             sort,
             page,
         })
+    }
+
+    /// Whether prices are filtered or sorted (and so one currency applies).
+    pub fn by_price(&self) -> bool {
+        self.min_price_minor.is_some() || self.max_price_minor.is_some() || self.sort != SearchSort::Newest
+    }
+
+    /// What the results are, in a sentence the page shows above them: the
+    /// term, and how prices are compared.
+    pub fn scope_note(&self) -> String {
+        let mut note = format!("Showing {}.", self.term.label());
+        if self.term == SearchTerm::Any {
+            note.push_str(" Each price says what it is for; prices of different terms are never compared.");
+        }
+        if let Some(currency) = self.currency.filter(|_| self.by_price()) {
+            note.push_str(&format!(
+                " Prices are compared in {} only; offers in other currencies are left out.",
+                currency.as_str()
+            ));
+        }
+        if !self.term_chosen && (self.min_price_minor.is_some() || self.max_price_minor.is_some()) {
+            note.push_str(" The price range is per month: choose a term to search short stays.");
+        }
+        note
     }
 
     /// The sort as the store's SQL names it.
@@ -133,10 +207,14 @@ pub struct SearchParams {
     pub q: Option<String>,
     /// City, as typed.
     pub city: Option<String>,
-    /// Lowest price, a whole amount in major units (e.g. `900`).
+    /// Lowest price, an amount in major units of the currency (e.g. `900`).
     pub min_price: Option<String>,
-    /// Highest price, a whole amount in major units.
+    /// Highest price, an amount in major units.
     pub max_price: Option<String>,
+    /// `month` (the default), `week`, `night`, `hour` or `any`.
+    pub term: Option<String>,
+    /// ISO 4217 code of the currency prices are in.
+    pub currency: Option<String>,
     /// Least number of bedrooms.
     pub bedrooms: Option<String>,
     /// `type` in the URL.
@@ -155,8 +233,19 @@ pub struct SearchParams {
 
 impl SearchParams {
     /// The URL names of the filters (every parameter but the paging ones).
-    pub const FILTERS: [&'static str; 9] =
-        ["q", "city", "min_price", "max_price", "bedrooms", "type", "available_from", "source", "sort"];
+    pub const FILTERS: [&'static str; 11] = [
+        "q",
+        "city",
+        "term",
+        "currency",
+        "min_price",
+        "max_price",
+        "bedrooms",
+        "type",
+        "available_from",
+        "source",
+        "sort",
+    ];
 
     /// Reads every parameter through `get` (a URL's query map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
@@ -166,6 +255,8 @@ impl SearchParams {
             city: get("city"),
             min_price: get("min_price"),
             max_price: get("max_price"),
+            term: get("term"),
+            currency: get("currency"),
             bedrooms: get("bedrooms"),
             property_type: get("type"),
             available_from: get("available_from"),
@@ -183,6 +274,8 @@ impl SearchParams {
             "city" => &self.city,
             "min_price" => &self.min_price,
             "max_price" => &self.max_price,
+            "term" => &self.term,
+            "currency" => &self.currency,
             "bedrooms" => &self.bedrooms,
             "type" => &self.property_type,
             "available_from" => &self.available_from,
@@ -238,78 +331,5 @@ pub fn form_encode(value: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(pairs: &[(&str, &str)]) -> Result<SearchQuery, String> {
-        let params =
-            SearchParams::from_lookup(|k| pairs.iter().find(|(name, _)| *name == k).map(|(_, v)| (*v).to_owned()));
-        SearchQuery::parse(&params, 12)
-    }
-
-    #[test]
-    fn an_empty_query_is_every_listing_newest_first() {
-        let q = parse(&[]).unwrap();
-        assert_eq!((q.sort, q.page.page, q.page.per_page), (SearchSort::Newest, 1, 12));
-        assert!(q.q.is_none() && q.city.is_none());
-    }
-
-    #[test]
-    fn filters_are_parsed_and_prices_become_minor_units() {
-        let q = parse(&[
-            ("q", " balcony "),
-            ("city", "Lyon"),
-            ("min_price", "500"),
-            ("max_price", "1200"),
-            ("bedrooms", "2"),
-            ("type", "apartment"),
-            ("available_from", "2026-12-01"),
-            ("source", "local"),
-            ("sort", "price"),
-            ("per_page", "50"),
-        ])
-        .unwrap();
-        assert_eq!(q.q.as_deref(), Some("balcony"));
-        assert_eq!((q.min_price_minor, q.max_price_minor), (Some(50_000), Some(120_000)));
-        assert_eq!(q.sort_key(), "price");
-        assert_eq!(q.page.per_page, 50);
-    }
-
-    #[test]
-    fn bad_values_are_refused_naming_the_parameter() {
-        for (k, v) in [
-            ("min_price", "cheap"),
-            ("max_price", "-5"),
-            ("bedrooms", "many"),
-            ("type", "castle"),
-            ("available_from", "tomorrow"),
-            ("source", "ebay"),
-            ("sort", "random"),
-            ("per_page", "101"),
-            ("page", "0"),
-        ] {
-            let err = parse(&[(k, v)]).unwrap_err();
-            assert!(err.contains(&format!("`{k}`")), "{k}: {err}");
-        }
-        assert!(parse(&[("min_price", "900"), ("max_price", "100")]).is_err());
-    }
-
-    #[test]
-    fn pagination_links_keep_the_filters_encoded_and_drop_page_one() {
-        let params = SearchParams::from_lookup(|k| match k {
-            "city" => Some("Saint-Étienne".into()),
-            "q" => Some("sunny & quiet".into()),
-            "min_price" => Some(" 500 ".into()),
-            "type" => Some(String::new()),
-            "page" => Some("3".into()),
-            _ => None,
-        });
-        assert_eq!(params.property_type, None, "empty values are absent");
-        assert_eq!(params.properties_href(1), "/properties?q=sunny+%26+quiet&city=Saint-%C3%89tienne&min_price=500");
-        assert!(params.properties_href(2).ends_with("&min_price=500&page=2"));
-        assert_eq!(SearchParams::default().properties_href(1), "/properties");
-        assert!(params.has_filters() && !SearchParams::default().has_filters());
-        let query = SearchQuery::parse(&params, 12).unwrap();
-        assert_eq!((query.min_price_minor, query.page.page), (Some(50_000), 3));
-    }
-}
+#[path = "search_tests.rs"]
+mod tests;

@@ -1,6 +1,6 @@
 //! Public listings: what the portal pages show.
 
-use crate::domain::{ListingSlug, Money, PageRequest};
+use crate::domain::{Currency, ListingSlug, Money, PageRequest, SearchTerm};
 use serde::{Deserialize, Serialize};
 
 /// Listings per page on `/properties` unless asked otherwise.
@@ -28,8 +28,8 @@ pub struct ListingSummary {
     pub price: Money,
     /// What the price is for: `month`, `week`, `day` or `hour`.
     pub price_unit: String,
-    /// Number of bedrooms.
-    pub bedrooms: i32,
+    /// Number of bedrooms (0: a studio); `None` when the source does not say.
+    pub bedrooms: Option<i32>,
     /// `apartment`, `house`, `studio`, …
     pub property_type: String,
     /// `local` or `cocorico`.
@@ -66,10 +66,14 @@ pub struct ListingDetail {
     pub latitude: Option<f64>,
     /// Longitude, if known.
     pub longitude: Option<f64>,
-    /// Bathrooms.
-    pub bathrooms: i32,
+    /// Bathrooms; `None` when the source does not say.
+    pub bathrooms: Option<i32>,
     /// Surface in square metres.
     pub area_m2: Option<i32>,
+    /// Guests it sleeps, when known.
+    pub capacity: Option<i32>,
+    /// The listing's page on the platform it is imported from (Cocorico).
+    pub source_url: Option<String>,
     /// First day it can be rented.
     pub available_from: Option<chrono::NaiveDate>,
     /// Every photo, in order.
@@ -97,11 +101,18 @@ pub struct ListingSearch {
     pub total: i64,
     /// The page that was served.
     pub page: PageRequest,
+    /// The term shown (one price unit, or every term).
+    pub term: SearchTerm,
+    /// The one currency of the results, when prices are filtered or sorted (or one was asked for).
+    pub currency: Option<Currency>,
+    /// What the results are, in a sentence (the term and how prices are compared).
+    pub note: String,
 }
 
 impl From<ListingSearch> for ListingPage {
     fn from(search: ListingSearch) -> Self {
         let items = search.items.into_iter().map(|d| d.summary).collect();
+        // The page writes its own note from the URL's parameters.
         Self { items, total: search.total, page: search.page }
     }
 }
@@ -113,7 +124,7 @@ pub struct PriceTag {
     pub minor: i64,
     /// ISO 4217 code.
     pub currency: String,
-    /// What the price is for: `month`, `week`, `day` or `hour`.
+    /// What the price is for: `month`, `week`, `day` (a night) or `hour`.
     pub per: String,
 }
 
@@ -142,12 +153,16 @@ pub struct ListingResult {
     pub longitude: Option<f64>,
     /// Asking price and what it is for.
     pub price: PriceTag,
-    /// Bedrooms.
-    pub bedrooms: i32,
-    /// Bathrooms.
-    pub bathrooms: i32,
-    /// Surface in square metres.
+    /// Bedrooms (0: a studio); `null` when the source does not say.
+    pub bedrooms: Option<i32>,
+    /// Bathrooms; `null` when the source does not say.
+    pub bathrooms: Option<i32>,
+    /// Surface in square metres; `null` when not known.
     pub area_m2: Option<i32>,
+    /// Guests it sleeps; `null` when not known.
+    pub capacity: Option<i32>,
+    /// The listing's page on the platform it is imported from; `null` for ours.
+    pub source_url: Option<String>,
     /// First day it can be rented.
     pub available_from: Option<chrono::NaiveDate>,
     /// Every photo, in order.
@@ -177,6 +192,8 @@ impl From<ListingDetail> for ListingResult {
             bedrooms: s.bedrooms,
             bathrooms: d.bathrooms,
             area_m2: d.area_m2,
+            capacity: d.capacity,
+            source_url: d.source_url,
             available_from: d.available_from,
             photos: d.photos,
             categories: d.categories,
@@ -197,6 +214,14 @@ pub struct ListingResults {
     pub per_page: u32,
     /// Pages in all (at least 1).
     pub pages: u32,
+    /// The term shown: `month`, `week`, `night`, `hour`, or `any` (every
+    /// term, newest first, never ordered or filtered by price).
+    pub term: String,
+    /// The one currency of the results, when prices are filtered or sorted
+    /// (or one was asked for); `null` when results mix currencies.
+    pub currency: Option<String>,
+    /// What the results are, in a sentence (the term and how prices are compared).
+    pub note: String,
 }
 
 impl From<ListingSearch> for ListingResults {
@@ -206,6 +231,9 @@ impl From<ListingSearch> for ListingResults {
             page: search.page.page,
             per_page: search.page.per_page,
             total: search.total,
+            term: search.term.as_str().to_owned(),
+            currency: search.currency.map(|c| c.as_str().to_owned()),
+            note: search.note,
             items: search.items.into_iter().map(ListingResult::from).collect(),
         }
     }

@@ -4,7 +4,7 @@
 
 use sqlx::PgPool;
 
-use crate::domain::{ListingSlug, Money, SearchParams, SearchQuery};
+use crate::domain::{ListingSlug, Money, SearchParams, SearchQuery, SearchTerm};
 use crate::model::AppError;
 use crate::model::listing::{DEFAULT_PER_PAGE, ListingDetail, ListingSearch, ListingSummary, Photo, SitemapEntry};
 use crate::server::store::listing::{self, ListingRow};
@@ -17,7 +17,31 @@ pub fn parse_search(params: &SearchParams) -> Result<SearchQuery, AppError> {
 /// One page of published listings (ours and imported) matching `query`.
 pub async fn search(pool: &PgPool, query: &SearchQuery) -> Result<ListingSearch, AppError> {
     let (rows, total) = listing::search::search_listings(pool, query).await?;
-    Ok(ListingSearch { items: rows.into_iter().map(detail).collect(), total, page: query.page })
+    Ok(ListingSearch {
+        items: rows.into_iter().map(detail).collect(),
+        total,
+        page: query.page,
+        term: query.term,
+        currency: query.currency,
+        note: query.scope_note(),
+    })
+}
+
+/// Validates a search of the imported listings (`/api/listings`): Cocorico's
+/// offers are mostly short stays, so without a term or anything about prices
+/// it shows every term; with a price filter or sort, the default term as
+/// everywhere.
+pub fn parse_imported_search(params: &SearchParams) -> Result<SearchQuery, AppError> {
+    let mut params = params.clone();
+    let priced = params.min_price.is_some()
+        || params.max_price.is_some()
+        || params.sort.as_deref().is_some_and(|sort| sort != "newest");
+    if params.term.is_none() && !priced {
+        params.term = Some(SearchTerm::Any.as_str().to_owned());
+    }
+    let mut query = parse_search(&params)?;
+    query.source = Some("cocorico".into());
+    Ok(query)
 }
 
 /// The published listing behind `slug`; anything else is "not found".
@@ -67,6 +91,8 @@ fn detail(mut row: ListingRow) -> ListingDetail {
         longitude: row.longitude,
         bathrooms: row.bathrooms,
         area_m2: row.area_m2,
+        capacity: row.capacity,
+        source_url: row.source_url.take(),
         available_from: row.available_from,
         categories: std::mem::take(&mut row.categories),
         summary: summary(row, photos.first().cloned()),

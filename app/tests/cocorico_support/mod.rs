@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use app::domain::Currency;
-use app::server::adapters::cocorico::{CocoricoSettings, PriceUnit};
+use app::server::adapters::cocorico::{CharacteristicRefs, CocoricoSettings, PriceUnit};
 use app::server::jobs::{SyncContext, SyncSettings};
 use app::server::secret::Secret;
 use chrono::{DateTime, Utc};
@@ -24,6 +24,8 @@ pub fn settings_with_url(url: &str) -> CocoricoSettings {
     CocoricoSettings {
         database_url: Secret::new(url),
         base_url: "https://cocorico.example".into(),
+        site_url: "https://cocorico.example".into(),
+        characteristics: CharacteristicRefs::default(),
         locales: vec!["en".into(), "fr".into()],
         price_unit: PriceUnit::Day,
         currency: Currency::parse("EUR").expect("EUR"),

@@ -177,6 +177,18 @@ pub struct TrickyListings {
     pub same_created_at: i64,
 }
 
+/// Listings by how complete their "Bedrooms", "Bathrooms", "Surface" and
+/// "Capacity" characteristics are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharacteristicCounts {
+    /// All four linked, each with a whole-number value ("2", "45 m²").
+    pub complete: usize,
+    /// Some or all of the four not linked.
+    pub partial: usize,
+    /// One linked without a value, or with one that is not a number ("NC", "2-3", "Studio").
+    pub malformed: usize,
+}
+
 /// Counts of a generated data set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatasetSummary {
@@ -198,6 +210,8 @@ pub struct DatasetSummary {
     pub categories: usize,
     /// The time unit prices are expressed in.
     pub time_unit: TimeUnit,
+    /// Listings by how complete their rental characteristics are.
+    pub characteristics: CharacteristicCounts,
     /// The tricky rows.
     pub tricky: TrickyListings,
 }

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use sqlx::types::chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::catalog::{self, Catalog};
-use super::dataset::{Dataset, DatasetSummary, ListingStatus, Table, TimeUnit, TrickyListings};
+use super::dataset::{CharacteristicCounts, Dataset, DatasetSummary, ListingStatus, Table, TimeUnit, TrickyListings};
 use super::listing::{ListingTables, Plan};
 use super::people::{USER_COLUMNS, user_row};
 use super::tricky::Tricky;
@@ -147,6 +147,7 @@ fn assemble(catalog: Catalog, users: Table, listings: ListingTables, ids: &[i64]
         longest_title: id_of(Tricky::LongestTitle),
         same_created_at: id_of(Tricky::SameCreatedAt),
     };
+    let [complete, partial, malformed] = listings.characteristics.counts;
     let summary = DatasetSummary {
         listings: ids.len(),
         by_status: listings.by_status.iter().map(|(status, count)| (status.code(), *count)).collect::<BTreeMap<_, _>>(),
@@ -157,6 +158,7 @@ fn assemble(catalog: Catalog, users: Table, listings: ListingTables, ids: &[i64]
         users: users.rows.len(),
         categories: catalog.tables.iter().find(|table| table.name == "listing_category").map_or(0, |t| t.rows.len()),
         time_unit: listings.time_unit,
+        characteristics: CharacteristicCounts { complete, partial, malformed },
         tricky,
     };
     let mut tables = catalog.tables;

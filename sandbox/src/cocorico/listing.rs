@@ -1,5 +1,5 @@
 //! Rows of one listing: its coordinate, location, `listing` row, translations,
-//! images and category links.
+//! images, category links and characteristics.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use sqlx::types::chrono::NaiveDateTime;
 
 use super::catalog::{Catalog, LOCALES};
+use super::characteristic::CharacteristicTables;
 use super::dataset::{ListingStatus, Table, TimeUnit, Value, row};
 use super::generate::{instant_between, shift, window};
 use super::location;
@@ -37,6 +38,8 @@ pub(crate) struct ListingTables {
     listing: Table,
     translation: Table,
     category: Table,
+    /// Characteristic reference rows, values and links.
+    pub characteristics: CharacteristicTables,
 }
 
 #[rustfmt::skip]
@@ -70,6 +73,7 @@ impl ListingTables {
             listing: Table::new("listing", LISTING_COLUMNS),
             translation: Table::new("listing_translation", TRANSLATION_COLUMNS),
             category: Table::new("listing_listing_category", &["id", "listing_id", "listing_category_id"]),
+            characteristics: CharacteristicTables::new(),
         }
     }
 
@@ -104,12 +108,16 @@ impl ListingTables {
             let id = self.category.rows.len() as i64 + 1;
             self.category.push(row![id, plan.id, category]);
         }
+        self.characteristics.add(plan.id, &facts);
         *self.by_status.entry(plan.status).or_default() += 1;
     }
 
     /// The tables in insertion order.
     pub fn into_tables(self) -> Vec<Table> {
-        vec![self.coordinate, self.location, self.listing, self.translation, self.image, self.category]
+        let mut tables =
+            vec![self.coordinate, self.location, self.listing, self.translation, self.image, self.category];
+        tables.extend(self.characteristics.into_tables());
+        tables
     }
 
     /// Appends the `geo_coordinate` and `listing_location` rows; returns the location id.

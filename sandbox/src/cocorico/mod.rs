@@ -8,8 +8,9 @@
 //! - [`SCHEMA_SQL`]: the DDL (`infra/cocorico/schema.sql`), faithful to the
 //!   Doctrine mapping in `shared/contracts/cocorico/`.
 //! - [`generate`]: a deterministic generator (seeded ChaCha) of listings,
-//!   translations, locations, images, categories and owners, including rows
-//!   meant to trip an importer up ([`TrickyListings`]).
+//!   translations, locations, images, categories, characteristics and owners,
+//!   including rows meant to trip an importer up ([`TrickyListings`], and
+//!   characteristics absent or malformed: [`CharacteristicCounts`]).
 //! - [`load`]: (re)creates the database, inserts a generated data set in
 //!   batches and (re)creates the read-only account.
 //! - [`set_listing_status`], [`update_listing_title`], [`insert_listing`],
@@ -24,6 +25,7 @@
 
 mod access;
 mod catalog;
+mod characteristic;
 mod cli;
 mod dataset;
 mod generate;
@@ -40,8 +42,11 @@ mod text;
 mod tricky;
 
 pub use access::{ReadOnlyAccess, Secret};
+pub use characteristic::PROPERTY_CHARACTERISTICS;
 pub use cli::cli_main;
-pub use dataset::{Dataset, DatasetSummary, ListingStatus, Table, TimeUnit, TrickyListings, Value};
+pub use dataset::{
+    CharacteristicCounts, Dataset, DatasetSummary, ListingStatus, Table, TimeUnit, TrickyListings, Value,
+};
 pub use generate::{GenerateOptions, MIN_LISTINGS, generate};
 pub use load::{LoadOptions, LoadReport, READONLY_USER_SQL, SCHEMA_SQL, connect_admin, drop_database, load};
 pub use mutate::{

@@ -33,6 +33,10 @@ pub struct NewListing {
     pub translations: Vec<NewTranslation>,
     /// Image file names, in display order.
     pub image_names: Vec<String>,
+    /// Characteristics by English name ("Bedrooms"), each with the English
+    /// name of its value ("2"), or `None` for a link without a value. A value
+    /// its type does not have yet is added to the type, as an admin would.
+    pub characteristics: Vec<(String, Option<String>)>,
 }
 
 impl Default for NewListing {
@@ -52,6 +56,7 @@ impl Default for NewListing {
                 translation("fr", "Annonce une", "Description de l'annonce une"),
             ],
             image_names: vec!["4f9b2c1de0a7b3c8e6f5a4d3c2b1a0f9e8d7c6b5.jpg".into()],
+            characteristics: Vec::new(),
         }
     }
 }
@@ -176,7 +181,7 @@ async fn insert_location(tx: &mut Transaction<'_, MySql>) -> anyhow::Result<u64>
 const INSERT_TRANSLATION: &str = "INSERT INTO listing_translation \
     (translatable_id, title, description, slug, locale) VALUES (?, ?, ?, ?, ?)";
 
-/// Inserts the translations, images and the "Apartment" category link.
+/// Inserts the translations, images, the "Apartment" category link and the characteristics.
 async fn insert_children(tx: &mut Transaction<'_, MySql>, id: i64, listing: &NewListing) -> anyhow::Result<()> {
     for translation in &listing.translations {
         sqlx::query(INSERT_TRANSLATION)
@@ -203,5 +208,81 @@ async fn insert_children(tx: &mut Transaction<'_, MySql>, id: i64, listing: &New
     .bind(id)
     .execute(&mut **tx)
     .await?;
+    for (name, value) in &listing.characteristics {
+        insert_characteristic(tx, id, name, value.as_deref()).await?;
+    }
     Ok(())
+}
+
+/// Links the characteristic named `name` (in English) with the value named
+/// `value` of its type, adding the value to the type if it has none by that name.
+async fn insert_characteristic(
+    tx: &mut Transaction<'_, MySql>,
+    id: i64,
+    name: &str,
+    value: Option<&str>,
+) -> anyhow::Result<()> {
+    let (characteristic, kind): (i32, i32) = sqlx::query_as(
+        "SELECT c.id, c.listing_characteristic_type_id FROM listing_characteristic c \
+         JOIN listing_characteristic_translation t ON t.translatable_id = c.id WHERE t.locale = 'en' AND t.name = ?",
+    )
+    .bind(name)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("no characteristic named {name:?}"))?;
+    let value_id = match value {
+        None => None,
+        Some(value) => Some(value_of_type(tx, kind, value).await?),
+    };
+    sqlx::query(
+        "INSERT INTO listing_listing_characteristic \
+         (listing_id, listing_characteristic_id, listing_characteristic_value_id) VALUES (?, ?, ?)",
+    )
+    .bind(id)
+    .bind(characteristic)
+    .bind(value_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The id of the value named `name` of type `kind`, added (named so in every locale) if missing.
+async fn value_of_type(tx: &mut Transaction<'_, MySql>, kind: i32, name: &str) -> anyhow::Result<u64> {
+    let known: Option<i32> = sqlx::query_scalar(
+        "SELECT v.id FROM listing_characteristic_value v JOIN listing_characteristic_value_translation t \
+         ON t.translatable_id = v.id WHERE v.listing_characteristic_type_id = ? AND t.locale = 'en' AND t.name = ?",
+    )
+    .bind(kind)
+    .bind(name)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(id) = known {
+        return Ok(id as u64);
+    }
+    let position: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(MAX(position), 0) + 1 AS SIGNED) FROM listing_characteristic_value \
+         WHERE listing_characteristic_type_id = ?",
+    )
+    .bind(kind)
+    .fetch_one(&mut **tx)
+    .await?;
+    let value = sqlx::query(
+        "INSERT INTO listing_characteristic_value (listing_characteristic_type_id, position) VALUES (?, ?)",
+    )
+    .bind(kind)
+    .bind(position)
+    .execute(&mut **tx)
+    .await?
+    .last_insert_id();
+    for locale in ["en", "fr"] {
+        sqlx::query(
+            "INSERT INTO listing_characteristic_value_translation (translatable_id, name, locale) VALUES (?, ?, ?)",
+        )
+        .bind(value)
+        .bind(name)
+        .bind(locale)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(value)
 }

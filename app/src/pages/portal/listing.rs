@@ -10,7 +10,7 @@ use crate::components::http_status::set_http_status;
 use crate::components::listing_card::{SourceBadge, price_unit_label, type_label};
 use crate::components::notice::ErrorNotice;
 use crate::model::AppError;
-use crate::model::listing::{ListingPageData, Photo};
+use crate::model::listing::{ListingDetail, ListingPageData, Photo};
 use crate::pages::not_found::NotFoundContent;
 
 /// The listing page.
@@ -48,14 +48,7 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
     let image = detail.photos.first().map(|p| seo::absolute_url(&site_url, &p.url));
     let json_ld = seo::script_safe_json(&seo::json_ld(&site_url, &detail));
     let map = seo::map_link(detail.latitude, detail.longitude);
-    let bedrooms = if s.bedrooms == 0 && s.source == "cocorico" { "—".to_owned() } else { s.bedrooms.to_string() };
-    let facts = [
-        ("Type", type_label(&s.property_type).to_owned()),
-        ("Bedrooms", bedrooms),
-        ("Bathrooms", detail.bathrooms.to_string()),
-        ("Surface", detail.area_m2.map_or("—".into(), |a| format!("{a} m²"))),
-        ("Available from", detail.available_from.map_or("Now".into(), |d| d.format("%-d %B %Y").to_string())),
-    ];
+    let facts = facts_of(&detail);
     let paragraphs: Vec<String> =
         detail.description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
     let locality = format!("{} {}", detail.postal_code, s.city).trim().to_owned();
@@ -98,6 +91,7 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
                     {(!detail.categories.is_empty()).then(|| view! {
                         <p class="text-sm text-slate-600">{detail.categories.join(", ")}</p>
                     })}
+                    {detail.source_url.clone().map(|href| view! { <SourceLink href /> })}
                     {map.map(|href| {
                         let (lat, lon) = (detail.latitude.unwrap_or_default(), detail.longitude.unwrap_or_default());
                         view! {
@@ -118,6 +112,37 @@ fn ListingView(data: ListingPageData) -> impl IntoView {
                 </div>
             </section>
         </article>
+    }
+}
+
+/// What is known of the home, in the order the page lists it; what the
+/// source does not say is left out rather than shown as 0.
+fn facts_of(detail: &ListingDetail) -> Vec<(&'static str, String)> {
+    let s = &detail.summary;
+    let count = |n: Option<i32>| n.map(|n| n.to_string());
+    let facts = [
+        ("Type", Some(type_label(&s.property_type).to_owned())),
+        ("Bedrooms", count(s.bedrooms)),
+        ("Bathrooms", count(detail.bathrooms)),
+        ("Surface", detail.area_m2.map(|a| format!("{a} m²"))),
+        ("Sleeps", detail.capacity.map(|c| if c == 1 { "1 guest".to_owned() } else { format!("{c} guests") })),
+        ("Available from", Some(detail.available_from.map_or("Now".into(), |d| d.format("%-d %B %Y").to_string()))),
+    ];
+    facts.into_iter().filter_map(|(label, value)| value.map(|v| (label, v))).collect()
+}
+
+/// The link back to the listing's own page on Cocorico.
+#[component]
+fn SourceLink(
+    /// The listing's page on Cocorico's site.
+    href: String,
+) -> impl IntoView {
+    view! {
+        <p class="text-sm">
+            <a href=href class="font-medium text-emerald-800 underline hover:text-emerald-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600" rel="noopener noreferrer" data-testid="source-link">
+                "See this listing on Cocorico"
+            </a>
+        </p>
     }
 }
 

@@ -13,9 +13,9 @@ use crate::components::http_status::set_http_status;
 use crate::components::listing_card::ListingCard;
 use crate::components::notice::{EmptyNotice, ErrorNotice};
 use crate::components::pagination::Pagination;
-use crate::domain::SearchParams;
+use crate::domain::{SearchParams, SearchQuery};
 use crate::model::AppError;
-use crate::model::listing::ListingPage;
+use crate::model::listing::{DEFAULT_PER_PAGE, ListingPage};
 
 /// The search results page.
 #[component]
@@ -45,6 +45,7 @@ pub fn PropertiesPage() -> impl IntoView {
         <h1 class="text-2xl font-bold sm:text-3xl">"Properties to rent"</h1>
         <p class="mt-1 text-slate-600">"Homes from Marketplace and our partners."</p>
         <FilterForm params />
+        <p class="mt-4 text-sm text-slate-700" data-testid="term-summary">{move || params.with(scope_note)}</p>
         <section aria-label="Search results" class="mt-6" aria-busy=move || pending.get().to_string()>
             <Transition fallback=|| view! { <p class="mt-8 text-slate-500">"Loading listings…"</p> } set_pending=pending>
                 <p role="status" aria-live="polite" class="text-sm font-medium text-slate-700" data-testid="result-summary">
@@ -66,6 +67,12 @@ fn page_title(params: &SearchParams) -> String {
         Some(page) => format!("Properties to rent{place} (page {page})"),
         None => format!("Properties to rent{place}"),
     }
+}
+
+/// Which term the results show and how their prices compare (nothing for a
+/// search whose parameters are invalid: the results say what is wrong).
+fn scope_note(params: &SearchParams) -> String {
+    SearchQuery::parse(params, DEFAULT_PER_PAGE).map(|q| q.scope_note()).unwrap_or_default()
 }
 
 /// What the live region announces after each search.
@@ -111,7 +118,7 @@ fn FilterForm(params: Memo<SearchParams>) -> impl IntoView {
         view! {
             <div>
                 <label for=id.clone() class=LABEL>{label}</label>
-                <input id=id type="number" name=name min="0" max="100000000" step="1" inputmode="numeric"
+                <input id=id type="number" name=name min="0" max="100000000" step="any" inputmode="decimal"
                     class=FIELD value=value(name) prop:value=value(name) />
             </div>
         }
@@ -139,6 +146,8 @@ fn FilterForm(params: Memo<SearchParams>) -> impl IntoView {
                 <div class="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" on:change=submit_on_change>
                     {text("q", "Keywords", "search")}
                     {text("city", "City", "text")}
+                    {choice("term", "Term", &[("", "Long-term, per month"), ("night", "Short stay, per night"), ("hour", "Short stay, per hour"), ("week", "Per week"), ("any", "Every term (no price order)")])}
+                    {text("currency", "Currency (e.g. EUR, JPY)", "text")}
                     {price("min_price", "Minimum price")}
                     {price("max_price", "Maximum price")}
                     {choice("bedrooms", "Bedrooms", &[("", "Any"), ("1", "1 or more"), ("2", "2 or more"), ("3", "3 or more"), ("4", "4 or more")])}

@@ -65,9 +65,6 @@ pub fn json_ld(site_url: &str, detail: &ListingDetail) -> Value {
     let mut place = json!({
         "@type": accommodation_type(&s.property_type),
         "name": s.title,
-        "numberOfRooms": s.bedrooms.max(1),
-        "numberOfBedrooms": s.bedrooms,
-        "numberOfBathroomsTotal": detail.bathrooms,
         "address": {
             "@type": "PostalAddress",
             "streetAddress": detail.address_line,
@@ -76,6 +73,20 @@ pub fn json_ld(site_url: &str, detail: &ListingDetail) -> Value {
             "addressCountry": detail.country,
         },
     });
+    // What the source does not say is left out, never published as 0.
+    if let Some(bedrooms) = s.bedrooms {
+        place["numberOfRooms"] = json!(bedrooms.max(1));
+        place["numberOfBedrooms"] = json!(bedrooms);
+    }
+    if let Some(bathrooms) = detail.bathrooms {
+        place["numberOfBathroomsTotal"] = json!(bathrooms);
+    }
+    if let Some(capacity) = detail.capacity {
+        place["occupancy"] = json!({ "@type": "QuantitativeValue", "maxValue": capacity });
+    }
+    if let Some(url) = &detail.source_url {
+        place["sameAs"] = json!(url);
+    }
     if let Some(area) = detail.area_m2 {
         place["floorSize"] = json!({ "@type": "QuantitativeValue", "value": area, "unitCode": "MTK" });
     }

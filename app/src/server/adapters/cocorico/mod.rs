@@ -9,10 +9,10 @@ mod settings;
 mod wire;
 
 pub use mysql::{MySqlCocoricoSource, ping};
-pub use settings::{CocoricoSettings, PriceUnit};
+pub use settings::{CharacteristicRef, CharacteristicRefs, CocoricoSettings, PriceUnit};
 pub use wire::{
-    CategoryRecord, CocoricoListing, IMAGE_FOLDER, ImageRecord, ListingRecord, PLACEHOLDER_IMAGE, PageCursor,
-    STATUS_PUBLISHED, TranslationRecord, image_url, thumbnail_url,
+    CategoryRecord, CharacteristicRecord, CocoricoListing, IMAGE_FOLDER, ImageRecord, ListingRecord, PLACEHOLDER_IMAGE,
+    PageCursor, STATUS_PUBLISHED, TranslationRecord, image_url, listing_url, thumbnail_url,
 };
 
 use std::future::Future;
@@ -40,8 +40,8 @@ pub enum CocoricoError {
 /// A source of approved Cocorico listings, read as one consistent snapshot.
 pub trait CocoricoSource {
     /// Up to `limit` approved listings (status 2) that come after `after` in
-    /// (`createdAt`, `id`) order, with their translations, images and
-    /// categories. An empty page means the snapshot is exhausted.
+    /// (`createdAt`, `id`) order, with their translations, images,
+    /// categories and characteristics. An empty page means the snapshot is exhausted.
     fn approved_page(
         &mut self,
         after: Option<&PageCursor>,

@@ -13,7 +13,9 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlDatabaseError};
 use sqlx::types::chrono::NaiveDateTime;
 use sqlx::{ConnectOptions, Connection, MySql, QueryBuilder};
 
-use super::wire::{CategoryRecord, CocoricoListing, ImageRecord, ListingRecord, PageCursor, TranslationRecord};
+use super::wire::{
+    CategoryRecord, CharacteristicRecord, CocoricoListing, ImageRecord, ListingRecord, PageCursor, TranslationRecord,
+};
 use super::{CocoricoError, CocoricoSource};
 use crate::server::secret::Secret;
 
@@ -155,7 +157,21 @@ impl CocoricoSource for MySqlCocoricoSource {
             )
             .await
             .map_err(classify)?;
-        Ok(assemble(listings, translations, images, categories))
+        let characteristics: Vec<CharacteristicRecord> = self
+            .children(
+                "SELECT llc.listing_id, llc.listing_characteristic_id AS characteristic_id, ct.locale, ct.name, \
+                        vt.name AS value \
+                 FROM listing_listing_characteristic llc \
+                 JOIN listing_characteristic_translation ct ON ct.translatable_id = llc.listing_characteristic_id \
+                 LEFT JOIN listing_characteristic_value_translation vt \
+                   ON vt.translatable_id = llc.listing_characteristic_value_id AND vt.locale = ct.locale \
+                 WHERE llc.listing_id",
+                &ids,
+                "llc.listing_id, llc.id, ct.locale",
+            )
+            .await
+            .map_err(classify)?;
+        Ok(assemble(listings, translations, images, categories, characteristics))
     }
 }
 
@@ -165,6 +181,7 @@ fn assemble(
     translations: Vec<TranslationRecord>,
     images: Vec<ImageRecord>,
     categories: Vec<CategoryRecord>,
+    characteristics: Vec<CharacteristicRecord>,
 ) -> Vec<CocoricoListing> {
     let mut out: Vec<CocoricoListing> = listings
         .into_iter()
@@ -173,6 +190,7 @@ fn assemble(
             translations: Vec::new(),
             images: Vec::new(),
             categories: Vec::new(),
+            characteristics: Vec::new(),
         })
         .collect();
     let index: std::collections::HashMap<i32, usize> = out.iter().enumerate().map(|(i, l)| (l.listing.id, i)).collect();
@@ -189,6 +207,11 @@ fn assemble(
     for c in categories {
         if let Some(&i) = index.get(&c.listing_id) {
             out[i].categories.push(c);
+        }
+    }
+    for c in characteristics {
+        if let Some(&i) = index.get(&c.listing_id) {
+            out[i].characteristics.push(c);
         }
     }
     out

@@ -36,6 +36,78 @@ impl PriceUnit {
     }
 }
 
+/// One of Cocorico's characteristics as a setting names it: its id (`7` or
+/// `#7`), or its name in any locale, case ignored ("Bedrooms", "Chambres").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CharacteristicRef {
+    /// `listing_characteristic.id`.
+    Id(i32),
+    /// A name of the characteristic (`listing_characteristic_translation.name`).
+    Name(String),
+}
+
+impl CharacteristicRef {
+    /// An id when the text is one, else a name.
+    pub fn parse(raw: &str) -> Self {
+        let text = raw.trim();
+        match text.strip_prefix('#').unwrap_or(text).parse::<i32>() {
+            Ok(id) => Self::Id(id),
+            Err(_) => Self::Name(text.to_owned()),
+        }
+    }
+
+    /// Whether the characteristic `id`, named `name` in some locale, is this one.
+    pub fn matches(&self, id: i32, name: &str) -> bool {
+        match self {
+            Self::Id(wanted) => *wanted == id,
+            Self::Name(wanted) => wanted.to_lowercase() == name.trim().to_lowercase(),
+        }
+    }
+}
+
+/// Which Cocorico characteristics give a listing's bedrooms, bathrooms,
+/// surface (m²) and capacity (guests): `COCORICO_CHARACTERISTIC_BEDROOMS`,
+/// `_BATHROOMS`, `_SURFACE`, `_CAPACITY`. Cocorico's own demo fixtures only
+/// have generic `Characteristic_1` to `_4`; the defaults are the names a
+/// rental install gives them, as the sandbox's generated database does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharacteristicRefs {
+    /// Number of bedrooms (default "Bedrooms").
+    pub bedrooms: CharacteristicRef,
+    /// Number of bathrooms (default "Bathrooms").
+    pub bathrooms: CharacteristicRef,
+    /// Surface in square metres (default "Surface").
+    pub surface: CharacteristicRef,
+    /// Guests it sleeps (default "Capacity").
+    pub capacity: CharacteristicRef,
+}
+
+impl Default for CharacteristicRefs {
+    fn default() -> Self {
+        Self {
+            bedrooms: CharacteristicRef::Name("Bedrooms".into()),
+            bathrooms: CharacteristicRef::Name("Bathrooms".into()),
+            surface: CharacteristicRef::Name("Surface".into()),
+            capacity: CharacteristicRef::Name("Capacity".into()),
+        }
+    }
+}
+
+impl CharacteristicRefs {
+    fn from_read(read: &dyn Fn(&str) -> Option<String>) -> Self {
+        let defaults = Self::default();
+        let pick = |name: &str, default: CharacteristicRef| {
+            read(&format!("COCORICO_CHARACTERISTIC_{name}")).map_or(default, |v| CharacteristicRef::parse(&v))
+        };
+        Self {
+            bedrooms: pick("BEDROOMS", defaults.bedrooms),
+            bathrooms: pick("BATHROOMS", defaults.bathrooms),
+            surface: pick("SURFACE", defaults.surface),
+            capacity: pick("CAPACITY", defaults.capacity),
+        }
+    }
+}
+
 /// How to reach Cocorico. `None` from [`CocoricoSettings::from_lookup`] means "not configured".
 #[derive(Debug, Clone)]
 pub struct CocoricoSettings {
@@ -43,6 +115,11 @@ pub struct CocoricoSettings {
     pub database_url: Secret,
     /// `COCORICO_BASE_URL`: the site's public root, for image URLs, without a trailing `/`.
     pub base_url: String,
+    /// `COCORICO_SITE_URL`: the site's public root for links back to each
+    /// listing's page on Cocorico, without a trailing `/` (default: `COCORICO_BASE_URL`).
+    pub site_url: String,
+    /// Which characteristics mean bedrooms, bathrooms, surface and capacity.
+    pub characteristics: CharacteristicRefs,
     /// `COCORICO_LOCALES`: translation locales by preference (default `en,fr`).
     pub locales: Vec<String>,
     /// `COCORICO_PRICE_UNIT`: `day` (default) or `hour`.
@@ -72,6 +149,11 @@ impl CocoricoSettings {
             base_url.starts_with("http://") || base_url.starts_with("https://"),
             "COCORICO_BASE_URL must start with http:// or https://"
         );
+        let site_url = read("COCORICO_SITE_URL").unwrap_or_else(|| base_url.clone());
+        anyhow::ensure!(
+            site_url.starts_with("http://") || site_url.starts_with("https://"),
+            "COCORICO_SITE_URL must start with http:// or https://"
+        );
         let locales = parse_locales(read("COCORICO_LOCALES").as_deref().unwrap_or("en,fr"))?;
         let unit = read("COCORICO_PRICE_UNIT").unwrap_or_else(|| "day".into());
         let price_unit = PriceUnit::parse(&unit)
@@ -88,6 +170,8 @@ impl CocoricoSettings {
             database_url: Secret::new(database_url),
             statement_timeout,
             base_url: base_url.trim_end_matches('/').to_owned(),
+            site_url: site_url.trim_end_matches('/').to_owned(),
+            characteristics: CharacteristicRefs::from_read(&read),
             locales,
             price_unit,
             currency,
@@ -133,6 +217,27 @@ mod tests {
         assert_eq!(s.price_unit, PriceUnit::Day);
         assert_eq!(s.currency.as_str(), "EUR");
         assert_eq!(s.base_url, "https://cocorico.example");
+        assert_eq!(s.site_url, "https://cocorico.example");
+        assert_eq!(s.characteristics, CharacteristicRefs::default());
+    }
+
+    #[test]
+    fn characteristics_are_named_by_id_or_name_and_the_site_can_differ() {
+        let s = settings(&[
+            URL,
+            BASE,
+            ("COCORICO_SITE_URL", "https://www.cocorico.example/"),
+            ("COCORICO_CHARACTERISTIC_BEDROOMS", "#12"),
+            ("COCORICO_CHARACTERISTIC_SURFACE", "Superficie"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(s.site_url, "https://www.cocorico.example");
+        assert_eq!(s.characteristics.bedrooms, CharacteristicRef::Id(12));
+        assert!(s.characteristics.surface.matches(3, " superficie "));
+        assert!(!s.characteristics.surface.matches(3, "Surface"));
+        assert!(s.characteristics.capacity.matches(9, "CAPACITY"), "the others keep their defaults");
+        assert!(CharacteristicRef::parse("7").matches(7, "anything"));
     }
 
     #[test]
@@ -165,6 +270,7 @@ mod tests {
         assert!(settings(&[URL, BASE, ("COCORICO_PRICE_UNIT", "month")]).is_err());
         assert!(settings(&[URL, BASE, ("COCORICO_CURRENCY", "euro")]).is_err());
         assert!(settings(&[URL, BASE, ("COCORICO_LOCALES", " , ")]).is_err());
+        assert!(settings(&[URL, BASE, ("COCORICO_SITE_URL", "cocorico.example")]).is_err());
         assert!(settings(&[("COCORICO_DATABASE_URL", "postgres://x"), BASE]).is_err());
     }
 }

@@ -16,6 +16,14 @@ pub fn image_url(base_url: &str, name: &str) -> String {
     format!("{base_url}{IMAGE_FOLDER}{}", encode_path_segment(name))
 }
 
+/// The page of the listing on Cocorico's site at `site_url` (no trailing
+/// `/`): `/{locale}/listing/{slug}/show`, translated in French as
+/// `/fr/annonce/{slug}/voir` (Cocorico's `cocorico_listing_show` route).
+pub fn listing_url(site_url: &str, locale: &str, slug: &str) -> String {
+    let (listing, show) = if locale == "fr" { ("annonce", "voir") } else { ("listing", "show") };
+    format!("{site_url}/{}/{listing}/{}/{show}", encode_path_segment(locale), encode_path_segment(slug))
+}
+
 /// The LiipImagine thumbnail URL of image `name` for `filter` (e.g. `listing_large`, 384×288).
 pub fn thumbnail_url(base_url: &str, filter: &str, name: &str) -> String {
     format!("{base_url}/media/cache/{}{IMAGE_FOLDER}{}", encode_path_segment(filter), encode_path_segment(name))
@@ -115,6 +123,24 @@ pub struct CategoryRecord {
     pub name: String,
 }
 
+/// One characteristic of a listing in one locale (`listing_listing_characteristic`
+/// joined with `listing_characteristic_translation` and the value's translation
+/// in the same locale). Cocorico stores the value as a translated name ("2",
+/// "45 m²", "Yes"), not a number; a link may have no value at all.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CharacteristicRecord {
+    /// The listing.
+    pub listing_id: i32,
+    /// `listing_characteristic.id`.
+    pub characteristic_id: i32,
+    /// Locale of `name` and `value`.
+    pub locale: String,
+    /// The characteristic's name, e.g. "Bedrooms".
+    pub name: String,
+    /// The value's name in this locale, if the link has a value.
+    pub value: Option<String>,
+}
+
 /// One approved listing with everything the import needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CocoricoListing {
@@ -126,6 +152,8 @@ pub struct CocoricoListing {
     pub images: Vec<ImageRecord>,
     /// Category names, per category and locale, in link order.
     pub categories: Vec<CategoryRecord>,
+    /// Characteristics, per link and locale, in link order.
+    pub characteristics: Vec<CharacteristicRecord>,
 }
 
 /// The paging key: listings come ordered by (`createdAt`, `id`); a missing
@@ -157,6 +185,11 @@ mod tests {
             thumbnail_url(base, "listing_large", "4f9b.jpg"),
             "https://cocorico.example/media/cache/listing_large/uploads/listings/images/4f9b.jpg"
         );
+        assert_eq!(
+            listing_url(base, "en", "listing-one-1565694498"),
+            "https://cocorico.example/en/listing/listing-one-1565694498/show"
+        );
+        assert_eq!(listing_url(base, "fr", "annonce-une-1"), "https://cocorico.example/fr/annonce/annonce-une-1/voir");
         assert_eq!(
             image_url(base, "a b/../c.jpg"),
             "https://cocorico.example/uploads/listings/images/a%20b%2F..%2Fc.jpg"

@@ -3,21 +3,24 @@
 //! Text comes from the first translation in the preferred locales, else any;
 //! descriptions become plain text; prices are whole cents of the install's
 //! currency per its time unit; photos are absolute URLs without Cocorico's
-//! placeholder. Nothing of the owner is kept.
+//! placeholder; bedrooms, bathrooms, surface and capacity come from the
+//! characteristics the settings name (unknown when absent or malformed); the
+//! listing's page on Cocorico is linked. Nothing of the owner is kept.
 
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::characteristics;
 use super::text::{description_text, title_text};
 use crate::domain::{Currency, ListingSlug};
 use crate::server::adapters::cocorico::{
-    CategoryRecord, CocoricoListing, CocoricoSettings, PLACEHOLDER_IMAGE, image_url,
+    CategoryRecord, CocoricoListing, CocoricoSettings, PLACEHOLDER_IMAGE, image_url, listing_url,
 };
 use crate::server::store::listing::StoredPhoto;
 use crate::server::store::listing::import::ImportedListing;
 
 /// Bumped whenever the mapping changes, so every listing is rewritten once.
-const MAPPING_VERSION: &str = "cocorico-listing-v1";
+const MAPPING_VERSION: &str = "cocorico-listing-v2";
 
 /// Why a listing cannot be imported; it is reported and skipped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,14 +69,20 @@ pub fn map_listing(source: &CocoricoListing, settings: &CocoricoSettings) -> Res
     let price_minor = cents_to_minor(l.price_cents, settings.currency).ok_or(MapError::NegativePrice)?;
     let categories = category_names(&source.categories, &settings.locales);
     let address = [l.street_number.as_deref(), l.route.as_deref()].into_iter().flatten().map(str::trim);
+    let facts = characteristics::facts(&source.characteristics, &settings.characteristics, &settings.locales);
+    let cocorico_slug = translation.slug.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let page_slug = cocorico_slug.map_or_else(|| format!("listing-{}", l.id), str::to_owned);
     let mut row = ImportedListing {
         id: local_id(l.id),
         external_id: l.id.to_string(),
         slug: slug_for(translation.slug.as_deref(), &title, l.id),
         description: description_text(&translation.description),
         property_type: property_type(&source.categories).to_owned(),
-        bedrooms: 0,
-        bathrooms: 0,
+        bedrooms: facts.bedrooms,
+        bathrooms: facts.bathrooms,
+        area_m2: facts.area_m2,
+        capacity: facts.capacity,
+        source_url: Some(listing_url(&settings.site_url, &translation.locale, &page_slug)),
         address_line: address.filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" "),
         city: city.to_owned(),
         postal_code: l.zip.as_deref().unwrap_or("").trim().to_owned(),

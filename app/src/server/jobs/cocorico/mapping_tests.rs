@@ -1,13 +1,17 @@
 //! Unit tests of the Cocorico listing mapping.
 
 use super::*;
-use crate::server::adapters::cocorico::{ImageRecord, ListingRecord, PriceUnit, TranslationRecord};
+use crate::server::adapters::cocorico::{
+    CharacteristicRecord, CharacteristicRefs, ImageRecord, ListingRecord, PriceUnit, TranslationRecord,
+};
 use crate::server::secret::Secret;
 
 fn settings() -> CocoricoSettings {
     CocoricoSettings {
         database_url: Secret::new("mysql://ro:pw@127.0.0.1/cocorico"),
         base_url: "https://cocorico.example".into(),
+        site_url: "https://cocorico.example".into(),
+        characteristics: CharacteristicRefs::default(),
         locales: vec!["en".into(), "fr".into()],
         price_unit: PriceUnit::Day,
         currency: Currency::parse("EUR").unwrap(),
@@ -65,6 +69,21 @@ fn fixture() -> CocoricoListing {
             category(2, "fr", "Appartement"),
             category(8, "fr", "Long séjour"),
         ],
+        characteristics: vec![
+            characteristic(5, "Bedrooms", Some("2")),
+            characteristic(7, "Surface", Some("45 m²")),
+            characteristic(8, "Capacity", Some("NC")),
+        ],
+    }
+}
+
+fn characteristic(id: i32, name: &str, value: Option<&str>) -> CharacteristicRecord {
+    CharacteristicRecord {
+        listing_id: 1565694498,
+        characteristic_id: id,
+        locale: "en".into(),
+        name: name.into(),
+        value: value.map(str::to_owned),
     }
 }
 
@@ -82,6 +101,8 @@ fn the_fixture_listing_maps_to_a_published_portal_row() {
     assert_eq!(row.property_type, "apartment");
     assert_eq!(row.categories, ["Apartment", "Long séjour"]);
     assert_eq!(row.latitude, Some(48.8697174));
+    assert_eq!((row.bedrooms, row.bathrooms, row.area_m2, row.capacity), (Some(2), None, Some(45), None));
+    assert_eq!(row.source_url.as_deref(), Some("https://cocorico.example/en/listing/listing-one-1565694498/show"));
 }
 
 #[test]
@@ -128,6 +149,9 @@ fn any_change_of_content_changes_the_hash_and_nothing_else_does() {
     let mut edited = fixture();
     edited.translations[0].title = "Listing Uno".into();
     assert_ne!(first.content_hash, map_listing(&edited, &settings()).unwrap().content_hash);
+    let mut bigger = fixture();
+    bigger.characteristics[0].value = Some("3".into());
+    assert_ne!(first.content_hash, map_listing(&bigger, &settings()).unwrap().content_hash);
     let mut repriced = fixture();
     repriced.listing.price_cents += 100;
     assert_ne!(first.content_hash, map_listing(&repriced, &settings()).unwrap().content_hash);

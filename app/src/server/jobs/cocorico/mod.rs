@@ -6,6 +6,7 @@
 //! happen in one transaction with its `sync_run` row: a failed run changes
 //! nothing, and a run over an unchanged source writes nothing.
 
+mod characteristics;
 mod import;
 mod mapping;
 mod text;

@@ -19,8 +19,11 @@ pub struct ImportedListing {
     pub title: String,
     pub description: String,
     pub property_type: String,
-    pub bedrooms: i32,
-    pub bathrooms: i32,
+    pub bedrooms: Option<i32>,
+    pub bathrooms: Option<i32>,
+    pub area_m2: Option<i32>,
+    pub capacity: Option<i32>,
+    pub source_url: Option<String>,
     pub address_line: String,
     pub city: String,
     pub postal_code: String,
@@ -94,14 +97,16 @@ pub async fn insert_imported(
     }
     let result = sqlx::query!(
         r#"INSERT INTO listing (id, source, external_id, slug, title, description, property_type, bedrooms,
-               bathrooms, address_line, city, postal_code, country, latitude, longitude, price_minor, currency,
-               price_unit, photos, categories, published, published_at, content_hash)
+               bathrooms, area_m2, capacity, source_url, address_line, city, postal_code, country, latitude,
+               longitude, price_minor, currency, price_unit, photos, categories, published, published_at,
+               content_hash)
            SELECT r.id, $2, r.external_id, r.slug, r.title, r.description, r.property_type, r.bedrooms,
-                  r.bathrooms, r.address_line, r.city, r.postal_code, r.country, r.latitude, r.longitude,
-                  r.price_minor, r.currency, r.price_unit, r.photos,
+                  r.bathrooms, r.area_m2, r.capacity, r.source_url, r.address_line, r.city, r.postal_code,
+                  r.country, r.latitude, r.longitude, r.price_minor, r.currency, r.price_unit, r.photos,
                   ARRAY(SELECT jsonb_array_elements_text(r.categories)), true, now(), r.content_hash
            FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, external_id text, slug text, title text,
-                description text, property_type text, bedrooms int, bathrooms int, address_line text, city text,
+                description text, property_type text, bedrooms int, bathrooms int, area_m2 int, capacity int,
+                source_url text, address_line text, city text,
                 postal_code text, country text, latitude float8, longitude float8, price_minor int8,
                 currency text, price_unit text, photos jsonb, categories jsonb, content_hash text)
            ON CONFLICT (source, external_id) DO NOTHING"#,
@@ -127,14 +132,15 @@ pub async fn update_imported(
     let result = sqlx::query!(
         r#"UPDATE listing AS l SET slug = r.slug, title = r.title, description = r.description,
                property_type = r.property_type, bedrooms = r.bedrooms, bathrooms = r.bathrooms,
-               address_line = r.address_line, city = r.city, postal_code = r.postal_code, country = r.country,
+               area_m2 = r.area_m2, capacity = r.capacity, source_url = r.source_url, address_line = r.address_line, city = r.city, postal_code = r.postal_code, country = r.country,
                latitude = r.latitude, longitude = r.longitude, price_minor = r.price_minor,
                currency = r.currency, price_unit = r.price_unit, photos = r.photos,
                categories = ARRAY(SELECT jsonb_array_elements_text(r.categories)),
                published = true, published_at = CASE WHEN l.published THEN l.published_at ELSE now() END,
                content_hash = r.content_hash
            FROM jsonb_to_recordset($1::jsonb) AS r(external_id text, slug text, title text,
-                description text, property_type text, bedrooms int, bathrooms int, address_line text, city text,
+                description text, property_type text, bedrooms int, bathrooms int, area_m2 int, capacity int,
+                source_url text, address_line text, city text,
                 postal_code text, country text, latitude float8, longitude float8, price_minor int8,
                 currency text, price_unit text, photos jsonb, categories jsonb, content_hash text)
            WHERE l.source = $2 AND l.external_id = r.external_id"#,
@@ -178,8 +184,11 @@ mod tests {
             title: title.into(),
             description: "Quiet.".into(),
             property_type: "apartment".into(),
-            bedrooms: 0,
-            bathrooms: 0,
+            bedrooms: None,
+            bathrooms: None,
+            area_m2: None,
+            capacity: None,
+            source_url: None,
             address_line: "9 rue de la Lune".into(),
             city: "Paris".into(),
             postal_code: "75002".into(),

@@ -26,9 +26,11 @@ pub struct ListingRow {
     pub title: String,
     pub description: String,
     pub property_type: String,
-    pub bedrooms: i32,
-    pub bathrooms: i32,
+    pub bedrooms: Option<i32>,
+    pub bathrooms: Option<i32>,
     pub area_m2: Option<i32>,
+    pub capacity: Option<i32>,
+    pub source_url: Option<String>,
     pub address_line: String,
     pub city: String,
     pub postal_code: String,
@@ -105,7 +107,7 @@ pub async fn find_published_by_slug(db: impl PgExecutor<'_>, slug: &str) -> Resu
     sqlx::query_as!(
         ListingRow,
         r#"SELECT id, source, slug, title, description, property_type, bedrooms, bathrooms, area_m2,
-                  address_line, city, postal_code, country, latitude, longitude, price_minor,
+                  capacity, source_url, address_line, city, postal_code, country, latitude, longitude, price_minor,
                   currency AS "currency!", price_unit, available_from,
                   photos AS "photos!: sqlx::types::Json<Vec<StoredPhoto>>", categories
            FROM listing WHERE slug = $1 AND published"#,

@@ -1,11 +1,14 @@
 //! `listing` search for the portal: every filter is an optional parameter of
 //! two compile-checked queries (the page and the count), served by the
-//! indexes of the search migrations.
+//! indexes of the search migrations. A search shows one term (price unit)
+//! unless it asks for every term, and prices are filtered and sorted only
+//! within one term and one currency (`SearchQuery::parse` sees to it), so a
+//! price per night is never ordered against a price per month.
 
 use sqlx::{PgConnection, PgPool};
 
 use super::{ListingRow, StoredPhoto};
-use crate::domain::SearchQuery;
+use crate::domain::{Currency, SearchQuery};
 
 /// One page of published listings matching `query`, and the total count.
 ///
@@ -37,7 +40,9 @@ async fn count_matches(conn: &mut PgConnection, query: &SearchQuery) -> Result<i
              AND ($5::int IS NULL OR bedrooms >= $5)
              AND ($6::text IS NULL OR property_type = $6)
              AND ($7::date IS NULL OR available_from IS NULL OR available_from <= $7)
-             AND ($8::text IS NULL OR source = $8)"#,
+             AND ($8::text IS NULL OR source = $8)
+             AND ($9::text IS NULL OR price_unit = $9)
+             AND ($10::char(3) IS NULL OR currency = $10)"#,
         query.q,
         query.city,
         query.min_price_minor,
@@ -46,6 +51,8 @@ async fn count_matches(conn: &mut PgConnection, query: &SearchQuery) -> Result<i
         query.property_type,
         query.available_from,
         query.source,
+        query.term.price_unit(),
+        query.currency.as_ref().map(Currency::as_str),
     )
     .fetch_one(conn)
     .await
@@ -55,7 +62,7 @@ async fn search_page(conn: &mut PgConnection, query: &SearchQuery) -> Result<Vec
     sqlx::query_as!(
         ListingRow,
         r#"SELECT id, source, slug, title, description, property_type, bedrooms, bathrooms, area_m2,
-                  address_line, city, postal_code, country, latitude, longitude, price_minor,
+                  capacity, source_url, address_line, city, postal_code, country, latitude, longitude, price_minor,
                   currency AS "currency!", price_unit, available_from,
                   photos AS "photos!: sqlx::types::Json<Vec<StoredPhoto>>", categories
            FROM listing
@@ -68,6 +75,8 @@ async fn search_page(conn: &mut PgConnection, query: &SearchQuery) -> Result<Vec
              AND ($6::text IS NULL OR property_type = $6)
              AND ($7::date IS NULL OR available_from IS NULL OR available_from <= $7)
              AND ($8::text IS NULL OR source = $8)
+             AND ($12::text IS NULL OR price_unit = $12)
+             AND ($13::char(3) IS NULL OR currency = $13)
            ORDER BY CASE WHEN $9 = 'price' THEN price_minor END ASC,
                     CASE WHEN $9 = 'price_desc' THEN price_minor END DESC,
                     published_at DESC NULLS LAST, id
@@ -82,7 +91,9 @@ async fn search_page(conn: &mut PgConnection, query: &SearchQuery) -> Result<Vec
         query.source,
         query.sort_key(),
         query.page.offset(),
-        query.page.limit()
+        query.page.limit(),
+        query.term.price_unit(),
+        query.currency.as_ref().map(Currency::as_str),
     )
     .fetch_all(conn)
     .await
