@@ -89,7 +89,8 @@ async fn list_properties(
 ) -> Result<Json<Vec<PropertyItem>>, AppError> {
     let Query(query) = query.map_err(|e| AppError::Validation(e.body_text()))?;
     let archived = query.archived.unwrap_or(false);
-    Ok(Json(property::search_properties(&state.pool, &user, query.q.as_deref(), archived).await?))
+    let page = Some(query.page.unwrap_or(1));
+    Ok(Json(property::search_properties(&state.pool, &user, query.q.as_deref(), archived, page).await?))
 }
 
 /// `GET /api/manage/properties` filters.
@@ -99,6 +100,8 @@ struct PropertyQuery {
     q: Option<String>,
     /// `true`: the archived properties instead of those in use.
     archived: Option<bool>,
+    /// 1-based page of 50.
+    page: Option<i64>,
 }
 
 /// → 200 `{id, archived_at, listings}`: archived (409 while a lease holds a unit today or later).

@@ -248,6 +248,9 @@ async fn archived_places_leave_the_lists_and_take_no_new_unit_or_lease() {
     assert_eq!(app.get("/properties/quai-building-a-1").await.status(), 404, "off the portal");
     let in_use: Vec<Value> = app.get_as(&a, "/api/manage/properties").await.json().await.unwrap();
     assert!(in_use.iter().all(|p| p["id"] != json!(property)), "out of the list in use");
+    assert_eq!(app.get_as(&a, "/api/manage/properties?page=0").await.status(), 400, "pages start at 1");
+    let beyond: Vec<Value> = app.get_as(&a, "/api/manage/properties?page=2").await.json().await.unwrap();
+    assert!(beyond.is_empty(), "50 a page: a landlord's few properties fit on the first");
     let kept: Vec<Value> = app.get_as(&a, "/api/manage/properties?archived=true").await.json().await.unwrap();
     assert_eq!(kept.iter().filter(|p| p["id"] == json!(property)).count(), 1, "in the archived list");
     let (status, answer) =

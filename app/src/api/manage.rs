@@ -33,15 +33,17 @@ pub async fn manage_invoices(query: InvoiceQuery) -> Result<Vec<InvoiceItem>, Ap
 }
 
 /// The caller's properties in use (`archived`: the archived ones) with their
-/// units; with `q`, those whose name, address, postal code or city contain it.
+/// units, 50 a page (every one with no page); with `q`, those whose name,
+/// address, postal code or city contain it.
 #[server(endpoint = "backoffice/properties")]
 pub async fn manage_properties(
     q: Option<String>,
     archived: bool,
+    page: Option<i64>,
 ) -> Result<Vec<(PropertyItem, Vec<UnitItem>)>, AppError> {
     let user = crate::server::auth::require_user()?;
     let pool = crate::server::state::pool()?;
-    crate::server::property::list_properties_with_units(&pool, &user, q.as_deref(), archived).await
+    crate::server::property::list_properties_with_units(&pool, &user, q.as_deref(), archived, page).await
 }
 
 /// People (admins only), 50 a page.

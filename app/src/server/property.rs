@@ -13,20 +13,24 @@ use crate::server::store::{maintenance_ticket, property, unit};
 
 /// The caller's properties in use (not archived).
 pub async fn list_properties(pool: &PgPool, user: &AuthUser) -> Result<Vec<PropertyItem>, AppError> {
-    search_properties(pool, user, None, false).await
+    search_properties(pool, user, None, false, None).await
 }
 
 /// The caller's properties in use (`archived`: the archived ones) whose
 /// name, address, postal code or city contain the words `q` (at most 100
-/// characters; all with `None`).
+/// characters; all with `None`), by name: page `page` of 50, or every one
+/// with `None`.
 pub async fn search_properties(
     pool: &PgPool,
     user: &AuthUser,
     q: Option<&str>,
     archived: bool,
+    page: Option<i64>,
 ) -> Result<Vec<PropertyItem>, AppError> {
-    let search = list_params(None, q)?.search;
-    let rows = property::search_properties_scoped(pool, user.landlord_scope()?, search, Some(archived)).await?;
+    let list = list_params(page, q)?;
+    let rows_of = if page.is_some() { (Some(list.limit), list.offset) } else { (None, 0) };
+    let scope = user.landlord_scope()?;
+    let rows = property::search_properties_scoped(pool, scope, list.search, Some(archived), rows_of).await?;
     Ok(rows
         .into_iter()
         .map(|p| PropertyItem {
@@ -41,16 +45,17 @@ pub async fn search_properties(
         .collect())
 }
 
-/// The caller's properties matching `q` (in use, or the archived ones),
-/// each with all its units (archived ones marked): two reads whatever the
-/// number of properties.
+/// The caller's properties matching `q` (in use, or the archived ones; a
+/// page of 50, or every one with `None`), each with all its units (archived
+/// ones marked): two reads whatever the number of properties.
 pub async fn list_properties_with_units(
     pool: &PgPool,
     user: &AuthUser,
     q: Option<&str>,
     archived: bool,
+    page: Option<i64>,
 ) -> Result<Vec<(PropertyItem, Vec<UnitItem>)>, AppError> {
-    let properties = search_properties(pool, user, q, archived).await?;
+    let properties = search_properties(pool, user, q, archived, page).await?;
     let ids: Vec<Uuid> = properties.iter().map(|p| p.id).collect();
     let mut units: std::collections::HashMap<Uuid, Vec<UnitItem>> = std::collections::HashMap::new();
     for u in unit::list_units_of_properties(pool, &ids).await? {

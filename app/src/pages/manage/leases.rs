@@ -34,7 +34,7 @@ pub fn ManageLeasesPage() -> impl IntoView {
         let role = manage_role().await?;
         let q = Some(words).filter(|w| !w.trim().is_empty());
         let leases = manage_leases(LeaseQuery { q, page: Some(page), ..LeaseQuery::default() }).await?;
-        let places = manage_properties(None, false).await?;
+        let places = manage_properties(None, false, None).await?;
         Ok::<_, crate::model::AppError>((role, leases, places))
     });
     let (ok, error) = outcome(ok_words);

@@ -33,12 +33,16 @@ pub fn ManagePropertiesPage() -> impl IntoView {
     let query = use_query_map();
     let filters = move || {
         let q = query.read();
-        (q.get("q").unwrap_or_default(), q.get("archived").is_some_and(|a| a == "true"))
+        (
+            q.get("q").unwrap_or_default(),
+            q.get("archived").is_some_and(|a| a == "true"),
+            q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1i64),
+        )
     };
-    let data = Resource::new(filters, |(words, archived)| async move {
+    let data = Resource::new(filters, |(words, archived, page)| async move {
         let role = manage_role().await?;
         let q = Some(words).filter(|w| !w.trim().is_empty());
-        Ok::<_, crate::model::AppError>((role, manage_properties(q, archived).await?))
+        Ok::<_, crate::model::AppError>((role, manage_properties(q, archived, Some(page)).await?))
     });
     let (ok, error) = outcome(ok_words);
     view! {
@@ -47,9 +51,9 @@ pub fn ManagePropertiesPage() -> impl IntoView {
             {move || Suspend::new({
                 let error = error.clone();
                 async move {
-                    let (words, archived) = filters();
+                    let (words, archived, page) = filters();
                     match data.await {
-                        Ok((role, properties)) => view! {
+                        Ok((role, properties)) => { let more = properties.len() == 50; view! {
                             <ManageNav current="/manage/properties" role />
                             <h1 class="text-2xl font-bold">{if archived { "Archived properties" } else { "Properties" }}</h1>
                             <div class="mt-4"><Outcome ok error /></div>
@@ -72,13 +76,31 @@ pub fn ManagePropertiesPage() -> impl IntoView {
                                     view! { <PropertyCard property units /> }.into_any()
                                 }).collect_view()}
                             </ul>
+                            <Pages words=words.clone() archived page more=more />
                             {(!archived).then(|| view! { <NewPropertyForm role /> })}
-                        }.into_any(),
+                        }.into_any() }
                         Err(err) => refused(&err, "/manage/properties"),
                     }
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Links to the pages before and after, keeping the search and the tab.
+#[component]
+fn Pages(words: String, archived: bool, page: i64, more: bool) -> impl IntoView {
+    let words = crate::domain::form_encode(&words);
+    let link = move |page: i64| {
+        let tab = if archived { "&archived=true" } else { "" };
+        format!("/manage/properties?q={words}{tab}&page={page}")
+    };
+    let (before, after) = (link(page - 1), link(page + 1));
+    view! {
+        <nav class="mt-3 mb-6 flex justify-between text-sm" aria-label="Pages">
+            {(page > 1).then(|| view! { <a class="font-semibold text-emerald-800 hover:underline" href=before>"← Previous"</a> })}
+            {more.then(|| view! { <a class="ml-auto font-semibold text-emerald-800 hover:underline" href=after>"Next →"</a> })}
+        </nav>
     }
 }
 

@@ -55,17 +55,19 @@ pub async fn list_properties_scoped(
     db: impl PgExecutor<'_>,
     landlord_id: Option<Uuid>,
 ) -> Result<Vec<PropertyRow>, sqlx::Error> {
-    search_properties_scoped(db, landlord_id, None, None).await
+    search_properties_scoped(db, landlord_id, None, None, (None, 0)).await
 }
 
 /// The properties of `landlord_id` (every one with `None`) whose name,
 /// address, postal code or city contain `search` (any case; all with `None`),
-/// archived or not as `archived` says (both with `None`), by name.
+/// archived or not as `archived` says (both with `None`), by name; `limit`
+/// rows after `offset` (every one with no limit).
 pub async fn search_properties_scoped(
     db: impl PgExecutor<'_>,
     landlord_id: Option<Uuid>,
     search: Option<&str>,
     archived: Option<bool>,
+    (limit, offset): (Option<i64>, i64),
 ) -> Result<Vec<PropertyRow>, sqlx::Error> {
     sqlx::query_as!(
         PropertyRow,
@@ -74,10 +76,12 @@ pub async fn search_properties_scoped(
            AND ($2::text IS NULL OR strpos(lower(name || ' ' || address_line || ' ' || postal_code || ' ' || city),
                                            lower($2)) > 0)
            AND ($3::bool IS NULL OR (archived_at IS NOT NULL) = $3)
-         ORDER BY name, id",
+         ORDER BY name, id LIMIT $4 OFFSET $5",
         landlord_id,
         search,
-        archived
+        archived,
+        limit,
+        offset
     )
     .fetch_all(db)
     .await
