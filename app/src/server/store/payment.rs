@@ -97,12 +97,7 @@ pub async fn lock_payable_invoice(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(invoice) = locked else { return Ok(None) };
-    let paid_minor = sqlx::query_scalar!(
-        r#"SELECT COALESCE(sum(amount_minor - refunded_minor), 0)::bigint AS "paid!" FROM payment WHERE invoice_id = $1"#,
-        invoice_id
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    let paid_minor = paid_on_invoice(&mut *conn, invoice_id).await?;
     Ok(Some(PayableInvoice {
         id: invoice.id,
         number: invoice.number,
@@ -112,6 +107,16 @@ pub async fn lock_payable_invoice(
         paid_minor,
         voided: invoice.voided,
     }))
+}
+
+/// What is paid on an invoice, net of refunds.
+pub async fn paid_on_invoice(db: impl PgExecutor<'_>, invoice_id: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT COALESCE(sum(amount_minor - refunded_minor), 0)::bigint AS "paid!" FROM payment WHERE invoice_id = $1"#,
+        invoice_id
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// Voids a locked, unvoided invoice with its reason; the time it was voided.

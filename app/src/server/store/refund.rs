@@ -125,13 +125,3 @@ pub async fn list_payments_of_invoices(
     .fetch_all(db)
     .await
 }
-
-/// What is paid on an invoice, net of refunds.
-pub async fn paid_on_invoice(conn: &mut PgConnection, invoice_id: Uuid) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT COALESCE(sum(amount_minor - refunded_minor), 0)::bigint AS "paid!" FROM payment WHERE invoice_id = $1"#,
-        invoice_id
-    )
-    .fetch_one(conn)
-    .await
-}
