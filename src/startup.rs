@@ -145,12 +145,24 @@ fn load_keys(config: &Config) -> anyhow::Result<KeyStore> {
     Ok(store)
 }
 
+/// The page routes, listed once per process. Listing them renders the whole
+/// app with resource loading switched off by a process-wide flag
+/// (`leptos_server::SuppressResourceLoad`): a resource of any page rendered
+/// at that moment, by any server of the process, would wait forever and its
+/// request would end in the timeout's 503. Servers built one after another in
+/// one process (the test suite, several replicas in one binary) must not list
+/// them again while another serves.
+fn page_routes() -> &'static [leptos_axum::AxumRouteListing] {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
+}
+
 /// The whole HTTP surface: JSON routes, server functions, pages and assets.
 /// The routes and the layers around them. `public_origin`: the origin of
 /// `MARKETPLACE_PUBLIC_URL` when it is set, which browsers' state-changing
 /// requests must come from.
 fn router(state: AppState, limits: crate::http::limits::Limits, public_origin: Option<std::sync::Arc<str>>) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes().to_vec();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())

@@ -260,3 +260,51 @@ async fn json_errors_are_rfc_9457_problems() {
     assert_eq!((body["status"].as_u64(), body["title"].as_str()), (Some(400), Some("Bad Request")));
     assert!(body["detail"].as_str().unwrap().contains("sort"), "{body}");
 }
+
+/// Pages with data keep rendering while other servers of the same process
+/// start: a server lists its page routes once per process, since listing
+/// them switches resource loading off process-wide for a moment, and a page
+/// caught in that moment would wait until the request timeout's 503.
+#[tokio::test]
+async fn pages_render_while_other_servers_of_the_process_start() {
+    let app = spawn_app_with(true, &[("MARKETPLACE_REQUEST_TIMEOUT", "5s")]).await;
+    let config = app.config.clone();
+    let starting = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        runtime.block_on(async move {
+            for _ in 0..40 {
+                marketplace::startup::Application::build(config.clone()).await.expect("build a server");
+            }
+        });
+    });
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let askers: Vec<_> = (0..12)
+        .map(|_| {
+            let (client, url, done) = (app.client.clone(), format!("{}/properties", app.address), done.clone());
+            tokio::spawn(async move {
+                let (mut pages, mut failed) = (0, Vec::new());
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    pages += 1;
+                    match client.get(&url).send().await.map(|r| r.status()) {
+                        Ok(status) if status == 200 => {}
+                        other => failed.push(format!("{other:?}")),
+                    }
+                }
+                (pages, failed)
+            })
+        })
+        .collect();
+    while !starting.is_finished() {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (mut pages, mut failed) = (0, Vec::new());
+    for asker in askers {
+        let (asked, refused) = asker.await.expect("the asking task");
+        pages += asked;
+        failed.extend(refused);
+    }
+    starting.join().expect("the servers started");
+    assert!(pages >= 8, "pages were asked for while the servers started");
+    assert!(failed.is_empty(), "{} of {pages} pages failed: {failed:?}", failed.len());
+}

@@ -15,6 +15,23 @@ async fn submit(client: &reqwest::Client, base: &str, path: &str, form: &[(&str,
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 
+/// GETs a page that must render (200) and returns its HTML; a failure shows
+/// the status and the page's main part.
+async fn page_of(client: &reqwest::Client, url: String) -> String {
+    let response = client.get(&url).send().await.expect("page request");
+    let status = response.status();
+    let html = response.text().await.expect("page body");
+    assert_eq!(status, 200, "{url}: {}", main_of(&html));
+    html
+}
+
+/// The `<main>` part of a page (or its start), to show in a failed assertion.
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").unwrap_or(0);
+    let end = html[start..].find("</main>").map_or(html.len().min(start + 4000), |e| start + e);
+    &html[start..end]
+}
+
 #[tokio::test]
 async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
     let app = spawn_app(true).await;
@@ -22,7 +39,7 @@ async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
     let landlord = browser_session(&app, "landlord1@marketplace.test").await;
     let admin = browser_session(&app, "admin@marketplace.test").await;
 
-    let page = landlord.get(format!("{base}/manage/properties")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}/manage/properties")).await;
     assert!(page.contains(r#"data-testid="properties""#) && page.contains("Add a property"), "the page renders");
     assert!(!page.contains(r#"href="/manage/people""#), "People is for admins");
 
@@ -31,7 +48,7 @@ async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
         submit(&admin, &base, "/manage/people", &[("email", "pia@example.com"), ("role", "tenant"), ("name", "Pia")])
             .await;
     assert!(to.starts_with("/manage/people?ok=invited&link="), "{to}");
-    let page = admin.get(format!("{base}{to}")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&admin, format!("{base}{to}")).await;
     assert!(page.contains("The invitation is sent.") && page.contains(r#"data-testid="invitation-link""#));
 
     // The landlord adds a property, a unit, and lets it.
@@ -49,11 +66,12 @@ async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
     )
     .await;
     assert!(to.contains("error=country&reason=invalid") && to.contains("name=Rue%20Neuve"), "{to}");
-    let page = landlord.get(format!("{base}{to}")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}{to}")).await;
     assert!(
         page.contains("Not done: check country (a two-letter ISO 3166 code, like FR).")
             && page.contains(r#"value="Rue Neuve""#),
-        "typed values come back"
+        "typed values come back: {}",
+        main_of(&page)
     );
     let fields = [
         ("name", "Rue Neuve"),
@@ -79,7 +97,7 @@ async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
         ("country", "FR"),
     ];
     assert_eq!(submit(&landlord, &base, &edit, &renamed).await, "/manage/properties?ok=edited");
-    let page = landlord.get(format!("{base}/manage/properties")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}/manage/properties")).await;
     assert!(
         page.contains("Rue Neuve Nord") && page.contains("2 rue Neuve, 69002 Lyon (FR)"),
         "the card reads the new name"
@@ -119,7 +137,7 @@ async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
     assert_eq!(submit(&landlord, &base, "/manage/leases", &form).await, "/manage/leases?ok=created");
     let again = submit(&landlord, &base, "/manage/leases", &form).await;
     assert!(again.contains("error=unit_id&reason=conflict"), "{again}");
-    let page = landlord.get(format!("{base}/manage/leases")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}/manage/leases")).await;
     assert!(
         page.contains("Rue Neuve Nord · 2B") && page.contains("I confirm"),
         "the lease is listed with its end form"
@@ -157,8 +175,7 @@ async fn a_landlord_lets_and_bills_from_the_pages_without_javascript() {
     let too_much =
         [("amount_minor", "60000"), ("received_on", "2026-12-02"), ("method", "cash"), ("reference", "CASH-2")];
     assert!(submit(&landlord, &base, &pay, &too_much).await.contains("error=amount_minor&reason=conflict"));
-    let page =
-        landlord.get(format!("{base}/manage/invoices?period=2026-12")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}/manage/invoices?period=2026-12")).await;
     assert!(page.contains(r#"data-state="partly_paid""#), "the invoice reads partly paid");
 
     // Ending it needs the confirmation.
@@ -239,7 +256,7 @@ async fn an_invoice_is_voided_from_its_page_and_refusals_read_in_words() {
     };
     let (unpaid, number) = pick(false).await;
     let path = format!("/manage/invoices/{unpaid}/void");
-    let page = landlord.get(format!("{base}/manage/invoices")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}/manage/invoices")).await;
     assert!(page.contains(&format!(r#"action="{path}""#)), "an unpaid invoice offers a void");
 
     let unconfirmed = submit(&landlord, &base, &path, &[("reason", "a duplicate")]).await;
@@ -252,17 +269,17 @@ async fn an_invoice_is_voided_from_its_page_and_refusals_read_in_words() {
     assert_eq!(no_reason, "/manage/invoices?error=reason&reason=invalid&message=from%201%20to%20500%20characters");
     let done = submit(&landlord, &base, &path, &[("reason", "a duplicate"), yes]).await;
     assert_eq!(done, "/manage/invoices?ok=voided");
-    let page = landlord.get(format!("{base}{done}")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}{done}")).await;
     assert!(page.contains("The invoice is void."), "the outcome in words");
     assert!(page.contains(&format!(r#"data-invoice="{number}" data-state="void""#)), "listed as void");
     assert!(!page.contains(&format!(r#"action="{path}""#)), "and no longer offers a void");
 
     let again = submit(&landlord, &base, &path, &[("reason", "again"), yes]).await;
-    let page = landlord.get(format!("{base}{again}")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}{again}")).await;
     assert!(page.contains("the invoice is already void"), "{again}");
     let (paid, _) = pick(true).await;
     let refused = submit(&landlord, &base, &format!("/manage/invoices/{paid}/void"), &[("reason", "x"), yes]).await;
-    let page = landlord.get(format!("{base}{refused}")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}{refused}")).await;
     assert!(page.contains("Refund them first, then void it."), "{refused}");
 }
 
@@ -290,23 +307,21 @@ async fn units_and_properties_are_archived_and_rents_changed_from_the_pages() {
     let archive = format!("/manage/units/{unit}/archive");
     assert!(submit(&landlord, &base, &archive, &[]).await.contains("error=confirm&reason=invalid"));
     assert_eq!(submit(&landlord, &base, &archive, &[("confirm", "yes")]).await, "/manage/properties?ok=unit_archived");
-    let page =
-        landlord.get(format!("{base}/manage/properties?ok=unit_archived")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}/manage/properties?ok=unit_archived")).await;
     assert!(page.contains("The unit is archived"), "the outcome in words");
     assert!(
         page.contains(r#"data-testid="archived-units""#)
             && page.contains(&format!(r#"action="/manage/units/{unit}/restore""#))
     );
-    let leases = landlord.get(format!("{base}/manage/leases")).send().await.unwrap().text().await.unwrap();
+    let leases = page_of(&landlord, format!("{base}/manage/leases")).await;
     assert!(!leases.contains(&format!(r#"value="{unit}""#)), "an archived unit is not offered for a lease");
 
     // The property goes to the archived list and comes back from it.
     let to = submit(&landlord, &base, &format!("/manage/properties/{property}/archive"), &[("confirm", "yes")]).await;
     assert_eq!(to, "/manage/properties?ok=property_archived");
-    let page = landlord.get(format!("{base}/manage/properties")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}/manage/properties")).await;
     assert!(!page.contains(&format!(r#"data-property="{property}""#)), "out of the list in use");
-    let archived =
-        landlord.get(format!("{base}/manage/properties?archived=true")).send().await.unwrap().text().await.unwrap();
+    let archived = page_of(&landlord, format!("{base}/manage/properties?archived=true")).await;
     assert!(archived.contains("Archived properties") && archived.contains(&format!(r#"data-property="{property}""#)));
     let restore = format!("/manage/properties/{property}/restore");
     assert_eq!(
@@ -326,7 +341,7 @@ async fn units_and_properties_are_archived_and_rents_changed_from_the_pages() {
     .unwrap();
     let change = format!("/manage/leases/{lease}/rent");
     let to = submit(&landlord, &base, &change, &[("from_on", &invoiced), ("rent_minor", "1")]).await;
-    let page = landlord.get(format!("{base}{to}")).send().await.unwrap().text().await.unwrap();
+    let page = page_of(&landlord, format!("{base}{to}")).await;
     assert!(page.contains("Not done: from on clashes with what is already recorded (the rent up to"), "{to}");
     assert!(page.contains("is already invoiced, and invoices are not rewritten"), "{to}");
 }
