@@ -59,6 +59,21 @@ pub enum KbError {
     /// 400, code 4028.
     #[error("Invoice {0} can not be voided. Invoice is paid or partially paid.")]
     InvoicePaid(Uuid),
+    /// 400, code 4031 `INVOICE_VOID_UPDATED`: a change to a VOID invoice (an item adjustment).
+    #[error("Cannot modify a Voided invoice: id={0}")]
+    InvoiceVoidUpdated(Uuid),
+    /// 400, code 3 `CURRENCY_INVALID`: an adjustment in another currency than the invoice's.
+    #[error("Invalid currency {given}, expected {expected}")]
+    CurrencyInvalid { given: String, expected: String },
+    /// 404, code 4011 `INVOICE_ITEM_NOT_FOUND`: no such item on the invoice.
+    #[error("No invoice item could be found for id {0}.")]
+    InvoiceItemNotFound(Uuid),
+    /// 400, code 4010 `INVOICE_ITEM_ADJUSTMENT_AMOUNT_SHOULD_BE_POSITIVE`.
+    #[error("Invoice adjustment amount {0} should be strictly positive")]
+    AdjustmentNotPositive(String),
+    /// 400, code 4020 `INVOICE_ITEM_ADJUSTMENT_AMOUNT_INVALID`: more than is left of the item.
+    #[error("Invoice adjustment amount {amount} should be lower than {left}")]
+    AdjustmentTooLarge { amount: String, left: String },
     /// 400, code 7199: more than the invoice balance.
     #[error("Plugin exception Invalid amount '{amount}' for invoice '{invoice}': invoice balance is = '{balance}'")]
     PaymentTooLarge { amount: String, invoice: Uuid, balance: String },
@@ -130,6 +145,11 @@ impl KbError {
             Self::InvoiceIsVoid(_) => (S::INTERNAL_SERVER_ERROR, None, "java.lang.IllegalStateException"),
             Self::InvoiceInvalidStatus { .. } => (S::BAD_REQUEST, Some(4023), INVOICE_EXCEPTION),
             Self::InvoicePaid(_) => (S::BAD_REQUEST, Some(4028), INVOICE_EXCEPTION),
+            Self::InvoiceVoidUpdated(_) => (S::BAD_REQUEST, Some(4031), INVOICE_EXCEPTION),
+            Self::CurrencyInvalid { .. } => (S::BAD_REQUEST, Some(3), INVOICE_EXCEPTION),
+            Self::InvoiceItemNotFound(_) => (S::NOT_FOUND, Some(4011), INVOICE_EXCEPTION),
+            Self::AdjustmentNotPositive(_) => (S::BAD_REQUEST, Some(4010), INVOICE_EXCEPTION),
+            Self::AdjustmentTooLarge { .. } => (S::BAD_REQUEST, Some(4020), INVOICE_EXCEPTION),
             Self::PaymentTooLarge { .. } => (S::BAD_REQUEST, Some(7199), PAYMENT_EXCEPTION),
             Self::PaymentInvalidOperation => (S::BAD_REQUEST, Some(7032), PAYMENT_EXCEPTION),
             Self::PaymentOtherAccount(_) => (S::BAD_REQUEST, Some(7034), PAYMENT_EXCEPTION),

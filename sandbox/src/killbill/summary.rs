@@ -24,13 +24,13 @@ pub struct AccountSummary {
     pub committed_invoices: u64,
     /// VOID invoices.
     pub void_invoices: u64,
-    /// Items over all invoices.
+    /// Items over all invoices, `ITEM_ADJ` adjustments included.
     pub invoice_items: u64,
     /// Payments recorded.
     pub payments: u64,
     /// Custom fields on the account's invoices.
     pub custom_fields: u64,
-    /// Sum of the COMMITTED invoices' amounts.
+    /// Sum of the COMMITTED invoices' amounts (net of item adjustments).
     pub invoiced_minor: i64,
     /// Sum of the payments, net of their refunds.
     pub paid_minor: i64,

@@ -29,7 +29,7 @@ impl Event {
     pub const ACCOUNT_CREATION: &'static str = "ACCOUNT_CREATION";
     /// An invoice became COMMITTED.
     pub const INVOICE_CREATION: &'static str = "INVOICE_CREATION";
-    /// A committed invoice changed (here: it was voided).
+    /// A committed invoice changed (here: voided, a payment on it refunded, or an item adjusted).
     pub const INVOICE_ADJUSTMENT: &'static str = "INVOICE_ADJUSTMENT";
     /// A payment was applied to an invoice.
     pub const INVOICE_PAYMENT_SUCCESS: &'static str = "INVOICE_PAYMENT_SUCCESS";

@@ -1,10 +1,10 @@
-//! External charges and invoices (`InvoiceResource`).
+//! External charges, invoices and invoice item adjustments (`InvoiceResource`).
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::extract::{KbPath, KbQuery, Tenant, Write, flag};
+use super::extract::{KbPath, KbQuery, Tenant, Write, created, flag};
 use super::page::Page;
 use crate::killbill::error::{KbError, KbResult};
 use crate::killbill::notify::Event;
@@ -20,7 +20,7 @@ use crate::killbill::state::AppState;
 use crate::killbill::store::TenantData;
 use crate::killbill::store::model::Invoice;
 use crate::killbill::wire::AuditMode;
-use crate::killbill::wire::input::{InvoiceItemInput, parse_body};
+use crate::killbill::wire::input::{AdjustmentInput, InvoiceItemInput, parse_body};
 use crate::killbill::wire::output::{InvoiceItemJson, InvoiceJson};
 
 /// Routes under `/1.0/kb/invoices` (payments and custom fields live in their own modules).
@@ -29,7 +29,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/invoices/charges/{account_id}", post(create_charges))
         .route("/invoices/pagination", get(list_invoices))
         .route("/invoices/byNumber/{number}", get(invoice_by_number))
-        .route("/invoices/{invoice_id}", get(get_invoice))
+        .route("/invoices/{invoice_id}", get(get_invoice).post(adjust_item))
         .route("/invoices/{invoice_id}/commitInvoice", put(commit_invoice))
         .route("/invoices/{invoice_id}/voidInvoice", put(void_invoice))
 }
@@ -39,6 +39,12 @@ pub fn router() -> Router<Arc<AppState>> {
 struct ChargeQuery {
     requested_date: Option<String>,
     auto_commit: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AdjustQuery {
+    requested_date: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +75,31 @@ async fn create_charges(
         let currency = data.account(account_id)?.currency.expect("charged accounts have a currency");
         let json = items.iter().map(|i| InvoiceItemJson::new(i, currency)).collect();
         Ok((Json(json), events))
+    })
+}
+
+/// `POST /1.0/kb/invoices/{invoiceId}` (`adjustInvoiceItem`): adds an `ITEM_ADJ` item and
+/// answers 201 with `Location: …/invoices/{invoiceId}` and no body; 404 without a body when no
+/// `amount` was sent and nothing is left of the item.
+async fn adjust_item(
+    State(app): State<Arc<AppState>>,
+    Tenant(tenant): Tenant,
+    Write(audit): Write,
+    headers: HeaderMap,
+    KbPath(invoice_id): KbPath<Uuid>,
+    KbQuery(q): KbQuery<AdjustQuery>,
+    body: Bytes,
+) -> KbResult<Response> {
+    let (account_id, adjustment) = AdjustmentInput::parse(&body)?;
+    // Kill Bill reads the body's account (for its time zone) before anything else.
+    app.read(tenant, |data| data.account(account_id).map(|_| ()))?;
+    let requested = requested_date(q.requested_date.as_deref(), audit.at.date_naive())?;
+    let _serialized = app.locks.lock(account_id).await;
+    let adjusted =
+        app.write(tenant, |data, counters| data.adjust_invoice_item(counters, invoice_id, adjustment, requested))?;
+    Ok(match adjusted {
+        Some(_) => created(&headers, &format!("/1.0/kb/invoices/{invoice_id}")),
+        None => StatusCode::NOT_FOUND.into_response(),
     })
 }
 

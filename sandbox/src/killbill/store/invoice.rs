@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::model::{Audit, Invoice, InvoiceItem, InvoiceStatus, ItemLabels};
+use super::model::{Audit, Invoice, InvoiceItem, InvoiceStatus, ItemKind, ItemLabels};
 use super::{Counters, TenantData};
 use crate::killbill::error::{KbError, KbResult};
 use crate::killbill::money::{self, Currency};
@@ -179,6 +179,7 @@ impl ChargeRequest<'_> {
             id,
             invoice_id,
             account_id: self.account_id,
+            kind: ItemKind::ExternalCharge,
             amount_minor,
             start_date: charge.start_date.unwrap_or(self.requested),
             end_date: charge.end_date,

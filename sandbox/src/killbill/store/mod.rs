@@ -3,6 +3,7 @@
 //! write that follows it are atomic; per-account ordering is added by [`AccountLocks`].
 
 mod account;
+mod adjustment;
 mod custom_field;
 mod invoice;
 pub mod model;
@@ -17,6 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
 
 pub use account::NewAccount;
+pub use adjustment::NewAdjustment;
 pub use invoice::NewCharge;
 pub use payment::NewPayment;
 pub use refund::NewRefund;

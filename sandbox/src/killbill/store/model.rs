@@ -114,12 +114,33 @@ pub struct ItemLabels {
     pub item_details: Option<String>,
 }
 
-/// One `EXTERNAL_CHARGE` line.
+/// The `itemType`s the emulator creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// An external charge (positive amount).
+    ExternalCharge,
+    /// An invoice item adjustment: a negative amount linked to the adjusted item.
+    ItemAdj,
+}
+
+impl ItemKind {
+    /// The wire name (`EXTERNAL_CHARGE`, `ITEM_ADJ`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ExternalCharge => "EXTERNAL_CHARGE",
+            Self::ItemAdj => "ITEM_ADJ",
+        }
+    }
+}
+
+/// One invoice line: an `EXTERNAL_CHARGE`, or an `ITEM_ADJ` taking part of one back.
 #[derive(Debug, Clone)]
 pub struct InvoiceItem {
     pub id: Uuid,
     pub invoice_id: Uuid,
     pub account_id: Uuid,
+    pub kind: ItemKind,
+    /// Signed: negative for an `ITEM_ADJ`.
     pub amount_minor: i64,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
@@ -141,7 +162,7 @@ pub struct Invoice {
 }
 
 impl Invoice {
-    /// Sum of the charges, in minor units.
+    /// Sum of the items, adjustments included (Kill Bill's `getChargedAmount`), in minor units.
     pub fn charged_minor(&self) -> i64 {
         self.items.iter().map(|i| i.amount_minor).sum()
     }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::killbill::error::{KbError, KbResult};
 use crate::killbill::money::Currency;
 use crate::killbill::store::model::{AccountFields, ItemLabels};
-use crate::killbill::store::{NewAccount, NewCharge, NewPayment, NewRefund};
+use crate::killbill::store::{NewAccount, NewAdjustment, NewCharge, NewPayment, NewRefund};
 
 /// `Tenant` body of `POST /1.0/kb/tenants`.
 #[derive(Debug, Deserialize)]
@@ -76,6 +76,42 @@ impl InvoiceItemInput {
             end_date: self.end_date,
             labels: self.labels,
         })
+    }
+}
+
+/// `InvoiceItem` body of `POST /1.0/kb/invoices/{invoiceId}` (an item adjustment). Other
+/// fields (`invoiceId`, `itemType`, dates, names) are ignored, like the server does.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdjustmentInput {
+    account_id: Option<Uuid>,
+    invoice_item_id: Option<Uuid>,
+    amount: Option<serde_json::Value>,
+    currency: Option<String>,
+    description: Option<String>,
+    item_details: Option<String>,
+}
+
+impl AdjustmentInput {
+    /// Reads the body (`null` or absent is refused) and checks what `adjustInvoiceItem`
+    /// requires; returns the body's `accountId` (whose lock the call takes) and the adjustment.
+    pub fn parse(bytes: &[u8]) -> KbResult<(Uuid, NewAdjustment)> {
+        let input: Option<Self> = if bytes.iter().all(u8::is_ascii_whitespace) { None } else { parse_body(bytes)? };
+        let input = input.ok_or_else(|| KbError::BadRequest("InvoiceItemJson body should be specified".to_string()))?;
+        let account_id = input
+            .account_id
+            .ok_or_else(|| KbError::BadRequest("InvoiceItemJson accountId needs to be set".to_string()))?;
+        let item_id = input
+            .invoice_item_id
+            .ok_or_else(|| KbError::BadRequest("InvoiceItemJson invoiceItemId needs to be set".to_string()))?;
+        let adjustment = NewAdjustment {
+            item_id,
+            amount: input.amount.map(amount_text).transpose()?.flatten(),
+            currency: input.currency.as_deref().map(parse_currency).transpose()?,
+            description: input.description,
+            item_details: input.item_details,
+        };
+        Ok((account_id, adjustment))
     }
 }
 

@@ -74,13 +74,13 @@ pub struct InvoiceItemJson {
 }
 
 impl InvoiceItemJson {
-    /// An `EXTERNAL_CHARGE` item of an invoice in `currency`.
+    /// An item of an invoice in `currency`.
     pub fn new(item: &InvoiceItem, currency: Currency) -> Self {
         Self {
             invoice_item_id: item.id,
             invoice_id: item.invoice_id,
             account_id: item.account_id,
-            item_type: "EXTERNAL_CHARGE",
+            item_type: item.kind.as_str(),
             start_date: item.start_date,
             end_date: item.end_date,
             amount: Amount { minor: item.amount_minor, exponent: currency.exponent() },
