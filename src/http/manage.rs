@@ -9,14 +9,17 @@ use app::model::manage::{
     NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest, RentChangeRequest, RentChanged,
 };
 use app::model::payment::{
-    InvoiceVoided, PaymentRecorded, PaymentRefunded, PaymentRequest, RefundRequest, VoidRequest,
+    CreditNoteIssued, CreditNoteRequest, InvoiceVoided, PaymentRecorded, PaymentRefunded, PaymentRequest,
+    RefundRequest, VoidRequest,
 };
 use app::model::property::{PropertyItem, PropertyRecord, UnitItem};
 use app::model::quarantine::QuarantinedRecord;
 use app::server::auth::AuthUser;
 use app::server::quarantine::Decision;
 use app::server::state::AppState;
-use app::server::{archive, audit, billing, invoices, leases, payment, places, property, quarantine, refund};
+use app::server::{
+    archive, audit, billing, credit_note, invoices, leases, payment, places, property, quarantine, refund,
+};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -47,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/manage/audit", get(list_audit))
         .route("/api/manage/invoices/{id}/payments", post(record_payment))
         .route("/api/manage/invoices/{id}/void", post(void_invoice))
+        .route("/api/manage/invoices/{id}/credit-notes", post(credit_invoice))
         .route("/api/manage/payments/{id}/refunds", post(refund_payment))
         .route("/api/manage/killbill/quarantine", get(list_quarantine))
         .route("/api/manage/killbill/quarantine/{id}/retry", post(retry_quarantined))
@@ -302,6 +306,18 @@ async fn cancel_rent_change(
 ) -> Result<StatusCode, AppError> {
     leases::cancel_rent_change(&state.pool, &user, id, &from_on).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `{amount_minor, reason}` → 201 `{id, number, invoice_id, invoice_number, amount_minor, currency, issued_on,
+/// credited_minor, outstanding_minor}`; more than is still due, or a void invoice, is a 409 saying why.
+async fn credit_invoice(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+    request: Result<Json<CreditNoteRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<CreditNoteIssued>), AppError> {
+    let request = body(request)?;
+    Ok((StatusCode::CREATED, Json(credit_note::issue(&state.pool, &user, id, &request).await?)))
 }
 
 /// `{amount_minor, reason, refunded_on?}` → 201 `{id, payment_id, invoice_id, amount_minor, currency,

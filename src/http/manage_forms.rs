@@ -5,12 +5,12 @@
 
 use app::model::AppError;
 use app::model::manage::{EndLeaseRequest, NewLeaseRequest, NewPropertyRequest, NewUnitRequest, PropertyEditRequest};
-use app::model::payment::{PaymentRequest, RefundRequest, VoidRequest};
+use app::model::payment::{CreditNoteRequest, PaymentRequest, RefundRequest, VoidRequest};
 use app::model::people::ProfileRequest;
 use app::server::audit::Actor;
 use app::server::auth::AuthUser;
 use app::server::state::AppState;
-use app::server::{leases, payment, people, places, profile, refund};
+use app::server::{credit_note, leases, payment, people, places, profile, refund};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/invoices/{id}/payments", post(record_payment))
         .route("/manage/invoices/{id}/void", post(void_invoice))
         .route("/manage/payments/{id}/refunds", post(refund_payment))
+        .route("/manage/invoices/{id}/credit-notes", post(credit_invoice))
         .route("/manage/properties", post(create_property))
         .route("/manage/properties/{id}/units", post(create_unit))
         .route("/manage/properties/{id}/edit", post(edit_property))
@@ -182,6 +183,28 @@ async fn void_invoice(
         Err(AppError::Conflict(m)) => Err(AppError::Conflict(format!("already_void: {m}"))),
         Err(err) => Err(err),
     };
+    back("/manage/invoices", result, &form, &[])
+}
+
+async fn credit_invoice(
+    State(state): State<AppState>,
+    user: Result<AuthUser, AppError>,
+    Path(invoice): Path<Uuid>,
+    Form(form): Form<Fields>,
+) -> Response {
+    let Ok(user) = user else { return Redirect::to("/login?next=/manage/invoices").into_response() };
+    let result = async {
+        if field(&form, "confirm") != "yes" {
+            return Err(AppError::Validation("confirm: tick the confirmation".into()));
+        }
+        let request = CreditNoteRequest {
+            amount_minor: number(&form, "amount_minor")?
+                .ok_or_else(|| AppError::Validation("amount_minor: required".into()))?,
+            reason: field(&form, "reason").to_owned(),
+        };
+        credit_note::issue(&state.pool, &user, invoice, &request).await.map(|_| "credited".to_owned())
+    }
+    .await;
     back("/manage/invoices", result, &form, &[])
 }
 

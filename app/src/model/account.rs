@@ -35,6 +35,9 @@ pub struct InvoiceView {
     pub total: Money,
     /// What has been paid against it so far.
     pub paid: Money,
+    /// What credit notes took back of it, when they did.
+    #[serde(default)]
+    pub credited: Option<Money>,
     /// Paid, partly paid, open, overdue or void, as of today.
     pub status: InvoiceStatus,
     /// Past due with something left to pay.

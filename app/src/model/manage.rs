@@ -245,15 +245,36 @@ pub struct InvoiceItem {
     pub currency: String,
     /// Its total in minor units.
     pub total_minor: i64,
+    /// Taken back by credit notes.
+    #[serde(default)]
+    pub credited_minor: i64,
     /// Paid so far.
     pub paid_minor: i64,
-    /// Left to pay (0 for a void invoice).
+    /// Left to pay: total - credited - paid (0 for a void invoice).
     pub outstanding_minor: i64,
     /// `open`, `partly_paid`, `paid` or `void`.
     pub state: String,
     /// The payments received against it, oldest first.
     #[serde(default)]
     pub payments: Vec<InvoicePaymentLine>,
+    /// The credit notes issued against it, by number.
+    #[serde(default)]
+    pub credit_notes: Vec<InvoiceCreditLine>,
+}
+
+/// A credit note issued against an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceCreditLine {
+    /// Our id of the note.
+    pub id: Uuid,
+    /// Its number (`CN-2026-000001`).
+    pub number: String,
+    /// The amount taken back, in minor units.
+    pub amount_minor: i64,
+    /// The day it was issued.
+    pub issued_on: NaiveDate,
+    /// Why.
+    pub reason: String,
 }
 
 /// A payment received against an invoice, and what of it is refunded.

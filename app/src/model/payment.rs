@@ -82,3 +82,37 @@ pub struct PaymentRefunded {
     /// What is left to pay on the invoice afterwards.
     pub outstanding_minor: i64,
 }
+
+/// `POST /api/manage/invoices/{id}/credit-notes`: part of an issued invoice
+/// taken back by a new, negative document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteRequest {
+    /// The amount taken back, in minor units (more than 0, at most what is
+    /// still due on the invoice).
+    pub amount_minor: i64,
+    /// Why (1 to 500 characters), printed on the note and kept in the audit log.
+    pub reason: String,
+}
+
+/// An issued credit note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteIssued {
+    /// Our id of the note.
+    pub id: Uuid,
+    /// Its number, in the credit notes' own yearly series (`CN-2026-000001`).
+    pub number: String,
+    /// The invoice it corrects.
+    pub invoice_id: Uuid,
+    /// That invoice's number.
+    pub invoice_number: String,
+    /// The amount taken back, in minor units.
+    pub amount_minor: i64,
+    /// The invoice's currency.
+    pub currency: String,
+    /// The day it was issued.
+    pub issued_on: chrono::NaiveDate,
+    /// All that is credited on the invoice so far.
+    pub credited_minor: i64,
+    /// What is still due on the invoice after it.
+    pub outstanding_minor: i64,
+}

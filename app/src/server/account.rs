@@ -22,7 +22,8 @@ pub async fn load_account(pool: &PgPool, tenant_id: Uuid) -> Result<AccountView,
     let leases = lease::list_leases_of_tenant(pool, tenant_id).await?;
     let invoices = invoice::list_invoices_of_tenant(pool, tenant_id).await?;
     let payments = payment::list_payments_of_tenant(pool, tenant_id).await?;
-    let owed: i64 = invoices.iter().filter(|i| !i.voided).map(|i| (i.total_minor - i.paid_minor).max(0)).sum();
+    let owed: i64 =
+        invoices.iter().filter(|i| !i.voided).map(|i| (i.total_minor - i.credited_minor - i.paid_minor).max(0)).sum();
     let balance = invoices.first().map(|i| money(owed, &i.currency)).transpose()?;
     Ok(AccountView {
         display_name: user.display_name,
@@ -42,12 +43,14 @@ pub async fn load_account(pool: &PgPool, tenant_id: Uuid) -> Result<AccountView,
         invoices: invoices
             .into_iter()
             .map(|i| {
-                let status = InvoiceStatus::derive(i.total_minor, i.paid_minor, i.due_on, today, i.voided);
+                let due = i.total_minor - i.credited_minor;
+                let status = InvoiceStatus::derive(due, i.paid_minor, i.due_on, today, i.voided);
                 Ok(InvoiceView {
                     id: i.id,
                     total: money(i.total_minor, &i.currency)?,
                     paid: money(i.paid_minor, &i.currency)?,
-                    past_due: !i.voided && i.paid_minor < i.total_minor && today > i.due_on,
+                    credited: (i.credited_minor > 0).then(|| money(i.credited_minor, &i.currency)).transpose()?,
+                    past_due: !i.voided && i.paid_minor < due && today > i.due_on,
                     status,
                     number: i.number,
                     period_start: i.period_start,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::BillingPeriod;
 use crate::model::AppError;
-use crate::model::manage::{InvoiceItem, InvoicePaymentLine, InvoiceQuery};
+use crate::model::manage::{InvoiceCreditLine, InvoiceItem, InvoicePaymentLine, InvoiceQuery};
 use crate::server::auth::AuthUser;
 use crate::server::list_params::list_params;
 use crate::server::store::{invoice, refund};
@@ -45,12 +45,23 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &InvoiceQuery) -> Resul
             reference: p.reference,
         });
     }
+    let mut credits: HashMap<Uuid, Vec<InvoiceCreditLine>> = HashMap::new();
+    for n in crate::server::store::credit_note::of_invoices(pool, &ids).await? {
+        credits.entry(n.invoice_id).or_default().push(InvoiceCreditLine {
+            id: n.id,
+            number: n.number,
+            amount_minor: n.amount_minor,
+            issued_on: n.issued_on,
+            reason: n.reason,
+        });
+    }
     Ok(rows
         .into_iter()
         .map(|r| {
-            let outstanding = if r.voided { 0 } else { (r.total_minor - r.paid_minor).max(0) };
+            let outstanding = if r.voided { 0 } else { (r.total_minor - r.credited_minor - r.paid_minor).max(0) };
             let state = match (r.voided, r.paid_minor, outstanding) {
                 (true, _, _) => "void",
+                (false, 0, 0) if r.credited_minor > 0 => "credited",
                 (false, _, 0) => "paid",
                 (false, 0, _) => "open",
                 _ => "partly_paid",
@@ -66,10 +77,12 @@ pub async fn list(pool: &PgPool, user: &AuthUser, query: &InvoiceQuery) -> Resul
                 due_on: r.due_on,
                 currency: r.currency,
                 total_minor: r.total_minor,
+                credited_minor: r.credited_minor,
                 paid_minor: r.paid_minor,
                 outstanding_minor: outstanding,
                 state: state.to_owned(),
                 payments: payments.remove(&r.id).unwrap_or_default(),
+                credit_notes: credits.remove(&r.id).unwrap_or_default(),
             }
         })
         .collect())

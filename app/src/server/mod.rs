@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod condo_link;
+pub mod credit_note;
 pub mod db;
 pub mod error;
 pub mod health;

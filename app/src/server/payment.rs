@@ -73,7 +73,7 @@ pub async fn record(
     if invoice.voided {
         return Err(AppError::Conflict(format!("Invoice {} is void: it takes no payment.", invoice.number)));
     }
-    let outstanding = invoice.total_minor - invoice.paid_minor;
+    let outstanding = invoice.total_minor - invoice.credited_minor - invoice.paid_minor;
     if checked.amount_minor > outstanding {
         let money = |minor| Money::from_parts(minor, &invoice.currency).map_or(minor.to_string(), |m| m.to_string());
         return Err(AppError::Conflict(format!(

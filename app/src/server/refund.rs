@@ -80,8 +80,9 @@ pub async fn refund_by(
     let new =
         NewRefund { id: Uuid::new_v4(), payment_id, tenant_id: paid.tenant_id, amount_minor, refunded_on, reason };
     let refunded_minor = refund::insert_refund(&mut tx, &new).await?;
-    let outstanding_minor =
-        paid.invoice_total_minor - crate::server::store::payment::paid_on_invoice(&mut *tx, paid.invoice_id).await?;
+    let outstanding_minor = paid.invoice_total_minor
+        - paid.invoice_credited_minor
+        - crate::server::store::payment::paid_on_invoice(&mut *tx, paid.invoice_id).await?;
     let after = serde_json::json!({
         "payment_id": payment_id, "invoice": paid.invoice_number, "amount_minor": amount_minor,
         "currency": paid.currency, "refunded_on": refunded_on, "reason": new.reason,

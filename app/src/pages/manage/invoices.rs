@@ -14,6 +14,9 @@ fn ok_words(code: &str) -> Option<&'static str> {
     match code {
         "paid" => Some("The payment is recorded. The tenant sees it now; the next Kill Bill mirror sends it."),
         "voided" => Some("The invoice is void. Its number stays taken; the next Kill Bill mirror voids it there too."),
+        "credited" => Some(
+            "The credit note is issued: the invoice has that much less to pay. The next Kill Bill mirror adjusts it there too.",
+        ),
         "refunded" => Some(
             "The refund is recorded: the invoice has that much more left to pay. The next Kill Bill mirror refunds it there too.",
         ),
@@ -111,7 +114,12 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, words: String, page:
                                 <td class="px-3 py-2">{i.tenant_name}</td>
                                 <td class="px-3 py-2">{i.period}</td>
                                 <td class="px-3 py-2 whitespace-nowrap">{i.due_on.to_string()}</td>
-                                <td class="px-3 py-2 text-right whitespace-nowrap">{money(i.total_minor, &i.currency)}</td>
+                                <td class="px-3 py-2 text-right whitespace-nowrap">
+                                    {money(i.total_minor, &i.currency)}
+                                    {(i.credited_minor > 0).then(|| view! {
+                                        <span class="block text-xs text-slate-500">{format!("credited −{}", money(i.credited_minor, &i.currency))}</span>
+                                    })}
+                                </td>
                                 <td class="px-3 py-2 text-right whitespace-nowrap">{money(i.outstanding_minor, &i.currency)}</td>
                                 <td class="px-3 py-2">{i.state.replace('_', " ")}</td>
                                 <td class="px-3 py-2">
@@ -134,7 +142,13 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, words: String, page:
                                             </form>
                                         </details>
                                     })}
+                                    {open.then(|| view! { <CreditForm id=i.id number=i.number.clone() left=i.outstanding_minor /> })}
                                     {voidable.then(|| view! { <VoidForm id=i.id number=i.number.clone() /> })}
+                                    {i.credit_notes.into_iter().map(|n| view! {
+                                        <p class="mt-1 text-xs text-slate-600" data-credit-note=n.number.clone()>
+                                            {format!("Credit note {}: −{} on {} ({})", n.number, money(n.amount_minor, &i.currency), n.issued_on, n.reason)}
+                                        </p>
+                                    }).collect_view()}
                                     {i.payments.into_iter().map(|p| view! { <RefundForm payment=p currency=i.currency.clone() /> }).collect_view()}
                                 </td>
                             </tr>
@@ -175,6 +189,29 @@ fn RefundForm(payment: InvoicePaymentLine, currency: String) -> impl IntoView {
                     <button type="submit" class="rounded-md bg-slate-800 px-3 py-1.5 text-xs font-semibold text-white hover:bg-slate-900">"Record the refund"</button>
                 </form>
             })}
+        </details>
+    }
+}
+
+/// A credit note against an invoice with something still due: an amount
+/// (at most what is due), a reason and a confirmation.
+#[component]
+fn CreditForm(id: uuid::Uuid, number: String, left: i64) -> impl IntoView {
+    let action = format!("/manage/invoices/{id}/credit-notes");
+    let label = format!("Credit note on invoice {number}");
+    view! {
+        <details class="mt-1">
+            <summary class="cursor-pointer text-sm font-semibold text-slate-700 hover:underline">"Credit…"</summary>
+            <form method="post" action=action class="mt-2 grid gap-2" aria-label=label>
+                <p class="text-xs text-slate-600">"A credit note takes part of the invoice back with a number of its own; the invoice itself is not changed."</p>
+                <label class="text-xs font-medium">{format!("Amount (minor units, up to {left})")}<input type="number" min="1" max=left.to_string() name="amount_minor" required class=INPUT /></label>
+                <label class="text-xs font-medium">"Reason"<input name="reason" required maxlength="500" class=INPUT /></label>
+                <label class="flex items-center gap-2 text-xs">
+                    <input type="checkbox" name="confirm" value="yes" required />
+                    "I confirm: the tenant owes this much less"
+                </label>
+                <button type="submit" class="rounded-md bg-slate-800 px-3 py-1.5 text-xs font-semibold text-white hover:bg-slate-900">"Issue the credit note"</button>
+            </form>
         </details>
     }
 }

@@ -16,6 +16,8 @@ pub struct InvoiceRow {
     pub due_on: NaiveDate,
     pub currency: String,
     pub total_minor: i64,
+    /// What credit notes took back of it.
+    pub credited_minor: i64,
     pub paid_minor: i64,
     pub voided: bool,
 }
@@ -99,7 +101,7 @@ pub async fn list_invoices_of_tenant(db: impl PgExecutor<'_>, tenant_id: Uuid) -
     sqlx::query_as!(
         InvoiceRow,
         r#"SELECT i.id, i.number, i.lease_id, i.tenant_id, i.period_start, i.issued_on, i.due_on,
-                  i.currency AS "currency!", i.total_minor,
+                  i.currency AS "currency!", i.total_minor, i.credited_minor,
                   COALESCE((SELECT sum(p.amount_minor - p.refunded_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint AS "paid_minor!",
                   i.voided_at IS NOT NULL AS "voided!"
            FROM invoice i WHERE i.tenant_id = $1 ORDER BY i.issued_on DESC, i.number DESC"#,
@@ -119,7 +121,7 @@ pub async fn find_invoice_of_tenant(
     sqlx::query_as!(
         InvoiceRow,
         r#"SELECT i.id, i.number, i.lease_id, i.tenant_id, i.period_start, i.issued_on, i.due_on,
-                  i.currency AS "currency!", i.total_minor,
+                  i.currency AS "currency!", i.total_minor, i.credited_minor,
                   COALESCE((SELECT sum(p.amount_minor - p.refunded_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint AS "paid_minor!",
                   i.voided_at IS NOT NULL AS "voided!"
            FROM invoice i WHERE ($1::uuid IS NULL OR i.tenant_id = $1) AND i.id = $2"#,
@@ -143,6 +145,8 @@ pub struct InvoiceListRow {
     pub due_on: NaiveDate,
     pub currency: String,
     pub total_minor: i64,
+    /// What credit notes took back of it.
+    pub credited_minor: i64,
     pub paid_minor: i64,
     pub voided: bool,
 }
@@ -161,7 +165,7 @@ pub async fn list_invoices_scoped(
     sqlx::query_as!(
         InvoiceListRow,
         r#"SELECT i.id, i.number, i.lease_id, i.tenant_id, t.display_name AS tenant_name, i.period_start,
-                  i.issued_on, i.due_on, i.currency AS "currency!", i.total_minor,
+                  i.issued_on, i.due_on, i.currency AS "currency!", i.total_minor, i.credited_minor,
                   COALESCE((SELECT sum(p.amount_minor - p.refunded_minor) FROM payment p WHERE p.invoice_id = i.id), 0)::bigint
                       AS "paid_minor!",
                   i.voided_at IS NOT NULL AS "voided!"

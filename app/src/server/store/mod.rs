@@ -10,6 +10,7 @@ pub mod billing;
 pub mod condo_import;
 
 pub mod condo_property_link;
+pub mod credit_note;
 pub mod database;
 pub mod external_ref;
 pub mod invoice;

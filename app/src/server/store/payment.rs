@@ -69,6 +69,8 @@ pub struct PayableInvoice {
     pub tenant_id: Uuid,
     pub currency: String,
     pub total_minor: i64,
+    /// What credit notes took back of it.
+    pub credited_minor: i64,
     pub paid_minor: i64,
     pub voided: bool,
 }
@@ -83,7 +85,7 @@ pub async fn lock_payable_invoice(
     landlord: Option<Uuid>,
 ) -> Result<Option<PayableInvoice>, sqlx::Error> {
     let locked = sqlx::query!(
-        r#"SELECT i.id, i.number, i.tenant_id, i.currency AS "currency!", i.total_minor,
+        r#"SELECT i.id, i.number, i.tenant_id, i.currency AS "currency!", i.total_minor, i.credited_minor,
                   i.voided_at IS NOT NULL AS "voided!"
            FROM invoice i
            JOIN lease l ON l.id = i.lease_id
@@ -104,6 +106,7 @@ pub async fn lock_payable_invoice(
         tenant_id: invoice.tenant_id,
         currency: invoice.currency,
         total_minor: invoice.total_minor,
+        credited_minor: invoice.credited_minor,
         paid_minor,
         voided: invoice.voided,
     }))

@@ -16,6 +16,7 @@ pub struct RefundablePayment {
     pub invoice_id: Uuid,
     pub invoice_number: String,
     pub invoice_total_minor: i64,
+    pub invoice_credited_minor: i64,
 }
 
 /// Locks a payment of `landlord`'s properties (any with `None`) and its
@@ -41,7 +42,8 @@ pub async fn lock_refundable_payment(
         RefundablePayment,
         r#"SELECT p.id, p.tenant_id, p.amount_minor, p.refunded_minor, p.currency AS "currency!",
                   (p.received_at AT TIME ZONE 'UTC')::date AS "received_on!",
-                  i.id AS invoice_id, i.number AS invoice_number, i.total_minor AS invoice_total_minor
+                  i.id AS invoice_id, i.number AS invoice_number, i.total_minor AS invoice_total_minor,
+                  i.credited_minor AS invoice_credited_minor
            FROM payment p JOIN invoice i ON i.id = p.invoice_id WHERE p.id = $1 FOR UPDATE OF p"#,
         payment_id
     )

@@ -27,7 +27,7 @@ pub async fn list_months(
     sqlx::query_as!(
         MonthRow,
         r#"SELECT p.id AS property_id, p.name AS property_name, i.currency AS "currency!", i.period_start,
-                  sum(i.total_minor)::bigint AS "due_minor!",
+                  sum(i.total_minor - i.credited_minor)::bigint AS "due_minor!",
                   COALESCE(sum(pay.paid), 0)::bigint AS "paid_minor!"
            FROM invoice i
            JOIN lease l ON l.id = i.lease_id JOIN unit u ON u.id = l.unit_id JOIN property p ON p.id = u.property_id
@@ -102,7 +102,7 @@ pub async fn list_arrears(
         ArrearsRow,
         r#"WITH open AS (
              SELECT p.id AS property_id, i.currency, ($2::date - i.due_on) AS late,
-                    i.total_minor - COALESCE((SELECT sum(amount_minor - refunded_minor) FROM payment WHERE invoice_id = i.id), 0) AS left_minor
+                    i.total_minor - i.credited_minor - COALESCE((SELECT sum(amount_minor - refunded_minor) FROM payment WHERE invoice_id = i.id), 0) AS left_minor
              FROM invoice i
              JOIN lease l ON l.id = i.lease_id JOIN unit u ON u.id = l.unit_id JOIN property p ON p.id = u.property_id
              WHERE i.voided_at IS NULL AND i.due_on < $2 AND ($1::uuid IS NULL OR p.landlord_id = $1))

@@ -23,6 +23,8 @@ pub struct LocalInvoice {
     pub id: Uuid,
     pub number: String,
     pub currency: String,
+    /// The total net of credit notes (Kill Bill's `amount` after the item
+    /// adjustments that mirror them).
     pub total_minor: i64,
     pub voided: bool,
     pub killbill_ref: Option<String>,
@@ -43,8 +45,8 @@ pub struct LocalPayment {
 pub async fn list_local_accounts(pool: &PgPool, tenant: Option<Uuid>) -> Result<Vec<LocalAccount>, sqlx::Error> {
     let invoices = sqlx::query_as!(
         LocalInvoice,
-        r#"SELECT i.tenant_id, i.id, i.number, i.currency AS "currency!", i.total_minor,
-                  i.voided_at IS NOT NULL AS "voided!",
+        r#"SELECT i.tenant_id, i.id, i.number, i.currency AS "currency!",
+                  i.total_minor - i.credited_minor AS "total_minor!", i.voided_at IS NOT NULL AS "voided!",
                   (SELECT r.external_id FROM external_ref r WHERE r.platform = 'killbill'
                    AND r.entity = 'invoice' AND r.local_id = i.id) AS killbill_ref
            FROM invoice i WHERE $1::uuid IS NULL OR i.tenant_id = $1
