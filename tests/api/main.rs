@@ -5,6 +5,7 @@ mod auth;
 mod billing;
 mod cocorico;
 mod condo_webhooks;
+mod credit_notes;
 mod hardening;
 mod health;
 mod helpers;

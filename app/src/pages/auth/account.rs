@@ -86,7 +86,10 @@ fn InvoiceTable(invoices: Vec<InvoiceView>) -> impl IntoView {
                             <td class="px-4 py-2 font-mono">{i.number.clone()}</td>
                             <td class="px-4 py-2">{i.period_start.format("%B %Y").to_string()}</td>
                             <td class="px-4 py-2">{i.due_on.format("%-d %b %Y").to_string()}</td>
-                            <td class="px-4 py-2 text-right">{i.total.to_string()}</td>
+                            <td class="px-4 py-2 text-right">
+                                {i.total.to_string()}
+                                {i.credited.map(|c| view! { <span class="block text-xs font-normal text-slate-500" data-testid="credited">{format!("{c} credited")}</span> })}
+                            </td>
                             <td class="px-4 py-2 text-right">{i.paid.to_string()}</td>
                             <td class="px-4 py-2"><StatusBadge status=i.status past_due=i.past_due /></td>
                         </tr>
