@@ -29,6 +29,9 @@ pub struct CondoConfig {
     pub token_ttl: Option<Duration>,
     /// Default secret for signing webhook bodies (`None`: unsigned, as Condo's model webhooks).
     pub webhook_secret: Option<String>,
+    /// Largest accepted upload, in bytes: Keystone's `graphqlUploadExpress` default of 200 MiB
+    /// (`maxFileSize`), which Condo does not override. Tests lower it.
+    pub max_upload_bytes: usize,
 }
 
 impl Default for CondoConfig {
@@ -43,6 +46,7 @@ impl Default for CondoConfig {
             sign_in_limit: Some(10),
             token_ttl: None,
             webhook_secret: None,
+            max_upload_bytes: 200 * 1024 * 1024,
         }
     }
 }

@@ -53,6 +53,20 @@ pub enum FieldFailure {
     NotEmulated(String),
     /// An argument value the emulator cannot use.
     BadInput(String),
+    /// A `GQLError` thrown by a hook (such as the `dvAndSender` plugin); the value is its extensions.
+    Gql(Value),
+    /// Keystone's field validation failure (`isRequired` fields, field hooks) on `create<List>`.
+    Validation {
+        /// The mutation (`createTicket`).
+        mutation: String,
+        /// One message per problem.
+        messages: Vec<String>,
+    },
+    /// An uploaded file over the size limit (graphql-upload's 413 error, surfaced by the resolver).
+    UploadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
 }
 
 impl FieldFailure {
@@ -90,6 +104,16 @@ impl FieldFailure {
             Self::BadInput(message) => json!({
                 "message": message, "name": "UserInputError", "extensions": { "code": "BAD_USER_INPUT" },
             }),
+            Self::Gql(extensions) => gql_error(extensions.clone()),
+            Self::Validation { mutation, messages } => keystone_error(
+                "ValidationFailureError",
+                "You attempted to perform an invalid mutation",
+                json!({ "messages": messages, "mutation": mutation }),
+            ),
+            Self::UploadTooLarge { limit } => json!({
+                "message": format!("File truncated as it exceeds the {limit} byte size limit."),
+                "name": "PayloadTooLargeError", "extensions": { "code": "INTERNAL_SERVER_ERROR" },
+            }),
         }
     }
 
@@ -126,6 +150,45 @@ fn keystone_error(name: &str, message: &str, data: Value) -> Value {
 /// A `GQLError` thrown inside a resolver: the extensions carry its fields.
 fn gql_error(extensions: Value) -> Value {
     json!({ "message": extensions["message"], "name": "GQLError", "extensions": extensions })
+}
+
+/// The `dvAndSender` plugin's checks on `create<List>` input: `dv` must be 1 and `sender` a
+/// `{dv: 1, fingerprint}` whose fingerprint is 5 to 42 characters of Condo's allowed set.
+pub fn check_dv_and_sender(mutation: &str, data: &Value) -> Result<(), FieldFailure> {
+    if data.get("dv").and_then(Value::as_i64) != Some(1) {
+        return Err(FieldFailure::Gql(json!({
+            "mutation": mutation, "variable": ["data", "dv"], "code": "BAD_USER_INPUT",
+            "type": "DV_VERSION_MISMATCH", "message": "Wrong value for data version number",
+        })));
+    }
+    let sender = data.get("sender").unwrap_or(&Value::Null);
+    let mut problems = Vec::new();
+    match sender.get("fingerprint").and_then(Value::as_str) {
+        None => problems.push("fingerprint: ['Fingerprint can\'t be blank']".to_owned()),
+        Some(f) if !(5..=42).contains(&f.chars().count()) || !f.chars().all(fingerprint_char) => {
+            problems.push("fingerprint: ['Fingerprint is invalid']".to_owned())
+        }
+        Some(_) => {}
+    }
+    if sender.get("dv").is_some_and(|dv| dv.as_i64() != Some(1)) {
+        problems.push("dv: ['Dv must be equal to 1']".to_owned());
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let details = problems.join(", ");
+    let template = "Invalid format of \"sender\" field value. {details}";
+    Err(FieldFailure::Gql(json!({
+        "mutation": mutation, "variable": ["data", "sender"], "code": "BAD_USER_INPUT", "type": "WRONG_FORMAT",
+        "message": template.replace("{details}", &details), "messageTemplate": template,
+        "messageInterpolation": { "details": details },
+        "correctExample": "{ dv: 1, fingerprint: 'example-fingerprint-alphanumeric-value'}",
+    })))
+}
+
+/// Condo's fingerprint pattern `[a-zA-Z0-9!#$%()*+-;=,:[\]/.?@^_`{|}~]` (`+-;` is a range).
+fn fingerprint_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ('+'..=';').contains(&c) || "!#$%()*=,:[]/?@^_`{|}~".contains(c)
 }
 
 /// A `GQLError` thrown by a request plugin before execution (query too long, variables too large).

@@ -1,6 +1,6 @@
 //! [`CondoHandle`]: direct, in-process control of a running emulator (also behind `/__sandbox`).
 
-use super::data::{EditError, NewTickets, Summary, TicketEdit, TicketInfo};
+use super::data::{EditError, NewTickets, ResidentAccount, ResidentLogin, Summary, TicketEdit, TicketInfo};
 use super::faults::Faults;
 use super::state::{Shared, lock};
 use super::stats::Stats;
@@ -46,6 +46,15 @@ impl CondoHandle {
     /// Creates tickets with new numbers and fresh `updatedAt` values.
     pub fn add_tickets(&self, request: &NewTickets) -> Result<Vec<TicketInfo>, EditError> {
         self.0.store_mut().add_tickets(request)
+    }
+
+    /// Adds a resident of one unit and signs them in; `None` if the property or unit is unknown.
+    /// The resident can also sign in with `authenticateUserWithPhoneAndPassword(userType:
+    /// resident)`, the returned phone and the configured password.
+    pub fn add_resident(&self, login: &ResidentLogin) -> Option<ResidentAccount> {
+        let mut account = self.0.store_mut().add_resident(login)?;
+        account.token = lock(&self.0.sessions).start(account.user);
+        Some(account)
     }
 
     /// POSTs tickets to a subscriber the way a Condo `WebhookSubscription` does.

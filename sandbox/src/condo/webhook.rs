@@ -134,8 +134,11 @@ fn fetch_pack(
     skip: usize,
 ) -> Result<Vec<Value>, WebhookError> {
     let variables = json!({ "where": selection, "first": pack, "skip": skip });
-    let request =
-        GraphqlRequest { query: query.to_owned(), variables: variables.as_object().cloned(), operation_name: None };
+    let request = GraphqlRequest {
+        query: query.to_owned(),
+        variables: variables.as_object().cloned(),
+        ..GraphqlRequest::default()
+    };
     let meta = RequestMeta {
         user: Some(STAFF_ACCOUNT),
         deleted_param: true,

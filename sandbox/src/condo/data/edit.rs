@@ -4,6 +4,7 @@
 //! incremental import that remembers its high-water mark sees exactly the changed tickets.
 
 use super::catalog::{self, STATUSES};
+use super::model::TicketChange;
 use super::time::{self, Millis};
 use super::{Store, tickets};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -87,7 +88,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 
 impl Store {
     /// A fresh update time: now, or just after the newest row if the clock is behind.
-    fn tick(&mut self) -> Millis {
+    pub(super) fn tick(&mut self) -> Millis {
         self.clock = time::now_millis().max(self.clock + 1);
         self.clock
     }
@@ -140,8 +141,22 @@ impl Store {
         ticket.is_emergency = edit.is_emergency.unwrap_or(ticket.is_emergency);
         if let Some(kind) = status {
             let staff = &self.staff[ticket.organization as usize];
+            let (status_from, reason_from) = (ticket.status, ticket.status_reason.clone());
             tickets::set_status(&mut self.rng, ticket, kind, staff);
             ticket.status_updated_at = at;
+            // The control API plays a dispatcher: the ticket's assignee, else one of the organization's.
+            let by = ticket.assignee.or_else(|| staff.dispatchers.first().copied());
+            let change = TicketChange {
+                id: self.rng.uuid(),
+                ticket: index,
+                status_from,
+                status_to: kind,
+                reason_from,
+                reason_to: ticket.status_reason.clone(),
+                created_by: by,
+                created_at: at,
+            };
+            self.changes.push(change);
         }
         Ok(self.ticket_info(index))
     }
@@ -155,7 +170,7 @@ impl Store {
     }
 
     /// Bumps `v` and `updatedAt` of ticket `index`, keeping the index in step.
-    fn touch(&mut self, index: u32) -> Millis {
+    pub(super) fn touch(&mut self, index: u32) -> Millis {
         let at = self.tick();
         let ticket = &mut self.tickets[index as usize];
         self.by_update.remove(&(ticket.updated_at, ticket.number));

@@ -12,14 +12,16 @@ pub mod model;
 mod summary;
 mod tickets;
 pub mod time;
+mod write;
 
 pub use edit::{EditError, NewTickets, TicketEdit, TicketInfo};
 pub use summary::{PropertySummary, Summary, TicketCounts};
+pub use write::{NewComment, NewFile, ResidentAccount, ResidentLogin};
 
 use crate::condo::config::{Credentials, DataConfig};
 use crate::condo::rng::SeededRng;
 use generate::Staff;
-use model::{Contact, Organization, Property, Ticket, User};
+use model::{Contact, Organization, Property, Residence, Ticket, TicketChange, TicketComment, TicketFile, User};
 use std::collections::{BTreeMap, HashMap};
 use time::{HOUR, Millis};
 use uuid::Uuid;
@@ -38,6 +40,14 @@ pub struct Store {
     pub contacts: Vec<Contact>,
     /// Tickets in `number` order.
     pub tickets: Vec<Ticket>,
+    /// Resident users' units (residents are added through the control API).
+    pub residences: Vec<Residence>,
+    /// Ticket comments, oldest first.
+    pub comments: Vec<TicketComment>,
+    /// Uploaded ticket files, oldest first.
+    pub files: Vec<TicketFile>,
+    /// Recorded ticket status changes, oldest first.
+    pub changes: Vec<TicketChange>,
     by_update: BTreeMap<(Millis, i64), u32>,
     by_id: HashMap<Uuid, u32>,
     rng: SeededRng,
@@ -65,6 +75,10 @@ impl Store {
             staff,
             contacts: Vec::new(),
             tickets: Vec::with_capacity(config.tickets),
+            residences: Vec::new(),
+            comments: Vec::new(),
+            files: Vec::new(),
+            changes: Vec::new(),
             by_update: BTreeMap::new(),
             by_id: HashMap::with_capacity(config.tickets),
             rng: SeededRng::new(config.seed, 2),

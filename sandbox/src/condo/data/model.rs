@@ -93,6 +93,8 @@ pub enum UserKind {
     Staff,
     /// A service (integration) account.
     Service,
+    /// A resident of a unit (Condo's mobile-app user).
+    Resident,
 }
 
 impl UserKind {
@@ -101,6 +103,7 @@ impl UserKind {
         match self {
             Self::Staff => "staff",
             Self::Service => "service",
+            Self::Resident => "resident",
         }
     }
 }
@@ -201,8 +204,8 @@ pub struct Ticket {
     pub placement: Placement,
     /// Denormalized property address.
     pub property_address: String,
-    /// Index into the classifier catalog.
-    pub classifier: u8,
+    /// Index into the classifier catalog, if classified.
+    pub classifier: Option<u8>,
     /// Index into the source catalog.
     pub source: u8,
     /// Index of the reporting contact, if any.
@@ -217,10 +220,127 @@ pub struct Ticket {
     pub assignee: Option<u32>,
     /// Index of the executing employee.
     pub executor: Option<u32>,
+    /// Index of the resident user the ticket belongs to (Condo's `client`).
+    pub client: Option<u32>,
+    /// Created for a resident.
+    pub is_resident_ticket: bool,
+    /// Visible to its `client` in the resident app.
+    pub can_read_by_resident: bool,
+    /// `meta` JSON (an object with `dv: 1`), as written on create.
+    pub meta: Option<Value>,
+    /// `sourceMeta` JSON, as written on create.
+    pub source_meta: Option<Value>,
+    /// Index of the user who created the ticket through the API.
+    pub created_by: Option<u32>,
+    /// `sender.fingerprint` of the last API write.
+    pub fingerprint: Option<String>,
+    /// Creation time of the newest comment.
+    pub last_comment_at: Option<Millis>,
+    /// Creation time of the newest comment written by a resident.
+    pub last_resident_comment_at: Option<Millis>,
     /// Creation time.
     pub created_at: Millis,
     /// Last update time (also bumped by soft deletion).
     pub updated_at: Millis,
     /// Soft-deletion time.
     pub deleted_at: Option<Millis>,
+}
+
+/// Where a resident user lives: one unit of one property.
+pub struct Residence {
+    /// Index of the resident `User`.
+    pub user: u32,
+    /// Index of the property.
+    pub property: u32,
+    /// The unit label.
+    pub unit_name: String,
+    /// The unit type.
+    pub unit_type: &'static str,
+}
+
+/// The two `TicketCommentTypeType` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentKind {
+    /// `organization`: visible to staff only.
+    Organization,
+    /// `resident`: visible to the ticket's resident too.
+    Resident,
+}
+
+impl CommentKind {
+    /// The enum value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Organization => "organization",
+            Self::Resident => "resident",
+        }
+    }
+}
+
+/// A `TicketComment`.
+pub struct TicketComment {
+    /// Row id.
+    pub id: Uuid,
+    /// Index of the ticket.
+    pub ticket: u32,
+    /// Comment type.
+    pub kind: CommentKind,
+    /// Plain text.
+    pub content: String,
+    /// Index of the author.
+    pub user: u32,
+    /// `sender.fingerprint`.
+    pub fingerprint: String,
+    /// Creation time.
+    pub created_at: Millis,
+}
+
+/// The stored content of an upload.
+pub struct StoredFile {
+    /// The `File.id` (also the last part of its URL).
+    pub id: Uuid,
+    /// The name the client sent.
+    pub original_filename: String,
+    /// The content type the client sent.
+    pub mimetype: String,
+    /// The bytes.
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+/// A `TicketFile`: an uploaded file attached to a ticket.
+pub struct TicketFile {
+    /// Row id.
+    pub id: Uuid,
+    /// Index of the ticket, if attached.
+    pub ticket: Option<u32>,
+    /// Index of the organization.
+    pub organization: u32,
+    /// The file.
+    pub file: StoredFile,
+    /// Index of the uploader.
+    pub created_by: u32,
+    /// `sender.fingerprint`.
+    pub fingerprint: String,
+    /// Creation time.
+    pub created_at: Millis,
+}
+
+/// A `TicketChange`: one recorded status change of a ticket.
+pub struct TicketChange {
+    /// Row id.
+    pub id: Uuid,
+    /// Index of the ticket.
+    pub ticket: u32,
+    /// Status before.
+    pub status_from: u8,
+    /// Status after.
+    pub status_to: u8,
+    /// `statusReason` before.
+    pub reason_from: Option<String>,
+    /// `statusReason` after.
+    pub reason_to: Option<String>,
+    /// Index of the user who made the change.
+    pub created_by: Option<u32>,
+    /// When.
+    pub created_at: Millis,
 }

@@ -57,7 +57,7 @@ pub fn ticket(
         deadline: rng.chance(0.7).then(|| (created_at / HOUR + rng.range(24, 24 * 7)) * HOUR),
         placement,
         property_address: site.property.address.clone(),
-        classifier,
+        classifier: Some(classifier),
         source: rng.weighted(&catalog::SOURCE_WEIGHTS) as u8,
         client_name: reporter.map(|c| c.name.clone()),
         client_phone: reporter.map(|c| c.phone.clone()),
@@ -68,6 +68,9 @@ pub fn ticket(
         updated_at,
         ..Ticket::default()
     };
+    let from_resident = catalog::SOURCES[ticket.source as usize].kind == "mobile_app_resident";
+    ticket.is_resident_ticket = from_resident;
+    ticket.can_read_by_resident = from_resident;
     let kind = rng.weighted(&STATUS_WEIGHTS) as u8;
     set_status(rng, &mut ticket, kind, site.staff);
     ticket

@@ -8,6 +8,7 @@ use super::list::ListQuery;
 use crate::condo::auth::Sessions;
 use crate::condo::config::Credentials;
 use crate::condo::data::Store;
+use crate::condo::data::model::UserKind;
 use crate::condo::errors::{FieldFailure, MAX_RESULTS};
 use crate::condo::schema::CondoSchema;
 use crate::condo::state::{Shared, lock};
@@ -68,7 +69,12 @@ impl<'a> Ctx<'a> {
         Self {
             store,
             schema: &shared.schema,
-            lists: ListQuery { store, locale: meta.locale, include_deleted },
+            lists: ListQuery {
+                store,
+                locale: meta.locale,
+                include_deleted,
+                resident: meta.user.filter(|&u| store.users[u as usize].kind == UserKind::Resident),
+            },
             user: meta.user,
             meta,
             credentials: &shared.config.credentials,

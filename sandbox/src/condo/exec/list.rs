@@ -8,6 +8,7 @@ use super::keyset;
 use crate::condo::data::Store;
 use crate::condo::data::catalog::{self, Locale};
 use crate::condo::data::fields::{Field, Rec, Scalar};
+use crate::condo::data::model::CommentKind;
 use crate::condo::errors::{FieldFailure, MAX_RESULTS};
 use apollo_compiler::response::JsonMap;
 use serde_json::Value;
@@ -26,14 +27,26 @@ pub enum ListKind {
     TicketStatus,
     /// `allTicketSources`.
     TicketSource,
+    /// `allTicketClassifiers`.
+    TicketClassifier,
+    /// `allTicketComments`.
+    TicketComment,
+    /// `allTicketFiles`.
+    TicketFile,
+    /// `allTicketChanges`.
+    TicketChange,
 }
 
-const LISTS: [(ListKind, &str, &str); 5] = [
+const LISTS: [(ListKind, &str, &str); 9] = [
     (ListKind::Ticket, "Ticket", "Tickets"),
     (ListKind::Property, "Property", "Properties"),
     (ListKind::Organization, "Organization", "Organizations"),
     (ListKind::TicketStatus, "TicketStatus", "TicketStatuses"),
     (ListKind::TicketSource, "TicketSource", "TicketSources"),
+    (ListKind::TicketClassifier, "TicketClassifier", "TicketClassifiers"),
+    (ListKind::TicketComment, "TicketComment", "TicketComments"),
+    (ListKind::TicketFile, "TicketFile", "TicketFiles"),
+    (ListKind::TicketChange, "TicketChange", "TicketChanges"),
 ];
 
 impl ListKind {
@@ -65,6 +78,10 @@ impl ListKind {
             Self::Organization => Box::new((0..store.organizations.len() as u32).map(Rec::Organization)),
             Self::TicketStatus => Box::new((0..catalog::STATUSES.len() as u8).map(Rec::Status)),
             Self::TicketSource => Box::new((0..catalog::SOURCES.len() as u8).map(Rec::Source)),
+            Self::TicketClassifier => Box::new((0..catalog::CLASSIFIERS.len() as u8).map(Rec::Classifier)),
+            Self::TicketComment => Box::new((0..store.comments.len() as u32).map(Rec::Comment)),
+            Self::TicketFile => Box::new((0..store.files.len() as u32).map(Rec::File)),
+            Self::TicketChange => Box::new((0..store.changes.len() as u32).map(Rec::Change)),
         }
     }
 }
@@ -111,6 +128,9 @@ pub struct ListQuery<'a> {
     pub locale: Locale,
     /// Whether soft-deleted rows are visible (`?deleted=true` or a `deletedAt` condition).
     pub include_deleted: bool,
+    /// The signed-in user when it is a resident: only their own tickets (and those tickets'
+    /// resident-type comments, files and changes) are readable.
+    pub resident: Option<u32>,
 }
 
 impl ListQuery<'_> {
@@ -118,8 +138,22 @@ impl ListQuery<'_> {
         Matcher { store: self.store, locale: self.locale }
     }
 
+    /// Whether the user may read `rec` at all (Condo's list access rules).
+    pub fn readable(&self, rec: Rec) -> bool {
+        let Some(user) = self.resident else { return true };
+        if let Rec::Comment(i) = rec
+            && self.store.comments[i as usize].kind != CommentKind::Resident
+        {
+            return false;
+        }
+        match self.store.ticket_of(rec) {
+            Some(ticket) => self.store.resident_reads_ticket(user, ticket),
+            None => !matches!(rec, Rec::File(_)),
+        }
+    }
+
     fn visible(&self, rec: Rec, filter: &Filter) -> Result<bool, FieldFailure> {
-        if !self.include_deleted && self.store.is_deleted(rec) {
+        if (!self.include_deleted && self.store.is_deleted(rec)) || !self.readable(rec) {
             return Ok(false);
         }
         self.matcher().matches(rec, filter)
@@ -157,7 +191,7 @@ impl ListQuery<'_> {
 
     /// The visible row with this id.
     pub fn find(&self, kind: ListKind, id: &str) -> Option<Rec> {
-        let shown = |rec: Rec| self.include_deleted || !self.store.is_deleted(rec);
+        let shown = |rec: Rec| (self.include_deleted || !self.store.is_deleted(rec)) && self.readable(rec);
         if kind == ListKind::Ticket {
             let index = self.store.ticket_index(&id.parse().ok()?)?;
             return Some(Rec::Ticket(index)).filter(|&rec| shown(rec));

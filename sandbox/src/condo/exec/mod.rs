@@ -4,6 +4,7 @@
 //! aliases, fragments, `__typename`, variables and null propagation follow the GraphQL spec.
 
 mod context;
+pub mod create;
 pub mod filter;
 mod keyset;
 pub mod list;
@@ -36,6 +37,9 @@ pub struct GraphqlRequest {
     /// Which operation of the document to run.
     #[serde(default)]
     pub operation_name: Option<String>,
+    /// Files of a multipart request; `variables` point at them with [`create::UPLOAD_MARKER`].
+    #[serde(skip)]
+    pub uploads: Vec<create::Upload>,
 }
 
 /// Facts about the HTTP request that change how the operation runs.
@@ -51,6 +55,8 @@ pub struct RequestMeta {
     pub locale: super::data::catalog::Locale,
     /// The client address, for sign-in limits.
     pub client_ip: String,
+    /// `http://<Host>`, the base of file URLs.
+    pub base_url: String,
 }
 
 /// An HTTP status and JSON body.
@@ -123,12 +129,16 @@ fn run(
     let coerced = coerce_variable_values(shared.schema.schema(), operation, variables)?;
     let where_variable = request.variables.as_ref().and_then(|v| v.get("where"));
     let include_deleted = meta.deleted_param || where_variable.is_some_and(filter::mentions_deleted_at);
+    let created = match operation.operation_type {
+        OperationType::Mutation => create::apply(shared, operation, &coerced, meta, &request.uploads),
+        _ => create::Created::new(),
+    };
     let store = shared.store();
     let ctx = Ctx::new(shared, &store, meta, include_deleted);
     let execution =
         Execution::new(shared.schema.schema(), document).operation(operation).coerced_variable_values(&coerced);
     let response = match operation.operation_type {
-        OperationType::Mutation => execution.execute_sync(&mutation::MutationRoot { ctx: &ctx })?,
+        OperationType::Mutation => execution.execute_sync(&mutation::MutationRoot { ctx: &ctx, created: &created })?,
         _ => execution.execute_sync(&objects::QueryRoot { ctx: &ctx })?,
     };
     let errors: Vec<Value> = response.errors.iter().map(|e| ctx.render_error(e)).collect();

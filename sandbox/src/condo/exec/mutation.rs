@@ -1,6 +1,8 @@
-//! The `Mutation` root: Condo's sign-in mutations and sign-out. Other mutations are not emulated.
+//! The `Mutation` root: Condo's sign-in mutations, sign-out, and the ticket create mutations
+//! (performed beforehand by [`super::create`]). Other mutations are not emulated.
 
 use super::context::Ctx;
+use super::create::{CREATES, Created};
 use super::list;
 use super::objects::{RecordObj, json_value};
 use crate::condo::auth::normalize_phone;
@@ -20,11 +22,13 @@ const ADMIN_ONLY: [&str; 4] =
 pub struct MutationRoot<'a> {
     /// The request context.
     pub ctx: &'a Ctx<'a>,
+    /// The outcomes of the operation's create fields, already applied.
+    pub created: &'a Created,
 }
 
 /// Which account a sign-in mutation looks for.
 enum Identity {
-    Phone(String),
+    Phone(String, UserKind),
     Email { email: String, kind: Option<UserKind> },
 }
 
@@ -43,9 +47,17 @@ impl ObjectValue for MutationRoot<'_> {
             Some(_) => Some(UserKind::Staff),
             None => None,
         };
+        if CREATES.contains(&name) {
+            return self.created_row(info);
+        }
         let (identity, password, mutation) = match name {
             "authenticateUserWithPhoneAndPassword" => {
-                (Identity::Phone(text(&data, "phone")), text(&data, "password"), "authenticateUserWithPhoneAndPassword")
+                let kind = match data.get("userType").and_then(Value::as_str) {
+                    Some("resident") => UserKind::Resident,
+                    _ => UserKind::Staff,
+                };
+                let identity = Identity::Phone(text(&data, "phone"), kind);
+                (identity, text(&data, "password"), "authenticateUserWithPhoneAndPassword")
             }
             "authenticateUserWithEmailAndPassword" => {
                 let identity = Identity::Email { email: text(&data, "email"), kind: kind(&data) };
@@ -72,19 +84,35 @@ impl ObjectValue for MutationRoot<'_> {
     }
 }
 
+impl<'a> MutationRoot<'a> {
+    /// The row a create field made, or its failure.
+    fn created_row<'b>(&'b self, info: &'b ResolveInfo<'b>) -> Result<ResolvedValue<'b>, FieldError> {
+        let ctx = self.ctx;
+        let key = info.field_selections().first().map_or(info.field_name(), |f| f.response_key().as_str());
+        match self.created.get(key) {
+            Some(Ok(rec)) => {
+                ctx.take(rec.type_name(), 1)?;
+                Ok(ResolvedValue::object(RecordObj { ctx, rec: *rec, is_self: false }))
+            }
+            Some(Err(failure)) => Err(ctx.fail(failure.clone())),
+            None => Err(ctx.fail(FieldFailure::NotEmulated(format!("`{}` inside a fragment", info.field_name())))),
+        }
+    }
+}
+
 /// Checks attempt limits and credentials; returns the signed-in user.
 fn sign_in(ctx: &Ctx<'_>, identity: Identity, password: &str, mutation: &'static str) -> Result<u32, FieldFailure> {
     let ip_key = format!("ip:{}", ctx.meta.client_ip);
     let (key, wrong) = match &identity {
-        Identity::Phone(phone) => (format!("phone:{phone}"), "Wrong phone or password"),
+        Identity::Phone(phone, _) => (format!("phone:{phone}"), "Wrong phone or password"),
         Identity::Email { email, .. } => (format!("email:{}", email.to_lowercase()), "Wrong email or password"),
     };
     ctx.sessions().throttle(&[ip_key, key])?;
     let wrong = FieldFailure::WrongCredentials { mutation, message: wrong };
     let found = match identity {
-        Identity::Phone(phone) => {
+        Identity::Phone(phone, kind) => {
             let phone = normalize_phone(&phone).ok_or(FieldFailure::WrongPhoneFormat)?;
-            ctx.store.users.iter().position(|u| u.kind == UserKind::Staff && u.phone.as_deref() == Some(phone.as_str()))
+            ctx.store.users.iter().position(|u| u.kind == kind && u.phone.as_deref() == Some(phone.as_str()))
         }
         Identity::Email { email, kind } => ctx.store.users.iter().position(|u| {
             kind.is_none_or(|k| k == u.kind) && u.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&email))

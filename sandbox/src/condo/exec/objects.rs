@@ -117,6 +117,12 @@ impl ObjectValue for RecordObj<'_> {
         {
             return Err(ctx.fail(FieldFailure::AccessDenied { operation: "query", target: name.to_owned() }));
         }
+        if let Rec::File(index) = self.rec
+            && name == "file"
+        {
+            let json = ctx.store.file_json(index, &ctx.meta.base_url);
+            return Ok(json_value(ctx, &info.field_definition().ty, Cow::Owned(json)));
+        }
         let field = ctx.store.field(self.rec, name, ctx.lists.locale);
         let field = field.ok_or_else(|| {
             ctx.fail(FieldFailure::NotEmulated(format!("The field `{}.{name}`", self.rec.type_name())))
@@ -124,7 +130,9 @@ impl ObjectValue for RecordObj<'_> {
         match field {
             Field::Scalar(scalar) => Ok(ResolvedValue::leaf(JsonValue::from(scalar.to_json()))),
             Field::Relation(None) => Ok(ResolvedValue::null()),
-            Field::Relation(Some(rec)) if !ctx.lists.include_deleted && ctx.store.is_deleted(rec) => {
+            Field::Relation(Some(rec))
+                if (!ctx.lists.include_deleted && ctx.store.is_deleted(rec)) || !ctx.lists.readable(rec) =>
+            {
                 Ok(ResolvedValue::null())
             }
             Field::Relation(Some(rec)) => {

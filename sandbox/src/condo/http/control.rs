@@ -8,11 +8,12 @@
 //! | `GET`, `POST /__sandbox/tickets` | list tickets; create tickets |
 //! | `PATCH`, `DELETE /__sandbox/tickets/{id}` | edit; soft-delete |
 //! | `POST /__sandbox/webhooks` | deliver tickets to a subscriber URL |
+//! | `POST /__sandbox/residents` | add a resident of a unit; answers `{userId, phone, token}` |
 //! | `GET`, `DELETE /__sandbox/stats` | read; zero the counters |
 //! | `GET /__sandbox/summary` | tickets by status type, units per property |
 //! | `POST /__sandbox/reset` | regenerate the data set |
 
-use crate::condo::data::{EditError, NewTickets, TicketEdit};
+use crate::condo::data::{EditError, NewTickets, ResidentLogin, TicketEdit};
 use crate::condo::faults::Faults;
 use crate::condo::handle::CondoHandle;
 use crate::condo::state::Shared;
@@ -41,6 +42,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/__sandbox/tickets", get(list_tickets).post(add_tickets))
         .route("/__sandbox/tickets/{id}", patch(edit_ticket).delete(delete_ticket))
         .route("/__sandbox/webhooks", post(deliver_webhook))
+        .route("/__sandbox/residents", post(add_resident))
         .route("/__sandbox/stats", get(get_stats).delete(reset_stats))
         .route("/__sandbox/summary", get(|s: Handle| async move { Json(handle(s).summary()) }))
         .route("/__sandbox/reset", post(reset))
@@ -106,6 +108,13 @@ async fn deliver_webhook(state: Handle, Json(request): Json<WebhookRequest>) -> 
             (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": error.to_string() }))).into_response()
         }
         Err(error) => (StatusCode::BAD_REQUEST, Json(json!({ "error": error.to_string() }))).into_response(),
+    }
+}
+
+async fn add_resident(state: Handle, Json(login): Json<ResidentLogin>) -> Response {
+    match handle(state).add_resident(&login) {
+        Some(account) => (StatusCode::CREATED, Json(account)).into_response(),
+        None => (StatusCode::BAD_REQUEST, Json(json!({ "error": "no such property or unit" }))).into_response(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `POST /admin/api`: GraphQL over HTTP the way Condo's Apollo Server answers it.
 
+use super::multipart;
 use super::server::ConnectionKill;
 use crate::condo::auth;
 use crate::condo::data::catalog::Locale;
@@ -7,7 +8,7 @@ use crate::condo::exec::{self, GraphqlRequest, RequestMeta};
 use crate::condo::faults::error_page;
 use crate::condo::state::{Shared, lock};
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{Extensions, HeaderMap, StatusCode, header};
 use axum::middleware::Next;
@@ -16,17 +17,20 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// Executes one GraphQL request.
+/// Express's JSON body limit in Condo (`json({ limit: '100mb' })`).
+const MAX_JSON_BODY: usize = 100 * 1024 * 1024;
+
+/// Executes one GraphQL request: a JSON body, or a multipart request carrying uploads.
 pub async fn handle(
     State(shared): State<Arc<Shared>>,
     Query(params): Query<HashMap<String, String>>,
     extensions: Extensions,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    let Ok(request) = serde_json::from_slice::<GraphqlRequest>(&body) else {
-        let message = "POST body missing, invalid Content-Type, or JSON object has no keys.";
-        return (StatusCode::BAD_REQUEST, message).into_response();
+    let request = match read_request(&shared, &headers, body).await {
+        Ok(request) => request,
+        Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
     };
     let client_ip = extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(String::new, |c| c.0.ip().to_string());
     let meta = request_meta(&shared, &params, &headers, client_ip);
@@ -38,6 +42,16 @@ pub async fn handle(
     exec::record(&shared, &outcome.tally);
     let status = StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, Json(outcome.body)).into_response()
+}
+
+async fn read_request(shared: &Shared, headers: &HeaderMap, body: Body) -> Result<GraphqlRequest, String> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if content_type.starts_with("multipart/form-data") {
+        return multipart::read(body, content_type, shared.config.max_upload_bytes).await;
+    }
+    let body = axum::body::to_bytes(body, MAX_JSON_BODY).await.map_err(|e| e.to_string())?;
+    serde_json::from_slice::<GraphqlRequest>(&body)
+        .map_err(|_| "POST body missing, invalid Content-Type, or JSON object has no keys.".to_owned())
 }
 
 /// The session user, `?deleted`, locale and client address of a request.
@@ -55,6 +69,10 @@ fn request_meta(
         deleted_param: params.get("deleted").is_some_and(|v| !v.is_empty()),
         locale: request_locale(params, headers).unwrap_or(shared.config.default_locale),
         client_ip,
+        base_url: headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map_or_else(String::new, |host| format!("http://{host}")),
     }
 }
 

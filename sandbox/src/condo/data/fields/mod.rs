@@ -3,8 +3,11 @@
 //! `Store::field` answers `None` for fields the emulator does not model, which the executor
 //! turns into a clear GraphQL error instead of inventing a value.
 
+mod activity;
 mod reference;
 mod ticket;
+
+pub use activity::FILES_PATH;
 
 use super::Store;
 use super::time::{self, Millis};
@@ -37,6 +40,12 @@ pub enum Rec {
     Category(u8),
     /// `TicketProblemClassifier`.
     Problem(u8),
+    /// `TicketComment`.
+    Comment(u32),
+    /// `TicketFile`.
+    File(u32),
+    /// `TicketChange`.
+    Change(u32),
 }
 
 impl Rec {
@@ -54,6 +63,9 @@ impl Rec {
             Self::Place(_) => "TicketPlaceClassifier",
             Self::Category(_) => "TicketCategoryClassifier",
             Self::Problem(_) => "TicketProblemClassifier",
+            Self::Comment(_) => "TicketComment",
+            Self::File(_) => "TicketFile",
+            Self::Change(_) => "TicketChange",
         }
     }
 }
@@ -121,6 +133,12 @@ pub(crate) fn relation(rec: Option<Rec>) -> Option<Field<'static>> {
     Some(Field::Relation(rec))
 }
 
+/// `sender`: the fingerprint a write was made with (generated rows say `condo-sandbox`).
+pub(crate) fn sender(fingerprint: Option<&str>) -> Option<Field<'static>> {
+    let fingerprint = fingerprint.unwrap_or("condo-sandbox");
+    Some(Field::Object(Cow::Owned(json!({ "dv": 1, "fingerprint": fingerprint }))))
+}
+
 /// The bookkeeping fields every Keystone list has.
 pub(crate) struct Tracked {
     pub id: Cow<'static, str>,
@@ -145,7 +163,7 @@ impl Tracked {
             "deletedAt" => instant(self.deleted_at),
             "createdBy" | "updatedBy" => relation(None),
             "newId" => opt_text(None::<&'static str>),
-            "sender" => Some(Field::Object(Cow::Owned(json!({ "dv": 1, "fingerprint": "condo-sandbox" })))),
+            "sender" => sender(None),
             _ => None,
         }
     }
@@ -160,7 +178,21 @@ impl Store {
             Rec::Organization(i) => self.organization_field(i, name),
             Rec::User(i) => self.user_field(i, name),
             Rec::Contact(i) => self.contact_field(i, name),
+            Rec::Comment(i) => self.comment_field(i, name),
+            Rec::File(i) => self.file_field(i, name),
+            Rec::Change(i) => self.change_field(i, name, locale),
             _ => reference::catalog_field(rec, name, locale),
+        }
+    }
+
+    /// The ticket a row belongs to (the ticket itself, or a comment's, file's or change's).
+    pub fn ticket_of(&self, rec: Rec) -> Option<u32> {
+        match rec {
+            Rec::Ticket(i) => Some(i),
+            Rec::Comment(i) => Some(self.comments[i as usize].ticket),
+            Rec::File(i) => self.files[i as usize].ticket,
+            Rec::Change(i) => Some(self.changes[i as usize].ticket),
+            _ => None,
         }
     }
 

@@ -1,18 +1,28 @@
 //! Field access for `Ticket` rows.
 
-use super::{Field, Rec, Tracked, boolean, instant, int, opt_text, relation, text};
+use super::{Field, Rec, Tracked, boolean, instant, int, opt_text, relation, sender, text};
 use crate::condo::data::Store;
-use crate::condo::data::catalog::{CLASSIFIERS, SOURCES};
+use crate::condo::data::catalog::CLASSIFIERS;
 use crate::condo::data::model::Ticket;
+use std::borrow::Cow;
 
 impl Store {
     /// Reads field `name` of ticket `index`.
     pub(crate) fn ticket_field(&self, index: u32, name: &str) -> Option<Field<'_>> {
         let t = &self.tickets[index as usize];
-        ticket_text(t, name)
-            .or_else(|| ticket_state(t, name))
+        let text: Option<Field<'_>> = ticket_text(t, name);
+        text.or_else(|| ticket_state(t, name))
             .or_else(|| ticket_location(t, name))
             .or_else(|| ticket_relation(t, name))
+            .or_else(|| match name {
+                "meta" => Some(Field::Object(Cow::Borrowed(t.meta.as_ref().unwrap_or(&serde_json::Value::Null)))),
+                "sourceMeta" => {
+                    Some(Field::Object(Cow::Borrowed(t.source_meta.as_ref().unwrap_or(&serde_json::Value::Null))))
+                }
+                "sender" => sender(t.fingerprint.as_deref()),
+                "createdBy" => relation(t.created_by.map(Rec::User)),
+                _ => None,
+            })
             .or_else(|| {
                 let mut tracked = Tracked::of(t.id, t.v, t.created_at, t.updated_at);
                 tracked.deleted_at = t.deleted_at;
@@ -36,7 +46,6 @@ fn ticket_text(t: &Ticket, name: &str) -> Option<Field<'static>> {
 }
 
 fn ticket_state(t: &Ticket, name: &str) -> Option<Field<'static>> {
-    let from_resident = SOURCES[t.source as usize].kind == "mobile_app_resident";
     match name {
         "statusUpdatedAt" => instant(Some(t.status_updated_at)),
         "statusReopenedCounter" => int(t.status_reopened_counter),
@@ -45,11 +54,14 @@ fn ticket_state(t: &Ticket, name: &str) -> Option<Field<'static>> {
         "isWarranty" => boolean(t.is_warranty),
         "isPayable" => boolean(t.is_payable),
         "isPaid" | "isInsurance" | "isAutoClassified" => boolean(false),
-        "isResidentTicket" | "canReadByResident" => boolean(from_resident),
+        "isResidentTicket" => boolean(t.is_resident_ticket),
+        "canReadByResident" => boolean(t.can_read_by_resident),
         "deadline" => instant(t.deadline),
         "deferredUntil" => instant(t.deferred_until),
         "completedAt" => instant(t.completed_at),
-        "lastCommentAt" | "lastResidentCommentAt" | "sentToAuthoritiesAt" => instant(None),
+        "lastCommentAt" => instant(t.last_comment_at),
+        "lastResidentCommentAt" => instant(t.last_resident_comment_at),
+        "sentToAuthoritiesAt" => instant(None),
         "isCompletedAfterDeadline" => boolean(matches!((t.completed_at, t.deadline), (Some(c), Some(d)) if c > d)),
         _ => None,
     }
@@ -69,20 +81,21 @@ fn ticket_location(t: &Ticket, name: &str) -> Option<Field<'static>> {
 }
 
 fn ticket_relation(t: &Ticket, name: &str) -> Option<Field<'static>> {
-    let rule = &CLASSIFIERS[t.classifier as usize];
+    let rule = t.classifier.map(|c| &CLASSIFIERS[c as usize]);
     match name {
         "organization" => relation(Some(Rec::Organization(t.organization))),
         "property" => relation(Some(Rec::Property(t.property))),
         "status" => relation(Some(Rec::Status(t.status))),
-        "classifier" => relation(Some(Rec::Classifier(t.classifier))),
-        "placeClassifier" => relation(Some(Rec::Place(rule.place))),
-        "categoryClassifier" => relation(Some(Rec::Category(rule.category))),
-        "problemClassifier" => relation(rule.problem.map(Rec::Problem)),
+        "classifier" => relation(t.classifier.map(Rec::Classifier)),
+        "placeClassifier" => relation(rule.map(|r| Rec::Place(r.place))),
+        "categoryClassifier" => relation(rule.map(|r| Rec::Category(r.category))),
+        "problemClassifier" => relation(rule.and_then(|r| r.problem).map(Rec::Problem)),
         "source" => relation(Some(Rec::Source(t.source))),
         "contact" => relation(t.contact.map(Rec::Contact)),
         "assignee" => relation(t.assignee.map(Rec::User)),
         "executor" => relation(t.executor.map(Rec::User)),
-        "client" | "related" | "qualityControlUpdatedBy" => relation(None),
+        "client" => relation(t.client.map(Rec::User)),
+        "related" | "qualityControlUpdatedBy" => relation(None),
         _ => None,
     }
 }
