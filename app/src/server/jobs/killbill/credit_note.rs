@@ -34,7 +34,6 @@ pub async fn mirror_credit_note<C: KillBillClient>(
     let Some(first) = parts.first() else {
         return Err(KillBillError::Unexpected(format!("credit note {} has no parts", note.number)).into());
     };
-    let currency = Currency::parse(&note.currency).map_err(KillBillError::Unexpected)?;
     // Always read first: whatever an earlier attempt sent is found by its marker.
     let invoice = read_invoice(env, kb_id, note).await?;
     let mut found = 0;
@@ -51,14 +50,7 @@ pub async fn mirror_credit_note<C: KillBillClient>(
             );
             return Err(refused_or_partial(env, note.id, found + sent, KillBillError::Unexpected(message)).await?);
         };
-        let body = NewItemAdjustment {
-            account_id,
-            invoice_item_id: item_id,
-            amount: Amount::from_minor(part.amount_minor, currency.exponent()),
-            currency: currency.as_str().to_owned(),
-            description: format!("Credit note {} on invoice {}", note.number, note.invoice_number),
-            item_details: credit_note_details(note.id, part.line_position),
-        };
+        let body = adjustment(account_id, note, part, item_id)?;
         mirror::save_pending(env.pool, ENTITY, note.id, "sent", Some(&kb_id.to_string())).await?;
         match env.client.adjust_invoice_item(kb_id, &body).await {
             Ok(()) => sent += 1,
@@ -70,13 +62,32 @@ pub async fn mirror_credit_note<C: KillBillClient>(
         }
     }
     let invoice = if sent > 0 { read_invoice(env, kb_id, note).await? } else { invoice };
-    let adjustment = invoice.adjustment_of(note.id, first.line_position).ok_or_else(|| {
+    let first_adjustment = invoice.adjustment_of(note.id, first.line_position).ok_or_else(|| {
         KillBillError::Unexpected(format!(
             "the adjustments of credit note {} were accepted but invoice {kb_id} does not show them",
             note.number
         ))
     })?;
-    link(env, note.id, adjustment).await
+    link(env, note.id, first_adjustment).await
+}
+
+/// The adjustment of Kill Bill's item `item_id` by one part of the note,
+/// with the part's marker.
+pub fn adjustment(
+    account_id: Uuid,
+    note: &CreditNoteToMirror,
+    part: &CreditNotePartToMirror,
+    item_id: Uuid,
+) -> Result<NewItemAdjustment, StepError> {
+    let currency = Currency::parse(&note.currency).map_err(KillBillError::Unexpected)?;
+    Ok(NewItemAdjustment {
+        account_id,
+        invoice_item_id: item_id,
+        amount: Amount::from_minor(part.amount_minor, currency.exponent()),
+        currency: currency.as_str().to_owned(),
+        description: format!("Credit note {} on invoice {}", note.number, note.invoice_number),
+        item_details: credit_note_details(note.id, part.line_position),
+    })
 }
 
 /// Kill Bill's invoice with its items; a 404 is a refusal (quarantined).
