@@ -279,8 +279,10 @@ async fn with_kill_bill_down_the_run_fails_cleanly_and_nothing_local_is_lost(poo
 #[test]
 fn the_request_bodies_match_kill_bills_definitions() {
     use app::server::adapters::killbill::wire::{Amount, CustomField, NewInvoicePayment};
-    use app::server::jobs::killbill::{account::new_account, invoice::items};
-    use app::server::store::killbill_mirror::{InvoiceToMirror, LineToMirror, TenantToMirror};
+    use app::server::jobs::killbill::{account::new_account, credit_note::adjustment, invoice::items};
+    use app::server::store::killbill_mirror::{
+        CreditNotePartToMirror, CreditNoteToMirror, InvoiceToMirror, LineToMirror, TenantToMirror,
+    };
     use sandbox::killbill::contract::validate_definition;
 
     let tenant = TenantToMirror {
@@ -319,4 +321,18 @@ fn the_request_bodies_match_kill_bills_definitions() {
         payment_external_key: "mkt-payment-x".into(),
     };
     validate_definition("InvoicePayment", &serde_json::to_value(&payment).unwrap()).unwrap();
+    let note = CreditNoteToMirror {
+        id: Uuid::from_u128(4),
+        number: "CN-2026-000001".into(),
+        invoice_id: inv.id,
+        invoice_number: inv.number.clone(),
+        amount_minor: 2_550,
+        currency: "EUR".into(),
+        invoice_ref: Uuid::from_u128(5).to_string(),
+    };
+    let part = CreditNotePartToMirror { credit_note_id: note.id, line_position: 2, amount_minor: 2_550 };
+    let adjusted = adjustment(account_id, &note, &part, Uuid::from_u128(6)).unwrap();
+    let text = serde_json::to_string(&adjusted).unwrap();
+    assert!(text.contains(r#""amount":25.50"#), "{text}");
+    validate_definition("InvoiceItem", &serde_json::to_value(&adjusted).unwrap()).unwrap();
 }

@@ -16,7 +16,8 @@ use sandbox::killbill::{self, Faults, KillBillConfig, RunningKillBill};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// Our invoiced and paid totals of one tenant, in minor units (voided invoices excluded).
+/// Our invoiced (net of credit notes) and paid totals of one tenant, in minor
+/// units (voided invoices excluded).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TenantTotals {
     pub tenant_id: Uuid,
@@ -28,7 +29,8 @@ pub struct TenantTotals {
 pub async fn tenant_totals(pool: &PgPool) -> Result<Vec<TenantTotals>, sqlx::Error> {
     sqlx::query_as(
         "SELECT i.tenant_id,
-                COALESCE(sum(i.total_minor) FILTER (WHERE i.voided_at IS NULL), 0)::bigint AS invoiced_minor,
+                COALESCE(sum(i.total_minor - i.credited_minor) FILTER (WHERE i.voided_at IS NULL), 0)::bigint
+                    AS invoiced_minor,
                 COALESCE((SELECT sum(p.amount_minor - p.refunded_minor) FROM payment p
                           WHERE p.tenant_id = i.tenant_id), 0)::bigint AS paid_minor
          FROM invoice i GROUP BY i.tenant_id ORDER BY i.tenant_id",

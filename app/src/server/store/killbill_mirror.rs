@@ -81,6 +81,27 @@ pub struct RefundToMirror {
     pub payment_ref: String,
 }
 
+/// A credit note on a mirrored invoice, not yet mirrored itself.
+#[derive(Debug, Clone)]
+pub struct CreditNoteToMirror {
+    pub id: Uuid,
+    pub number: String,
+    pub invoice_id: Uuid,
+    pub invoice_number: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// Kill Bill's invoice id.
+    pub invoice_ref: String,
+}
+
+/// The share of one invoice line a credit note takes back.
+#[derive(Debug, Clone)]
+pub struct CreditNotePartToMirror {
+    pub credit_note_id: Uuid,
+    pub line_position: i32,
+    pub amount_minor: i64,
+}
+
 /// A write that went out without a confirmed result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingWrite {
@@ -89,8 +110,9 @@ pub struct PendingWrite {
     pub external_id: Option<String>,
 }
 
-/// Tenants that have an invoice, a payment, a refund of a mirrored payment
-/// or a void of a mirrored invoice without a Kill Bill mapping, or whose
+/// Tenants that have an invoice, a payment, a refund of a mirrored payment,
+/// a credit note on a mirrored invoice still standing here or a void of a
+/// mirrored invoice without a Kill Bill mapping, or whose
 /// corrected e-mail or name their Kill Bill account has not been sent yet.
 /// Fully mirrored tenants are not returned, so a no-change run sends nothing.
 /// (`NOT IN` over the mapped ids plans as one hashed lookup, whatever the
@@ -129,6 +151,13 @@ pub async fn list_tenants_to_mirror(db: impl PgExecutor<'_>) -> Result<Vec<Tenan
                                       WHERE r.platform = 'killbill' AND r.entity = 'payment')
                  AND f.id NOT IN (SELECT r.local_id FROM external_ref r
                                   WHERE r.platform = 'killbill' AND r.entity = 'refund')
+               UNION ALL
+               SELECT c.tenant_id FROM credit_note c JOIN invoice ci ON ci.id = c.invoice_id
+               WHERE ci.voided_at IS NULL
+                 AND c.invoice_id IN (SELECT r.local_id FROM external_ref r
+                                      WHERE r.platform = 'killbill' AND r.entity = 'invoice')
+                 AND c.id NOT IN (SELECT r.local_id FROM external_ref r
+                                  WHERE r.platform = 'killbill' AND r.entity = 'credit_note')
                UNION ALL
                SELECT vi.tenant_id FROM invoice vi
                WHERE vi.voided_at IS NOT NULL
@@ -221,6 +250,45 @@ pub async fn list_refunds_to_mirror(
                              AND m.entity = 'refund' AND m.local_id = f.id)
            ORDER BY f.created_at, f.id"#,
         tenant_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A tenant's credit notes on mirrored invoices that are not mirrored yet,
+/// oldest first. A note on an invoice voided here needs nothing in Kill Bill:
+/// the void takes the whole invoice back there (or, when the invoice was never
+/// mirrored, nothing of it is there), so such notes are left out.
+pub async fn list_credit_notes_to_mirror(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+) -> Result<Vec<CreditNoteToMirror>, sqlx::Error> {
+    sqlx::query_as!(
+        CreditNoteToMirror,
+        r#"SELECT c.id, c.number, c.invoice_id, i.number AS invoice_number, c.amount_minor,
+                  c.currency AS "currency!", r.external_id AS invoice_ref
+           FROM credit_note c JOIN invoice i ON i.id = c.invoice_id
+           JOIN external_ref r ON r.platform = 'killbill' AND r.entity = 'invoice' AND r.local_id = c.invoice_id
+           WHERE c.tenant_id = $1 AND i.voided_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM external_ref m WHERE m.platform = 'killbill'
+                             AND m.entity = 'credit_note' AND m.local_id = c.id)
+           ORDER BY c.created_at, c.number"#,
+        tenant_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The parts of the given credit notes, by note then line.
+pub async fn list_parts_of_credit_notes(
+    db: impl PgExecutor<'_>,
+    credit_note_ids: &[Uuid],
+) -> Result<Vec<CreditNotePartToMirror>, sqlx::Error> {
+    sqlx::query_as!(
+        CreditNotePartToMirror,
+        "SELECT credit_note_id, line_position, amount_minor FROM credit_note_part
+         WHERE credit_note_id = ANY($1) ORDER BY credit_note_id, line_position",
+        credit_note_ids
     )
     .fetch_all(db)
     .await

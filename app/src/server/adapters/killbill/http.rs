@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use super::settings::KillBillSettings;
 use super::wire::{
-    Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, NewRefund, Payment,
+    Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, NewItemAdjustment, NewRefund,
+    Payment,
 };
 use super::{AccountCreated, INVOICE_INVALID_STATUS, KbResult, KillBillClient, KillBillError, PaymentRecorded};
 use crate::server::secret::Secret;
@@ -179,6 +180,13 @@ impl KillBillClient for HttpKillBillClient {
     /// <https://killbill.github.io/slate/invoice.html#void-an-invoice>
     async fn void_invoice(&self, invoice_id: Uuid) -> KbResult<()> {
         let builder = self.request(Method::PUT, &format!("/invoices/{invoice_id}/voidInvoice"));
+        Self::success(Self::send(builder).await?).await.map(drop)
+    }
+
+    /// <https://killbill.github.io/slate/invoice.html#adjust-an-invoice-item> (`adjustInvoiceItem`):
+    /// 201 with the invoice's `Location` and no body.
+    async fn adjust_invoice_item(&self, invoice_id: Uuid, adjustment: &NewItemAdjustment) -> KbResult<()> {
+        let builder = self.request(Method::POST, &format!("/invoices/{invoice_id}")).json(adjustment);
         Self::success(Self::send(builder).await?).await.map(drop)
     }
 

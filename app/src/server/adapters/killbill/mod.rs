@@ -14,7 +14,10 @@ pub use settings::KillBillSettings;
 
 use std::future::Future;
 use uuid::Uuid;
-use wire::{Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, NewRefund, Payment};
+use wire::{
+    Account, CustomField, Invoice, InvoicePayment, NewInvoiceItem, NewInvoicePayment, NewItemAdjustment, NewRefund,
+    Payment,
+};
 
 /// The result of a Kill Bill call.
 pub type KbResult<T> = Result<T, KillBillError>;
@@ -69,6 +72,15 @@ pub trait KillBillClient: Send + Sync {
     /// Voids an invoice that has no payment (`PUT …/voidInvoice`, 204).
     /// Kill Bill refuses a paid invoice (4028) and one already VOID (4023).
     fn void_invoice(&self, invoice_id: Uuid) -> impl Future<Output = KbResult<()>> + Send;
+    /// Takes part of an invoice item back (`POST /invoices/{invoiceId}`, 201):
+    /// Kill Bill adds an `ITEM_ADJ` item, lowering the invoice's amount and
+    /// balance. No idempotency key: a resend makes a second adjustment.
+    /// Refused: more than is left of the item (4020), a VOID invoice (4031).
+    fn adjust_invoice_item(
+        &self,
+        invoice_id: Uuid,
+        adjustment: &NewItemAdjustment,
+    ) -> impl Future<Output = KbResult<()>> + Send;
     /// One invoice with its status and amounts; `None` on 404.
     fn invoice(&self, invoice_id: Uuid) -> impl Future<Output = KbResult<Option<Invoice>>> + Send;
     /// Every invoice of an account with its items and amounts.

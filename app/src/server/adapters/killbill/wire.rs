@@ -94,12 +94,37 @@ pub struct NewInvoiceItem {
 }
 
 /// `InvoiceItem` as read back.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceItem {
+    #[serde(default)]
+    pub invoice_item_id: Option<Uuid>,
     pub invoice_id: Option<Uuid>,
+    /// `EXTERNAL_CHARGE`, `ITEM_ADJ`, …
+    #[serde(default)]
+    pub item_type: Option<String>,
+    /// For an `ITEM_ADJ`: the item it takes part of back.
+    #[serde(default)]
+    pub linked_invoice_item_id: Option<Uuid>,
     pub item_details: Option<String>,
     pub amount: Option<Value>,
+}
+
+/// `InvoiceItem` as sent to adjust an item (`POST /invoices/{invoiceId}`):
+/// Kill Bill adds an `ITEM_ADJ` item of minus `amount`, linked to
+/// `invoiceItemId`, with our `description` and `itemDetails`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewItemAdjustment {
+    pub account_id: Uuid,
+    /// The item adjusted (here the server does read it).
+    pub invoice_item_id: Uuid,
+    /// Positive: what is taken off the item.
+    pub amount: Amount,
+    pub currency: String,
+    pub description: String,
+    /// The marker of the credit note and line ([`credit_note_details`]).
+    pub item_details: String,
 }
 
 /// `Invoice` with its items (`includeInvoiceComponents=true`).
@@ -233,6 +258,44 @@ pub fn item_details(invoice_id: Uuid, line: i32) -> String {
     serde_json::json!({ "mktInvoiceId": invoice_id, "mktLineId": line }).to_string()
 }
 
+/// The `itemDetails` of the adjustment of one part of a credit note: the
+/// note's id and the line it takes back, so a run that lost the answer finds
+/// the adjustment again instead of sending it twice.
+pub fn credit_note_details(credit_note_id: Uuid, line: i32) -> String {
+    serde_json::json!({ "mktCreditNoteId": credit_note_id, "mktLineId": line }).to_string()
+}
+
+/// Whether an item's `itemDetails` carries `key` = `id` and `mktLineId` = `line`.
+fn marks(item: &InvoiceItem, key: &str, id: Uuid, line: i32) -> bool {
+    let details = item.item_details.as_deref().unwrap_or_default();
+    serde_json::from_str::<Value>(details).is_ok_and(|v| {
+        v.get(key).and_then(Value::as_str) == Some(id.to_string().as_str())
+            && v.get("mktLineId").and_then(Value::as_i64) == Some(i64::from(line))
+    })
+}
+
+impl Invoice {
+    /// Kill Bill's id of the item of our invoice `local_id`'s line `line`
+    /// (found by its marker; adjustments excluded).
+    pub fn item_of_line(&self, local_id: Uuid, line: i32) -> Option<Uuid> {
+        self.items
+            .iter()
+            .filter(|i| i.item_type.as_deref() != Some("ITEM_ADJ"))
+            .find(|i| marks(i, "mktInvoiceId", local_id, line))
+            .and_then(|i| i.invoice_item_id)
+    }
+
+    /// Kill Bill's id of the `ITEM_ADJ` item made for line `line` of credit
+    /// note `credit_note_id`, if it exists.
+    pub fn adjustment_of(&self, credit_note_id: Uuid, line: i32) -> Option<Uuid> {
+        self.items
+            .iter()
+            .filter(|i| i.item_type.as_deref() == Some("ITEM_ADJ"))
+            .find(|i| marks(i, "mktCreditNoteId", credit_note_id, line))
+            .and_then(|i| i.invoice_item_id)
+    }
+}
+
 /// The non-void invoice one of whose items carries the marker of `local_id`.
 pub fn find_by_item_marker(invoices: &[Invoice], local_id: Uuid) -> Option<Uuid> {
     let wanted = local_id.to_string();
@@ -262,6 +325,34 @@ mod tests {
         assert_eq!(Amount::from_minor(5, 2).as_str(), "0.05");
         assert_eq!(Amount::from_minor(1500, 0).as_str(), "1500");
         assert_eq!(Amount::from_minor(-1, 3).as_str(), "-0.001");
+    }
+
+    #[test]
+    fn lines_and_credit_note_adjustments_are_found_by_their_markers() {
+        let (ours, note) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let item = |id: u128, kind: &str, details: String| InvoiceItem {
+            invoice_item_id: Some(Uuid::from_u128(id)),
+            item_type: Some(kind.into()),
+            item_details: Some(details),
+            ..InvoiceItem::default()
+        };
+        let invoice = Invoice {
+            invoice_id: Uuid::from_u128(9),
+            status: Some("COMMITTED".into()),
+            amount: None,
+            balance: None,
+            items: vec![
+                item(10, "EXTERNAL_CHARGE", item_details(ours, 1)),
+                item(11, "EXTERNAL_CHARGE", item_details(ours, 2)),
+                item(12, "ITEM_ADJ", credit_note_details(note, 2)),
+            ],
+        };
+        assert_eq!(invoice.item_of_line(ours, 2), Some(Uuid::from_u128(11)));
+        assert_eq!(invoice.item_of_line(ours, 3), None);
+        assert_eq!(invoice.item_of_line(note, 2), None, "an adjustment is not a line");
+        assert_eq!(invoice.adjustment_of(note, 2), Some(Uuid::from_u128(12)));
+        assert_eq!(invoice.adjustment_of(note, 1), None);
+        assert_eq!(invoice.adjustment_of(ours, 2), None);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! One tenant's account, mirrored by a single writer: the account (looked up
 //! by external key, created on 404, read again on 409), then its invoices in
-//! order, then its payments, then their refunds, then its voids (last: Kill
-//! Bill voids only an invoice with nothing paid net of refunds). A record
+//! order, then its payments, then their refunds, then its credit notes (after
+//! payments and refunds, so Kill Bill's balance never drops below what a note
+//! takes off), then its voids (last: Kill Bill voids only an invoice with
+//! nothing paid net of refunds). A record
 //! Kill Bill refuses for good is quarantined with the refusal and left alone
 //! by later runs until an admin retries it; the account goes on with its
 //! other records.
@@ -12,12 +14,12 @@ use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
 use super::retry::{StepError, with_retry};
-use super::{Env, Tally, invoice, payment, profile, refund, void};
+use super::{Env, Tally, credit_note, invoice, payment, profile, refund, void};
 use crate::domain::Platform;
 use crate::server::adapters::killbill::wire::Account;
 use crate::server::adapters::killbill::{AccountCreated, KillBillClient, KillBillError};
 use crate::server::store::external_ref::{LinkOutcome, link_external_id};
-use crate::server::store::killbill_mirror::{self as mirror, LineToMirror, TenantToMirror};
+use crate::server::store::killbill_mirror::{self as mirror, CreditNotePartToMirror, LineToMirror, TenantToMirror};
 use crate::server::store::killbill_quarantine::{self as quarantine, Refusal};
 
 /// What a tenant's quarantine says of a record.
@@ -111,6 +113,7 @@ pub async fn mirror_account<C: KillBillClient>(env: &Env<'_, C>, tenant: TenantT
     }
     mirror_payments(env, &tenant, account_id, &held, &mut tally).await?;
     mirror_refunds(env, &tenant, &held, &mut tally).await?;
+    mirror_credit_notes(env, &tenant, account_id, &held, &mut tally).await?;
     mirror_voids(env, &tenant, &held, &mut tally).await?;
     Ok(tally)
 }
@@ -279,6 +282,52 @@ async fn mirror_refunds<C: KillBillClient>(
             continue;
         }
         let result = with_retry(env.retry, || refund::mirror_refund(env, r)).await;
+        if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
+            return Ok(());
+        }
+        env.tick();
+    }
+    Ok(())
+}
+
+/// Adjusts in Kill Bill the invoices credited here (once they are mirrored).
+async fn mirror_credit_notes<C: KillBillClient>(
+    env: &Env<'_, C>,
+    tenant: &TenantToMirror,
+    account_id: Uuid,
+    held: &Quarantine,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    let notes =
+        mirror::list_credit_notes_to_mirror(env.pool, tenant.tenant_id).await.context("reading credit notes")?;
+    let ids: Vec<Uuid> = notes.iter().map(|n| n.id).collect();
+    let mut parts: HashMap<Uuid, Vec<CreditNotePartToMirror>> = HashMap::new();
+    for part in mirror::list_parts_of_credit_notes(env.pool, &ids).await.context("reading credit note parts")? {
+        parts.entry(part.credit_note_id).or_default().push(part);
+    }
+    for n in &notes {
+        if env.gave_up.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        tally.records_in += 1;
+        let subject = Subject {
+            entity: "credit_note",
+            local_id: n.id,
+            tenant_id: tenant.tenant_id,
+            label: format!(
+                "credit note {} of {} on invoice {}",
+                n.number,
+                money(n.amount_minor, &n.currency),
+                n.invoice_number
+            ),
+        };
+        let standing = held.standing(subject.entity, n.id);
+        if standing == Standing::Aside {
+            tally.records_skipped += 1;
+            continue;
+        }
+        let own = parts.get(&n.id).map(Vec::as_slice).unwrap_or_default();
+        let result = with_retry(env.retry, || credit_note::mirror_credit_note(env, account_id, n, own)).await;
         if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
             return Ok(());
         }

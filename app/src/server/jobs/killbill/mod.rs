@@ -1,7 +1,8 @@
 //! Mirrors our invoices and payments into Kill Bill (push only; our database
 //! stays the system of record). One Kill Bill account per tenant (external
 //! key = the tenant's user id), every invoice once with its lines, committed,
-//! every payment once as an external payment, and the void of an invoice
+//! every payment once as an external payment, each refund once, each credit
+//! note once as item adjustments of its invoice, and the void of an invoice
 //! voided here after it was mirrored once (`voidInvoice`). Accounts run in parallel up to
 //! `KILLBILL_CONCURRENCY`, each with a single writer. A rerun resumes: mapped
 //! records are skipped, and fully mirrored tenants cost no request at all.
@@ -9,6 +10,7 @@
 //! see [`reconcile`]); it never runs one inline.
 
 pub mod account;
+pub mod credit_note;
 pub mod invoice;
 pub mod payment;
 pub mod profile;

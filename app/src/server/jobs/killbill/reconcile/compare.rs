@@ -234,7 +234,7 @@ mod tests {
             status: Some(status.into()),
             amount: Some(amount),
             balance: None,
-            items: vec![InvoiceItem { invoice_id: None, item_details: None, amount: None }],
+            items: vec![InvoiceItem::default()],
         }
     }
 
