@@ -1,7 +1,7 @@
-// Corrections in a real browser: an admin voids an unpaid invoice and
-// refunds part of a payment in the back office; the next Kill Bill mirror
-// sends both and the reconciliation finds no drift for those tenants. A
-// record Kill Bill refuses (our payment on an invoice someone already settled
+// Corrections in a real browser: an admin voids an unpaid invoice, refunds
+// part of a payment and issues a credit note in the back office; the next
+// Kill Bill mirror sends them and the reconciliation finds no drift for
+// those tenants. A record Kill Bill refuses (our payment on an invoice someone already settled
 // in Kill Bill itself) is held on the admin panel with Retry and Skip.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 
@@ -60,7 +60,7 @@ async function paidTwice(api: APIRequestContext, token: string, invoice: Invoice
   expect(ours.status()).toBe(201);
 }
 
-test('an admin voids and refunds in the back office, Kill Bill follows, and a refused record waits with Retry', async ({ page, request }) => {
+test('an admin voids, refunds and credits in the back office, Kill Bill follows, and a refused record waits with Retry', async ({ page, request }) => {
   expect(kb.url, 'KILLBILL_URL points at the Kill Bill emulator').not.toBe('');
   await signIn(page, '/manage/invoices');
   const login = await request.post('/api/auth/login', { data: { email: 'admin@marketplace.test', password } });
@@ -93,11 +93,28 @@ test('an admin voids and refunds in the back office, Kill Bill follows, and a re
   await expect(page.locator(`tr[data-invoice="${refundedNumber}"]`)).toHaveAttribute('data-state', 'partly_paid');
   await expect(page.locator(`tr[data-invoice="${refundedNumber}"] details[data-payment]`).first()).toContainText('refunded');
 
-  // A payment Kill Bill will refuse, on another tenant's open invoice.
+  // A credit note on a third tenant's open invoice.
   const listed = await request.get('/api/manage/invoices', { headers: { Authorization: `Bearer ${token}` } });
   expect(listed.ok(), await listed.text()).toBeTruthy();
-  const others = ((await listed.json()) as Invoice[]).filter((i) =>
+  const open = ((await listed.json()) as Invoice[]).filter((i) =>
     i.state === 'open' && i.number !== voidedNumber && i.tenant_name !== voidedTenant && i.tenant_name !== refundedTenant);
+  expect(open.length, 'other open invoices').toBeGreaterThan(1);
+  const credited = open[0];
+  await page.goto(`/manage/invoices?q=${credited.number}`);
+  const creditRow = page.locator(`tr[data-invoice="${credited.number}"]`);
+  await creditRow.getByText('Credit…').click();
+  const creditForm = creditRow.locator('form[aria-label^="Credit note"]');
+  await creditForm.getByLabel(/minor units, up to/).fill('2500');
+  await creditForm.getByLabel('Reason').fill('Heating out for three days');
+  await creditForm.getByText('I confirm: the tenant owes this much less').click();
+  await creditRow.screenshot({ path: `${screenshots}/manage-invoice-credit-form.png` });
+  await creditForm.getByRole('button', { name: 'Issue the credit note' }).click();
+  await expect(page.getByTestId('form-ok')).toContainText('The credit note is issued');
+  await page.goto(`/manage/invoices?q=${credited.number}`);
+  await expect(page.locator(`tr[data-invoice="${credited.number}"] [data-credit-note]`)).toContainText('Heating out for three days');
+
+  // A payment Kill Bill will refuse, on a fourth tenant's open invoice.
+  const others = open.filter((i) => i.tenant_name !== credited.tenant_name);
   expect(others.length, 'another open invoice').toBeGreaterThan(0);
   await paidTwice(request, token, others[0]);
 
@@ -120,6 +137,17 @@ test('an admin voids and refunds in the back office, Kill Bill follows, and a re
   await expect(reconciliation).toBeVisible();
   await expect(reconciliation).not.toContainText(voidedTenant);
   await expect(reconciliation).not.toContainText(refundedTenant);
+  await expect(reconciliation).not.toContainText(credited.tenant_name);
+
+  // Kill Bill's copy of the credited invoice is lower by the note, to the cent.
+  const account = await request.get(`${kb.url}/1.0/kb/accounts?externalKey=${credited.tenant_id}`, { headers: kbHeaders() });
+  const accountId = (await account.json()).accountId;
+  const kbInvoices = await request.get(`${kb.url}/1.0/kb/accounts/${accountId}/invoices?includeInvoiceComponents=true`, { headers: kbHeaders() });
+  const mirrored = (await kbInvoices.json()).find((i: { items: { itemDetails?: string }[] }) =>
+    i.items.some((item) => (item.itemDetails ?? '').includes(credited.id)));
+  expect(mirrored, `invoice ${credited.number} is mirrored`).toBeTruthy();
+  expect(Math.round(Number(mirrored.balance) * 100)).toBe(credited.outstanding_minor - 2500);
+  expect(mirrored.items.filter((item: { itemType: string }) => item.itemType === 'ITEM_ADJ').length).toBeGreaterThan(0);
 
   // The refused payment waits in the quarantine, with its way out.
   const held = page.getByTestId('quarantine').getByTestId('quarantined').filter({ hasText: others[0].tenant_name });
