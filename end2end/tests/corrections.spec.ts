@@ -96,10 +96,10 @@ test('an admin voids, refunds and credits in the back office, Kill Bill follows,
   // A credit note on a third tenant's open invoice.
   const listed = await request.get('/api/manage/invoices', { headers: { Authorization: `Bearer ${token}` } });
   expect(listed.ok(), await listed.text()).toBeTruthy();
-  const open = ((await listed.json()) as Invoice[]).filter((i) =>
+  const openInvoices = ((await listed.json()) as Invoice[]).filter((i) =>
     i.state === 'open' && i.number !== voidedNumber && i.tenant_name !== voidedTenant && i.tenant_name !== refundedTenant);
-  expect(open.length, 'other open invoices').toBeGreaterThan(1);
-  const credited = open[0];
+  expect(openInvoices.length, 'other open invoices').toBeGreaterThan(1);
+  const credited = openInvoices[0];
   await page.goto(`/manage/invoices?q=${credited.number}`);
   const creditRow = page.locator(`tr[data-invoice="${credited.number}"]`);
   await creditRow.getByText('Credit…').click();
@@ -114,7 +114,7 @@ test('an admin voids, refunds and credits in the back office, Kill Bill follows,
   await expect(page.locator(`tr[data-invoice="${credited.number}"] [data-credit-note]`)).toContainText('Heating out for three days');
 
   // A payment Kill Bill will refuse, on a fourth tenant's open invoice.
-  const others = open.filter((i) => i.tenant_name !== credited.tenant_name);
+  const others = openInvoices.filter((i) => i.tenant_name !== credited.tenant_name);
   expect(others.length, 'another open invoice').toBeGreaterThan(0);
   await paidTwice(request, token, others[0]);
 
