@@ -108,13 +108,7 @@ pub async fn mirror_account<C: KillBillClient>(env: &Env<'_, C>, tenant: TenantT
             return Ok(tally);
         }
     }
-    if let Flow::Stop = mirror_invoices(env, &tenant, account_id, &held, &mut tally).await? {
-        return Ok(tally);
-    }
-    mirror_payments(env, &tenant, account_id, &held, &mut tally).await?;
-    mirror_refunds(env, &tenant, &held, &mut tally).await?;
-    mirror_credit_notes(env, &tenant, account_id, &held, &mut tally).await?;
-    mirror_voids(env, &tenant, &held, &mut tally).await?;
+    mirror_records(env, &tenant, account_id, &held, &mut tally).await?;
     Ok(tally)
 }
 
@@ -168,44 +162,36 @@ pub fn new_account(tenant: &TenantToMirror) -> Account {
     }
 }
 
-async fn mirror_invoices<C: KillBillClient>(
+/// Records of one kind, in order, each sent by `send` (with retries) unless
+/// its quarantine puts it aside or `waits` says it cannot go yet (both
+/// counted as skipped); every result is booked. Stops once Kill Bill stopped
+/// answering.
+async fn mirror_each<'r, C, T, F, Fut>(
     env: &Env<'_, C>,
-    tenant: &TenantToMirror,
-    account_id: Uuid,
     held: &Quarantine,
     tally: &mut Tally,
-) -> anyhow::Result<Flow> {
-    let invoices = mirror::list_invoices_to_mirror(env.pool, tenant.tenant_id).await.context("reading invoices")?;
-    let ids: Vec<Uuid> = invoices.iter().map(|i| i.id).collect();
-    let mut lines: HashMap<Uuid, Vec<LineToMirror>> = HashMap::new();
-    for line in mirror::list_lines_of_invoices(env.pool, &ids).await.context("reading invoice lines")? {
-        lines.entry(line.invoice_id).or_default().push(line);
-    }
-    for inv in &invoices {
+    records: &'r [T],
+    subject: impl Fn(&T) -> Subject<'static>,
+    waits: impl Fn(&T) -> bool,
+    send: F,
+) -> anyhow::Result<Flow>
+where
+    C: KillBillClient,
+    F: Fn(&'r T) -> Fut,
+    Fut: Future<Output = Result<(), StepError>>,
+{
+    for record in records {
         if env.gave_up.load(Ordering::Relaxed) {
             return Ok(Flow::Stop);
         }
         tally.records_in += 1;
-        let subject = Subject {
-            entity: "invoice",
-            local_id: inv.id,
-            tenant_id: tenant.tenant_id,
-            label: format!("invoice {}", inv.number),
-        };
-        let standing = held.standing(subject.entity, inv.id);
-        if inv.voided || standing == Standing::Aside {
+        let subject = subject(record);
+        let standing = held.standing(subject.entity, subject.local_id);
+        if standing == Standing::Aside || waits(record) {
             tally.records_skipped += 1;
             continue;
         }
-        if inv.currency != tenant.currency {
-            tally.records_failed += 1;
-            let message = format!("it is in {} but the account is in {}", inv.currency, tenant.currency);
-            let err = KillBillError::Refused { status: 400, code: None, message };
-            outcome(env, tally, &subject, StepError::KillBill(err)).await?;
-            continue;
-        }
-        let own = lines.get(&inv.id).map(Vec::as_slice).unwrap_or_default();
-        let result = with_retry(env.retry, || invoice::mirror_invoice(env, account_id, inv, own)).await;
+        let result = with_retry(env.retry, || send(record)).await;
         if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
             return Ok(Flow::Stop);
         }
@@ -214,159 +200,143 @@ async fn mirror_invoices<C: KillBillClient>(
     Ok(Flow::Continue)
 }
 
-async fn mirror_payments<C: KillBillClient>(
+/// Each record of a tenant that is not mapped yet, kind after kind (see the
+/// module's order).
+async fn mirror_records<C: KillBillClient>(
     env: &Env<'_, C>,
     tenant: &TenantToMirror,
     account_id: Uuid,
     held: &Quarantine,
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
-    let payments = mirror::list_payments_to_mirror(env.pool, tenant.tenant_id).await.context("reading payments")?;
-    for p in &payments {
-        if env.gave_up.load(Ordering::Relaxed) {
-            return Ok(());
-        }
-        tally.records_in += 1;
-        let subject = Subject {
-            entity: "payment",
-            local_id: p.id,
-            tenant_id: tenant.tenant_id,
-            label: format!(
+    let (pool, tenant_id) = (env.pool, tenant.tenant_id);
+    let about = |entity: &'static str, local_id: Uuid, label: String| Subject { entity, local_id, tenant_id, label };
+
+    let invoices = mirror::list_invoices_to_mirror(pool, tenant_id).await.context("reading invoices")?;
+    let ids: Vec<Uuid> = invoices.iter().map(|i| i.id).collect();
+    let mut lines: HashMap<Uuid, Vec<LineToMirror>> = HashMap::new();
+    for line in mirror::list_lines_of_invoices(pool, &ids).await.context("reading invoice lines")? {
+        lines.entry(line.invoice_id).or_default().push(line);
+    }
+    let lines = &lines;
+    let flow = mirror_each(
+        env,
+        held,
+        tally,
+        &invoices,
+        |inv| about("invoice", inv.id, format!("invoice {}", inv.number)),
+        |inv| inv.voided,
+        |inv| async move {
+            if inv.currency != tenant.currency {
+                let message = format!("it is in {} but the account is in {}", inv.currency, tenant.currency);
+                return Err(StepError::KillBill(KillBillError::Refused { status: 400, code: None, message }));
+            }
+            let own = lines.get(&inv.id).map(Vec::as_slice).unwrap_or_default();
+            invoice::mirror_invoice(env, account_id, inv, own).await
+        },
+    )
+    .await?;
+    if let Flow::Stop = flow {
+        return Ok(());
+    }
+
+    let payments = mirror::list_payments_to_mirror(pool, tenant_id).await.context("reading payments")?;
+    let flow = mirror_each(
+        env,
+        held,
+        tally,
+        &payments,
+        |p| {
+            let label = format!(
                 "payment {} of {} on invoice {}",
                 p.reference,
                 money(p.amount_minor, &p.currency),
                 p.invoice_number
-            ),
-        };
-        let standing = held.standing(subject.entity, p.id);
-        if p.invoice_voided || standing == Standing::Aside {
-            tally.records_skipped += 1;
-            continue;
-        }
-        let Some(invoice_id) = p.invoice_ref.as_deref().and_then(|r| Uuid::parse_str(r).ok()) else {
-            // Its invoice is not in Kill Bill (refused, or not sent yet): it waits.
-            tally.records_skipped += 1;
-            continue;
-        };
-        let result = with_retry(env.retry, || payment::mirror_payment(env, account_id, invoice_id, p)).await;
-        if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
-            return Ok(());
-        }
-        env.tick();
+            );
+            about("payment", p.id, label)
+        },
+        // A payment of a voided invoice stays here; one whose invoice is not
+        // in Kill Bill (refused, or not sent yet) waits.
+        |p| p.invoice_voided || invoice_of(p).is_none(),
+        |p| async move {
+            match invoice_of(p) {
+                Some(invoice_id) => payment::mirror_payment(env, account_id, invoice_id, p).await,
+                None => Ok(()),
+            }
+        },
+    )
+    .await?;
+    if let Flow::Stop = flow {
+        return Ok(());
     }
-    Ok(())
-}
 
-/// Refunds in Kill Bill the payments refunded here (once they are mirrored).
-async fn mirror_refunds<C: KillBillClient>(
-    env: &Env<'_, C>,
-    tenant: &TenantToMirror,
-    held: &Quarantine,
-    tally: &mut Tally,
-) -> anyhow::Result<()> {
-    let refunds = mirror::list_refunds_to_mirror(env.pool, tenant.tenant_id).await.context("reading refunds")?;
-    for r in &refunds {
-        if env.gave_up.load(Ordering::Relaxed) {
-            return Ok(());
-        }
-        tally.records_in += 1;
-        let subject = Subject {
-            entity: "refund",
-            local_id: r.id,
-            tenant_id: tenant.tenant_id,
-            label: format!("refund of {} on payment {}", money(r.amount_minor, &r.currency), r.payment_reference),
-        };
-        let standing = held.standing(subject.entity, r.id);
-        if standing == Standing::Aside {
-            tally.records_skipped += 1;
-            continue;
-        }
-        let result = with_retry(env.retry, || refund::mirror_refund(env, r)).await;
-        if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
-            return Ok(());
-        }
-        env.tick();
+    let refunds = mirror::list_refunds_to_mirror(pool, tenant_id).await.context("reading refunds")?;
+    let flow = mirror_each(
+        env,
+        held,
+        tally,
+        &refunds,
+        |r| {
+            let label = format!("refund of {} on payment {}", money(r.amount_minor, &r.currency), r.payment_reference);
+            about("refund", r.id, label)
+        },
+        |_| false,
+        |r| refund::mirror_refund(env, r),
+    )
+    .await?;
+    if let Flow::Stop = flow {
+        return Ok(());
     }
-    Ok(())
-}
 
-/// Adjusts in Kill Bill the invoices credited here (once they are mirrored).
-async fn mirror_credit_notes<C: KillBillClient>(
-    env: &Env<'_, C>,
-    tenant: &TenantToMirror,
-    account_id: Uuid,
-    held: &Quarantine,
-    tally: &mut Tally,
-) -> anyhow::Result<()> {
-    let notes =
-        mirror::list_credit_notes_to_mirror(env.pool, tenant.tenant_id).await.context("reading credit notes")?;
+    let notes = mirror::list_credit_notes_to_mirror(pool, tenant_id).await.context("reading credit notes")?;
     let ids: Vec<Uuid> = notes.iter().map(|n| n.id).collect();
     let mut parts: HashMap<Uuid, Vec<CreditNotePartToMirror>> = HashMap::new();
-    for part in mirror::list_parts_of_credit_notes(env.pool, &ids).await.context("reading credit note parts")? {
+    for part in mirror::list_parts_of_credit_notes(pool, &ids).await.context("reading credit note parts")? {
         parts.entry(part.credit_note_id).or_default().push(part);
     }
-    for n in &notes {
-        if env.gave_up.load(Ordering::Relaxed) {
-            return Ok(());
-        }
-        tally.records_in += 1;
-        let subject = Subject {
-            entity: "credit_note",
-            local_id: n.id,
-            tenant_id: tenant.tenant_id,
-            label: format!(
+    let parts = &parts;
+    let flow = mirror_each(
+        env,
+        held,
+        tally,
+        &notes,
+        |n| {
+            let label = format!(
                 "credit note {} of {} on invoice {}",
                 n.number,
                 money(n.amount_minor, &n.currency),
                 n.invoice_number
-            ),
-        };
-        let standing = held.standing(subject.entity, n.id);
-        if standing == Standing::Aside {
-            tally.records_skipped += 1;
-            continue;
-        }
-        let own = parts.get(&n.id).map(Vec::as_slice).unwrap_or_default();
-        let result = with_retry(env.retry, || credit_note::mirror_credit_note(env, account_id, n, own)).await;
-        if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
-            return Ok(());
-        }
-        env.tick();
+            );
+            about("credit_note", n.id, label)
+        },
+        |_| false,
+        |n| async move {
+            let own = parts.get(&n.id).map(Vec::as_slice).unwrap_or_default();
+            credit_note::mirror_credit_note(env, account_id, n, own).await
+        },
+    )
+    .await?;
+    if let Flow::Stop = flow {
+        return Ok(());
     }
+
+    let voids = mirror::list_voids_to_mirror(pool, tenant_id).await.context("reading voided invoices")?;
+    mirror_each(
+        env,
+        held,
+        tally,
+        &voids,
+        |v| about("invoice_void", v.invoice_id, format!("void of invoice {}", v.number)),
+        |_| false,
+        |v| void::mirror_void(env, v),
+    )
+    .await?;
     Ok(())
 }
 
-/// Voids in Kill Bill the invoices voided here after they were mirrored.
-async fn mirror_voids<C: KillBillClient>(
-    env: &Env<'_, C>,
-    tenant: &TenantToMirror,
-    held: &Quarantine,
-    tally: &mut Tally,
-) -> anyhow::Result<()> {
-    let voids = mirror::list_voids_to_mirror(env.pool, tenant.tenant_id).await.context("reading voided invoices")?;
-    for v in &voids {
-        if env.gave_up.load(Ordering::Relaxed) {
-            return Ok(());
-        }
-        tally.records_in += 1;
-        let subject = Subject {
-            entity: "invoice_void",
-            local_id: v.invoice_id,
-            tenant_id: tenant.tenant_id,
-            label: format!("void of invoice {}", v.number),
-        };
-        let standing = held.standing(subject.entity, v.invoice_id);
-        if standing == Standing::Aside {
-            tally.records_skipped += 1;
-            continue;
-        }
-        let result = with_retry(env.retry, || void::mirror_void(env, v)).await;
-        if let Flow::Stop = book(env, tally, &subject, standing, result).await? {
-            return Ok(());
-        }
-        env.tick();
-    }
-    Ok(())
+/// Kill Bill's id of a payment's invoice, once that invoice is mirrored.
+fn invoice_of(p: &mirror::PaymentToMirror) -> Option<Uuid> {
+    p.invoice_ref.as_deref().and_then(|r| Uuid::parse_str(r).ok())
 }
 
 /// An amount in words for a label ("€1,250.00").
