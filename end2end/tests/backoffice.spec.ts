@@ -108,14 +108,15 @@ test('an invited landlord lets a unit, it is billed and partly paid, and Kill Bi
   // Nothing is paid yet, so it could still be voided: the form asks why and for a confirmation.
   await row.getByText('Void…').click();
   await expect(row.getByRole('button', { name: 'Void the invoice' })).toBeVisible();
-  await expect(row.getByLabel('Reason')).toHaveAttribute('required', '');
+  await expect(row.locator('form[aria-label^="Void invoice"]').getByLabel('Reason')).toHaveAttribute('required', '');
   await landlord.screenshot({ path: `${screenshots}/manage-invoice-void-form.png`, fullPage: true });
   await row.getByText('Void…').click();
   await row.getByText('Record…').click();
-  await row.getByLabel(/Amount/).fill('30000');
-  await row.getByLabel('Received on').fill(today);
-  await row.getByLabel('Reference').fill(`TRF-${stamp}`);
-  await row.getByRole('button', { name: 'Record the payment' }).click();
+  const pay = row.locator('form[aria-label^="Payment on invoice"]');
+  await pay.getByLabel(/Amount/).fill('30000');
+  await pay.getByLabel('Received on').fill(today);
+  await pay.getByLabel('Reference').fill(`TRF-${stamp}`);
+  await pay.getByRole('button', { name: 'Record the payment' }).click();
   await expect(landlord.getByTestId('form-ok')).toContainText('The payment is recorded.');
   await landlord.goto(`/manage/invoices?period=${period}`);
   await expect(landlord.locator('tr', { hasText: 'Tom Tenant' })).toHaveAttribute('data-state', 'partly_paid');

@@ -108,6 +108,7 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, words: String, page:
                         let open = i.outstanding_minor > 0;
                         let voidable = i.state == "open";
                         let action = format!("/manage/invoices/{}/payments", i.id);
+                        let pay_label = format!("Payment on invoice {}", i.number);
                         view! {
                             <tr data-invoice=i.number.clone() data-state=i.state.clone()>
                                 <td class="px-3 py-2 font-mono text-xs">{i.number.clone()}</td>
@@ -126,7 +127,7 @@ fn InvoiceTable(invoices: Vec<InvoiceItem>, period: String, words: String, page:
                                     {open.then(|| view! {
                                         <details>
                                             <summary class="cursor-pointer text-sm font-semibold text-emerald-800 hover:underline">"Record…"</summary>
-                                            <form method="post" action=action class="mt-2 grid gap-2">
+                                            <form method="post" action=action class="mt-2 grid gap-2" aria-label=pay_label>
                                                 <label class="text-xs font-medium">"Amount (minor units)"<input type="number" min="1" name="amount_minor" required class=INPUT /></label>
                                                 <label class="text-xs font-medium">"Received on"<input type="date" name="received_on" required class=INPUT /></label>
                                                 <label class="text-xs font-medium">"Method"
