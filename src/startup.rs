@@ -168,6 +168,19 @@ fn router(state: AppState, limits: crate::http::limits::Limits, public_origin: O
         move || provide_context(state.clone())
     };
     let options = state.leptos_options.clone();
+    // The site's files (`pkg/`, photos, icons) come from `ServeDir`, and only
+    // other paths reach Leptos's handler (the 404 page). Leptos's own file
+    // branch answers a file inside a reactive owner whose parent is whatever
+    // owner the worker thread last had current, so it could take the headers
+    // a page being rendered at that moment had set (its Content Security
+    // Policy with the nonce of its scripts), leaving the page with none and
+    // its hydration blocked.
+    let not_found = {
+        use axum::handler::Handler;
+        leptos_axum::file_and_error_handler_with_context::<AppState, _>(context.clone(), shell)
+            .with_state(state.clone())
+    };
+    let assets = tower_http::services::ServeDir::new(options.site_root.as_ref()).not_found_service(not_found);
     Router::new()
         .merge(crate::http::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -175,7 +188,7 @@ fn router(state: AppState, limits: crate::http::limits::Limits, public_origin: O
             move || shell(options.clone())
         })
         .route_layer(axum::middleware::from_fn(crate::http::metrics::tag_route))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback_service(assets)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::page_guard::guard_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::session::refresh_session))
         .layer(axum::middleware::from_fn_with_state(public_origin, crate::http::session::reject_cross_site))

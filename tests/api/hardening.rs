@@ -308,3 +308,35 @@ async fn pages_render_while_other_servers_of_the_process_start() {
     assert!(pages >= 8, "pages were asked for while the servers started");
     assert!(failed.is_empty(), "{} of {pages} pages failed: {failed:?}", failed.len());
 }
+
+/// A static file served while pages render never takes a page's headers:
+/// each page keeps the policy with its own nonce, and files carry the plain
+/// policy.
+#[tokio::test]
+async fn static_files_served_beside_renders_never_take_a_pages_headers() {
+    let site = std::env::temp_dir().join(format!("mkt-site-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(site.join("photos")).unwrap();
+    std::fs::write(site.join("photos/door.svg"), r#"<svg xmlns="http://www.w3.org/2000/svg"/>"#).unwrap();
+    let root = site.to_string_lossy().into_owned();
+    let app = spawn_app_with(true, &[("MARKETPLACE_SITE_ROOT", root.as_str())]).await;
+    let csp = |r: &reqwest::Response| {
+        r.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    };
+    for round in 0..30 {
+        let page = app.client.get(format!("{}/properties", app.address)).send();
+        let files: Vec<_> = (0..6).map(|_| app.client.get(format!("{}/photos/door.svg", app.address)).send()).collect();
+        let page = tokio::spawn(page);
+        let files: Vec<_> = files.into_iter().map(tokio::spawn).collect();
+        let page = page.await.unwrap().unwrap();
+        let policy = csp(&page);
+        let html = page.text().await.unwrap();
+        let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap_or_default();
+        assert!(!nonce.is_empty(), "round {round}: the page's policy has its nonce: {policy}");
+        assert!(html.contains(&format!("nonce=\"{nonce}\"")), "round {round}: its scripts carry that nonce");
+        for file in files {
+            let file = file.await.unwrap().unwrap();
+            assert_eq!(file.status(), 200);
+            assert!(!csp(&file).contains("nonce"), "round {round}: a file took a page's policy: {}", csp(&file));
+        }
+    }
+}
