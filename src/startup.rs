@@ -180,7 +180,10 @@ fn router(state: AppState, limits: crate::http::limits::Limits, public_origin: O
         leptos_axum::file_and_error_handler_with_context::<AppState, _>(context.clone(), shell)
             .with_state(state.clone())
     };
-    let assets = tower_http::services::ServeDir::new(options.site_root.as_ref()).not_found_service(not_found);
+    // Other methods than GET and HEAD go to the 404 page too, as before (not 405).
+    let assets = tower_http::services::ServeDir::new(options.site_root.as_ref())
+        .call_fallback_on_method_not_allowed(true)
+        .not_found_service(not_found);
     Router::new()
         .merge(crate::http::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
