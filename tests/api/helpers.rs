@@ -148,3 +148,17 @@ pub async fn spawn_app_on(database_url: &str, with_demo_data: bool, vars: &[(&st
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     TestApp { address, pool, client, config }
 }
+
+/// POSTs `body` as JSON with a Bearer token: the status and the JSON answer
+/// (`null` when there is none).
+pub async fn post_json(app: &TestApp, token: &str, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let response =
+        app.client.post(format!("{}{path}", app.address)).bearer_auth(token).json(&body).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// The field an API refusal names (the part of its message before `:`).
+pub fn field_of(body: &serde_json::Value) -> &str {
+    body["error"]["message"].as_str().unwrap_or_default().split(':').next().unwrap_or_default()
+}

@@ -8,18 +8,7 @@ use app::server::seed::demo_id;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, spawn_app};
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let response =
-        app.client.post(format!("{}{path}", app.address)).bearer_auth(token).json(&body).send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn field_of(body: &Value) -> &str {
-    body["error"]["message"].as_str().unwrap_or_default().split(':').next().unwrap_or_default()
-}
+use crate::helpers::{TestApp, field_of, post_json as post, spawn_app};
 
 /// A payment of `landlord`'s properties (or of someone else's with `mine =
 /// false`): (payment, its invoice, the tenant's e-mail, its amount).
