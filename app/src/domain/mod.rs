@@ -2,6 +2,7 @@
 //! edges, so the rest of the code never handles a raw string or a float for money.
 
 mod billing;
+pub mod condo_marker;
 mod invoice_status;
 mod job;
 mod maintenance;
