@@ -90,3 +90,10 @@ ALTER TABLE sync_request DROP CONSTRAINT sync_request_job_check;
 ALTER TABLE sync_request ADD CONSTRAINT sync_request_job_check CHECK (job IN (
     'killbill', 'killbill_reconciliation', 'killbill_webhooks', 'condo', 'condo_webhooks', 'condo_outbox', 'cocorico',
     'billing', 'retention'));
+-- A request or comment written here asks for a run at once ('outbox').
+ALTER TABLE sync_run DROP CONSTRAINT sync_run_trigger_check;
+ALTER TABLE sync_run ADD CONSTRAINT sync_run_trigger_check
+    CHECK (trigger IN ('schedule', 'manual', 'cli', 'webhook', 'follow_up', 'outbox'));
+ALTER TABLE sync_request DROP CONSTRAINT sync_request_trigger_check;
+ALTER TABLE sync_request ADD CONSTRAINT sync_request_trigger_check
+    CHECK (trigger IN ('manual', 'webhook', 'follow_up', 'outbox'));

@@ -20,6 +20,8 @@ pub enum Job {
     CondoImport,
     /// Processes the Condo ticket webhooks left pending.
     CondoWebhooks,
+    /// Sends Condo the requests, photos and comments written here.
+    CondoOutbox,
     /// Imports approved listings from Cocorico.
     CocoricoImport,
     /// The rent run: one invoice per active lease for the month.
@@ -31,12 +33,13 @@ pub enum Job {
 impl Job {
     /// Every job, in display order (each platform's main job first, the
     /// Marketplace's own jobs last).
-    pub const ALL: [Job; 8] = [
+    pub const ALL: [Job; 9] = [
         Job::KillbillMirror,
         Job::KillbillReconciliation,
         Job::KillbillWebhooks,
         Job::CondoImport,
         Job::CondoWebhooks,
+        Job::CondoOutbox,
         Job::CocoricoImport,
         Job::Billing,
         Job::Retention,
@@ -52,6 +55,7 @@ impl Job {
             Job::KillbillWebhooks => "killbill_webhooks",
             Job::CondoImport => "condo",
             Job::CondoWebhooks => "condo_webhooks",
+            Job::CondoOutbox => "condo_outbox",
             Job::CocoricoImport => "cocorico",
             Job::Billing => "billing",
             Job::Retention => "retention",
@@ -68,7 +72,7 @@ impl Job {
     pub fn platform(&self) -> Option<Platform> {
         match self {
             Job::KillbillMirror | Job::KillbillReconciliation | Job::KillbillWebhooks => Some(Platform::KillBill),
-            Job::CondoImport | Job::CondoWebhooks => Some(Platform::Condo),
+            Job::CondoImport | Job::CondoWebhooks | Job::CondoOutbox => Some(Platform::Condo),
             Job::CocoricoImport => Some(Platform::Cocorico),
             Job::Billing | Job::Retention => None,
         }
@@ -106,6 +110,7 @@ impl Job {
             Job::KillbillWebhooks => "Kill Bill notifications",
             Job::CondoImport => "Condo import",
             Job::CondoWebhooks => "Condo webhooks",
+            Job::CondoOutbox => "Condo requests",
             Job::CocoricoImport => "Cocorico import",
             Job::Billing => "Rent run",
             Job::Retention => "History pruning",
@@ -120,6 +125,7 @@ impl Job {
             Job::KillbillWebhooks => "Acts on Kill Bill's push notifications left pending",
             Job::CondoImport => "Imports units and tickets changed since the last run",
             Job::CondoWebhooks => "Applies Condo's ticket webhooks left pending",
+            Job::CondoOutbox => "Sends Condo the requests, photos and comments written here",
             Job::CocoricoImport => "Imports approved listings and their photos",
             Job::Billing => "Issues the month's invoice of every active lease",
             Job::Retention => "Deletes finished runs and processed webhook events past the retention period",

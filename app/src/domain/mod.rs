@@ -9,6 +9,7 @@ mod maintenance;
 mod money;
 mod page;
 mod platform;
+pub mod request_input;
 mod role;
 mod search;
 mod slug;

@@ -10,6 +10,7 @@ pub mod error;
 pub mod health;
 pub mod listing;
 pub mod maintenance;
+pub mod maintenance_request;
 pub mod manage;
 pub mod metrics;
 pub mod payment;

@@ -19,6 +19,7 @@ pub mod list_params;
 pub mod listing;
 pub mod mail;
 pub mod maintenance;
+pub mod maintenance_request;
 pub mod metrics;
 pub mod payment;
 pub mod people;

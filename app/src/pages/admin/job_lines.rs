@@ -17,6 +17,7 @@ fn trigger_words(trigger: &str) -> &str {
         "cli" => "from the command line",
         "webhook" => "on a delivery",
         "follow_up" => "asked by another job",
+        "outbox" => "to send what was written here",
         other => other,
     }
 }

@@ -171,6 +171,7 @@ pub async fn run_job(ctx: &SyncContext, job: Job, trigger: &str) -> anyhow::Resu
         Job::KillbillReconciliation => killbill::reconcile::run(ctx, trigger).await.map(|(summary, _)| summary),
         Job::KillbillWebhooks | Job::CondoWebhooks => webhooks::run(ctx, job, trigger).await,
         Job::CondoImport => condo::run(ctx, trigger).await,
+        Job::CondoOutbox => condo::outbox::run(ctx, trigger).await,
         Job::CocoricoImport => cocorico::run(ctx, trigger).await,
         Job::Billing => billing::run(ctx, trigger).await,
         Job::Retention => retention::run(ctx, trigger).await,

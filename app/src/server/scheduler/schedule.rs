@@ -129,6 +129,9 @@ pub struct SchedulerSettings {
     pub condo: Schedule,
     /// `MARKETPLACE_SCHEDULE_CONDO_WEBHOOKS` (default `1m`; a delivery asks for a run at once).
     pub condo_webhooks: Schedule,
+    /// `MARKETPLACE_SCHEDULE_CONDO_OUTBOX`: retries of what is still to be sent to Condo
+    /// (default `1m`; a new request or comment asks for a run at once).
+    pub condo_outbox: Schedule,
     /// `MARKETPLACE_SCHEDULE_COCORICO`: the import (default `6h`).
     pub cocorico: Schedule,
     /// `MARKETPLACE_SCHEDULE_BILLING`: the rent run (default `monthly@1`, 01:00 UTC).
@@ -163,6 +166,7 @@ impl Default for SchedulerSettings {
             killbill_webhooks: Schedule::Every(Duration::from_secs(60)),
             condo: Schedule::Daily(at(3, 0)),
             condo_webhooks: Schedule::Every(Duration::from_secs(60)),
+            condo_outbox: Schedule::Every(Duration::from_secs(60)),
             cocorico: Schedule::Every(Duration::from_secs(6 * 3600)),
             billing: Schedule::Monthly(1, at(1, 0)),
             retention: Schedule::Daily(at(4, 30)),
@@ -228,6 +232,7 @@ impl SchedulerSettings {
             Job::KillbillWebhooks => self.killbill_webhooks,
             Job::CondoImport => self.condo,
             Job::CondoWebhooks => self.condo_webhooks,
+            Job::CondoOutbox => self.condo_outbox,
             Job::CocoricoImport => self.cocorico,
             Job::Billing => self.billing,
             Job::Retention => self.retention,
@@ -241,6 +246,7 @@ impl SchedulerSettings {
             Job::KillbillWebhooks => &mut self.killbill_webhooks,
             Job::CondoImport => &mut self.condo,
             Job::CondoWebhooks => &mut self.condo_webhooks,
+            Job::CondoOutbox => &mut self.condo_outbox,
             Job::CocoricoImport => &mut self.cocorico,
             Job::Billing => &mut self.billing,
             Job::Retention => &mut self.retention,

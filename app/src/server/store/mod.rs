@@ -8,6 +8,7 @@ pub mod app_user;
 pub mod audit_log;
 pub mod billing;
 pub mod condo_import;
+pub mod condo_outbox;
 
 pub mod condo_property_link;
 pub mod credit_note;
@@ -21,6 +22,7 @@ pub mod killbill_reconciliation;
 pub mod lease;
 pub mod listing;
 pub mod login_throttle;
+pub mod maintenance_request;
 pub mod maintenance_ticket;
 pub mod payment;
 pub mod property;

@@ -44,6 +44,8 @@ pub enum Requester {
     Webhook,
     /// Another job asked for this one (the mirror asks for a reconciliation).
     FollowUp,
+    /// Something written here waits in an outbox (a maintenance request, a comment).
+    Outbox,
 }
 
 impl Requester {
@@ -53,13 +55,14 @@ impl Requester {
             Requester::Admin(_) => "manual",
             Requester::Webhook => "webhook",
             Requester::FollowUp => "follow_up",
+            Requester::Outbox => "outbox",
         }
     }
 
     fn user(&self) -> Option<Uuid> {
         match self {
             Requester::Admin(user) => Some(*user),
-            Requester::Webhook | Requester::FollowUp => None,
+            Requester::Webhook | Requester::FollowUp | Requester::Outbox => None,
         }
     }
 }

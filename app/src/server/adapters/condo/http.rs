@@ -15,6 +15,9 @@ use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[path = "http_writes.rs"]
+mod writes;
+
 /// Condo over HTTP (`POST {url}/admin/api`), with retries and one session
 /// token kept for as long as Condo accepts it, since Condo allows only 10
 /// sign-ins per hour. Build one per process and share it: clones share the

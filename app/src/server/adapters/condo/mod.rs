@@ -9,9 +9,11 @@
 mod http;
 mod settings;
 pub mod wire;
+pub mod write;
 
 pub use http::HttpCondoClient;
 pub use settings::{CondoSettings, CondoWebhookSettings};
+pub use write::CondoWriter;
 
 use std::future::Future;
 use wire::{WireProperty, WireTicket};

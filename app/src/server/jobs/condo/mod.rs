@@ -6,6 +6,7 @@
 
 mod import;
 pub mod mapping;
+pub mod outbox;
 pub mod watermark;
 
 use anyhow::Context as _;
