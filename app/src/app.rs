@@ -9,7 +9,7 @@ use crate::components::layout::Layout;
 use crate::pages::admin::SystemStatusPage;
 use crate::pages::auth::{AccountPage, LoginPage, SetPasswordPage};
 use crate::pages::home::HomePage;
-use crate::pages::maintenance::{MaintenancePage, MaintenanceTicketPage};
+use crate::pages::maintenance::{MaintenancePage, MaintenanceTicketPage, NewMaintenanceRequestPage};
 use crate::pages::manage::{
     ManageInvoicesPage, ManageLeasesPage, ManagePeoplePage, ManagePropertiesPage, ManageRentRollPage,
 };
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manage/rent-roll") view=ManageRentRollPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance") view=MaintenancePage ssr=SsrMode::Async />
+                    <Route path=path!("/maintenance/new") view=NewMaintenanceRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance/:id") view=MaintenanceTicketPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>

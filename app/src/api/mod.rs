@@ -10,6 +10,7 @@ pub mod account;
 pub mod condo_link;
 pub mod listing;
 pub mod maintenance;
+pub mod maintenance_request;
 pub mod manage;
 pub mod quarantine;
 pub mod session;

@@ -65,6 +65,7 @@ fn SessionLinks(user: Option<SessionUser>, link: &'static str) -> impl IntoView 
     let books = matches!(user.role, Role::Admin | Role::Landlord);
     view! {
         <A href=own.0 attr:class=link>{own.1}</A>
+        {(user.role == Role::Tenant).then(|| view! { <A href="/maintenance" attr:class=link>"Maintenance"</A> })}
         {books.then(|| view! { <A href="/manage/leases" attr:class=link>"Back office"</A> })}
         <span class="px-2 text-sm text-slate-500" data-testid="signed-in-as">{format!("{} ({})", user.display_name, user.role)}</span>
         <form method="post" action="/logout">

@@ -74,11 +74,11 @@ pub fn check_photo(index: usize, name: &str, bytes: &[u8]) -> Result<ImageKind, 
 pub fn required_text(field: &str, raw: &str, max: usize) -> Result<String, String> {
     let text = raw.trim();
     if text.is_empty() {
-        return Err(format!("{field} is required"));
+        return Err(format!("{field}: required"));
     }
     let length = text.chars().count();
     if length > max {
-        return Err(format!("{field} is {length} characters long; at most {max} are allowed"));
+        return Err(format!("{field}: {length} characters long; at most {max} are allowed"));
     }
     Ok(text.to_owned())
 }
@@ -114,7 +114,7 @@ mod tests {
     #[test]
     fn texts_are_trimmed_and_bounded() {
         assert_eq!(required_text("description", "  Leak  ", 10), Ok("Leak".into()));
-        assert_eq!(required_text("description", "   ", 10), Err("description is required".into()));
+        assert_eq!(required_text("description", "   ", 10), Err("description: required".into()));
         assert!(required_text("description", &"é".repeat(11), 10).unwrap_err().contains("11 characters"));
         assert_eq!(title_of("\n  Tap leaks\nsince Monday"), "Tap leaks");
         assert_eq!(title_of(&"a".repeat(130)).chars().count(), 121);

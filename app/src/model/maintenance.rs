@@ -88,6 +88,8 @@ pub struct TicketDetail {
     pub external_id: Option<String>,
     /// Oldest first.
     pub status_history: Vec<StatusChange>,
+    /// For a request filed here: where its sending to Condo stands.
+    pub sending: Option<crate::model::maintenance_request::Sending>,
 }
 
 /// A page of tickets with the total and the counts per status.

@@ -55,7 +55,10 @@ async fn properties_of(pool: &PgPool, user: &AuthUser) -> Result<Vec<PropertyRef
 /// One ticket visible in `scope`; anything else is "not found".
 async fn ticket_detail(pool: &PgPool, scope: TicketScope, id: Uuid) -> Result<TicketDetail, AppError> {
     let row = find_ticket(pool, scope, id).await?.ok_or(AppError::NotFound)?;
-    Ok(detail(row))
+    let mut detail = detail(row);
+    let sending = crate::server::maintenance_request::sending_of(pool, id).await?;
+    detail.sending = sending.into_iter().find(|(record, _)| *record == id).map(|(_, sending)| sending);
+    Ok(detail)
 }
 
 fn summary(r: TicketListRow) -> TicketSummary {
@@ -117,5 +120,6 @@ fn detail(r: TicketDetailRow) -> TicketDetail {
         version: r.source_version,
         external_id: r.external_id,
         status_history,
+        sending: None,
     }
 }

@@ -1,7 +1,9 @@
-//! Landlords' maintenance views.
+//! Maintenance: the tickets of a landlord's properties or a tenant's home, and a tenant's request form.
 
+mod new;
 mod ticket;
 mod tickets;
 
+pub use new::NewMaintenanceRequestPage;
 pub use ticket::MaintenanceTicketPage;
 pub use tickets::MaintenancePage;

@@ -9,10 +9,11 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::maintenance::list_maintenance;
+use crate::api::session::whoami;
 use crate::components::http_status::set_http_status;
 use crate::components::notice::{EmptyNotice, ErrorNotice};
 use crate::components::pagination::Pagination;
-use crate::domain::{TicketParams, TicketPriority, TicketQuery, TicketSort, TicketStatus};
+use crate::domain::{Role, TicketParams, TicketPriority, TicketQuery, TicketSort, TicketStatus};
 use crate::model::AppError;
 use crate::model::maintenance::{PropertyRef, TicketPage, TicketSummary};
 
@@ -25,10 +26,21 @@ pub fn MaintenancePage() -> impl IntoView {
         TicketParams::from_lookup(|k| q.get(k))
     };
     let tickets = Resource::new(params, list_maintenance);
+    let me = Resource::new(|| (), |_| whoami());
     view! {
         <Title text="Maintenance" />
-        <h1 class="text-2xl font-bold sm:text-3xl">"Maintenance"</h1>
-        <p class="mt-1 text-slate-600">"Repair requests from your properties, as reported in Condo and here."</p>
+        <div class="flex flex-wrap items-end justify-between gap-3">
+            <h1 class="text-2xl font-bold sm:text-3xl">"Maintenance"</h1>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let tenant = me.await.ok().flatten().is_some_and(|u| u.role == Role::Tenant);
+                    tenant.then(|| view! {
+                        <a href="/maintenance/new" data-testid="report-problem" class="rounded-md bg-emerald-700 px-4 py-2 text-sm font-semibold text-white hover:bg-emerald-800">"Report a problem"</a>
+                    })
+                })}
+            </Transition>
+        </div>
+        <p class="mt-1 text-slate-600">"Repair requests and their follow-up, as reported in Condo and here."</p>
         <Suspense fallback=|| view! { <p class="mt-8 text-slate-500">"Loading tickets…"</p> }>
             {move || Suspend::new(async move { render(tickets.await) })}
         </Suspense>

@@ -208,10 +208,10 @@ impl<W: CondoWriter> Sender<'_, W> {
         };
         let target = self.target(&property).await?;
         let marker = condo_marker::marker(row.id);
-        if row.attempts > 0 {
-            if let Some(found) = self.writer.find_ticket(&target.organization_id, &marker).await? {
-                return Ok(Outcome::Sent { id: found.id, number: Some(found.number) });
-            }
+        if row.attempts > 0
+            && let Some(found) = self.writer.find_ticket(&target.organization_id, &marker).await?
+        {
+            return Ok(Outcome::Sent { id: found.id, number: Some(found.number) });
         }
         mark_sending(self.ctx, row).await?;
         let mut text = payload.details.clone();
@@ -240,10 +240,10 @@ impl<W: CondoWriter> Sender<'_, W> {
         };
         let extension = filename.rsplit_once('.').map_or("bin", |(_, ext)| ext);
         let name = condo_marker::file_name(row.id, extension);
-        if row.attempts > 0 {
-            if let Some(id) = self.writer.find_file(ticket, &name).await? {
-                return Ok(Outcome::Sent { id, number: None });
-            }
+        if row.attempts > 0
+            && let Some(id) = self.writer.find_file(ticket, &name).await?
+        {
+            return Ok(Outcome::Sent { id, number: None });
         }
         mark_sending(self.ctx, row).await?;
         let upload = Upload { filename: name, content_type, bytes };
@@ -257,10 +257,10 @@ impl<W: CondoWriter> Sender<'_, W> {
             return Ok(Outcome::Refused("the comment no longer exists".into()));
         };
         let marker = condo_marker::marker(row.id);
-        if row.attempts > 0 {
-            if let Some(id) = self.writer.find_comment(ticket, &marker).await? {
-                return Ok(Outcome::Sent { id, number: None });
-            }
+        if row.attempts > 0
+            && let Some(id) = self.writer.find_comment(ticket, &marker).await?
+        {
+            return Ok(Outcome::Sent { id, number: None });
         }
         mark_sending(self.ctx, row).await?;
         let id = self.writer.create_comment(ticket, &condo_marker::marked(&content, row.id), for_residents).await?;
