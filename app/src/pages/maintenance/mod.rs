@@ -1,5 +1,6 @@
 //! Maintenance: the tickets of a landlord's properties or a tenant's home, and a tenant's request form.
 
+mod follow_up;
 mod new;
 mod ticket;
 mod tickets;

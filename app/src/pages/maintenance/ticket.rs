@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
+use super::follow_up::{CommentForm, FormOutcome, SendingBanner};
 use crate::api::maintenance::get_maintenance_ticket;
 use crate::components::http_status::set_http_status;
 use crate::components::notice::ErrorNotice;
@@ -89,6 +90,8 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
         <Title text=heading.clone() />
         <p><a href="/maintenance" class="text-sm text-emerald-800 underline">"← All tickets"</a></p>
         <h1 class="mt-2 text-2xl font-bold sm:text-3xl" data-testid="ticket-title">{heading}</h1>
+        <FormOutcome />
+        <SendingBanner sending=ticket.sending.clone() number=s.number />
         <div class="mt-3 flex flex-wrap gap-2 text-sm">
             <span class="rounded-full bg-slate-200 px-3 py-1" data-testid="ticket-status">{s.status.label()}</span>
             <span class="rounded-full bg-slate-100 px-3 py-1">{format!("{} priority", s.priority.label())}</span>
@@ -120,5 +123,6 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
         </section>
         <h2 class="mt-6 text-lg font-semibold">"Status history"</h2>
         <ol class="mt-2 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white" data-testid="status-history">{history}</ol>
+        <CommentForm ticket_id=s.id />
     }
 }
