@@ -25,6 +25,9 @@ struct Setup {
     condo: Condo,
     /// Condo's classifier id of the category we offer.
     category: String,
+    /// The client of the outbox passes the tests run, one per test as a server has one (its
+    /// session is kept: Condo allows few sign-ins an hour).
+    writer: HttpCondoClient,
 }
 
 async fn setup() -> Setup {
@@ -52,7 +55,8 @@ async fn setup() -> Setup {
     .execute(&app.pool)
     .await
     .unwrap();
-    Setup { app, condo, category }
+    let writer = client(&condo.running);
+    Setup { app, condo, category, writer }
 }
 
 fn settings(condo: &RunningCondo) -> CondoSettings {
@@ -298,7 +302,7 @@ async fn pass(s: &Setup) {
             None => tokio::time::sleep(Duration::from_millis(20)).await,
         }
     };
-    let _ = run_with_writer(&ctx, &client(&s.condo.running), "cli").await;
+    let _ = run_with_writer(&ctx, &s.writer, "cli").await;
     lease.release().await;
 }
 
@@ -389,7 +393,12 @@ async fn answers_lost_after_condo_processed_them_never_make_a_second_ticket_file
         .fetch_one(&s.app.pool)
         .await
         .unwrap();
-    assert_eq!(sent, 40);
+    let rest: Vec<(String, String, i32, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT kind, state, attempts, last_error, reason FROM condo_outbox WHERE state <> 'sent'")
+            .fetch_all(&s.app.pool)
+            .await
+            .unwrap();
+    assert_eq!(sent, 40, "{rest:?}");
 }
 
 #[tokio::test]
@@ -561,4 +570,91 @@ async fn a_request_whose_building_was_unlinked_before_sending_is_refused_with_th
     assert_eq!(seen["sending"]["state"], "refused", "{seen}");
     assert!(seen["sending"]["reason"].as_str().unwrap().contains("not linked to Condo"), "{seen}");
     assert!(condo_tickets_of(&s.condo, id).await.is_empty());
+}
+
+/// Posts `body` as a browser form would (same origin) and returns where it sends us.
+async fn submit(client: &reqwest::Client, app: &TestApp, path: &str, kind: &str, body: Vec<u8>) -> String {
+    let response = client
+        .post(format!("{}{path}", app.address))
+        .header("Origin", &app.address)
+        .header("Content-Type", kind)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "{path}");
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let response = client.get(format!("{}{path}", app.address)).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_request_and_comment_forms_work_without_javascript_and_say_why_when_refused() {
+    let s = setup().await;
+    let tenant = crate::scoping::browser_session(&s.app, "tenant1@marketplace.test").await;
+    let (status, html) = page(&tenant, &s.app, "/maintenance/new").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"enctype="multipart/form-data""#) && html.contains("Flat · Plumbing · Leak"),
+        "the form and Condo's categories"
+    );
+
+    let (kind, body) =
+        multipart(&[("description", "The hall light flickers")], &[("notes.png", "image/png", b"GIF89a".to_vec())]);
+    let to = submit(&tenant, &s.app, "/maintenance/new", &kind, body).await;
+    assert!(to.starts_with("/maintenance/new?error=photos&reason=invalid"), "{to}");
+    let (_, html) = page(&tenant, &s.app, &to).await;
+    assert!(html.contains("Not sent: photo 1 (notes.png) is not a JPEG, PNG or WebP image"), "the reason in words");
+    assert!(html.contains("The hall light flickers</textarea>"), "what was typed is kept");
+
+    let (kind, body) = multipart(
+        &[("description", "The hall light flickers"), ("category", &s.category)],
+        &[("hall.png", "image/png", png(9))],
+    );
+    let to = submit(&tenant, &s.app, "/maintenance/new", &kind, body).await;
+    assert!(to.starts_with("/maintenance/") && to.ends_with("?ok=filed"), "{to}");
+    let (status, html) = page(&tenant, &s.app, &to).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Your request is stored") && html.contains(r#"data-testid="sending-state""#),
+        "the outcome and the sending state"
+    );
+    let id = to.trim_start_matches("/maintenance/").trim_end_matches("?ok=filed").to_owned();
+
+    let form =
+        |content: &str| (String::from("application/x-www-form-urlencoded"), format!("content={content}").into_bytes());
+    let (kind, body) = form("Thank+you");
+    let to = submit(&tenant, &s.app, &format!("/maintenance/{id}/comments"), &kind, body).await;
+    assert_eq!(to, format!("/maintenance/{id}?ok=commented"));
+    let (kind, body) = form("");
+    let to = submit(&tenant, &s.app, &format!("/maintenance/{id}/comments"), &kind, body).await;
+    assert!(to.starts_with(&format!("/maintenance/{id}?error=content&reason=invalid")), "{to}");
+
+    // A landlord may not file; another landlord's comment is refused as not found.
+    let landlord = crate::scoping::browser_session(&s.app, "landlord1@marketplace.test").await;
+    let (status, html) = page(&landlord, &s.app, "/maintenance/new").await;
+    assert_eq!(status, 403);
+    assert!(html.contains("Tenants only"));
+    let landlord_of: Uuid = sqlx::query_scalar(
+        "SELECT p.landlord_id FROM maintenance_ticket t JOIN property p ON p.id = t.property_id WHERE t.id = $1::uuid",
+    )
+    .bind(&id)
+    .fetch_one(&s.app.pool)
+    .await
+    .unwrap();
+    let other = (1..=3).map(|n| format!("landlord{n}@marketplace.test")).find(|e| demo_id(e) != landlord_of).unwrap();
+    s.app.token_of_seeded(&other).await;
+    let stranger = crate::scoping::browser_session(&s.app, &other).await;
+    let (kind, body) = form("Hello");
+    let to = submit(&stranger, &s.app, &format!("/maintenance/{id}/comments"), &kind, body).await;
+    assert!(to.contains("reason=not_found"), "{to}");
+    let comments: i64 = sqlx::query_scalar("SELECT count(*) FROM maintenance_comment WHERE ticket_id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(comments, 1, "only the tenant's comment was stored");
 }
