@@ -2,14 +2,17 @@
 # Benchmarks the portal search: 100,000 listings in a fresh PostgreSQL database,
 # the release server against a baseline (a bare axum handler running the same
 # SQL and writing the same data) in the same run, with wrk at 64 connections
-# on /properties?<filters> (HTML) and /api/properties?<filters> (JSON).
+# on /properties (HTML) and /api/properties (JSON), each request taking the next
+# of a mix of 500 searches (bench/portal/mix.sh: cities, terms, price bands,
+# bedrooms, text queries, sorts, pages 1 to 5), so no cache of one URL helps.
 #
 # Needs DATABASE_URL (a server where a database may be created; the database
 # name in it is ignored). Optional: PORTAL_BENCH_LISTINGS (100000),
 # PORTAL_BENCH_DURATION (seconds per run, 10), PORTAL_BENCH_ROUNDS (3: each
 # endpoint is measured this many times on both servers, alternating which goes
 # first, and the median is printed), PORTAL_BENCH_CONNECTIONS (64),
-# PORTAL_BENCH_QUERY (the filters), MARKETPLACE_DB_MAX_CONNECTIONS (10, both servers).
+# PORTAL_BENCH_QUERY (one query string measured alone instead of the mix),
+# PORTAL_BENCH_MIX (500: searches in the mix), MARKETPLACE_DB_MAX_CONNECTIONS (10, both servers).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -18,7 +21,8 @@ LISTINGS="${PORTAL_BENCH_LISTINGS:-100000}"
 DURATION="${PORTAL_BENCH_DURATION:-10}"
 ROUNDS="${PORTAL_BENCH_ROUNDS:-3}"
 CONNECTIONS="${PORTAL_BENCH_CONNECTIONS:-64}"
-QUERY="${PORTAL_BENCH_QUERY:-city=Lyon&min_price=500&max_price=1500&bedrooms=2&sort=price}"
+QUERY="${PORTAL_BENCH_QUERY:-}"
+MIX="${PORTAL_BENCH_MIX:-500}"
 export MARKETPLACE_DB_MAX_CONNECTIONS="${MARKETPLACE_DB_MAX_CONNECTIONS:-10}"
 SERVER_PORT="${PORTAL_BENCH_SERVER_PORT:-3197}"
 BASELINE_PORT="${PORTAL_BENCH_BASELINE_PORT:-3198}"
@@ -84,12 +88,28 @@ wait_for "http://127.0.0.1:$BASELINE_PORT/api/properties"
 # The server's pid (the subshell exec'd into it).
 SERVER_PID="${PIDS[0]}"
 
-MATCHES="$(curl -fsS "http://127.0.0.1:$SERVER_PORT/api/properties?$QUERY" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')"
-say "filters: $QUERY ($MATCHES matching listings)"
+export PORTAL_BENCH_MIX_FILE="$WORK/mix.txt"
+if [ -n "$QUERY" ]; then
+  echo "?$QUERY" >"$PORTAL_BENCH_MIX_FILE"
+  WHAT="\"$QUERY\" alone"
+else
+  mapfile -t CITIES < <(psql -At "$BENCH_URL" -c "SELECT DISTINCT city FROM listing ORDER BY 1")
+  "$ROOT/bench/portal/mix.sh" "$MIX" "${CITIES[@]}" >"$PORTAL_BENCH_MIX_FILE"
+  WHAT="a mix of $MIX searches (bench/portal/mix.sh)"
+fi
+# Every search of the mix must be a valid one, with the same total on both servers.
+while read -r query; do
+  a="$(curl -fsS "http://127.0.0.1:$SERVER_PORT/api/properties$query" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')" \
+    || die "the server refused $query"
+  b="$(curl -fsS "http://127.0.0.1:$BASELINE_PORT/api/properties$query" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')" \
+    || die "the baseline refused $query"
+  [ "$a" = "$b" ] || die "$query: $a results from the server, $b from the baseline"
+done < <(head -n 60 "$PORTAL_BENCH_MIX_FILE")
+say "searches: $WHAT"
 
-# Runs wrk and prints "requests/s p50_ms p99_ms".
+# Runs wrk on the endpoint $1 of the server at $2 and prints "requests/s p50_ms p99_ms".
 measure() {
-  wrk -t2 -c"$CONNECTIONS" -d"${2}s" --latency "$1" >"$WORK/wrk.txt"
+  PORTAL_BENCH_PREFIX="$1" wrk -t2 -c"$CONNECTIONS" -d"${3}s" --latency -s "$ROOT/bench/portal/mix.lua" "$2" >"$WORK/wrk.txt"
   if grep -q "Non-2xx" "$WORK/wrk.txt"; then cat "$WORK/wrk.txt" >&2; die "non-2xx answers from $1"; fi
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -107,7 +127,7 @@ declare -A RPS P50 P99
 for path in "/properties" "/api/properties"; do
   for who in server baseline; do
     port=$SERVER_PORT; [ "$who" = baseline ] && port=$BASELINE_PORT
-    measure "http://127.0.0.1:$port$path?$QUERY" 3 >/dev/null # warm-up
+    measure "$path" "http://127.0.0.1:$port" 3 >/dev/null # warm-up
   done
 done
 for round in $(seq 1 "$ROUNDS"); do
@@ -116,7 +136,7 @@ for round in $(seq 1 "$ROUNDS"); do
     for who in $order; do
       port=$SERVER_PORT; [ "$who" = baseline ] && port=$BASELINE_PORT
       say "round $round/$ROUNDS: wrk -c$CONNECTIONS -d${DURATION}s $who $path"
-      read -r rps p50 p99 <<<"$(measure "http://127.0.0.1:$port$path?$QUERY" "$DURATION")"
+      read -r rps p50 p99 <<<"$(measure "$path" "http://127.0.0.1:$port" "$DURATION")"
       RPS["$who $path"]+="$rps "; P50["$who $path"]+="$p50 "; P99["$who $path"]+="$p99 "
     done
   done
@@ -127,7 +147,7 @@ BASE_PID="${PIDS[1]}"
 BASE_HWM="$(awk '/VmHWM/ { print $2 }' "/proc/$BASE_PID/status")"
 
 echo
-echo "portal search: $LISTINGS listings, $MATCHES match \"$QUERY\"; wrk $CONNECTIONS connections;"
+echo "portal search: $LISTINGS listings, $WHAT; wrk $CONNECTIONS connections;"
 echo "median of $ROUNDS alternating runs of ${DURATION} s per server and endpoint; $(nproc) cores"
 printf '%-16s %-9s %10s %9s %9s %12s  %s\n' "endpoint" "server" "requests/s" "p50 ms" "p99 ms" "vs baseline" "requests/s per run"
 for path in "/properties" "/api/properties"; do
