@@ -26,7 +26,7 @@ async fn an_invoice_adjusted_in_kill_bill_is_recorded_with_both_figures_and_the_
     h.kaui_adjust(invoice, 1, 2_537).await;
 
     // The push comes first (no reconciliation has run yet): the invoice's drift is recorded.
-    let outcome = h.adjustment_pushed(invoice).await;
+    let outcome = h.pushed_about(invoice).await;
     assert!(outcome.contains("1 amount mismatch"), "{outcome}");
     let row = drift_of(pool, invoice).await.expect("the drift is recorded per invoice");
     assert_eq!(row.kind, "amount_mismatch");
@@ -159,7 +159,7 @@ async fn an_action_on_figures_that_changed_or_a_drift_that_is_gone_is_refused(po
     assert!(gone.contains("no drift from Kill Bill is recorded"), "{gone}");
 
     h.kaui_adjust(invoice, 1, 1_000).await;
-    h.adjustment_pushed(invoice).await;
+    h.pushed_about(invoice).await;
     let seen = DriftSeen { local_minor: before, killbill_minor: before - 1_000 };
     // Adjusted again in Kill Bill before anyone looked: the recorded figure is stale.
     h.kaui_adjust(invoice, 1, 500).await;

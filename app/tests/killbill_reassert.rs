@@ -55,7 +55,7 @@ async fn a_lowered_copy_is_voided_and_issued_again_once_even_when_an_answer_is_l
         let (_, old_copy) = kb_ids(&pool, invoice).await;
         let ours_before = ours(&pool, invoice).await;
         h.kaui_adjust(invoice, 1, 3_300).await;
-        h.adjustment_pushed(invoice).await;
+        h.pushed_about(invoice).await;
         let seen = DriftSeen { local_minor: ours_before, killbill_minor: ours_before - 3_300 };
 
         h.faults(Faults {
@@ -117,7 +117,7 @@ async fn a_payment_in_kill_bill_on_a_lowered_copy_makes_a_re_assert_impossible_a
     book_payment(&pool, invoice, tenant_of(&pool, invoice).await, 10_000).await;
     h.sync().await.unwrap();
     h.kaui_adjust(invoice, 1, 2_000).await;
-    h.adjustment_pushed(invoice).await;
+    h.pushed_about(invoice).await;
     let row = drift_of(&pool, invoice).await.unwrap();
     let seen = DriftSeen { local_minor: row.local_minor.unwrap(), killbill_minor: row.killbill_minor.unwrap() };
     h.kb.reset_stats();

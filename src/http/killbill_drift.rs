@@ -56,12 +56,12 @@ async fn reassert(
     Ok(Json(drift::reassert(&state.pool, client_of(&state)?, &user, invoice_id, seen).await?))
 }
 
-/// The figures the caller saw, if it sent them.
+/// The figures the caller saw, if it sent them (no body, or `null`: none).
 fn seen(body: &[u8]) -> Result<Option<DriftSeen>, AppError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(body).map(Some).map_err(|e| {
+    serde_json::from_slice(body).map_err(|e| {
         AppError::Validation(format!("body: {{\"local_minor\": …, \"killbill_minor\": …}} as seen, or nothing ({e})"))
     })
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::model::AppError;
-use crate::model::killbill_drift::{DriftResolved, DriftSeen, InvoiceDrift};
+use crate::model::killbill_drift::{DriftResolved, InvoiceDrift};
 
 /// Every drifting invoice, with what each way out would do.
 #[server(endpoint = "admin/killbill-drift")]
@@ -26,7 +26,7 @@ pub async fn accept_killbill_figure(
     let user = crate::server::auth::require_user()?;
     let state = crate::server::state::app_state()?;
     let client = crate::server::killbill_drift::client_of(&state)?;
-    let seen = Some(DriftSeen { local_minor, killbill_minor });
+    let seen = Some(crate::model::killbill_drift::DriftSeen { local_minor, killbill_minor });
     crate::server::killbill_drift::accept(&state.pool, client, &user, invoice_id, seen).await
 }
 
@@ -41,6 +41,6 @@ pub async fn reassert_our_figure(
     let user = crate::server::auth::require_user()?;
     let state = crate::server::state::app_state()?;
     let client = crate::server::killbill_drift::client_of(&state)?;
-    let seen = Some(DriftSeen { local_minor, killbill_minor });
+    let seen = Some(crate::model::killbill_drift::DriftSeen { local_minor, killbill_minor });
     crate::server::killbill_drift::reassert(&state.pool, client, &user, invoice_id, seen).await
 }

@@ -97,7 +97,7 @@ impl Harness {
 
     /// Processes an `INVOICE_ADJUSTMENT` push about our invoice's copy, as
     /// the webhook job does.
-    pub async fn adjustment_pushed(&self, invoice: Uuid) -> String {
+    pub async fn pushed_about(&self, invoice: Uuid) -> String {
         let (account, kb_invoice) = kb_ids(&self.ctx.pool, invoice).await;
         let payload = serde_json::json!({
             "eventType": "INVOICE_ADJUSTMENT", "accountId": account, "objectType": "INVOICE",
