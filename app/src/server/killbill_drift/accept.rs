@@ -83,6 +83,9 @@ async fn record(
         return Ok(done);
     }
     let n = &invoice.number;
+    if resolution::find_open(&mut *tx, invoice.id).await?.is_some() {
+        return Err(AppError::Conflict(format!("invoice {n}: a re-assert of ours is under way; finish it first")));
+    }
     let figures = |d: &invoice_drift::InvoiceDriftRow| (d.kind.clone(), d.local_minor, d.killbill_minor);
     let still = invoice_drift::find(&mut *tx, invoice.id).await?;
     if invoice != checked.invoice || still.as_ref().map(figures) != Some(figures(&checked.drift)) {

@@ -58,18 +58,15 @@ pub async fn reassert<C: KillBillClient>(
             invoice.number
         )));
     };
+    let tenant_id = invoice.tenant_id;
     let result = run(pool, client, user, invoice, seen).await;
     lease.release().await;
     let answer = result?;
     if !answer.repeated {
-        refresh(pool, client, answer_tenant(pool, invoice_id).await).await;
+        refresh(pool, client, tenant_id).await;
         follow_up(pool, user).await;
     }
     Ok(answer)
-}
-
-async fn answer_tenant(pool: &PgPool, invoice_id: Uuid) -> Uuid {
-    resolution::drift_invoice(pool, invoice_id).await.ok().flatten().map(|i| i.tenant_id).unwrap_or_default()
 }
 
 async fn run<C: KillBillClient>(
@@ -101,12 +98,23 @@ async fn run<C: KillBillClient>(
         actor_id: Some(user.user_id),
         actor: &by.name,
     };
-    if !resolution::open(pool, &new).await? {
+    // Recorded under the invoice's lock, so an accept (or a note, or a
+    // payment) at the same moment is applied before or after, never between.
+    let mut tx = pool.begin().await?;
+    let locked = resolution::lock_drift_invoice(&mut tx, checked.invoice.id).await?;
+    if locked.as_ref() != Some(&checked.invoice) {
+        return Err(AppError::Conflict(format!(
+            "invoice {} changed meanwhile: look again before acting",
+            checked.invoice.number
+        )));
+    }
+    if !resolution::open(&mut *tx, &new).await? {
         return Err(AppError::Conflict(format!(
             "invoice {}: a re-assert of it is already under way; press again to finish it",
             checked.invoice.number
         )));
     }
+    tx.commit().await?;
     let open = resolution::find_open(pool, checked.invoice.id).await?.ok_or(AppError::NotFound)?;
     send::finish(pool, client, user, &checked.invoice, open).await
 }
