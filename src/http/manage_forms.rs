@@ -75,7 +75,7 @@ pub(super) fn back(page: &str, result: Result<String, AppError>, form: &Fields, 
         Err(err) => {
             let (reason, message) = match &err {
                 AppError::Validation(m) => ("invalid", m.as_str()),
-                AppError::Conflict(m) => ("conflict", m.as_str()),
+                AppError::Conflict(m) | AppError::Unprocessable(m) => ("conflict", m.as_str()),
                 AppError::NotFound => ("not_found", ""),
                 AppError::Forbidden => ("forbidden", ""),
                 _ => ("unavailable", ""),

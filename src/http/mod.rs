@@ -6,6 +6,7 @@ mod auth;
 pub mod headers;
 mod health;
 mod jwks;
+mod killbill_drift;
 pub mod limits;
 mod maintenance;
 mod maintenance_requests;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(jwks::router())
         .merge(me::router())
         .merge(manage::router())
+        .merge(killbill_drift::router())
         .merge(manage_forms::router())
         .merge(manage_archive::router())
         .merge(manage_lease_forms::router())

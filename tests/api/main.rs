@@ -9,6 +9,7 @@ mod credit_notes;
 mod hardening;
 mod health;
 mod helpers;
+mod killbill_drift;
 mod lease_changes;
 mod leases;
 mod maintenance;

@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod condo_link;
+pub mod killbill_drift;
 pub mod listing;
 pub mod maintenance;
 pub mod maintenance_request;

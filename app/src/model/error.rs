@@ -24,6 +24,10 @@ pub enum AppError {
     /// The request conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// The request is well formed and current, but what it asks cannot be
+    /// done to this record; the message says why.
+    #[error("{0}")]
+    Unprocessable(String),
     /// Too many attempts; try again later.
     #[error("too many attempts, try again in {retry_after_secs} s")]
     TooManyRequests {
@@ -50,6 +54,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Validation(_) => 400,
             AppError::Conflict(_) => 409,
+            AppError::Unprocessable(_) => 422,
             AppError::TooManyRequests { .. } => 429,
             AppError::Upstream(_) => 502,
             AppError::Internal(_) | AppError::Transport(_) => 500,
@@ -64,6 +69,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
+            AppError::Unprocessable(_) => "unprocessable",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Upstream(_) => "upstream",
             AppError::Internal(_) => "internal",

@@ -8,6 +8,7 @@ pub mod billing;
 pub mod condo_link;
 pub mod error;
 pub mod health;
+pub mod killbill_drift;
 pub mod listing;
 pub mod maintenance;
 pub mod maintenance_request;

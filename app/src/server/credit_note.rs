@@ -53,7 +53,7 @@ pub fn spread(amount: i64, lines: &[LineLeft]) -> Option<Vec<(i32, i64)>> {
 }
 
 /// The number of the `n`th note of `year`.
-fn number(year: i32, n: i32) -> String {
+pub fn number(year: i32, n: i32) -> String {
     format!("CN-{year}-{n:06}")
 }
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod health;
 pub mod invoices;
 pub mod jobs;
+pub mod killbill_drift;
 pub mod leases;
 pub mod list_params;
 pub mod listing;

@@ -16,6 +16,8 @@ use sandbox::killbill::{self, Faults, KillBillConfig, RunningKillBill};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+pub mod drift;
+
 /// Our invoiced (net of credit notes) and paid totals of one tenant, in minor
 /// units (voided invoices excluded).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -1,6 +1,7 @@
 //! Admin pages: `/admin/system-status`, the unified integrations panel.
 
 mod counts;
+mod drift;
 mod format;
 mod integration_card;
 mod job_lines;

@@ -8,6 +8,7 @@ use leptos_router::components::Redirect;
 use std::time::Duration;
 
 use super::counts::{ListingCountsPanel, TicketCountsPanel};
+use super::drift::DriftPanel;
 use super::integration_card::{Controls, IntegrationCardView};
 use super::job_lines::JobLines;
 use super::live::{keep_fresh, refresh_after};
@@ -124,6 +125,7 @@ fn Panel(snapshot: SystemStatus) -> impl IntoView {
         {own}
         {counts}
         {move || view! { <ReconciliationPanel state=reconciliation.get() now=now.get_untracked() /> }.into_any()}
+        <DriftPanel />
         <QuarantinePanel />
         {move || view! { <WebhookInbox events=inbox.get() now=now.get_untracked() replay /> }.into_any()}
         <PropertyLinks />

@@ -16,6 +16,7 @@ pub mod database;
 pub mod external_ref;
 pub mod invoice;
 pub mod job_lease;
+pub mod killbill_drift_resolution;
 pub mod killbill_mirror;
 pub mod killbill_quarantine;
 pub mod killbill_reconciliation;

@@ -126,6 +126,7 @@ mod tests {
             local: Some("1200.00".into()),
             killbill: Some("1100.00".into()),
             detail: "invoice INV-7 is 1200.00 here and 1100.00 in Kill Bill".into(),
+            amounts: None,
         };
         let report = Report {
             accounts: 2,

@@ -3,42 +3,18 @@
 //! drifting account. [`latest_report`] is what the admin panel and
 //! `/api/health` read; [`local`] reads our side of the comparison.
 
+pub mod drift;
+pub mod invoice_drift;
 pub mod local;
 
+pub use drift::{DriftAmounts, DriftCounts, DriftItem, DriftKind};
+pub use invoice_drift::FoundBy;
 pub use local::{LocalAccount, LocalInvoice, LocalPayment, list_local_accounts, tenant_of_account};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
-
-/// What kind of difference was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DriftKind {
-    /// On one side only (an account, invoice or payment).
-    Missing,
-    /// On both sides with different amounts.
-    AmountMismatch,
-    /// On both sides in different states (e.g. voided here, committed there).
-    StatusMismatch,
-}
-
-/// One difference, on one object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DriftItem {
-    pub kind: DriftKind,
-    /// `account`, `invoice`, `payment` or `balance`.
-    pub object: String,
-    pub local_id: Option<Uuid>,
-    pub killbill_id: Option<String>,
-    /// Our value (amount as a decimal, or a status), if any.
-    pub local: Option<String>,
-    /// Kill Bill's value, if any.
-    pub killbill: Option<String>,
-    /// In plain words.
-    pub detail: String,
-}
 
 /// Invoiced, paid and balance, in minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,37 +29,6 @@ impl Figures {
         self.invoiced += other.invoiced;
         self.paid += other.paid;
         self.balance += other.balance;
-    }
-}
-
-/// Drift counts by kind.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DriftCounts {
-    pub missing: i32,
-    pub amount_mismatch: i32,
-    pub status_mismatch: i32,
-}
-
-impl DriftCounts {
-    /// Counts of a list of drift items.
-    pub fn of(items: &[DriftItem]) -> Self {
-        let count = |kind| i32::try_from(items.iter().filter(|d| d.kind == kind).count()).unwrap_or(i32::MAX);
-        Self {
-            missing: count(DriftKind::Missing),
-            amount_mismatch: count(DriftKind::AmountMismatch),
-            status_mismatch: count(DriftKind::StatusMismatch),
-        }
-    }
-
-    /// Every drift found.
-    pub fn total(&self) -> i32 {
-        self.missing + self.amount_mismatch + self.status_mismatch
-    }
-
-    fn add(&mut self, other: DriftCounts) {
-        self.missing += other.missing;
-        self.amount_mismatch += other.amount_mismatch;
-        self.status_mismatch += other.status_mismatch;
     }
 }
 
@@ -202,6 +147,7 @@ pub async fn save_report(
     for account in &report.drifting {
         save_account(&mut *tx, id, account).await?;
     }
+    invoice_drift::replace_all(&mut tx, &report.drifting, FoundBy::Reconciliation).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -260,10 +206,12 @@ async fn save_account(db: impl PgExecutor<'_>, report_id: i64, a: &AccountReport
 }
 
 /// Replaces one account's entry in the latest successful report with a fresh
-/// comparison (after a webhook re-read it) and recounts the report. Returns
-/// whether there was a report to update.
+/// comparison (after a webhook re-read it) and recounts the report, and the
+/// drift of its invoices (even before any report). Returns whether there was
+/// a report to update.
 pub async fn refresh_account(pool: &PgPool, account: &AccountReport) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    invoice_drift::replace_of_tenant(&mut tx, account, FoundBy::Notification).await?;
     let Some(id) = sqlx::query_scalar!(
         "SELECT id FROM killbill_reconciliation WHERE status = 'succeeded'
          ORDER BY finished_at DESC, id DESC LIMIT 1 FOR UPDATE"
@@ -271,6 +219,7 @@ pub async fn refresh_account(pool: &PgPool, account: &AccountReport) -> Result<b
     .fetch_optional(&mut *tx)
     .await?
     else {
+        tx.commit().await?;
         return Ok(false);
     };
     if account.drift.is_empty() {

@@ -8,7 +8,9 @@ use super::KillBillAccount;
 use crate::domain::{Currency, Money};
 use crate::server::adapters::killbill::wire::{Invoice, InvoicePayment, minor_units};
 use crate::server::adapters::killbill::wire::{find_by_item_marker, payment_external_key};
-use crate::server::store::killbill_reconciliation::{AccountReport, DriftItem, DriftKind, Figures, LocalAccount};
+use crate::server::store::killbill_reconciliation::{
+    AccountReport, DriftAmounts, DriftItem, DriftKind, Figures, LocalAccount,
+};
 
 /// Compares one account: every invoice and payment by its mapping (or, for an
 /// unmapped one, by its marker or payment external key), then the balance.
@@ -58,6 +60,7 @@ pub fn compare(local: &LocalAccount, remote: Option<&KillBillAccount>) -> Accoun
         d.killbill_id = Some(remote.account_id.to_string());
         d.local = Some(show(report.local.balance));
         d.killbill = Some(show(report.killbill.balance));
+        d.amounts = Some(DriftAmounts::of(report.local.balance, report.killbill.balance));
         report.drift.push(d);
     }
     report
@@ -103,10 +106,19 @@ fn compare_invoices(
                 ..item(DriftKind::StatusMismatch, "invoice", Some(inv.id), kb_id, &what)
             });
         } else if !inv.voided && amount(&kb.amount) != inv.total_minor {
-            let what = format!("invoice {} has a different amount in Kill Bill", inv.number);
+            let amounts = DriftAmounts::of(inv.total_minor, amount(&kb.amount));
+            let (way, by) = (if amounts.difference_minor < 0 { "lower" } else { "higher" }, amounts.difference_minor);
+            let what = format!(
+                "invoice {} is {} here and {} in Kill Bill ({} {way} there)",
+                inv.number,
+                show(inv.total_minor),
+                show(amounts.killbill_minor),
+                show(by.abs())
+            );
             drift.push(DriftItem {
                 local: Some(show(inv.total_minor)),
-                killbill: Some(show(amount(&kb.amount))),
+                killbill: Some(show(amounts.killbill_minor)),
+                amounts: Some(amounts),
                 ..item(DriftKind::AmountMismatch, "invoice", Some(inv.id), kb_id, &what)
             });
         }
@@ -172,6 +184,7 @@ fn compare_payments(
             drift.push(DriftItem {
                 local: Some(show(p.amount_minor)),
                 killbill: Some(show(kb_amount)),
+                amounts: Some(DriftAmounts::of(p.amount_minor, kb_amount)),
                 ..item(DriftKind::AmountMismatch, "payment", Some(p.id), kb_id, "the payment amounts differ")
             });
         }
@@ -191,7 +204,8 @@ fn compare_payments(
 }
 
 fn item(kind: DriftKind, object: &str, local_id: Option<Uuid>, killbill_id: Option<String>, detail: &str) -> DriftItem {
-    DriftItem { kind, object: object.into(), local_id, killbill_id, local: None, killbill: None, detail: detail.into() }
+    let (local, killbill, amounts) = (None, None, None);
+    DriftItem { kind, object: object.into(), local_id, killbill_id, local, killbill, detail: detail.into(), amounts }
 }
 
 #[cfg(test)]
@@ -294,6 +308,9 @@ mod tests {
         );
         assert_eq!(report.drift[0].local.as_deref(), Some("1200.00"));
         assert_eq!(report.drift[0].killbill.as_deref(), Some("1199.99"));
+        let exact = DriftAmounts { local_minor: 120_000, killbill_minor: 119_999, difference_minor: -1 };
+        assert_eq!(report.drift[0].amounts, Some(exact), "both figures and the exact difference");
+        assert!(report.drift[0].detail.contains("0.01 lower there"), "{}", report.drift[0].detail);
     }
 
     #[test]

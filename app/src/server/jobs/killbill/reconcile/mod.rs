@@ -187,6 +187,14 @@ pub fn render(report: &Report) -> String {
                 (None, None) => String::new(),
                 (l, k) => format!(" (ours {}, Kill Bill {})", l.as_deref().unwrap_or("-"), k.as_deref().unwrap_or("-")),
             };
+            let values = match d.amounts {
+                Some(x) => {
+                    let by = Money::from_parts(x.difference_minor, &a.currency);
+                    let by = by.map_or_else(|_| x.difference_minor.to_string(), |m| m.decimal());
+                    format!("{values}, difference {by}")
+                }
+                None => values,
+            };
             let _ = writeln!(out, "    {kind}: {}{values}", d.detail);
         }
     }
