@@ -8,6 +8,7 @@ mod health;
 mod jwks;
 pub mod limits;
 mod maintenance;
+mod maintenance_files;
 mod manage;
 mod manage_archive;
 mod manage_forms;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(metrics::router())
         .merge(portal::router())
         .merge(maintenance::router())
+        .merge(maintenance_files::router())
         .merge(webhooks_condo::router())
         .merge(webhooks_killbill::router())
         .merge(sitemap::router())

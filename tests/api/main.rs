@@ -12,6 +12,7 @@ mod helpers;
 mod lease_changes;
 mod leases;
 mod maintenance;
+mod maintenance_detail;
 mod manage;
 mod manage_pages;
 mod people;

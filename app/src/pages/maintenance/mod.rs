@@ -1,6 +1,7 @@
-//! Landlords' maintenance views.
+//! The maintenance views: the list, and one ticket with its conversation and files.
 
 mod ticket;
+mod ticket_parts;
 mod tickets;
 
 pub use ticket::MaintenanceTicketPage;
