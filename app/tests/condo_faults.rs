@@ -42,8 +42,10 @@ async fn runs_killed_at_several_requests_resume_without_gap_or_duplicate(pool: s
     let ctx = context(&pool, settings(&condo));
     let order = tickets_in_import_order(&condo);
 
-    // Requests: 1 sign-in, 2 properties, 3.. ticket pages; the 3rd page fails.
-    fail_request_in(&condo, 5);
+    // Requests: 1 sign-in, 2 properties, 3 classifiers and new files, then each ticket page
+    // followed by the detail of its tickets (4 page, 5 detail, 6 page, 7 detail, …); the 3rd
+    // page fails.
+    fail_request_in(&condo, 8);
     let err = run(&ctx, "cli").await.unwrap_err();
     assert!(format!("{err:#}").starts_with("Condo did not answer"), "{err:#}");
     assert_eq!(read_condo_watermark(&pool).await.unwrap(), Some(key(&order[99])), "two pages committed");
@@ -56,7 +58,8 @@ async fn runs_killed_at_several_requests_resume_without_gap_or_duplicate(pool: s
     handle.edit_ticket(order[10].id, &TicketEdit { status: Some("canceled".into()), ..TicketEdit::default() }).ok();
     handle.delete_ticket(order[20].id).ok();
     handle.edit_ticket(order[300].id, &TicketEdit { details: Some("Moved".into()), ..TicketEdit::default() }).ok();
-    fail_request_in(&condo, 3);
+    // 1 properties, 2 classifiers and files, 3 page, 4 its detail, 5 the next page fails.
+    fail_request_in(&condo, 5);
     run(&ctx, "cli").await.unwrap_err();
     assert_eq!(read_condo_watermark(&pool).await.unwrap(), Some(key(&order[149])));
 
@@ -68,7 +71,7 @@ async fn runs_killed_at_several_requests_resume_without_gap_or_duplicate(pool: s
 
     // A crash on the last page, then a clean run finishes the job.
     let remaining_pages = (order.len() + 60 - 150) / 50 + 1;
-    fail_request_in(&condo, 1 + remaining_pages as u64);
+    fail_request_in(&condo, 1 + 2 * remaining_pages as u64);
     run(&ctx, "cli").await.unwrap_err();
     condo.handle().set_faults(Faults::default());
     run(&ctx, "cli").await.unwrap();

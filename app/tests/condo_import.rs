@@ -76,9 +76,10 @@ async fn the_clock_skew_overlap_rereads_recent_tickets_but_never_moves_the_water
     let first_mark = read_condo_watermark(&pool).await.unwrap();
     let live = condo.handle().tickets().into_iter().find(|t| t.deleted_at.is_none()).unwrap();
     condo.handle().edit_ticket(live.id, &TicketEdit { priority: Some(500), ..TicketEdit::default() }).unwrap();
-    // Requests of the next run: 1 properties, 2 first ticket page, 3 second ticket page.
-    let third = condo.handle().stats().requests + 3;
-    condo.handle().set_faults(Faults { fail_nth: vec![third], ..Faults::default() });
+    // Requests of the next run: 1 properties, 2 classifiers and new files, 3 first ticket page,
+    // 4 its detail, 5 second ticket page.
+    let second_page = condo.handle().stats().requests + 5;
+    condo.handle().set_faults(Faults { fail_nth: vec![second_page], ..Faults::default() });
     run(&ctx, "schedule").await.unwrap_err();
     assert_eq!(read_condo_watermark(&pool).await.unwrap(), first_mark, "a re-read page never moves the mark back");
     condo.handle().set_faults(Faults::default());

@@ -58,19 +58,19 @@ test('a tenant reports a problem with a photo, the landlord answers, the tenant 
   await expect(row).toHaveCount(1);
   await row.getByRole('link').first().click();
   await expect(page.getByTestId('ticket-title')).toContainText(title);
-  const photo = page.getByTestId('ticket-photo').locator('img');
+  const photo = page.getByTestId('ticket-photo');
   await expect(photo).toHaveCount(1);
   expect(await photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(2);
   await page.getByLabel('Add a comment').fill('Our technician comes on Thursday at 18:00.');
   await page.getByRole('button', { name: 'Add the comment' }).click();
   await expect(page.getByTestId('form-ok')).toContainText('Your comment is stored');
-  await expect(page.getByTestId('comment').filter({ hasText: 'Thursday at 18:00' })).toHaveCount(1);
+  await expect(page.getByTestId('ticket-comment').filter({ hasText: 'Thursday at 18:00' })).toHaveCount(1);
   await signOut(page);
 
   // The tenant reads the answer on the ticket's page.
   await signIn(page, 'tenant1@marketplace.test');
   await page.goto(ticketUrl);
-  await expect(page.getByTestId('comment').filter({ hasText: 'Our technician comes on Thursday at 18:00.' })).toHaveCount(1);
+  await expect(page.getByTestId('ticket-comment').filter({ hasText: 'Our technician comes on Thursday at 18:00.' })).toHaveCount(1);
 });
 
 test('a refused request form says why and keeps what was typed', async ({ page }) => {

@@ -9,6 +9,7 @@ mod jwks;
 mod killbill_drift;
 pub mod limits;
 mod maintenance;
+mod maintenance_files;
 mod maintenance_requests;
 mod manage;
 mod manage_archive;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(portal::router())
         .merge(maintenance::router())
         .merge(maintenance_requests::router())
+        .merge(maintenance_files::router())
         .merge(webhooks_condo::router())
         .merge(webhooks_killbill::router())
         .merge(sitemap::router())

@@ -13,6 +13,7 @@ mod killbill_drift;
 mod lease_changes;
 mod leases;
 mod maintenance;
+mod maintenance_detail;
 mod maintenance_requests;
 mod manage;
 mod manage_pages;

@@ -1,6 +1,7 @@
 //! Domain value types shared by the server and the browser: parsed once at the
 //! edges, so the rest of the code never handles a raw string or a float for money.
 
+pub mod attachment;
 mod billing;
 pub mod condo_marker;
 mod invoice_status;

@@ -57,13 +57,72 @@ pub struct TicketSummary {
     pub url: String,
 }
 
-/// One entry of a ticket's status history.
+/// One entry of a ticket's status history: as Condo recorded it (with who and why), or, for
+/// tickets imported before Condo's changes were read, as the import saw the status change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
-    /// The status the ticket moved to.
-    pub status: TicketStatus,
-    /// When the source recorded it (ISO-8601), as imported.
+    /// The status the ticket moved to (`None`: a status of Condo's we could not read).
+    pub status: Option<TicketStatus>,
+    /// That status in words (Condo's name for one we could not read).
+    pub label: String,
+    /// When it happened (ISO-8601).
     pub at: String,
+    /// The status before, when known.
+    #[serde(default)]
+    pub from: Option<TicketStatus>,
+    /// Who changed it, when known.
+    #[serde(default)]
+    pub by: Option<String>,
+    /// Why (Condo's status reason), when given.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The classifier of a ticket (Condo's place, category and problem).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRef {
+    /// Condo's classifier id.
+    pub id: String,
+    /// "place · category · problem", the parts known; empty when the classifier is unknown here.
+    pub label: String,
+}
+
+/// A photo or document of a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketFileView {
+    /// Our id of the file.
+    pub id: Uuid,
+    /// Its file name.
+    pub name: String,
+    /// Its MIME type.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size_bytes: i32,
+    /// Where we serve it (`/api/maintenance/{ticket}/files/{file}`); `None` when it was too
+    /// large to keep (only its name and size are known here).
+    pub url: Option<String>,
+    /// A raster image the page shows as a thumbnail.
+    pub is_image: bool,
+    /// When it was added.
+    pub added_at: DateTime<Utc>,
+}
+
+/// A comment on a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketCommentView {
+    /// Our id of the comment.
+    pub id: Uuid,
+    /// Its text.
+    pub content: String,
+    /// Who wrote it, when known.
+    pub author: Option<String>,
+    /// When it was written.
+    pub at: DateTime<Utc>,
+    /// Visible to the tenant (Condo's `resident` comments); otherwise internal to staff.
+    /// Tenants are only ever sent comments visible to them.
+    pub for_residents: bool,
+    /// For a comment written here: where its sending to Condo stands.
+    pub sending: Option<crate::model::maintenance_request::Sending>,
 }
 
 /// Everything the ticket page shows.
@@ -88,6 +147,21 @@ pub struct TicketDetail {
     pub external_id: Option<String>,
     /// Oldest first.
     pub status_history: Vec<StatusChange>,
+    /// Why the status is what it is (Condo's status reason), when given.
+    pub status_reason: Option<String>,
+    /// Who is responsible for the ticket (Condo's assignee).
+    pub assignee: Option<String>,
+    /// Who does the work (Condo's executor).
+    pub executor: Option<String>,
+    /// What kind of problem it is.
+    pub category: Option<CategoryRef>,
+    /// Photos and documents, oldest first.
+    pub files: Vec<TicketFileView>,
+    /// Comments, oldest first (tenants: only those visible to them).
+    pub comments: Vec<TicketCommentView>,
+    /// Internal comments are among `comments` (the caller is staff: a landlord or an admin),
+    /// so each says whether the tenant sees it.
+    pub internal_comments_shown: bool,
     /// For a request filed here: where its sending to Condo stands.
     pub sending: Option<crate::model::maintenance_request::Sending>,
 }

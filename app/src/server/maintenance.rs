@@ -2,15 +2,19 @@
 //! their properties; tenants: what they rent now; admins: all): the service
 //! behind the `/maintenance` pages, their server functions and `/api/maintenance`.
 
+mod detail;
+
+pub use detail::find_ticket_file_of;
+
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::domain::{Role, TicketQuery, TicketStatus};
+use crate::domain::{Role, TicketQuery};
 use crate::model::AppError;
-use crate::model::maintenance::{PropertyRef, StatusChange, TicketDetail, TicketPage, TicketSummary, UnitRef};
+use crate::model::maintenance::{PropertyRef, TicketDetail, TicketPage, TicketSummary, UnitRef};
 use crate::server::auth::AuthUser;
 use crate::server::store::maintenance_ticket::list::{
-    TicketDetailRow, TicketListRow, TicketScope, count_tickets_by_status, find_ticket, list_tickets,
+    TicketListRow, TicketScope, count_tickets_by_status, find_ticket, list_tickets,
 };
 use crate::server::store::property::list_properties_scoped;
 
@@ -52,13 +56,11 @@ async fn properties_of(pool: &PgPool, user: &AuthUser) -> Result<Vec<PropertyRef
     Ok(rows.into_iter().map(|p| PropertyRef { id: p.id, name: p.name }).collect())
 }
 
-/// One ticket visible in `scope`; anything else is "not found".
+/// One ticket visible in `scope`, with its comments (tenants: those visible to them), files
+/// and status history; anything else is "not found".
 async fn ticket_detail(pool: &PgPool, scope: TicketScope, id: Uuid) -> Result<TicketDetail, AppError> {
     let row = find_ticket(pool, scope, id).await?.ok_or(AppError::NotFound)?;
-    let mut detail = detail(row);
-    let sending = crate::server::maintenance_request::sending_of(pool, id).await?;
-    detail.sending = sending.into_iter().find(|(record, _)| *record == id).map(|(_, sending)| sending);
-    Ok(detail)
+    detail::assemble(pool, scope, row).await
 }
 
 fn summary(r: TicketListRow) -> TicketSummary {
@@ -78,48 +80,5 @@ fn summary(r: TicketListRow) -> TicketSummary {
         property: PropertyRef { id: r.property_id, name: r.property_name },
         unit,
         url: format!("/maintenance/{}", r.id),
-    }
-}
-
-fn detail(r: TicketDetailRow) -> TicketDetail {
-    let status_history = match r.status_history {
-        serde_json::Value::Array(entries) => entries
-            .into_iter()
-            .filter_map(|e| {
-                let status = TicketStatus::parse(e.get("status")?.as_str()?)?;
-                let at = e.get("at")?.as_str()?.to_owned();
-                Some(StatusChange { status, at })
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let list = TicketListRow {
-        id: r.id,
-        source: r.source,
-        number: r.number,
-        title: r.title,
-        status: r.status,
-        priority: r.priority,
-        is_emergency: r.is_emergency,
-        overdue: r.overdue,
-        deadline_at: r.deadline_at,
-        opened_at: r.opened_at,
-        source_updated_at: r.source_updated_at,
-        property_id: r.property_id,
-        property_name: r.property_name,
-        unit_id: r.unit_id,
-        unit_label: r.unit_label,
-    };
-    TicketDetail {
-        summary: summary(list),
-        details: r.details,
-        address: r.property_address,
-        city: r.property_city,
-        section: r.unit_section,
-        floor: r.unit_floor,
-        version: r.source_version,
-        external_id: r.external_id,
-        status_history,
-        sending: None,
     }
 }

@@ -16,6 +16,7 @@
 
 mod auth;
 mod cli;
+mod client;
 mod config;
 mod data;
 mod errors;
@@ -30,6 +31,7 @@ mod stats;
 mod webhook;
 
 pub use cli::cli_main;
+pub use client::ApiClient;
 pub use config::{CondoConfig, Credentials, DataConfig};
 pub use data::catalog::Locale;
 pub use data::generate::{EXAMPLE_ORGANIZATION_ID, EXAMPLE_PROPERTY_ID, EXAMPLE_STAFF_USER_ID};

@@ -47,4 +47,7 @@ pub struct Stats {
     pub faults: FaultCounts,
     /// Webhook POSTs sent.
     pub webhook_posts: u64,
+    /// Downloads of uploaded files (`GET /api/files/ticket/…`) answered, whatever the status.
+    #[serde(default)]
+    pub file_downloads: u64,
 }

@@ -1,5 +1,6 @@
-//! `/maintenance/{id}`: one ticket with its unit, property, dates and status history as
-//! imported. A ticket the caller may not see is "not found", like one that does not exist.
+//! `/maintenance/{id}`: one ticket with its unit, property, dates, who handles it, its photos
+//! and documents, comments (tenants see only those meant for them) and status history. A
+//! ticket the caller may not see is "not found", like one that does not exist.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,6 +8,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use super::follow_up::{CommentForm, FormOutcome, SendingBanner};
+use super::ticket_parts::{CommentsSection, FilesSection, HistorySection, PeopleSection, when};
 use crate::api::maintenance::get_maintenance_ticket;
 use crate::components::http_status::set_http_status;
 use crate::components::notice::ErrorNotice;
@@ -53,7 +55,6 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
         Some(n) => format!("#{n} {}", s.title),
         None => s.title.clone(),
     };
-    let date = |d: chrono::DateTime<chrono::Utc>| d.format("%-d %B %Y, %H:%M UTC").to_string();
     let unit = match &s.unit {
         Some(u) => {
             let place: Vec<String> = [
@@ -71,20 +72,6 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
         }
         None => "Common areas".to_owned(),
     };
-    let history = ticket
-        .status_history
-        .into_iter()
-        .map(|h| {
-            let at = chrono::DateTime::parse_from_rfc3339(&h.at)
-                .map(|t| date(t.with_timezone(&chrono::Utc)))
-                .unwrap_or(h.at.clone());
-            view! {
-                <li class="flex justify-between px-4 py-2 text-sm" data-testid="history-entry">
-                    <span class="font-medium">{h.status.label()}</span><span class="text-slate-600">{at}</span>
-                </li>
-            }
-        })
-        .collect_view();
     let source = if s.source == "condo" { "Condo" } else { "Marketplace" };
     view! {
         <Title text=heading.clone() />
@@ -98,7 +85,7 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
             {s.is_emergency.then(|| view! { <span class="rounded-full bg-red-700 px-3 py-1 font-semibold text-white">"Emergency"</span> })}
             {s.overdue.then(|| view! { <span class="rounded-full bg-amber-500 px-3 py-1 font-semibold text-white">"Overdue"</span> })}
         </div>
-        <div class="mt-6 grid gap-4 sm:grid-cols-2">
+        <div class="mt-6 grid gap-4 md:grid-cols-3">
             <section class="rounded-xl border border-slate-200 bg-white p-5">
                 <h2 class="font-semibold">"Where"</h2>
                 <p class="mt-2" data-testid="ticket-property">{s.property.name.clone()}</p>
@@ -108,12 +95,19 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
             <section class="rounded-xl border border-slate-200 bg-white p-5">
                 <h2 class="font-semibold">"Dates"</h2>
                 <dl class="mt-2 grid grid-cols-2 gap-1 text-sm">
-                    <dt class="text-slate-600">"Opened"</dt><dd>{date(s.opened_at)}</dd>
-                    <dt class="text-slate-600">"Last changed"</dt><dd>{date(s.updated_at)}</dd>
-                    <dt class="text-slate-600">"Deadline"</dt><dd>{s.deadline_at.map_or_else(|| "None".to_owned(), date)}</dd>
+                    <dt class="text-slate-600">"Opened"</dt><dd>{when(s.opened_at)}</dd>
+                    <dt class="text-slate-600">"Last changed"</dt><dd>{when(s.updated_at)}</dd>
+                    <dt class="text-slate-600">"Deadline"</dt>
+                    <dd data-testid="ticket-deadline">{s.deadline_at.map_or_else(|| "None".to_owned(), when)}</dd>
                     <dt class="text-slate-600">"Source"</dt><dd>{format!("{source}, version {}", ticket.version)}</dd>
                 </dl>
             </section>
+            <PeopleSection
+                assignee=ticket.assignee
+                executor=ticket.executor
+                category=ticket.category
+                status_reason=ticket.status_reason
+            />
         </div>
         <section class="mt-6 rounded-xl border border-slate-200 bg-white p-5">
             <h2 class="font-semibold">"Details"</h2>
@@ -121,8 +115,9 @@ fn TicketView(ticket: TicketDetail) -> impl IntoView {
                 {if ticket.details.is_empty() { "No details were given.".to_owned() } else { ticket.details }}
             </p>
         </section>
-        <h2 class="mt-6 text-lg font-semibold">"Status history"</h2>
-        <ol class="mt-2 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white" data-testid="status-history">{history}</ol>
+        <FilesSection files=ticket.files />
+        <CommentsSection comments=ticket.comments marked=ticket.internal_comments_shown />
         <CommentForm ticket_id=s.id />
+        <HistorySection history=ticket.status_history />
     }
 }

@@ -158,6 +158,11 @@ pub struct CondoTicket {
     pub source_updated_at: DateTime<Utc>,
     pub source_version: i32,
     pub deleted_at: Option<DateTime<Utc>>,
+    pub status_reason: Option<String>,
+    pub assignee_name: Option<String>,
+    pub executor_name: Option<String>,
+    /// Condo's classifier id (`maintenance_category.id`).
+    pub category_id: Option<String>,
 }
 
 /// Inserts new tickets and updates those whose `source_version` is newer, in one statement;
@@ -166,22 +171,27 @@ pub async fn upsert_condo_tickets(conn: &mut PgConnection, tickets: &[CondoTicke
     let c = TicketColumns::from(tickets);
     let result = sqlx::query!(
         r#"INSERT INTO maintenance_ticket (id, source, external_id, property_id, unit_id, number, title, details, status,
-               priority, is_emergency, deadline_at, opened_at, source_updated_at, source_version, deleted_at, status_history)
+               priority, is_emergency, deadline_at, opened_at, source_updated_at, source_version, deleted_at, status_history,
+               status_reason, assignee_name, executor_name, category_id)
            SELECT t.id, 'condo', t.external_id, t.property_id, u.id, t.number, t.title, t.details, t.status, t.priority,
                   t.is_emergency, t.deadline_at, t.opened_at, t.source_updated_at, t.source_version, t.deleted_at,
-                  jsonb_build_array(jsonb_build_object('status', t.status, 'at', t.source_updated_at))
+                  jsonb_build_array(jsonb_build_object('status', t.status, 'at', t.source_updated_at)),
+                  t.status_reason, t.assignee_name, t.executor_name, t.category_id
            FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::int4[], $6::text[], $7::text[], $8::text[],
                        $9::text[], $10::bool[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::int4[],
-                       $15::timestamptz[])
+                       $15::timestamptz[], $16::text[], $17::text[], $18::text[], $19::text[])
                 AS t(id, external_id, property_id, unit_label, number, title, details, status, priority, is_emergency,
-                     deadline_at, opened_at, source_updated_at, source_version, deleted_at)
+                     deadline_at, opened_at, source_updated_at, source_version, deleted_at, status_reason, assignee_name,
+                     executor_name, category_id)
            LEFT JOIN unit u ON u.property_id = t.property_id AND u.label = t.unit_label
            ON CONFLICT (source, external_id) DO UPDATE SET
                property_id = EXCLUDED.property_id, unit_id = EXCLUDED.unit_id, number = EXCLUDED.number,
                title = EXCLUDED.title, details = EXCLUDED.details, status = EXCLUDED.status,
                priority = EXCLUDED.priority, is_emergency = EXCLUDED.is_emergency, deadline_at = EXCLUDED.deadline_at,
                source_updated_at = EXCLUDED.source_updated_at, source_version = EXCLUDED.source_version,
-               deleted_at = EXCLUDED.deleted_at, updated_at = now(),
+               deleted_at = EXCLUDED.deleted_at, updated_at = now(), status_reason = EXCLUDED.status_reason,
+               assignee_name = EXCLUDED.assignee_name, executor_name = EXCLUDED.executor_name,
+               category_id = EXCLUDED.category_id,
                status_history = CASE WHEN maintenance_ticket.status = EXCLUDED.status THEN maintenance_ticket.status_history
                    ELSE maintenance_ticket.status_history || EXCLUDED.status_history END
            WHERE maintenance_ticket.source_version < EXCLUDED.source_version"#,
@@ -199,7 +209,11 @@ pub async fn upsert_condo_tickets(conn: &mut PgConnection, tickets: &[CondoTicke
         &c.opened,
         &c.updated,
         &c.versions,
-        &c.deleted as &[Option<DateTime<Utc>>]
+        &c.deleted as &[Option<DateTime<Utc>>],
+        &c.reasons as &[Option<String>],
+        &c.assignees as &[Option<String>],
+        &c.executors as &[Option<String>],
+        &c.categories as &[Option<String>]
     )
     .execute(conn)
     .await?;
@@ -223,6 +237,10 @@ struct TicketColumns {
     updated: Vec<DateTime<Utc>>,
     versions: Vec<i32>,
     deleted: Vec<Option<DateTime<Utc>>>,
+    reasons: Vec<Option<String>>,
+    assignees: Vec<Option<String>>,
+    executors: Vec<Option<String>>,
+    categories: Vec<Option<String>>,
 }
 
 impl From<&[CondoTicket]> for TicketColumns {
@@ -244,6 +262,10 @@ impl From<&[CondoTicket]> for TicketColumns {
             updated: tickets.iter().map(|t| t.source_updated_at).collect(),
             versions: tickets.iter().map(|t| t.source_version).collect(),
             deleted: tickets.iter().map(|t| t.deleted_at).collect(),
+            reasons: tickets.iter().map(|t| t.status_reason.clone()).collect(),
+            assignees: tickets.iter().map(|t| t.assignee_name.clone()).collect(),
+            executors: tickets.iter().map(|t| t.executor_name.clone()).collect(),
+            categories: tickets.iter().map(|t| t.category_id.clone()).collect(),
         }
     }
 }

@@ -7,6 +7,7 @@
 pub mod app_user;
 pub mod audit_log;
 pub mod billing;
+pub mod condo_detail;
 pub mod condo_import;
 pub mod condo_outbox;
 

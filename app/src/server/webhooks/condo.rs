@@ -8,11 +8,15 @@
 //! anything is processed.
 //!
 //! A delivery is only a hint that tickets changed: [`process_pending`] reads each one again
-//! from Condo's API (`allTickets` by id, soft-deleted ones included) and upserts what Condo
+//! from Condo's API (`allTickets` by id, soft-deleted ones included), with its comments,
+//! status changes and files (one more request for the whole batch), and writes what Condo
 //! says through the import's own path (unit by `unitName` label, property through the
-//! admin-made links); an older version than the one stored changes nothing. So whoever knows
-//! the URL token can at most make us read tickets again: a forged body (content, a huge `v`)
-//! writes nothing, and a ticket Condo does not show us is recorded as `absent`.
+//! admin-made links, requests filed here mapped back by their marker); an older version than
+//! the one stored changes nothing. So whoever knows the URL token can at most make us read
+//! tickets again: a forged body (content, a huge `v`) writes nothing, and a ticket Condo does
+//! not show us is recorded as `absent`. A new comment bumps its ticket's version in Condo, so
+//! it arrives with the hint; files do not, and the nightly import reads those since its last
+//! run.
 //!
 //! The subscription should select at least `id` and `v` ([`FIELDS`] is a good choice).
 
@@ -24,11 +28,14 @@ use uuid::Uuid;
 
 use super::Processed;
 pub use super::condo_signature::{token_matches, verify_signature};
-use crate::server::adapters::condo::CondoClient;
-use crate::server::adapters::condo::wire::WireTicket;
+use crate::server::adapters::condo::wire::{TicketDetailData, WireTicket};
+use crate::server::adapters::condo::{CondoClient, CondoSettings};
 use crate::server::jobs::SyncContext;
-use crate::server::jobs::condo::mapping::map_ticket;
-use crate::server::store::condo_import::{list_condo_property_links, upsert_condo_tickets};
+use crate::server::jobs::condo::detail::{apply_records, store_files};
+use crate::server::jobs::condo::mapping::{categories_of, map_ticket};
+use crate::server::jobs::condo::tickets::{ReadTicket, write_tickets};
+use crate::server::store::condo_detail::upsert_categories;
+use crate::server::store::condo_import::list_condo_property_links;
 use crate::server::store::webhook_event::{
     NewWebhookEvent, PendingEvent, claim_pending_events_of, finish_event, finish_event_with_outcome,
     insert_event_if_new,
@@ -135,6 +142,8 @@ enum Outcome {
     Unlinked,
     /// Condo does not show us this ticket: forged, or outside what we may read.
     Absent,
+    /// Its marker names a request of ours that is already another Condo ticket's.
+    Duplicate,
 }
 
 impl Outcome {
@@ -144,6 +153,7 @@ impl Outcome {
             Outcome::Stale => "stale",
             Outcome::Unlinked => "unlinked",
             Outcome::Absent => "absent",
+            Outcome::Duplicate => "duplicate",
         }
     }
 }
@@ -176,18 +186,24 @@ pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<Processed> {
         if events.is_empty() {
             break;
         }
-        let Some(current) = reread(ctx, &mut tx, &events, &mut processed).await? else {
+        let Some((current, detail)) = reread(ctx, &mut tx, &events, &mut processed).await? else {
             tx.commit().await.context("cannot record the Condo events to retry")?;
             break;
         };
         let links = list_condo_property_links(&mut *tx).await.context("cannot read the Condo property links")?;
+        let mut applied = Vec::new();
         for event in &events {
             let ticket = ticket_id(&event.payload).and_then(|id| current.get(id));
             let mut savepoint = sqlx::Acquire::begin(&mut *tx).await.context("cannot open a savepoint")?;
             let outcome = match ticket {
-                Some(ticket) => apply(&mut savepoint, &links, ticket).await,
+                Some(ticket) => apply(&mut savepoint, &links, ticket, &detail).await,
                 None => Ok(Outcome::Absent),
             };
+            if let (Ok(Outcome::Applied | Outcome::Stale), Some(ticket)) = (&outcome, ticket)
+                && ticket.deleted_at.is_none()
+            {
+                applied.push(ticket.id.clone());
+            }
             match outcome {
                 Ok(outcome) => {
                     finish_event_with_outcome(&mut *savepoint, event.id, outcome.as_str(), None).await?;
@@ -209,6 +225,7 @@ pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<Processed> {
             }
         }
         tx.commit().await.context("cannot commit processed Condo events")?;
+        store_files_of(ctx, &detail, &applied).await;
         if events.len() < BATCH as usize {
             break;
         }
@@ -216,15 +233,16 @@ pub async fn process_pending(ctx: &SyncContext) -> anyhow::Result<Processed> {
     Ok(processed)
 }
 
-/// The batch's tickets as Condo has them now, by id. `None` when Condo could not be read:
-/// the events are then left pending with the reason (or, without a Condo client, finished
-/// as rejected, since no later call could read them either).
+/// The batch's tickets as Condo has them now, by id, with the comments, changes and files of
+/// the live ones. `None` when Condo could not be read: the events are then left pending with
+/// the reason (or, without a Condo client, finished as rejected, since no later call could
+/// read them either).
 async fn reread(
     ctx: &SyncContext,
     tx: &mut PgConnection,
     events: &[PendingEvent],
     processed: &mut Processed,
-) -> anyhow::Result<Option<HashMap<String, WireTicket>>> {
+) -> anyhow::Result<Option<(HashMap<String, WireTicket>, TicketDetailData)>> {
     let Some(client) = ctx.integrations.condo() else {
         let reason = "Condo is not configured (CONDO_URL): a delivery is only a hint and the ticket cannot be read";
         for event in events {
@@ -236,8 +254,14 @@ async fn reread(
     let mut ids: Vec<String> = events.iter().filter_map(|e| ticket_id(&e.payload)).map(str::to_owned).collect();
     ids.sort();
     ids.dedup();
-    match client.tickets_by_ids(&ids).await {
-        Ok(tickets) => Ok(Some(tickets.into_iter().map(|t| (t.id.clone(), t)).collect())),
+    let read = async {
+        let tickets = client.tickets_by_ids(&ids).await?;
+        let live: Vec<String> = tickets.iter().filter(|t| t.deleted_at.is_none()).map(|t| t.id.clone()).collect();
+        let detail = client.ticket_detail(&live).await?;
+        Ok::<_, crate::server::adapters::condo::CondoError>((tickets, detail))
+    };
+    match read.await {
+        Ok((tickets, detail)) => Ok(Some((tickets.into_iter().map(|t| (t.id.clone(), t)).collect(), detail))),
         Err(err) => {
             tracing::warn!(error = %err, events = events.len(), "Condo could not be read; the events wait");
             for event in events {
@@ -254,19 +278,61 @@ fn ticket_id(payload: &Value) -> Option<&str> {
     payload.get("id").and_then(Value::as_str)
 }
 
-/// Applies one ticket, as Condo has it, through the import's upsert.
+/// Applies one ticket, as Condo has it, through the import's path: the ticket (a request of
+/// ours mapped back by its marker), its classifier, comments and status changes.
 async fn apply(
     conn: &mut PgConnection,
     links: &HashMap<String, Uuid>,
     ticket: &WireTicket,
+    detail: &TicketDetailData,
 ) -> Result<Outcome, ApplyError> {
     let Some(property) = ticket.property.as_ref() else {
         return Err(ApplyError::Rejected("the ticket names no property".into()));
     };
     let Some(&local) = links.get(&property.id) else { return Ok(Outcome::Unlinked) };
     let row = map_ticket(ticket, local).map_err(|e| ApplyError::Rejected(e.to_string()))?;
-    let written = upsert_condo_tickets(conn, std::slice::from_ref(&row)).await?;
-    Ok(if written == 1 { Outcome::Applied } else { Outcome::Stale })
+    let written = write_tickets(conn, &[ReadTicket::new(ticket, row)]).await?;
+    if !written.duplicates.is_empty() {
+        return Ok(Outcome::Duplicate);
+    }
+    upsert_categories(&mut *conn, &categories_of(ticket.classifier.as_ref())).await?;
+    let mut wrote_detail = false;
+    if ticket.deleted_at.is_none() {
+        let own = detail_of(detail, &ticket.id);
+        wrote_detail = apply_records(conn, &own, std::slice::from_ref(&ticket.id)).await?.wrote();
+    }
+    Ok(if written.written == 1 || wrote_detail { Outcome::Applied } else { Outcome::Stale })
+}
+
+/// The part of `detail` that belongs to ticket `id` (statuses whole).
+fn detail_of(detail: &TicketDetailData, id: &str) -> TicketDetailData {
+    let of = |ticket: Option<&crate::server::adapters::condo::wire::IdOnly>| ticket.is_some_and(|t| t.id == id);
+    TicketDetailData {
+        comments: detail.comments.iter().filter(|c| of(c.ticket.as_ref())).cloned().collect(),
+        changes: detail.changes.iter().filter(|c| of(c.ticket.as_ref())).cloned().collect(),
+        files: Vec::new(),
+        statuses: detail.statuses.clone(),
+    }
+}
+
+/// Stores the files of the tickets written (`tickets`: their Condo ids), once their events
+/// are committed. A failure is logged and left to the nightly import, which reads the files
+/// added since its last run.
+async fn store_files_of(ctx: &SyncContext, detail: &TicketDetailData, tickets: &[String]) {
+    let Some(client) = ctx.integrations.condo() else { return };
+    if tickets.is_empty() {
+        return;
+    }
+    let max = ctx.settings.condo.as_ref().map_or(CondoSettings::DEFAULT_MAX_FILE_BYTES, |s| s.max_file_bytes);
+    let files: Vec<_> =
+        detail.files.iter().filter(|f| f.ticket.as_ref().is_some_and(|t| tickets.contains(&t.id))).cloned().collect();
+    match store_files(&ctx.pool, client, &files, tickets, max).await {
+        Ok(tally) if !tally.failed.is_empty() => {
+            tracing::warn!(failed = ?tally.failed, "some Condo files could not be read");
+        }
+        Ok(_) => {}
+        Err(err) => tracing::warn!(error = %format!("{err:#}"), "Condo files wait for the nightly import"),
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ pub async fn serve(
     Path((file_id, _name)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
+    lock(&shared.stats).file_downloads += 1;
     let user = auth::request_token(&headers).and_then(|token| lock(&shared.sessions).user(&token));
     let Some(user) = user else {
         return (StatusCode::UNAUTHORIZED, "No or incorrect authentication credentials").into_response();

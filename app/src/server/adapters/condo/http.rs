@@ -3,10 +3,15 @@
 //!
 //! Reference: `contracts/condo/NOTES.md` (§3 authentication, §4 queries and paging, §6 limits).
 
+mod detail;
+
 use super::settings::CondoSettings;
-use super::wire::{Envelope, GraphqlError, PropertiesData, SignInData, TicketsData, WireProperty, WireTicket};
+use super::wire::{
+    Envelope, GraphqlError, PropertiesData, ReferenceDataData, SignInData, TicketDetailData, TicketsData, WireProperty,
+    WireTicket,
+};
 use super::{
-    CondoClient, CondoError, PROPERTIES_OPERATION, PROPERTIES_PER_PAGE, SIGN_IN_OPERATION, TICKETS_OPERATION,
+    CondoClient, CondoError, Download, PROPERTIES_OPERATION, PROPERTIES_PER_PAGE, SIGN_IN_OPERATION, TICKETS_OPERATION,
     TicketCursor, WHO_AM_I_OPERATION, excerpt,
 };
 use crate::server::adapters::retry::{RetryPolicy, retry, retry_after_of};
@@ -283,6 +288,24 @@ impl CondoClient for HttpCondoClient {
         let page: TicketsData =
             self.query("?deleted=true", TICKETS_OPERATION, "TicketsChangedSince", variables).await?;
         Ok(page.tickets)
+    }
+
+    /// [Condo: `allTicketComments`, `allTicketChanges`, `allTicketFiles` with `ticket: { id_in }`]
+    async fn ticket_detail(&self, ids: &[String]) -> Result<TicketDetailData, CondoError> {
+        if ids.is_empty() {
+            return Ok(TicketDetailData::default());
+        }
+        self.read_ticket_detail(ids).await
+    }
+
+    /// [Condo: `allTicketClassifiers`, `allTicketFiles` with `createdAt_gte`]
+    async fn reference_data(&self, files_since: &str) -> Result<ReferenceDataData, CondoError> {
+        self.read_reference_data(files_since).await
+    }
+
+    /// [Condo: `File.publicUrl`, served with the API's session]
+    async fn download(&self, url: &str, max_bytes: u64) -> Result<Download, CondoError> {
+        self.read_file(url, max_bytes).await
     }
 }
 

@@ -16,7 +16,7 @@ pub use settings::{CondoSettings, CondoWebhookSettings};
 pub use write::CondoWriter;
 
 use std::future::Future;
-use wire::{WireProperty, WireTicket};
+use wire::{ReferenceDataData, TicketDetailData, WireProperty, WireTicket};
 
 /// The sign-in mutations (`SignInStaffByPhone`, `SignInServiceByEmail`).
 pub const SIGN_IN_OPERATION: &str = include_str!("operations/sign_in.graphql");
@@ -26,17 +26,64 @@ pub const PROPERTIES_OPERATION: &str = include_str!("operations/properties.graph
 pub const TICKETS_OPERATION: &str = include_str!("operations/tickets.graphql");
 /// `WhoAmI`: the signed-in user, to check the session.
 pub const WHO_AM_I_OPERATION: &str = include_str!("operations/who_am_i.graphql");
+/// `TicketDetail` (and its single-list operations): comments, status changes and files of a
+/// set of tickets, with Condo's statuses.
+pub const TICKET_DETAIL_OPERATION: &str = include_str!("operations/ticket_detail.graphql");
+/// `ReferenceData` (and its single-list operations): classifiers and the files created since.
+pub const REFERENCE_OPERATION: &str = include_str!("operations/reference.graphql");
 /// Every operation file, by name, for the schema checks.
-pub const OPERATIONS: [(&str, &str); 4] = [
+pub const OPERATIONS: [(&str, &str); 6] = [
     ("sign_in.graphql", SIGN_IN_OPERATION),
     ("properties.graphql", PROPERTIES_OPERATION),
     ("tickets.graphql", TICKETS_OPERATION),
     ("who_am_i.graphql", WHO_AM_I_OPERATION),
+    ("ticket_detail.graphql", TICKET_DETAIL_OPERATION),
+    ("reference.graphql", REFERENCE_OPERATION),
 ];
-/// Tickets per page: up to 3 objects each keeps a page far under Condo's 1000 objects.
+/// Tickets per page: up to 9 objects each (the ticket, its status, property, assignee,
+/// executor, and classifier with place, category and problem) keeps a page under Condo's 1000.
 pub const TICKETS_PER_PAGE: usize = 50;
 /// Properties per page.
 const PROPERTIES_PER_PAGE: usize = 100;
+/// Tickets whose detail one `TicketDetail` request asks for (`id_in` costs 1 per 100 ids).
+pub const DETAIL_TICKETS_PER_REQUEST: usize = 100;
+
+/// Rows per page of each list of `TicketDetail` and `ReferenceData`, with the objects each row
+/// costs; [`OBJECTS_PER_REQUEST`] is Condo's `maxTotalResults`.
+pub mod page_sizes {
+    /// Comments per page (3 objects each: the comment, its ticket, its author).
+    pub const COMMENTS: usize = 90;
+    /// Status changes per page (3 objects each: the change, its ticket, its author).
+    pub const CHANGES: usize = 90;
+    /// Files per page (2 objects each: the file row, its ticket).
+    pub const FILES: usize = 100;
+    /// Statuses per page (1 object each).
+    pub const STATUSES: usize = 100;
+    /// Classifiers per page (4 objects each: the rule, its place, category and problem).
+    pub const CLASSIFIERS: usize = 150;
+    /// Condo's limit of objects in one answer, relations included (NOTES.md §4.4).
+    pub const OBJECTS_PER_REQUEST: usize = 1000;
+}
+
+// The largest answers stay within Condo's objects limit.
+const _: () = {
+    use page_sizes::*;
+    assert!(TICKETS_PER_PAGE * 9 <= OBJECTS_PER_REQUEST);
+    assert!(COMMENTS * 3 + CHANGES * 3 + FILES * 2 + STATUSES <= OBJECTS_PER_REQUEST);
+    assert!(CLASSIFIERS * 4 + FILES * 2 <= OBJECTS_PER_REQUEST);
+};
+
+/// A file read from Condo: its bytes, unless it is larger than the limit asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    /// The `Content-Type` the server sent, if any.
+    pub content_type: Option<String>,
+    /// Its size: `Content-Length`, or the bytes read (at least the limit plus one when the
+    /// server did not say and the file was larger).
+    pub size: u64,
+    /// The bytes; `None` when the file is larger than the limit.
+    pub bytes: Option<Vec<u8>>,
+}
 
 /// Where a page of tickets starts, in (`updatedAt`, `number`) order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +114,15 @@ pub trait CondoClient: Send + Sync {
     /// The tickets with these ids as Condo has them now (soft-deleted ones
     /// included); ids Condo does not show us are left out.
     fn tickets_by_ids(&self, ids: &[String]) -> impl Future<Output = Result<Vec<WireTicket>, CondoError>> + Send;
+    /// Every comment, status change and file of these tickets (all pages), and Condo's
+    /// statuses (to read a change's status ids as types).
+    fn ticket_detail(&self, ids: &[String]) -> impl Future<Output = Result<TicketDetailData, CondoError>> + Send;
+    /// Every ticket classifier, and the ticket files created at or after `files_since`
+    /// (ISO-8601), oldest first (all pages).
+    fn reference_data(&self, files_since: &str) -> impl Future<Output = Result<ReferenceDataData, CondoError>> + Send;
+    /// Reads a file at a `publicUrl`, keeping at most `max_bytes` of it. Our session goes
+    /// only to Condo's own origin; a file kept elsewhere (a storage bucket) is read without it.
+    fn download(&self, url: &str, max_bytes: u64) -> impl Future<Output = Result<Download, CondoError>> + Send;
 }
 
 /// One Condo failure.

@@ -23,9 +23,15 @@ pub struct CondoSettings {
     /// `CONDO_CURSOR_OVERLAP_SECS`: how far before the stored watermark a run starts reading,
     /// to cover clock skew between Condo's servers (default 300 s).
     pub cursor_overlap: Duration,
+    /// `CONDO_MAX_FILE_BYTES`: the largest ticket file whose bytes the import keeps (default
+    /// 10 MiB); a larger one keeps its name, type and size only.
+    pub max_file_bytes: u64,
 }
 
 impl CondoSettings {
+    /// The default of [`Self::max_file_bytes`]: 10 MiB.
+    pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
     /// Settings for `url` with the default timeout, retries and overlap.
     pub fn new(url: &str, identity: &str, password: &str) -> Self {
         Self {
@@ -36,6 +42,7 @@ impl CondoSettings {
             timeout: Duration::from_millis(10_000),
             retries: 2,
             cursor_overlap: Duration::from_secs(300),
+            max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
         }
     }
 
@@ -69,6 +76,9 @@ impl CondoSettings {
             settings.cursor_overlap =
                 Duration::from_secs(secs.parse().context("CONDO_CURSOR_OVERLAP_SECS is not a number")?);
         }
+        if let Some(bytes) = get("CONDO_MAX_FILE_BYTES") {
+            settings.max_file_bytes = bytes.parse().context("CONDO_MAX_FILE_BYTES is not a number")?;
+        }
         Ok(Some(settings))
     }
 }
@@ -83,6 +93,7 @@ impl fmt::Debug for CondoSettings {
             .field("timeout", &self.timeout)
             .field("retries", &self.retries)
             .field("cursor_overlap", &self.cursor_overlap)
+            .field("max_file_bytes", &self.max_file_bytes)
             .finish()
     }
 }
@@ -168,11 +179,13 @@ mod tests {
     #[test]
     fn optional_variables_are_read_and_bad_numbers_refused() {
         let mut vars = BASE.to_vec();
+        assert_eq!(read(&vars).unwrap().unwrap().max_file_bytes, 10 * 1024 * 1024);
         vars.extend([("CONDO_ORGANIZATION_ID", "org-1"), ("CONDO_TIMEOUT_MS", "250"), ("CONDO_RETRIES", "0")]);
+        vars.push(("CONDO_MAX_FILE_BYTES", "2048"));
         let settings = read(&vars).unwrap().unwrap();
         assert_eq!(
-            (settings.organization_id.as_deref(), settings.timeout, settings.retries),
-            (Some("org-1"), Duration::from_millis(250), 0)
+            (settings.organization_id.as_deref(), settings.timeout, settings.retries, settings.max_file_bytes),
+            (Some("org-1"), Duration::from_millis(250), 0, 2048)
         );
         vars.push(("CONDO_CURSOR_OVERLAP_SECS", "soon"));
         assert!(read(&vars).is_err());

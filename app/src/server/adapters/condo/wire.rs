@@ -1,7 +1,8 @@
 //! Wire types: the parts of Condo's GraphQL answers the import reads, as sent.
 //!
 //! Field names follow `contracts/condo/schema.graphql` (`type Ticket`, `type Property`,
-//! `type BuildingMap`); date-times are ISO-8601 UTC strings.
+//! `type BuildingMap`, and in `detail` `type TicketComment`, `TicketChange`, `TicketFile`);
+//! date-times are ISO-8601 UTC strings.
 
 #![expect(
     missing_docs,
@@ -9,6 +10,13 @@
 )]
 
 use serde::Deserialize;
+
+mod detail;
+
+pub use detail::{
+    ReferenceDataData, TicketDetailData, WireChange, WireClassifier, WireComment, WireFile, WireFileObject, WireName,
+    WireStatusRef,
+};
 
 /// A GraphQL response envelope: `data` and/or `errors`.
 #[derive(Debug, Deserialize)]
@@ -128,6 +136,7 @@ pub struct WireTicket {
     pub title: Option<String>,
     pub details: Option<String>,
     pub status: Option<WireStatus>,
+    pub status_reason: Option<String>,
     pub priority: Option<i64>,
     pub is_emergency: Option<bool>,
     pub deadline: Option<String>,
@@ -136,6 +145,9 @@ pub struct WireTicket {
     pub floor_name: Option<String>,
     pub unit_name: Option<String>,
     pub unit_type: Option<String>,
+    pub assignee: Option<WireName>,
+    pub executor: Option<WireName>,
+    pub classifier: Option<WireClassifier>,
     pub created_at: Option<String>,
     pub updated_at: String,
     pub deleted_at: Option<String>,

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use uuid::Uuid;
 
-use crate::domain::{TicketPriority, TicketStatus};
-use crate::server::adapters::condo::wire::{BuildingSection, WireProperty, WireTicket};
+use crate::domain::{TicketPriority, TicketStatus, condo_marker};
+use crate::server::adapters::condo::wire::{BuildingSection, WireClassifier, WireName, WireProperty, WireTicket};
+use crate::server::store::condo_detail::CondoCategory;
 use crate::server::store::condo_import::{CondoTicket, CondoUnit};
 
 /// Our status for a Condo `TicketStatus.type` (our names are Condo's).
@@ -41,7 +42,8 @@ pub enum MappingError {
     BadTime(String),
 }
 
-fn parse_time(raw: &str) -> Result<DateTime<Utc>, MappingError> {
+/// Reads an ISO-8601 time as Condo sends it.
+pub fn parse_time(raw: &str) -> Result<DateTime<Utc>, MappingError> {
     DateTime::parse_from_rfc3339(raw).map(|t| t.with_timezone(&Utc)).map_err(|_| MappingError::BadTime(raw.to_owned()))
 }
 
@@ -49,9 +51,10 @@ fn parse_optional(raw: Option<&String>) -> Result<Option<DateTime<Utc>>, Mapping
     raw.map(|r| parse_time(r)).transpose()
 }
 
-/// The title we show: Condo's title, else the first line of the details, else the number.
-fn title_of(ticket: &WireTicket) -> String {
-    let from_details = || ticket.details.as_deref().and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()));
+/// The title we show: Condo's title, else the first line of the details (`details`, without
+/// our marker), else the number.
+fn title_of(ticket: &WireTicket, details: &str) -> String {
+    let from_details = || details.lines().map(str::trim).find(|l| !l.is_empty());
     match ticket.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).or_else(from_details) {
         Some(text) => text.chars().take(200).collect(),
         None => format!("Ticket {}", ticket.number),
@@ -63,14 +66,15 @@ pub fn map_ticket(ticket: &WireTicket, property_id: Uuid) -> Result<CondoTicket,
     let kind = ticket.status.as_ref().and_then(|s| s.kind.clone()).unwrap_or_default();
     let status = map_status(&kind).ok_or(MappingError::UnknownStatus(kind))?;
     let updated = parse_time(&ticket.updated_at)?;
+    let details = condo_marker::strip(ticket.details.as_deref().unwrap_or_default());
     Ok(CondoTicket {
         id: ticket_id(&ticket.id),
         external_id: ticket.id.clone(),
         property_id,
         unit_label: ticket.unit_name.clone().filter(|l| !l.is_empty()),
         number: i32::try_from(ticket.number).ok(),
-        title: title_of(ticket),
-        details: ticket.details.clone().unwrap_or_default(),
+        title: title_of(ticket, &details),
+        details,
         status,
         priority: map_priority(ticket.priority),
         is_emergency: ticket.is_emergency.unwrap_or(false),
@@ -79,7 +83,40 @@ pub fn map_ticket(ticket: &WireTicket, property_id: Uuid) -> Result<CondoTicket,
         source_updated_at: updated,
         source_version: ticket.v.and_then(|v| i32::try_from(v).ok()).unwrap_or(1),
         deleted_at: parse_optional(ticket.deleted_at.as_ref())?,
+        status_reason: non_empty(ticket.status_reason.as_deref()),
+        assignee_name: name_of(ticket.assignee.as_ref()),
+        executor_name: name_of(ticket.executor.as_ref()),
+        category_id: ticket.classifier.as_ref().map(|c| c.id.clone()),
     })
+}
+
+/// The trimmed text, unless empty.
+pub fn non_empty(text: Option<&str>) -> Option<String> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+/// The name of a related user or classifier part, unless empty.
+pub fn name_of(named: Option<&WireName>) -> Option<String> {
+    non_empty(named.and_then(|n| n.name.as_deref()))
+}
+
+/// A classifier rule as a category (names as Condo gives them for our `Accept-Language`).
+pub fn map_category(classifier: &WireClassifier) -> CondoCategory {
+    CondoCategory {
+        id: classifier.id.clone(),
+        place: name_of(classifier.place.as_ref()),
+        category: name_of(classifier.category.as_ref()),
+        problem: name_of(classifier.problem.as_ref()),
+    }
+}
+
+/// Each classifier once (the last one read wins), as categories.
+pub fn categories_of<'a>(classifiers: impl IntoIterator<Item = &'a WireClassifier>) -> Vec<CondoCategory> {
+    let mut by_id = std::collections::BTreeMap::new();
+    for classifier in classifiers {
+        by_id.insert(classifier.id.clone(), map_category(classifier));
+    }
+    by_id.into_values().collect()
 }
 
 /// The units of a property's map (sections first, then parking), one per label; returns
@@ -133,6 +170,27 @@ mod tests {
         let mut ticket = example_ticket();
         ticket.status.as_mut().unwrap().kind = Some("declined".into());
         assert_eq!(map_ticket(&ticket, Uuid::nil()), Err(MappingError::UnknownStatus("declined".into())));
+    }
+
+    #[test]
+    fn our_marker_never_reaches_the_title_or_details_and_people_and_classifier_are_kept() {
+        let mut ticket = example_ticket();
+        let ours = Uuid::from_u128(42);
+        ticket.details = Some(condo_marker::marked("The kitchen tap leaks.", ours));
+        let mapped = map_ticket(&ticket, Uuid::nil()).unwrap();
+        assert_eq!(
+            (mapped.title.as_str(), mapped.details.as_str()),
+            ("The kitchen tap leaks.", "The kitchen tap leaks.")
+        );
+        ticket.details = Some(condo_marker::marker(ours));
+        assert_eq!(map_ticket(&ticket, Uuid::nil()).unwrap().title, "Ticket 18342", "only a marker: no title from it");
+        let example = map_ticket(&example_ticket(), Uuid::nil()).unwrap();
+        assert_eq!(
+            (example.assignee_name.as_deref(), example.executor_name.as_deref(), example.category_id.as_deref()),
+            (Some("Dispatcher One"), Some("Plumber Two"), Some("5a0f3c2e-8d71-4b9a-b6e4-0c2d9f8e7a61"))
+        );
+        let category = map_category(example_ticket().classifier.as_ref().unwrap());
+        assert_eq!((category.place.as_deref(), category.problem.as_deref()), (Some("Flat"), None));
     }
 
     #[test]

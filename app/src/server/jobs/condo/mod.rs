@@ -1,22 +1,25 @@
 //! The Condo import (`marketplace sync condo`): units from the building maps of linked
-//! properties, then maintenance tickets changed since the watermark, soft deletions included.
+//! properties, classifiers, then maintenance tickets changed since the watermark (soft
+//! deletions included) with their comments, status changes and files, and the files added
+//! to unchanged tickets since the files watermark.
 //!
 //! Properties are matched only through admin-made links (see `store::condo_import`);
 //! Condo properties without a link are reported in the journal and counted as skipped.
 
+pub mod detail;
 mod import;
 pub mod mapping;
 pub mod outbox;
+pub mod tickets;
 pub mod watermark;
 
 use anyhow::Context as _;
 use serde_json::json;
-use std::time::Duration;
 
 use super::journal::Journal;
 use super::{SyncContext, SyncSummary};
 use crate::domain::{Job, Platform};
-use crate::server::adapters::condo::{CondoClient, CondoError};
+use crate::server::adapters::condo::{CondoClient, CondoError, CondoSettings};
 use crate::server::store::sync_run::{RunOutcome, finish_run, start_run};
 use import::Import;
 
@@ -24,20 +27,22 @@ use import::Import;
 /// pending are the `condo_webhooks` job's, not this one's).
 pub async fn run(ctx: &SyncContext, trigger: &str) -> anyhow::Result<SyncSummary> {
     let (client, settings) = ctx.condo()?;
-    run_with_client(ctx, client, settings.cursor_overlap, trigger).await
+    run_with_client(ctx, client, settings, trigger).await
 }
 
-/// Runs one Condo import with `client`; the run is recorded whatever happens.
+/// Runs one Condo import with `client` (and the cursor overlap and file size limit of
+/// `settings`); the run is recorded whatever happens.
 pub async fn run_with_client<C: CondoClient>(
     ctx: &SyncContext,
     client: &C,
-    overlap: Duration,
+    settings: &CondoSettings,
     trigger: &str,
 ) -> anyhow::Result<SyncSummary> {
     let run_id = start_run(&ctx.pool, Job::CondoImport, trigger).await.context("cannot record the start of the run")?;
     let journal = Journal::new(&ctx.settings.log_dir, ctx.settings.log_rotation, Platform::Condo, run_id);
     journal.record("started", json!({ "trigger": trigger }));
-    let mut import = Import::new(&ctx.pool, client, &journal, overlap, ctx.progress);
+    let limits = (settings.cursor_overlap, settings.max_file_bytes);
+    let mut import = Import::new(&ctx.pool, client, &journal, limits, ctx.progress);
     let result = import.run().await;
     let outcome = match &result {
         Ok(()) => RunOutcome::Succeeded,
@@ -49,8 +54,11 @@ pub async fn run_with_client<C: CondoClient>(
     finish_run(&mut conn, run_id, counts, cursor.as_deref(), &outcome, ctx.tick)
         .await
         .context("cannot record the end of the run")?;
+    let d = &import.detail;
     let fields = json!({ "pages": import.pages, "in": counts.records_in, "out": counts.records_out,
-        "failed": counts.records_failed, "skipped": counts.records_skipped, "watermark": cursor });
+        "failed": counts.records_failed, "skipped": counts.records_skipped, "watermark": cursor,
+        "comments": d.comments, "changes": d.changes, "files": d.files, "files_too_large": d.files_too_large,
+        "claimed": d.claimed, "removed": d.removed });
     match (&result, &outcome) {
         (Ok(()), _) => journal.record("finished", fields),
         (Err(_), RunOutcome::Failed { error, detail }) => {

@@ -177,6 +177,13 @@ pub struct TicketDetailRow {
     pub unit_label: Option<String>,
     pub unit_section: Option<String>,
     pub unit_floor: Option<String>,
+    pub status_reason: Option<String>,
+    pub assignee_name: Option<String>,
+    pub executor_name: Option<String>,
+    pub category_id: Option<String>,
+    pub category_place: Option<String>,
+    pub category_name: Option<String>,
+    pub category_problem: Option<String>,
 }
 
 /// One ticket, only if it is visible in `scope`.
@@ -194,10 +201,13 @@ pub async fn find_ticket(
                   t.deadline_at, t.opened_at, t.source_updated_at, t.source_version, t.status_history,
                   p.id AS property_id, p.name AS property_name, p.address_line AS property_address,
                   p.city AS property_city, u.id AS "unit_id?", u.label AS "unit_label?",
-                  u.section AS "unit_section?", u.floor AS "unit_floor?"
+                  u.section AS "unit_section?", u.floor AS "unit_floor?", t.status_reason, t.assignee_name,
+                  t.executor_name, t.category_id, c.place AS "category_place?", c.category AS "category_name?",
+                  c.problem AS "category_problem?"
            FROM maintenance_ticket t
            JOIN property p ON p.id = t.property_id
            LEFT JOIN unit u ON u.id = t.unit_id
+           LEFT JOIN maintenance_category c ON c.id = t.category_id
            WHERE t.id = $1 AND t.deleted_at IS NULL
              AND ($2::uuid IS NULL OR p.landlord_id = $2)
              AND ($3::uuid IS NULL OR EXISTS (

@@ -1,5 +1,6 @@
 //! `maintenance_ticket`: repairs and requests on a property, local or imported.
 
+pub mod detail;
 pub mod list;
 
 use chrono::{DateTime, Utc};
