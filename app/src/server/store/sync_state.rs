@@ -27,7 +27,8 @@ pub async fn list_sync_states(db: impl PgExecutor<'_>) -> Result<Vec<SyncStateRo
         r#"SELECT s.job, s.configured, s.watermark, s.paused, s.paused_reason, s.consecutive_failures,
                   s.last_success_at, r.status AS "last_run_status?", r.error AS "last_error?"
            FROM sync_state s LEFT JOIN sync_run r ON r.id = s.last_run_id
-           ORDER BY array_position(ARRAY['killbill', 'killbill_reconciliation', 'killbill_webhooks', 'condo', 'condo_webhooks', 'cocorico', 'billing', 'retention'], s.job)"#
+           ORDER BY array_position(ARRAY['killbill', 'killbill_reconciliation', 'killbill_webhooks', 'condo', 'condo_webhooks',
+                                         'condo_outbox', 'cocorico', 'billing', 'retention'], s.job)"#
     )
     .fetch_all(db)
     .await
@@ -251,12 +252,13 @@ mod tests {
                 "killbill_webhooks",
                 "condo",
                 "condo_webhooks",
+                "condo_outbox",
                 "cocorico",
                 "billing",
                 "retention"
             ]
         );
-        let (integrations, own) = states.split_at(6);
+        let (integrations, own) = states.split_at(7);
         assert!(integrations.iter().all(|s| !s.configured && !s.paused && s.last_success_at.is_none()));
         assert!(own.iter().all(|s| s.configured), "our own jobs need no settings");
     }
