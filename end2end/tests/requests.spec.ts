@@ -61,7 +61,7 @@ test('a tenant reports a problem with a photo, the landlord answers, the tenant 
   const photo = page.getByTestId('ticket-photo');
   await expect(photo).toHaveCount(1);
   expect(await photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(2);
-  await page.getByLabel('Add a comment').fill('Our technician comes on Thursday at 18:00.');
+  await page.getByLabel('Your comment').fill('Our technician comes on Thursday at 18:00.');
   await page.getByRole('button', { name: 'Add the comment' }).click();
   await expect(page.getByTestId('form-ok')).toContainText('Your comment is stored');
   await expect(page.getByTestId('ticket-comment').filter({ hasText: 'Thursday at 18:00' })).toHaveCount(1);

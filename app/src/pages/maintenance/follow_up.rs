@@ -68,7 +68,7 @@ pub fn CommentForm(ticket_id: Uuid) -> impl IntoView {
     let action = format!("/maintenance/{ticket_id}/comments");
     view! {
         <form method="post" action=action class="mt-4 grid gap-3 rounded-xl border border-slate-200 bg-white p-5" aria-label="Add a comment">
-            <label class="text-sm font-medium">"Add a comment"
+            <label class="text-sm font-medium">"Your comment"
                 <textarea name="content" required rows="3" maxlength="2000" class=INPUT placeholder="A question, an update, when you are at home…"></textarea>
             </label>
             <Transition fallback=|| ()>
