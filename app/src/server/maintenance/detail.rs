@@ -47,11 +47,16 @@ pub(super) async fn assemble(pool: &PgPool, scope: TicketScope, r: TicketDetailR
     });
     let files = files
         .into_iter()
-        .map(|f| TicketFileView {
+        .enumerate()
+        .map(|(index, f)| TicketFileView {
             url: f.kept.then(|| format!("/api/maintenance/{}/files/{}", r.id, f.id)),
             is_image: f.kept && attachment::is_inline_image(&f.content_type),
             id: f.id,
-            name: f.filename,
+            // Our own uploads carry their marker as a name in Condo; people see "Photo 2.jpg".
+            name: match crate::domain::condo_marker::find_in_file_name(&f.filename) {
+                Some(_) => format!("Photo {}.{}", index + 1, f.filename.rsplit('.').next().unwrap_or("jpg")),
+                None => f.filename,
+            },
             content_type: f.content_type,
             size_bytes: f.size_bytes,
             added_at: f.created_at,
