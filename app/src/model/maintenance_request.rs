@@ -25,15 +25,6 @@ impl SendState {
             _ => Self::Waiting,
         }
     }
-
-    /// In words, as the pages show it.
-    pub fn words(self) -> &'static str {
-        match self {
-            Self::Waiting => "Waiting for Condo",
-            Self::Sent => "Sent to Condo",
-            Self::Refused => "Refused by Condo",
-        }
-    }
 }
 
 /// A record's sending state, with Condo's reason when it refused.

@@ -46,13 +46,6 @@ pub async fn due(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<DueRow>, sql
     .await
 }
 
-/// How many rows wait to be sent (due or not).
-pub async fn count_pending(db: impl PgExecutor<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM condo_outbox WHERE state IN ('waiting', 'sending')"#)
-        .fetch_one(db)
-        .await
-}
-
 /// The checkpoint before a write: from now on a resend first looks the marker up.
 pub async fn mark_sending(db: impl PgExecutor<'_>, id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query!("UPDATE condo_outbox SET state = 'sending', attempts = attempts + 1 WHERE id = $1", id)
