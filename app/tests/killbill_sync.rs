@@ -336,3 +336,49 @@ fn the_request_bodies_match_kill_bills_definitions() {
     assert!(text.contains(r#""amount":25.50"#), "{text}");
     validate_definition("InvoiceItem", &serde_json::to_value(&adjusted).unwrap()).unwrap();
 }
+
+/// Changes made by this connection, visible to the others' statistics now.
+async fn flush_statistics(conn: &mut sqlx::PgConnection) {
+    sqlx::query("SELECT pg_stat_force_next_flush()").execute(&mut *conn).await.unwrap();
+    sqlx::query("SELECT 1").execute(&mut *conn).await.unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_mappings_statistics_are_refreshed_once_a_tenth_of_them_changed(pool: PgPool) {
+    use app::server::store::external_ref::analyze_if_stale;
+    let analyzed = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT analyze_count + autoanalyze_count FROM pg_stat_user_tables WHERE relname = 'external_ref'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    // Only the function under test analyzes the table here.
+    sqlx::query("ALTER TABLE external_ref SET (autovacuum_enabled = false)").execute(&pool).await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    let write = |n: i32, entity: &'static str| {
+        sqlx::query(
+            "INSERT INTO external_ref (platform, entity, local_id, external_id)
+             SELECT 'killbill', $2, gen_random_uuid(), gen_random_uuid()::text FROM generate_series(1, $1)",
+        )
+        .bind(n)
+        .bind(entity)
+    };
+    write(400, "invoice").execute(&mut *conn).await.unwrap();
+    flush_statistics(&mut conn).await;
+    assert!(!analyze_if_stale(&pool).await.unwrap(), "400 changed rows are fewer than 500");
+    let before = analyzed().await;
+    write(200, "payment").execute(&mut *conn).await.unwrap();
+    flush_statistics(&mut conn).await;
+    assert!(analyze_if_stale(&pool).await.unwrap(), "600 changed rows");
+    assert_eq!(analyzed().await, before + 1);
+    assert!(!analyze_if_stale(&pool).await.unwrap(), "nothing changed since");
+    // A tenth of the table: 500 more rows on 600 analyzed make the floor, not the tenth, the bar.
+    write(499, "refund").execute(&mut *conn).await.unwrap();
+    flush_statistics(&mut conn).await;
+    assert!(!analyze_if_stale(&pool).await.unwrap(), "499 changed rows");
+    write(1, "refund").execute(&mut *conn).await.unwrap();
+    flush_statistics(&mut conn).await;
+    assert!(analyze_if_stale(&pool).await.unwrap(), "500 changed rows");
+}

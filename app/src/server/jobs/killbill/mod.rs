@@ -29,9 +29,9 @@ use super::progress::Progress;
 use super::{SyncContext, SyncSummary};
 use crate::domain::{Job, Platform};
 use crate::server::adapters::killbill::KillBillClient;
-use crate::server::store::killbill_mirror;
 use crate::server::store::sync_request::{self, Requester};
 use crate::server::store::sync_run::{self, RunCounts, RunOutcome};
+use crate::server::store::{external_ref, killbill_mirror};
 pub use retry::RetryPolicy;
 
 /// How a run talks to Kill Bill.
@@ -196,6 +196,7 @@ async fn mirror_all<C: KillBillClient>(
     journal: &Journal,
     options: MirrorOptions,
 ) -> anyhow::Result<Tally> {
+    refresh_statistics(ctx, journal).await?;
     let tenants = killbill_mirror::list_tenants_to_mirror(&ctx.pool).await.context("reading tenants to mirror")?;
     let mirrored = killbill_mirror::count_mirrored(&ctx.pool).await.context("counting mirrored records")?;
     let mut tally = Tally { records_skipped: i32::try_from(mirrored).unwrap_or(i32::MAX), ..Tally::default() };
@@ -232,5 +233,17 @@ async fn mirror_all<C: KillBillClient>(
     for result in results {
         tally.merge(result?);
     }
+    refresh_statistics(ctx, journal).await?;
     Ok(tally)
+}
+
+/// Before and after the accounts: the mappings' statistics brought up to date
+/// when the mirror itself made them stale (see `analyze_if_stale`), so that
+/// the lists of each account, the reconciliation that follows and the next
+/// run's corrections are planned on what the table holds.
+async fn refresh_statistics(ctx: &SyncContext, journal: &Journal) -> anyhow::Result<()> {
+    if external_ref::analyze_if_stale(&ctx.pool).await.context("refreshing the mappings' statistics")? {
+        journal.record("analyzed", json!({ "table": "external_ref" }));
+    }
+    Ok(())
 }
