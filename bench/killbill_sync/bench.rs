@@ -137,9 +137,11 @@ async fn generate_tenant(pool: &PgPool, property_id: Uuid, t: u64, tenant: &app_
 }
 
 /// The corrections pass: every tenant's first month refunded in full and
-/// voided, and a part of its seventh month's payment refunded (2 invoices in
-/// 12 corrected), then one mirror run, against its latency floor: the
-/// requests it sent times the emulator's latency, over the concurrency.
+/// voided, 10.00 of its seventh month's payment refunded, and its fourth
+/// month refunded 15.00 and credited 15.00 by a credit note taking back 10.00
+/// of the rent line and 5.00 of the service charges (3 invoices in 12
+/// corrected), then one mirror run, against its latency floor: the requests it
+/// sent times the emulator's latency, over the concurrency.
 async fn corrections(
     ctx: &SyncContext,
     client: &HttpKillBillClient,
@@ -147,30 +149,46 @@ async fn corrections(
     (concurrency, latency_ms): (usize, u64),
 ) -> anyhow::Result<()> {
     let pool = &ctx.pool;
-    for (month, whole) in [("0", true), ("6", false)] {
+    // `None`: the whole payment.
+    for (month, amount) in [("0", None), ("6", Some(1_000_i64)), ("3", Some(1_500))] {
         let pattern = format!("B-%-{month}");
         sqlx::query(
             "INSERT INTO payment_refund (id, payment_id, tenant_id, amount_minor, refunded_on, reason)
-             SELECT gen_random_uuid(), p.id, p.tenant_id, CASE WHEN $2 THEN p.amount_minor ELSE 1000 END,
-                    current_date, 'bench'
+             SELECT gen_random_uuid(), p.id, p.tenant_id, COALESCE($2, p.amount_minor), current_date, 'bench'
              FROM payment p JOIN invoice i ON i.id = p.invoice_id WHERE i.number LIKE $1",
         )
         .bind(&pattern)
-        .bind(whole)
+        .bind(amount)
         .execute(pool)
         .await?;
         sqlx::query(
-            "UPDATE payment p SET refunded_minor = CASE WHEN $2 THEN p.amount_minor ELSE 1000 END
+            "UPDATE payment p SET refunded_minor = COALESCE($2, p.amount_minor)
              FROM invoice i WHERE i.id = p.invoice_id AND i.number LIKE $1",
         )
         .bind(&pattern)
-        .bind(whole)
+        .bind(amount)
         .execute(pool)
         .await?;
     }
     sqlx::query("UPDATE invoice SET voided_at = now(), void_reason = 'bench' WHERE number LIKE 'B-%-0'")
         .execute(pool)
         .await?;
+    sqlx::query(
+        "INSERT INTO credit_note (id, number, invoice_id, tenant_id, amount_minor, currency, issued_on, reason)
+         SELECT gen_random_uuid(), 'CN-' || i.number, i.id, i.tenant_id, 1500, i.currency, current_date, 'bench'
+         FROM invoice i WHERE i.number LIKE 'B-%-3'",
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query(
+        "INSERT INTO credit_note_part (credit_note_id, line_position, amount_minor)
+         SELECT c.id, part.position, part.amount FROM credit_note c
+         CROSS JOIN (VALUES (1, 1000::bigint), (2, 500::bigint)) AS part (position, amount)
+         WHERE c.number LIKE 'CN-B-%-3'",
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query("UPDATE invoice SET credited_minor = 1500 WHERE number LIKE 'B-%-3'").execute(pool).await?;
     kb.reset_stats();
     let started = Instant::now();
     let options = MirrorOptions { concurrency, retry: RetryPolicy::default() };
@@ -179,7 +197,7 @@ async fn corrections(
     let floor = stats.total as f64 * latency_ms as f64 / 1000.0 / concurrency as f64;
     let ratio = if floor > 0.0 { format!("{:.2}x the floor", took.as_secs_f64() / floor) } else { "no floor".into() };
     println!(
-        "concurrency {concurrency:>2}: corrections ({} records: refunds and voids) mirrored in {:.2} s with {} requests \
+        "concurrency {concurrency:>2}: corrections ({} records: refunds, voids, credit notes) mirrored in {:.2} s with {} requests \
          ({} writes); latency floor {floor:.2} s, {ratio}",
         summary.records_out,
         took.as_secs_f64(),
