@@ -60,6 +60,26 @@ pub async fn find_external_id(
     .await
 }
 
+/// Refreshes the planner's statistics of `external_ref` when a tenth of it
+/// (and at least 500 rows) changed since they were last taken; returns
+/// whether it did. A first mirror writes the whole table within minutes,
+/// sooner than autovacuum looks at it, and until then every "not mapped yet"
+/// lookup can be planned as a scan of all mappings of its kind (15–50 ms a
+/// tenant's list instead of 0.2 ms).
+pub async fn analyze_if_stale(db: impl PgExecutor<'_> + Copy) -> Result<bool, sqlx::Error> {
+    let stale = sqlx::query_scalar!(
+        r#"SELECT n_mod_since_analyze >= greatest(500, n_live_tup / 10) AS "stale!"
+           FROM pg_stat_user_tables WHERE relid = 'external_ref'::regclass"#
+    )
+    .fetch_optional(db)
+    .await?
+    .unwrap_or(false);
+    if stale {
+        sqlx::query("ANALYZE external_ref").execute(db).await?;
+    }
+    Ok(stale)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,24 +103,4 @@ mod tests {
         let outcome = link_external_id(&pool, Platform::Condo, "account", a, "x").await.unwrap();
         assert_eq!(outcome, LinkOutcome::Created);
     }
-}
-
-/// Refreshes the planner's statistics of `external_ref` when a tenth of it
-/// (and at least 500 rows) changed since they were last taken; returns
-/// whether it did. A first mirror writes the whole table within minutes,
-/// sooner than autovacuum looks at it, and until then every "not mapped yet"
-/// lookup can be planned as a scan of all mappings of its kind (15–50 ms a
-/// tenant's list instead of 0.2 ms).
-pub async fn analyze_if_stale(db: impl PgExecutor<'_> + Copy) -> Result<bool, sqlx::Error> {
-    let stale = sqlx::query_scalar!(
-        r#"SELECT n_mod_since_analyze >= greatest(500, n_live_tup / 10) AS "stale!"
-           FROM pg_stat_user_tables WHERE relid = 'external_ref'::regclass"#
-    )
-    .fetch_optional(db)
-    .await?
-    .unwrap_or(false);
-    if stale {
-        sqlx::query("ANALYZE external_ref").execute(db).await?;
-    }
-    Ok(stale)
 }
