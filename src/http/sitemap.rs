@@ -4,6 +4,7 @@
 //! A sitemap holds at most 50,000 URLs; past that, `/sitemap.xml` becomes a
 //! sitemap index of `/sitemaps/listings-{n}.xml` parts.
 
+use app::domain::markup::escape;
 use app::model::AppError;
 use app::model::listing::SitemapEntry;
 use app::server::listing::{count_published, sitemap_entries};
@@ -96,22 +97,6 @@ fn sitemap_index(site: &str, parts: i64) -> String {
         let _ = writeln!(out, "<sitemap><loc>{}</loc></sitemap>", escape(&format!("{site}/sitemaps/listings-{n}.xml")));
     }
     out.push_str("</sitemapindex>\n");
-    out
-}
-
-/// XML character escaping for text content.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 

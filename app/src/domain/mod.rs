@@ -7,6 +7,7 @@ pub mod condo_marker;
 mod invoice_status;
 mod job;
 mod maintenance;
+pub mod markup;
 mod money;
 mod page;
 mod platform;

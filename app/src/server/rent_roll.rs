@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use uuid::Uuid;
 
 use crate::domain::BillingPeriod;
+use crate::domain::markup::escape;
 use crate::model::AppError;
 use crate::model::rent_roll::{Arrears, MonthFigures, PropertyRoll, RentRoll};
 use crate::server::auth::AuthUser;
@@ -82,10 +83,6 @@ pub async fn load(pool: &PgPool, user: &AuthUser, months: u32, today: NaiveDate)
     }
     rolls.sort_by(|a, b| a.name.cmp(&b.name).then(a.currency.cmp(&b.currency)));
     Ok(RentRoll { as_of: today, months: periods, properties: rolls })
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Due (grey) and paid (green) per month, scaled to the largest month.

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use std::fmt::Write;
 
 use crate::domain::Platform;
+use crate::domain::markup::escape;
 use crate::model::system_status::format_duration;
 use crate::server::store::sync_run::HistoryRow;
 
@@ -193,11 +194,6 @@ fn draw_records(svg: &mut String, points: &[Point]) {
         let _ = write!(svg, r##"<circle cx="{x:.1}" cy="{y:.1}" r="2.5" fill="#0369a1"/>"##);
     }
     svg.push_str("</g>");
-}
-
-/// Escapes text for SVG content and attribute values.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[cfg(test)]
