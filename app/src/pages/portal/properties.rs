@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::listing::search_properties;
 use crate::components::http_status::set_http_status;
-use crate::components::listing_card::ListingCard;
+use crate::components::listing_card::cards_html;
 use crate::components::notice::{EmptyNotice, ErrorNotice};
 use crate::components::pagination::Pagination;
 use crate::domain::{SearchParams, SearchQuery};
@@ -180,10 +180,10 @@ fn render_results(result: Result<ListingPage, AppError>, params: SearchParams) -
             view! { <div class="mt-4"><EmptyNotice message="No properties are listed right now." /></div> }.into_any()
         }
         Ok(page) => {
-            let cards = page.items.into_iter().map(|listing| view! { <ListingCard listing /> }).collect_view();
+            let cards = cards_html(&page.items);
             let href = move |n: u32| params.properties_href(n);
             view! {
-                <ul class="mt-4 grid gap-6 sm:grid-cols-2 lg:grid-cols-3" data-testid="listing-grid">{cards}</ul>
+                <ul class="mt-4 grid gap-6 sm:grid-cols-2 lg:grid-cols-3" data-testid="listing-grid" inner_html=cards />
                 <Pagination page=page.page.page per_page=page.page.per_page total=page.total href />
             }
             .into_any()
