@@ -6,7 +6,7 @@ use app::app::{App, shell};
 use app::server::auth::{AuthService, KeyStore, keys};
 use app::server::jobs::Integrations;
 use app::server::scheduler::Scheduler;
-use app::server::state::AppState;
+use app::server::state::{AppState, AppStateInner};
 use axum::Router;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -59,7 +59,7 @@ impl Application {
         let auth = Arc::new(AuthService::new(keys, config.auth_settings()));
         auth.revoked.reload(&pool).await.context("reading the revoked sessions")?;
         let public_url = config.public_url.trim_end_matches('/').to_owned();
-        let state = AppState {
+        let state = AppState::new(AppStateInner {
             pool,
             leptos_options,
             auth,
@@ -69,7 +69,7 @@ impl Application {
             public_url,
             mailer: app::server::mail::Mailer::new(&config.mail).context("mail settings")?,
             metrics_token: config.metrics_token.clone(),
-        };
+        });
         let scheduler = config.scheduler.enabled.then(|| scheduler(&config, &state));
         Ok(Self {
             router: router(

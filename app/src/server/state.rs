@@ -11,9 +11,30 @@ use super::jobs::{Integrations, SyncContext, SyncSettings};
 
 use crate::model::AppError;
 
-/// Everything a request handler may need; cheap to clone.
+/// Everything a request handler may need: a handle on one shared
+/// [`AppStateInner`], so the clones axum and Leptos make of it for every
+/// request cost a reference count, not a copy of every setting.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateInner>);
+
+impl AppState {
+    /// The handle on `inner`.
+    pub fn new(inner: AppStateInner) -> Self {
+        Self(Arc::new(inner))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateInner;
+
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+#[derive(Debug)]
+pub struct AppStateInner {
     /// The PostgreSQL pool.
     pub pool: PgPool,
     /// Where the site's assets are and how they are named.
@@ -68,5 +89,5 @@ pub fn app_state() -> Result<AppState, AppError> {
 
 /// The database pool, from the state in context.
 pub fn pool() -> Result<PgPool, AppError> {
-    app_state().map(|s| s.pool)
+    app_state().map(|s| s.pool.clone())
 }
