@@ -12,7 +12,9 @@
 # endpoint is measured this many times on both servers, alternating which goes
 # first, and the median is printed), PORTAL_BENCH_CONNECTIONS (64),
 # PORTAL_BENCH_QUERY (one query string measured alone instead of the mix),
-# PORTAL_BENCH_MIX (500: searches in the mix), MARKETPLACE_DB_MAX_CONNECTIONS (10, both servers).
+# PORTAL_BENCH_MIX (500: searches in the mix), MARKETPLACE_DB_MAX_CONNECTIONS (10, both servers),
+# PORTAL_BENCH_PROFILE (a file: after the measured runs, one more run of
+# /properties on the server under `perf record -g`, written there).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -141,6 +143,14 @@ for round in $(seq 1 "$ROUNDS"); do
     done
   done
 done
+
+if [ -n "${PORTAL_BENCH_PROFILE:-}" ]; then
+  say "profiling the server on /properties (perf record -g) into $PORTAL_BENCH_PROFILE"
+  perf record -g -F 999 -p "$SERVER_PID" -o "$PORTAL_BENCH_PROFILE" -- sleep "$DURATION" >&2 2>/dev/null &
+  PERF_PID=$!
+  measure "/properties" "http://127.0.0.1:$SERVER_PORT" "$DURATION" >/dev/null
+  wait "$PERF_PID" || die "perf record failed"
+fi
 
 HWM="$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")"
 BASE_PID="${PIDS[1]}"
