@@ -92,11 +92,12 @@ fn push_card(out: &mut String, listing: &ListingSummary) {
         r#"</h2><span class="{class}" data-testid="source-badge"><span class="sr-only">Listed on </span>{label}</span></div><p class="text-sm text-slate-600">"#
     );
     push_escaped(out, city);
-    // Unknown bedrooms are left out; a studio's 0 bedrooms are its type already.
+    // Unknown bedrooms are left out. No bedroom makes an apartment a studio;
+    // a studio, a room or a loft without one is said by its type already.
     match bedrooms {
         None => {}
-        Some(0) if property_type == "studio" => {}
-        Some(0) => out.push_str(" · Studio"),
+        Some(0) if property_type == "apartment" => out.push_str(" · Studio"),
+        Some(0) => {}
         Some(1) => out.push_str(" · 1 bedroom"),
         Some(n) => {
             let _ = write!(out, " · {n} bedrooms");
@@ -147,13 +148,15 @@ mod tests {
     }
 
     #[test]
-    fn unknown_bedrooms_are_left_out_and_a_studio_is_said_once() {
+    fn unknown_bedrooms_are_left_out_and_no_bedroom_is_said_once() {
         let unknown = cards_html(&[listing("A", None, "apartment")]);
         assert!(unknown.contains(">Lyon · Apartment</p>"), "{unknown}");
         let studio = cards_html(&[listing("B", Some(0), "studio")]);
         assert!(studio.contains(">Lyon · Studio</p>"), "{studio}");
-        let two = cards_html(&[listing("C", Some(1), "house"), listing("D", Some(0), "loft")]);
+        let room = cards_html(&[listing("R", Some(0), "room")]);
+        assert!(room.contains(">Lyon · Room</p>"), "a room is not also a studio: {room}");
+        let two = cards_html(&[listing("C", Some(1), "house"), listing("D", Some(0), "apartment")]);
         assert_eq!(two.matches("<li ").count(), 2);
-        assert!(two.contains("Lyon · 1 bedroom · House") && two.contains("Lyon · Studio · Loft"), "{two}");
+        assert!(two.contains("Lyon · 1 bedroom · House") && two.contains("Lyon · Studio · Apartment"), "{two}");
     }
 }
