@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
@@ -54,7 +54,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=page_title />
         <Router>
             <Layout>
-                <Routes fallback=NotFoundPage>
+                <FlatRoutes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/properties") view=PropertiesPage ssr=SsrMode::Async />
                     <Route path=path!("/properties/:slug") view=ListingPage ssr=SsrMode::Async />
@@ -71,7 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/maintenance") view=MaintenancePage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance/new") view=NewMaintenanceRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/maintenance/:id") view=MaintenanceTicketPage ssr=SsrMode::Async />
-                </Routes>
+                </FlatRoutes>
             </Layout>
         </Router>
     }

@@ -64,6 +64,7 @@ test('a visitor filters by city and price, pages through and sees a Cocorico lis
   await page.getByLabel('Term').selectOption('night');
   await expect(page).toHaveURL(/term=night/);
   await expect(page.getByTestId('term-summary')).toContainText('per night');
+  await expect(page.getByLabel('Term'), 'the list keeps the chosen term once the URL follows').toHaveValue('night');
   await page.getByLabel('Minimum price').fill(String(minPrice));
   await page.getByLabel('Maximum price').fill(String(maxPrice));
   await page.getByRole('button', { name: 'Search' }).click();

@@ -31,8 +31,24 @@ pub fn Layout(children: Children) -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
     let link = "rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-emerald-50 hover:text-emerald-800 aria-[current=page]:bg-emerald-100 aria-[current=page]:text-emerald-900";
+    // A visitor without a session gets the "Sign in" link at once: no
+    // resource, no suspense, nothing to wait for. Whether the request has a
+    // session is known on the server without I/O, and travels with the page
+    // so that hydration builds the same header. Only a signed-in user's
+    // links wait for their name to be read.
+    let signed_in = SharedValue::new(has_session).into_inner();
+    let session_links = if signed_in {
+        let me = Resource::new(|| (), |_| whoami());
+        view! {
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move { view! { <SessionLinks user=me.await.ok().flatten() link /> } })}
+            </Transition>
+        }
+        .into_any()
+    } else {
+        view! { <SessionLinks user=None link /> }.into_any()
+    };
     view! {
         <header class="border-b border-slate-200 bg-white">
             <nav class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-3 sm:px-6" aria-label="Main">
@@ -42,12 +58,23 @@ fn Header() -> impl IntoView {
                 </A>
                 <div class="flex flex-wrap items-center gap-1">
                     <A href="/properties" attr:class=link>"Properties"</A>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move { view! { <SessionLinks user=me.await.ok().flatten() link /> } })}
-                    </Transition>
+                    {session_links}
                 </div>
             </nav>
         </header>
+    }
+}
+
+/// Whether the request being rendered carries a valid session (always false
+/// in the browser, where the value comes from the server while hydrating).
+fn has_session() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server::auth::current_user().ok().flatten().is_some()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
     }
 }
 

@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::listing::search_properties;
@@ -13,6 +12,7 @@ use crate::components::http_status::set_http_status;
 use crate::components::listing_card::cards_html;
 use crate::components::notice::{EmptyNotice, ErrorNotice};
 use crate::components::pagination::Pagination;
+use crate::domain::markup::push_escaped;
 use crate::domain::{SearchParams, SearchQuery};
 use crate::model::AppError;
 use crate::model::listing::{DEFAULT_PER_PAGE, ListingPage};
@@ -90,9 +90,30 @@ const LABEL: &str = "block text-sm font-medium text-slate-700";
 
 /// The filter form. Without JavaScript it is an ordinary GET form; hydrated,
 /// it navigates without reloading, on submit and whenever a field changes.
+///
+/// It is a plain `<form>` with its own submit handler rather than the
+/// router's `<Form>` (which also handles POSTs, versions and errors this
+/// form has no use for), and each list's options are written as text: only
+/// the fields' values follow the URL (`prop:value`), so the options need no
+/// reactive node of their own.
 #[component]
 fn FilterForm(params: Memo<SearchParams>) -> impl IntoView {
     let value = move |name: &'static str| move || params.with(|p| p.get(name).unwrap_or_default().to_owned());
+    #[cfg(feature = "hydrate")]
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            let Ok(data) = leptos::form::form_data_from_event(&ev) else { return };
+            let Ok(query) = leptos::web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else { return };
+            ev.prevent_default();
+            let query = String::from(query.to_string());
+            let options = leptos_router::NavigateOptions { scroll: false, ..Default::default() };
+            navigate(&format!("/properties?{query}"), options);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
     let submit_on_change = move |ev: leptos::ev::Event| {
         use leptos::wasm_bindgen::JsCast;
         let form = event_target::<leptos::web_sys::Element>(&ev)
@@ -125,36 +146,31 @@ fn FilterForm(params: Memo<SearchParams>) -> impl IntoView {
     };
     let choice = move |name: &'static str, label: &'static str, options: &'static [(&'static str, &'static str)]| {
         let id = format!("filter-{name}");
-        let options = options
-            .iter()
-            .map(|(v, text)| {
-                let selected = move || params.with(|p| p.get(name).unwrap_or_default() == *v);
-                view! { <option value=*v selected=selected>{*text}</option> }
-            })
-            .collect_view();
+        // Written once: in the browser the selection then follows `prop:value`.
+        let options = params.with_untracked(|p| options_html(options, p.get(name).unwrap_or_default()));
         view! {
             <div>
                 <label for=id.clone() class=LABEL>{label}</label>
-                <select id=id name=name class=FIELD prop:value=value(name)>{options}</select>
+                <select id=id name=name class=FIELD prop:value=value(name) inner_html=options></select>
             </div>
         }
     };
     let per_page = move || params.with(|p| p.per_page.clone());
     view! {
         <div role="search" aria-label="Filter properties" class="mt-6 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-            <Form method="get" action="/properties" noscroll=true>
+            <form method="get" action="/properties" on:submit=on_submit>
                 <div class="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" on:change=submit_on_change>
                     {text("q", "Keywords", "search")}
                     {text("city", "City", "text")}
-                    {choice("term", "Term", &[("", "Long-term, per month"), ("night", "Short stay, per night"), ("hour", "Short stay, per hour"), ("week", "Per week"), ("any", "Every term (no price order)")])}
+                    {choice("term", "Term", TERMS)}
                     {text("currency", "Currency (e.g. EUR, JPY)", "text")}
                     {price("min_price", "Minimum price")}
                     {price("max_price", "Maximum price")}
-                    {choice("bedrooms", "Bedrooms", &[("", "Any"), ("1", "1 or more"), ("2", "2 or more"), ("3", "3 or more"), ("4", "4 or more")])}
-                    {choice("type", "Type", &[("", "Any type"), ("apartment", "Apartment"), ("house", "House"), ("studio", "Studio"), ("room", "Room"), ("loft", "Loft"), ("other", "Other")])}
+                    {choice("bedrooms", "Bedrooms", BEDROOMS)}
+                    {choice("type", "Type", TYPES)}
                     {text("available_from", "Available by", "date")}
-                    {choice("source", "Listed on", &[("", "Everywhere"), ("local", "Marketplace"), ("cocorico", "Cocorico")])}
-                    {choice("sort", "Sort by", &[("", "Newest first"), ("price", "Price, lowest first"), ("price_desc", "Price, highest first")])}
+                    {choice("source", "Listed on", SOURCES)}
+                    {choice("sort", "Sort by", SORTS)}
                 </div>
                 {move || per_page().map(|n| view! { <input type="hidden" name="per_page" value=n /> })}
                 <div class="mt-4 flex flex-wrap items-center gap-3">
@@ -165,9 +181,47 @@ fn FilterForm(params: Memo<SearchParams>) -> impl IntoView {
                         "Clear filters"
                     </a>
                 </div>
-            </Form>
+            </form>
         </div>
     }
+}
+
+/// The choices of each list: (value in the URL, what the visitor reads).
+type Choices = &'static [(&'static str, &'static str)];
+const TERMS: Choices = &[
+    ("", "Long-term, per month"),
+    ("night", "Short stay, per night"),
+    ("hour", "Short stay, per hour"),
+    ("week", "Per week"),
+    ("any", "Every term (no price order)"),
+];
+const BEDROOMS: Choices =
+    &[("", "Any"), ("1", "1 or more"), ("2", "2 or more"), ("3", "3 or more"), ("4", "4 or more")];
+const TYPES: Choices = &[
+    ("", "Any type"),
+    ("apartment", "Apartment"),
+    ("house", "House"),
+    ("studio", "Studio"),
+    ("room", "Room"),
+    ("loft", "Loft"),
+    ("other", "Other"),
+];
+const SOURCES: Choices = &[("", "Everywhere"), ("local", "Marketplace"), ("cocorico", "Cocorico")];
+const SORTS: Choices =
+    &[("", "Newest first"), ("price", "Price, lowest first"), ("price_desc", "Price, highest first")];
+
+/// The `<option>`s of a list as markup, the one whose value is `selected`
+/// marked so (what a browser shows before, or without, hydration).
+fn options_html(options: Choices, selected: &str) -> String {
+    let mut out = String::with_capacity(options.len() * 48);
+    for (value, text) in options {
+        out.push_str("<option value=\"");
+        push_escaped(&mut out, value);
+        out.push_str(if *value == selected { "\" selected>" } else { "\">" });
+        push_escaped(&mut out, text);
+        out.push_str("</option>");
+    }
+    out
 }
 
 fn render_results(result: Result<ListingPage, AppError>, params: SearchParams) -> AnyView {
@@ -201,5 +255,19 @@ fn render_results(result: Result<ListingPage, AppError>, params: SearchParams) -
             view! { <div class="mt-4"><ErrorNotice title="Listings could not be loaded" message=err.to_string() /></div> }
                 .into_any()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_options_mark_the_chosen_one_and_escape_their_text() {
+        let html = options_html(&[("", "Any"), ("a&b", "<Both>")], "a&b");
+        assert_eq!(html, r#"<option value="">Any</option><option value="a&amp;b" selected>&lt;Both&gt;</option>"#);
+        assert!(!options_html(SORTS, "").contains(r#"value="price" selected"#));
+        assert!(options_html(SORTS, "").starts_with(r#"<option value="" selected>Newest first"#));
+        assert_eq!(options_html(TERMS, "night").matches(" selected").count(), 1);
     }
 }
