@@ -47,18 +47,28 @@ pub async fn accept<C: KillBillClient>(
     let checked = check(pool, client, invoice, seen, Action::Accept).await?;
     let n = checked.invoice.number.clone();
     let already = resolution::accepted_adjustments(pool, invoice_id).await?;
-    let found = plan::accepted(&checked.kb, invoice_id, &already, checked.exponent, &checked.lines)
-        .map_err(|why| AppError::Unprocessable(format!("invoice {n}: {why}")))?;
     let lower_by = checked.seen.local_minor - checked.seen.killbill_minor;
-    if found.total != lower_by {
-        return Err(AppError::Unprocessable(format!(
-            "invoice {n}: Kill Bill's copy is {} lower, but the adjustments made there and not in our ledger add \
-             up to {}: the difference does not come from Kill Bill's adjustments alone, so it cannot be recorded \
-             as one credit note; re-assert ours, or look at the invoice in Kaui",
-            money(lower_by, &checked.invoice.currency),
-            money(found.total, &checked.invoice.currency)
-        )));
-    }
+    let found = match plan::accepted(&checked.kb, invoice_id, &already, checked.exponent, &checked.lines) {
+        Ok(found) if found.total == lower_by => found,
+        outcome => {
+            // A press racing this one may have recorded the note between
+            // this one's look and now: its adjustment then counts as
+            // accepted, and its answer is this press's answer too.
+            if let Some(done) = repeat_of(&mut *pool.acquire().await?, &checked.invoice, Action::Accept, seen).await? {
+                return Ok(done);
+            }
+            return Err(AppError::Unprocessable(match outcome {
+                Err(why) => format!("invoice {n}: {why}"),
+                Ok(found) => format!(
+                    "invoice {n}: Kill Bill's copy is {} lower, but the adjustments made there and not in our ledger \
+                     add up to {}: the difference does not come from Kill Bill's adjustments alone, so it cannot be \
+                     recorded as one credit note; re-assert ours, or look at the invoice in Kaui",
+                    money(lower_by, &checked.invoice.currency),
+                    money(found.total, &checked.invoice.currency)
+                ),
+            }));
+        }
+    };
     let answer = record(pool, user, &checked, &found, seen).await?;
     if !answer.repeated {
         refresh(pool, client, checked.invoice.tenant_id).await;
