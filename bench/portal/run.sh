@@ -15,6 +15,9 @@
 # PORTAL_BENCH_MIX (500: searches in the mix), MARKETPLACE_DB_MAX_CONNECTIONS (10, both servers),
 # PORTAL_BENCH_PROFILE (a file: after the measured runs, one more run of
 # /properties on the server under `perf record -g`, written there).
+# Besides throughput and latency it prints each server's own CPU time per
+# answer (from /proc/PID/stat), which PostgreSQL's share of the two cores
+# does not blur: the render's cost is the difference.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -109,27 +112,39 @@ while read -r query; do
 done < <(head -n 60 "$PORTAL_BENCH_MIX_FILE")
 say "searches: $WHAT"
 
-# Runs wrk on the endpoint $1 of the server at $2 and prints "requests/s p50_ms p99_ms".
+# CPU time (user + system, in clock ticks) a process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+TICK_MS="$(awk -v hz="$(getconf CLK_TCK)" 'BEGIN { print 1000 / hz }')"
+
+# Runs wrk on the endpoint $1 of the server at $2 (process $4) and prints
+# "requests/s p50_ms p99_ms cpu_ms_per_request": the last is the server
+# process's own CPU time per answer, PostgreSQL's and wrk's left out.
 measure() {
+  local before after
+  before="$(cpu_ticks "$4")"
   PORTAL_BENCH_PREFIX="$1" wrk -t2 -c"$CONNECTIONS" -d"${3}s" --latency -s "$ROOT/bench/portal/mix.lua" "$2" >"$WORK/wrk.txt"
+  after="$(cpu_ticks "$4")"
   if grep -q "Non-2xx" "$WORK/wrk.txt"; then cat "$WORK/wrk.txt" >&2; die "non-2xx answers from $1"; fi
-  awk '
+  awk -v ticks="$((after - before))" -v tick_ms="$TICK_MS" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    / requests in / { n = $1 }
     /Requests\/sec:/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
-    END { printf "%.0f %.1f %.1f\n", rps, p50, p99 }
+    END { printf "%.0f %.1f %.1f %.3f\n", rps, p50, p99, (n > 0 ? ticks * tick_ms / n : 0) }
   ' "$WORK/wrk.txt"
 }
 
 # The median of whitespace-separated numbers.
 median() { tr ' ' '\n' | awk NF | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-declare -A RPS P50 P99
+declare -A RPS P50 P99 CPU PID_OF
+PID_OF[server]="${PIDS[0]}"
+PID_OF[baseline]="${PIDS[1]}"
 for path in "/properties" "/api/properties"; do
   for who in server baseline; do
     port=$SERVER_PORT; [ "$who" = baseline ] && port=$BASELINE_PORT
-    measure "$path" "http://127.0.0.1:$port" 3 >/dev/null # warm-up
+    measure "$path" "http://127.0.0.1:$port" 3 "${PID_OF[$who]}" >/dev/null # warm-up
   done
 done
 for round in $(seq 1 "$ROUNDS"); do
@@ -138,8 +153,8 @@ for round in $(seq 1 "$ROUNDS"); do
     for who in $order; do
       port=$SERVER_PORT; [ "$who" = baseline ] && port=$BASELINE_PORT
       say "round $round/$ROUNDS: wrk -c$CONNECTIONS -d${DURATION}s $who $path"
-      read -r rps p50 p99 <<<"$(measure "$path" "http://127.0.0.1:$port" "$DURATION")"
-      RPS["$who $path"]+="$rps "; P50["$who $path"]+="$p50 "; P99["$who $path"]+="$p99 "
+      read -r rps p50 p99 cpu <<<"$(measure "$path" "http://127.0.0.1:$port" "$DURATION" "${PID_OF[$who]}")"
+      RPS["$who $path"]+="$rps "; P50["$who $path"]+="$p50 "; P99["$who $path"]+="$p99 "; CPU["$who $path"]+="$cpu "
     done
   done
 done
@@ -148,7 +163,7 @@ if [ -n "${PORTAL_BENCH_PROFILE:-}" ]; then
   say "profiling the server on /properties (perf record -g) into $PORTAL_BENCH_PROFILE"
   perf record -g -F 999 -p "$SERVER_PID" -o "$PORTAL_BENCH_PROFILE" -- sleep "$DURATION" >&2 2>/dev/null &
   PERF_PID=$!
-  measure "/properties" "http://127.0.0.1:$SERVER_PORT" "$DURATION" >/dev/null
+  measure "/properties" "http://127.0.0.1:$SERVER_PORT" "$DURATION" "$SERVER_PID" >/dev/null
   wait "$PERF_PID" || die "perf record failed"
 fi
 
@@ -159,14 +174,16 @@ BASE_HWM="$(awk '/VmHWM/ { print $2 }' "/proc/$BASE_PID/status")"
 echo
 echo "portal search: $LISTINGS listings, $WHAT; wrk $CONNECTIONS connections;"
 echo "median of $ROUNDS alternating runs of ${DURATION} s per server and endpoint; $(nproc) cores"
-printf '%-16s %-9s %10s %9s %9s %12s  %s\n' "endpoint" "server" "requests/s" "p50 ms" "p99 ms" "vs baseline" "requests/s per run"
+printf '%-16s %-9s %10s %9s %9s %12s %8s  %s\n' "endpoint" "server" "requests/s" "p50 ms" "p99 ms" "vs baseline" "cpu ms" \
+  "requests/s per run"
 for path in "/properties" "/api/properties"; do
   b_rps="$(median <<<"${RPS[baseline $path]}")"
   s_rps="$(median <<<"${RPS[server $path]}")"
   ratio="$(awk -v s="$s_rps" -v b="$b_rps" 'BEGIN { printf "%.2f", (b > 0 ? s / b : 0) }')"
-  printf '%-16s %-9s %10.0f %9s %9s %12s  %s\n' "$path" "app" "$s_rps" "$(median <<<"${P50[server $path]}")" \
-    "$(median <<<"${P99[server $path]}")" "${ratio}x" "${RPS[server $path]}"
-  printf '%-16s %-9s %10.0f %9s %9s %12s  %s\n' "$path" "baseline" "$b_rps" "$(median <<<"${P50[baseline $path]}")" \
-    "$(median <<<"${P99[baseline $path]}")" "1.00x" "${RPS[baseline $path]}"
+  printf '%-16s %-9s %10.0f %9s %9s %12s %8s  %s\n' "$path" "app" "$s_rps" "$(median <<<"${P50[server $path]}")" \
+    "$(median <<<"${P99[server $path]}")" "${ratio}x" "$(median <<<"${CPU[server $path]}")" "${RPS[server $path]}"
+  printf '%-16s %-9s %10.0f %9s %9s %12s %8s  %s\n' "$path" "baseline" "$b_rps" "$(median <<<"${P50[baseline $path]}")" \
+    "$(median <<<"${P99[baseline $path]}")" "1.00x" "$(median <<<"${CPU[baseline $path]}")" "${RPS[baseline $path]}"
 done
+echo "cpu ms: the server process's own CPU time per answer (user + system; PostgreSQL and wrk not counted)"
 echo "server peak memory (VmHWM): $((HWM / 1024)) MiB; baseline: $((BASE_HWM / 1024)) MiB"
