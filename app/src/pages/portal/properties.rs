@@ -144,7 +144,7 @@ fn FilterForm(params: Memo<SearchParams>) -> impl IntoView {
             </div>
         }
     };
-    let choice = move |name: &'static str, label: &'static str, options: &'static [(&'static str, &'static str)]| {
+    let choice = move |name: &'static str, label: &'static str, options: Choices| {
         let id = format!("filter-{name}");
         // Written once: in the browser the selection then follows `prop:value`.
         let options = params.with_untracked(|p| options_html(options, p.get(name).unwrap_or_default()));
