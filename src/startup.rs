@@ -192,6 +192,7 @@ fn router(state: AppState, limits: crate::http::limits::Limits, public_origin: O
         })
         .route_layer(axum::middleware::from_fn(crate::http::metrics::tag_route))
         .fallback_service(assets)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::portal::prefetch_search))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::page_guard::guard_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::http::session::refresh_session))
         .layer(axum::middleware::from_fn_with_state(public_origin, crate::http::session::reject_cross_site))

@@ -30,6 +30,26 @@ test('a visitor goes from the home page to a listing and the page becomes intera
   await expect(position).toContainText('Photo 2 of');
 });
 
+test('once hydrated, arriving at the search from another page loads its results in place', async ({
+  page,
+  request,
+}) => {
+  const total = await totalListings(request);
+  await page.goto('/');
+  await expect(page.locator('#app')).toHaveAttribute('data-hydrated', 'true');
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  await page.getByRole('link', { name: 'Browse properties' }).first().click();
+
+  await expect(page).toHaveURL(/\/properties$/);
+  await expect(page.getByTestId('listing-grid').locator('li')).toHaveCount(12);
+  await expect(page.getByTestId('result-count')).toContainText(`Showing 1–12 of ${total}`);
+  await expect(page.getByTestId('result-summary')).toHaveText(`${total} properties found`);
+  expect(
+    await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+    'the router went there without loading a new document',
+  ).toBe(true);
+});
+
 test('pagination links are shareable and work before hydration', async ({ page, request }) => {
   const total = await totalListings(request);
   const last = Math.ceil(total / 12);

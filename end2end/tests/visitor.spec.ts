@@ -73,6 +73,10 @@ test('a visitor filters by city and price, pages through and sees a Cocorico lis
   const summary = page.getByTestId('result-summary');
   await expect(summary).toHaveText(`${expected.length} ${expected.length === 1 ? 'property' : 'properties'} found`);
   await expect(summary).toHaveAttribute('aria-live', 'polite');
+  await expect(page.getByRole('region', { name: 'Search results' }), 'no search is left pending').toHaveAttribute(
+    'aria-busy',
+    'false',
+  );
   expect(
     await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
     'the results changed without reloading the page',

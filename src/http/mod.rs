@@ -20,7 +20,7 @@ pub mod metrics;
 mod operator;
 pub mod page_guard;
 mod people;
-mod portal;
+pub mod portal;
 pub mod server_fn_errors;
 pub mod session;
 mod sitemap;

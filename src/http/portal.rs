@@ -6,7 +6,10 @@ use app::model::AppError;
 use app::model::listing::ListingResults;
 use app::server::listing;
 use app::server::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::{Query, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use std::collections::HashMap;
@@ -35,4 +38,16 @@ async fn listings(
 ) -> Result<Json<ListingResults>, AppError> {
     let query = listing::parse_imported_search(&params(raw))?;
     Ok(Json(listing::search(&state.pool, &query).await?.into()))
+}
+
+/// Runs the search of the page `/properties` before Leptos renders it, and
+/// hands it to the page with the request (`listing::prefetched_search`): the
+/// page then renders its results in one pass, with no resource to wait for.
+pub async fn prefetch_search(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) && request.uri().path() == "/properties" {
+        let target = request.uri().path_and_query().map_or("/properties", |p| p.as_str());
+        let found = listing::prefetch_search(&state.pool, target).await;
+        request.extensions_mut().insert(found);
+    }
+    next.run(request).await
 }

@@ -71,6 +71,10 @@ async fn the_filter_form_works_without_javascript_and_pagination_keeps_the_filte
                 .await;
         assert_eq!(matches, 1, "{slug} matches the filters");
     }
+    for slug in &slugs {
+        // Hydration receives the counts, not the cards: the markup has them.
+        assert_eq!(html.matches(slug.as_str()).count(), 1, "{slug} is written once, in its card");
+    }
     assert!(html.contains(&format!("{expected} properties found")), "the count is announced");
     assert!(html.contains(&format!("Showing 1–2 of {expected}")));
 

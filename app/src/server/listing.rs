@@ -6,7 +6,9 @@ use sqlx::PgPool;
 
 use crate::domain::{ListingSlug, Money, SearchParams, SearchQuery, SearchTerm};
 use crate::model::AppError;
-use crate::model::listing::{DEFAULT_PER_PAGE, ListingDetail, ListingSearch, ListingSummary, Photo, SitemapEntry};
+use crate::model::listing::{
+    DEFAULT_PER_PAGE, ListingDetail, ListingPage, ListingSearch, ListingSummary, Photo, SitemapEntry,
+};
 use crate::server::store::listing::{self, ListingRow};
 
 /// Validates a search's raw values; the error names the parameter to fix.
@@ -25,6 +27,35 @@ pub async fn search(pool: &PgPool, query: &SearchQuery) -> Result<ListingSearch,
         currency: query.currency,
         note: query.scope_note(),
     })
+}
+
+/// The portal search of one page request, run before the page is rendered
+/// so that `/properties` needs no resource and no suspense boundary: the
+/// page reads it from the request (`prefetched_search`), and only searches
+/// after hydration go through the server function.
+#[derive(Debug, Clone)]
+pub struct PrefetchedSearch(pub std::sync::Arc<(SearchParams, Result<ListingPage, AppError>)>);
+
+/// Runs the search that the page at `path_and_query` will show. The query
+/// is read as the page reads it (the router's own URL parsing), so both see
+/// the same parameters.
+pub async fn prefetch_search(pool: &PgPool, path_and_query: &str) -> PrefetchedSearch {
+    let params = leptos_router::location::RequestUrl::new(path_and_query)
+        .parse()
+        .map(|url| SearchParams::from_lookup(|k| url.search_params().get(k)))
+        .unwrap_or_default();
+    let result = match parse_search(&params) {
+        Ok(query) => search(pool, &query).await.map(ListingPage::from),
+        Err(err) => Err(err),
+    };
+    PrefetchedSearch(std::sync::Arc::new((params, result)))
+}
+
+/// The search run for this request before its page, if it was run for
+/// `params` (inside a page's render).
+pub fn prefetched_search(params: &SearchParams) -> Option<PrefetchedSearch> {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    parts.extensions.get::<PrefetchedSearch>().filter(|found| found.0.0 == *params).cloned()
 }
 
 /// Validates a search of the imported listings (`/api/listings`): Cocorico's

@@ -3,10 +3,13 @@
 //! once hydrated it navigates in place, and every change of a filter updates
 //! the results. Pagination links keep the filters.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+#[cfg(feature = "hydrate")]
 use crate::api::listing::search_properties;
 use crate::components::http_status::set_http_status;
 use crate::components::listing_card::cards_html;
@@ -17,7 +20,19 @@ use crate::domain::{SearchParams, SearchQuery};
 use crate::model::AppError;
 use crate::model::listing::{DEFAULT_PER_PAGE, ListingPage};
 
+/// A search and what it found.
+type Outcome = Arc<(SearchParams, Result<ListingPage, AppError>)>;
+
 /// The search results page.
+///
+/// The results of the request's own URL are not a resource: the server ran
+/// that search before the render (`server::listing::prefetched_search`), so
+/// the page renders in one pass with no suspense boundary, and hydration
+/// receives only the counts (the cards are markup the browser already has).
+/// In the browser, a change of the URL's filters (or arriving here from
+/// another page) runs the search through the server function; the results
+/// shown stay until the new ones arrive, and a late answer to filters that
+/// have changed since is dropped.
 #[component]
 pub fn PropertiesPage() -> impl IntoView {
     let query = use_query_map();
@@ -25,14 +40,24 @@ pub fn PropertiesPage() -> impl IntoView {
         let query = query.read();
         SearchParams::from_lookup(|k| query.get(k))
     });
-    let results = Resource::new(
-        move || params.get(),
-        |params| async move {
-            let result = search_properties(params.clone()).await;
-            (params, result)
-        },
-    );
+    let shown = RwSignal::new(first_outcome(&params.get_untracked()));
     let pending = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::watch(
+        move || params.get(),
+        move |wanted, _, _| {
+            let wanted = wanted.clone();
+            pending.set(true);
+            leptos::task::spawn_local(async move {
+                let result = search_properties(wanted.clone()).await;
+                if params.try_with_untracked(|now| *now == wanted).unwrap_or(false) {
+                    let _ = shown.try_set(Some(Arc::new((wanted, result))));
+                    let _ = pending.try_set(false);
+                }
+            });
+        },
+        shown.with_untracked(Option::is_none),
+    );
     // On the server the title is written once, from the request's query: the
     // head is rendered after the page, when a reactive read could find the
     // page's signals already gone. In the browser it follows the filters.
@@ -47,17 +72,43 @@ pub fn PropertiesPage() -> impl IntoView {
         <FilterForm params />
         <p class="mt-4 text-sm text-slate-700" data-testid="term-summary">{move || params.with(scope_note)}</p>
         <section aria-label="Search results" class="mt-6" aria-busy=move || pending.get().to_string()>
-            <Transition fallback=|| view! { <p class="mt-8 text-slate-500">"Loading listings…"</p> } set_pending=pending>
-                <p role="status" aria-live="polite" class="text-sm font-medium text-slate-700" data-testid="result-summary">
-                    {move || results.with(|r| r.as_ref().map(|(_, result)| result_summary(result)))}
-                </p>
-                {move || Suspend::new(async move {
-                    let (params, result) = results.await;
-                    render_results(result, params)
-                })}
-            </Transition>
+            <p role="status" aria-live="polite" class="text-sm font-medium text-slate-700" data-testid="result-summary">
+                {move || shown.with(|outcome| outcome.as_ref().map(|outcome| result_summary(&outcome.1)))}
+            </p>
+            {move || match shown.get() {
+                Some(outcome) => render_results(&outcome.1, &outcome.0),
+                None => view! { <p class="mt-8 text-slate-500">"Loading listings…"</p> }.into_any(),
+            }}
         </section>
     }
+}
+
+/// What the page shows first. On the server: the search run before the
+/// render, with its cards. In the browser, when hydrating: the same search's
+/// counts, from the hydration data, without the cards, which the page's
+/// markup has; arriving from another page: nothing yet.
+fn first_outcome(params: &SearchParams) -> Option<Outcome> {
+    #[cfg(feature = "ssr")]
+    let found = crate::server::listing::prefetched_search(params).map(|found| found.0);
+    #[cfg(not(feature = "ssr"))]
+    let found: Option<Outcome> = None;
+    let counts = SharedValue::new(|| found.as_ref().map(|found| without_cards(&found.1))).into_inner();
+    // A page rendered for a request always finds its search (only the route
+    // listing renders the page without one).
+    #[cfg(feature = "ssr")]
+    let found = found.or_else(|| {
+        let missing = AppError::Internal("the search was not run before the page".to_owned());
+        Some(Arc::new((params.clone(), Err(missing))))
+    });
+    found.or_else(|| counts.map(|counts| Arc::new((params.clone(), counts))))
+}
+
+/// A search's result without its cards: what hydration needs.
+fn without_cards(result: &Result<ListingPage, AppError>) -> Result<ListingPage, AppError> {
+    result
+        .as_ref()
+        .map(|page| ListingPage { items: Vec::new(), total: page.total, page: page.page })
+        .map_err(Clone::clone)
 }
 
 /// The tab title: the city and page when there are some.
@@ -224,7 +275,7 @@ fn options_html(options: Choices, selected: &str) -> String {
     out
 }
 
-fn render_results(result: Result<ListingPage, AppError>, params: SearchParams) -> AnyView {
+fn render_results(result: &Result<ListingPage, AppError>, params: &SearchParams) -> AnyView {
     match result {
         Ok(page) if page.total == 0 && params.has_filters() => view! {
             <div class="mt-4"><EmptyNotice message="No properties match these filters. Try a wider price range or another city." /></div>
@@ -235,6 +286,7 @@ fn render_results(result: Result<ListingPage, AppError>, params: SearchParams) -
         }
         Ok(page) => {
             let cards = cards_html(&page.items);
+            let params = params.clone();
             let href = move |n: u32| params.properties_href(n);
             view! {
                 <ul class="mt-4 grid gap-6 sm:grid-cols-2 lg:grid-cols-3" data-testid="listing-grid" inner_html=cards />
@@ -243,6 +295,7 @@ fn render_results(result: Result<ListingPage, AppError>, params: SearchParams) -
             .into_any()
         }
         Err(AppError::Validation(message)) => {
+            let message = message.clone();
             set_http_status(400);
             view! {
                 <div class="mt-4"><ErrorNotice title="That page address is not valid" message /></div>
