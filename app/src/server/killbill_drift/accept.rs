@@ -45,31 +45,7 @@ pub async fn accept<C: KillBillClient>(
         return Ok(done);
     }
     let checked = check(pool, client, invoice, seen, Action::Accept).await?;
-    let n = checked.invoice.number.clone();
-    let already = resolution::accepted_adjustments(pool, invoice_id).await?;
-    let lower_by = checked.seen.local_minor - checked.seen.killbill_minor;
-    let found = match plan::accepted(&checked.kb, invoice_id, &already, checked.exponent, &checked.lines) {
-        Ok(found) if found.total == lower_by => found,
-        outcome => {
-            // A press racing this one may have recorded the note between
-            // this one's look and now: its adjustment then counts as
-            // accepted, and its answer is this press's answer too.
-            if let Some(done) = repeat_of(&mut *pool.acquire().await?, &checked.invoice, Action::Accept, seen).await? {
-                return Ok(done);
-            }
-            return Err(AppError::Unprocessable(match outcome {
-                Err(why) => format!("invoice {n}: {why}"),
-                Ok(found) => format!(
-                    "invoice {n}: Kill Bill's copy is {} lower, but the adjustments made there and not in our ledger \
-                     add up to {}: the difference does not come from Kill Bill's adjustments alone, so it cannot be \
-                     recorded as one credit note; re-assert ours, or look at the invoice in Kaui",
-                    money(lower_by, &checked.invoice.currency),
-                    money(found.total, &checked.invoice.currency)
-                ),
-            }));
-        }
-    };
-    let answer = record(pool, user, &checked, &found, seen).await?;
+    let answer = record(pool, user, &checked, seen).await?;
     if !answer.repeated {
         refresh(pool, client, checked.invoice.tenant_id).await;
         follow_up(pool, user).await;
@@ -77,14 +53,36 @@ pub async fn accept<C: KillBillClient>(
     Ok(answer)
 }
 
-/// Writes the note, its mapping to Kill Bill's adjustment, the resolution and
-/// the audit entries in one transaction, under the invoice's lock (a second
-/// request waits, then finds the first one's work and answers with it).
+/// Kill Bill's adjustments of the invoice not accepted before, when they make
+/// up the whole difference between our figure and Kill Bill's.
+async fn adjustments_to_accept(tx: &mut sqlx::PgConnection, checked: &Checked) -> Result<Accepted, AppError> {
+    let n = &checked.invoice.number;
+    let currency = &checked.invoice.currency;
+    let already = resolution::accepted_adjustments(&mut *tx, checked.invoice.id).await?;
+    let lower_by = checked.seen.local_minor - checked.seen.killbill_minor;
+    match plan::accepted(&checked.kb, checked.invoice.id, &already, checked.exponent, &checked.lines) {
+        Ok(found) if found.total == lower_by => Ok(found),
+        Err(why) => Err(AppError::Unprocessable(format!("invoice {n}: {why}"))),
+        Ok(found) => Err(AppError::Unprocessable(format!(
+            "invoice {n}: Kill Bill's copy is {} lower, but the adjustments made there and not in our ledger add up \
+             to {}: the difference does not come from Kill Bill's adjustments alone, so it cannot be recorded as one \
+             credit note; re-assert ours, or look at the invoice in Kaui",
+            money(lower_by, currency),
+            money(found.total, currency)
+        ))),
+    }
+}
+
+/// Finds the adjustments that make up the difference and writes the note,
+/// its mapping to Kill Bill's adjustment, the resolution and the audit
+/// entries in one transaction, under the invoice's lock: a second request
+/// waits, then finds the first one's work and answers with it (which
+/// adjustments are already accepted is read under the lock, so the second
+/// one never counts the first one's adjustment as missing).
 async fn record(
     pool: &PgPool,
     user: &AuthUser,
     checked: &Checked,
-    found: &Accepted,
     seen: Option<DriftSeen>,
 ) -> Result<DriftResolved, AppError> {
     let mut tx = pool.begin().await?;
@@ -101,6 +99,7 @@ async fn record(
     if invoice != checked.invoice || still.as_ref().map(figures) != Some(figures(&checked.drift)) {
         return Err(AppError::Conflict(format!("invoice {n} changed meanwhile: look again before acting")));
     }
+    let found = adjustments_to_accept(&mut tx, checked).await?;
     let paid = paid_on_invoice(&mut *tx, invoice.id).await?;
     let due = invoice.total_minor - invoice.credited_minor - paid;
     if found.total > due {
