@@ -7,6 +7,7 @@
 //! `MARKETPLACE_DB_MAX_CONNECTIONS` (default 10). Run by `bench/portal/run.sh`.
 
 use app::domain::SearchParams;
+use app::domain::markup::escape;
 use app::model::AppError;
 use app::model::listing::{ListingResults, ListingSearch};
 use app::server::listing;
@@ -32,10 +33,6 @@ async fn search(pool: &PgPool, raw: &HashMap<String, String>) -> Result<ListingS
 
 async fn api(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Json<ListingResults>, AppError> {
     Ok(Json(search(&pool, &raw).await?.into()))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 async fn page(State(pool): State<PgPool>, Query(raw): Raw) -> Result<Html<String>, AppError> {
