@@ -11,10 +11,8 @@ use crate::model::listing::{ListingPage, ListingPageData};
 /// JSON input: an empty filter set must still carry `params` (a URL-encoded body would be empty).
 #[server(endpoint = "listings/search", input = leptos::server_fn::codec::Json)]
 pub async fn search_properties(params: SearchParams) -> Result<ListingPage, AppError> {
-    use crate::server::listing;
-    let query = listing::parse_search(&params)?;
     let pool = crate::server::state::pool()?;
-    Ok(listing::search(&pool, &query).await?.into())
+    crate::server::listing::search_page(&pool, &params).await
 }
 
 /// The listing behind a slug, if it is published.

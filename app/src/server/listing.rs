@@ -44,11 +44,15 @@ pub async fn prefetch_search(pool: &PgPool, path_and_query: &str) -> PrefetchedS
         .parse()
         .map(|url| SearchParams::from_lookup(|k| url.search_params().get(k)))
         .unwrap_or_default();
-    let result = match parse_search(&params) {
-        Ok(query) => search(pool, &query).await.map(ListingPage::from),
-        Err(err) => Err(err),
-    };
+    let result = search_page(pool, &params).await;
     PrefetchedSearch(std::sync::Arc::new((params, result)))
+}
+
+/// The page of cards the portal's search page shows for `params`, whether
+/// the server renders it or the browser asks for it.
+pub async fn search_page(pool: &PgPool, params: &SearchParams) -> Result<ListingPage, AppError> {
+    let query = parse_search(params)?;
+    Ok(search(pool, &query).await?.into())
 }
 
 /// The search run for this request before its page, if it was run for
