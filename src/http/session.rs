@@ -3,7 +3,7 @@
 
 use app::model::AppError;
 use app::server::auth::cookies::{ACCESS_COOKIE, REFRESH_COOKIE, read_cookie, session_cookies};
-use app::server::auth::extractor::FreshAccessToken;
+use app::server::auth::extractor::VerifiedCaller;
 use app::server::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
@@ -21,19 +21,28 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// When the access cookie is missing or expired but a refresh cookie is
 /// present, rotates the refresh token, lets this request through as the
-/// signed-in user and sets the new cookies on the response.
+/// signed-in user and sets the new cookies on the response. Either way, the
+/// caller it verified goes with the request ([`VerifiedCaller`]), so the
+/// token is checked once per request.
 pub async fn refresh_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let headers = request.headers();
     if headers.contains_key(header::AUTHORIZATION) {
         return next.run(request).await;
     }
-    let access_ok = cookie_value(headers, ACCESS_COOKIE).is_some_and(|t| state.auth.verify_access(&t).is_ok());
-    let refresh = cookie_value(headers, REFRESH_COOKIE).filter(|r| !r.is_empty());
-    let (false, Some(refresh)) = (access_ok, refresh) else { return next.run(request).await };
+    let caller = cookie_value(headers, ACCESS_COOKIE).and_then(|t| state.auth.verify_access(&t).ok());
+    if let Some(caller) = caller {
+        request.extensions_mut().insert(VerifiedCaller(caller));
+        return next.run(request).await;
+    }
+    let Some(refresh) = cookie_value(request.headers(), REFRESH_COOKIE).filter(|r| !r.is_empty()) else {
+        return next.run(request).await;
+    };
     let Ok(tokens) = state.auth.refresh(&state.pool, &refresh).await else {
         return next.run(request).await;
     };
-    request.extensions_mut().insert(FreshAccessToken(tokens.access_token.clone()));
+    if let Ok(caller) = state.auth.verify_access(&tokens.access_token) {
+        request.extensions_mut().insert(VerifiedCaller(caller));
+    }
     let mut response = next.run(request).await;
     for cookie in session_cookies(&tokens, &state.auth.settings) {
         if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -24,11 +24,6 @@ pub struct AuthUser {
     pub tenant_id: Option<Uuid>,
 }
 
-/// An access token the session middleware just minted for this request
-/// (the browser's one had expired); preferred over the cookie.
-#[derive(Debug, Clone)]
-pub struct FreshAccessToken(pub String);
-
 impl AuthUser {
     /// Admins only.
     pub fn require_admin(&self) -> Result<(), AppError> {
@@ -66,6 +61,13 @@ impl AuthUser {
     }
 }
 
+/// The caller that the session middleware found in the access cookie, or in
+/// the access token it just minted when that cookie had expired: verified
+/// once for the whole request, so the page's render and the server functions
+/// it calls read it instead of checking the same token again.
+#[derive(Debug, Clone)]
+pub struct VerifiedCaller(pub AuthUser);
+
 /// The caller of a request, if any. A Bearer token that does not verify is
 /// an error; a stale cookie just means "signed out".
 pub fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<AuthUser>, AppError> {
@@ -73,8 +75,8 @@ pub fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<AuthUser>,
         let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(AppError::Unauthorized)?;
         return state.auth.verify_access(token.trim()).map(Some);
     }
-    if let Some(FreshAccessToken(token)) = parts.extensions.get::<FreshAccessToken>() {
-        return Ok(state.auth.verify_access(token).ok());
+    if let Some(VerifiedCaller(user)) = parts.extensions.get::<VerifiedCaller>() {
+        return Ok(Some(user.clone()));
     }
     let cookies = parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
     Ok(cookies.filter_map(|c| read_cookie(c, ACCESS_COOKIE)).find_map(|t| state.auth.verify_access(t).ok()))
