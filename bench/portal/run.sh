@@ -90,8 +90,8 @@ DATABASE_URL="$BENCH_URL" PORTAL_BASELINE_ADDR="127.0.0.1:$BASELINE_PORT" \
 PIDS+=("$!")
 wait_for "http://127.0.0.1:$SERVER_PORT/api/health/live"
 wait_for "http://127.0.0.1:$BASELINE_PORT/api/properties"
-# The server's pid (the subshell exec'd into it).
-SERVER_PID="${PIDS[0]}"
+# Each server's pid (the server's is the subshell's, exec'd into it).
+declare -A PID_OF=([server]="${PIDS[0]}" [baseline]="${PIDS[1]}")
 
 export PORTAL_BENCH_MIX_FILE="$WORK/mix.txt"
 if [ -n "$QUERY" ]; then
@@ -138,9 +138,7 @@ measure() {
 # The median of whitespace-separated numbers.
 median() { tr ' ' '\n' | awk NF | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-declare -A RPS P50 P99 CPU PID_OF
-PID_OF[server]="${PIDS[0]}"
-PID_OF[baseline]="${PIDS[1]}"
+declare -A RPS P50 P99 CPU
 for path in "/properties" "/api/properties"; do
   for who in server baseline; do
     port=$SERVER_PORT; [ "$who" = baseline ] && port=$BASELINE_PORT
@@ -161,15 +159,14 @@ done
 
 if [ -n "${PORTAL_BENCH_PROFILE:-}" ]; then
   say "profiling the server on /properties (perf record -g) into $PORTAL_BENCH_PROFILE"
-  perf record -g -F 999 -p "$SERVER_PID" -o "$PORTAL_BENCH_PROFILE" -- sleep "$DURATION" >&2 2>/dev/null &
+  perf record -g -F 999 -p "${PID_OF[server]}" -o "$PORTAL_BENCH_PROFILE" -- sleep "$DURATION" >&2 2>/dev/null &
   PERF_PID=$!
-  measure "/properties" "http://127.0.0.1:$SERVER_PORT" "$DURATION" "$SERVER_PID" >/dev/null
+  measure "/properties" "http://127.0.0.1:$SERVER_PORT" "$DURATION" "${PID_OF[server]}" >/dev/null
   wait "$PERF_PID" || die "perf record failed"
 fi
 
-HWM="$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")"
-BASE_PID="${PIDS[1]}"
-BASE_HWM="$(awk '/VmHWM/ { print $2 }' "/proc/$BASE_PID/status")"
+HWM="$(awk '/VmHWM/ { print $2 }' "/proc/${PID_OF[server]}/status")"
+BASE_HWM="$(awk '/VmHWM/ { print $2 }' "/proc/${PID_OF[baseline]}/status")"
 
 echo
 echo "portal search: $LISTINGS listings, $WHAT; wrk $CONNECTIONS connections;"
