@@ -152,5 +152,19 @@ test('without JavaScript the filter form reloads the page with the filters in th
     await expect(page).toHaveURL(/city=Lyon.*page=2/);
     await expect(page.getByLabel('City')).toHaveValue('Lyon');
   }
+
+  // The less used filters are folded; unfolded, they submit with the rest,
+  // and the page they lead to keeps them unfolded and counted.
+  const more = page.getByTestId('more-filters');
+  await expect(page.getByLabel('Listed on')).toBeHidden();
+  await more.getByText('More filters').click();
+  await page.getByLabel('Listed on').selectOption('local');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/source=local/);
+  await expect(page).toHaveURL(/city=Lyon/);
+  await expect(more).toHaveAttribute('open', '');
+  await expect(more.locator('summary')).toHaveText('More filters (1 set)');
+  await expect(page.getByLabel('Listed on')).toHaveValue('local');
+  for (const card of await cards.all()) await expect(card.getByTestId('source-badge')).toContainText('Marketplace');
   await context.close();
 });

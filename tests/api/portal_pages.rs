@@ -104,7 +104,31 @@ async fn the_filter_form_works_without_javascript_and_pagination_keeps_the_filte
     assert_eq!(bad.status(), 400);
     let bad = bad.text().await.unwrap();
     assert!(bad.contains("`min_price` must be an amount in EUR"));
-    assert!(bad.contains("id=\"filter-min_price\""));
+    let field = tag_with(&bad, "input", "id=\"filter-min_price\"");
+    assert_eq!(attr(field, "value").as_deref(), Some("cheap"), "the field shows what the message names");
+    assert_eq!(attr(field, "type").as_deref(), Some("text"), "a number field would show it empty");
+}
+
+/// The details element of the "More filters" fold.
+fn more_filters(html: &str) -> &str {
+    let start = html.find("<details").expect("a More filters fold");
+    &html[start..start + html[start..].find("</summary>").expect("its summary")]
+}
+
+#[tokio::test]
+async fn the_less_used_filters_fold_away_unless_one_is_set() {
+    let app = spawn_app(true).await;
+    let plain = app.get("/properties?city=Lyon&min_price=500").await.text().await.unwrap();
+    let fold = more_filters(&plain);
+    assert!(!fold.contains(" open"), "folded when none of its filters is set: {fold}");
+    assert!(fold.contains("More filters") && !fold.contains(" set)"), "counts nothing: {fold}");
+    assert!(plain.contains("id=\"filter-bedrooms\""), "its fields are in the form, folded or not");
+
+    let set = app.get("/properties?bedrooms=2&source=local&city=Lyon").await.text().await.unwrap();
+    let fold = more_filters(&set);
+    assert!(fold.contains(" open"), "unfolded when the page arrives with its filters set: {fold}");
+    assert!(fold.contains("(2 set)"), "says how many of its filters are set: {fold}");
+    assert!(set.contains("<option value=\"2\" selected>2 or more"), "and shows them");
 }
 
 #[tokio::test]

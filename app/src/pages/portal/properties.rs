@@ -176,53 +176,73 @@ fn FilterForm(params: Memo<SearchParams>) -> impl IntoView {
             let _ = form.request_submit();
         }
     };
-    let text = move |name: &'static str, label: &'static str, kind: &'static str| {
+    // `span` places a field in the form's grid (two columns on a phone).
+    let text = move |name: &'static str, label: &'static str, kind: &'static str, span: &'static str| {
         let id = format!("filter-{name}");
         view! {
-            <div>
+            <div class=span>
                 <label for=id.clone() class=LABEL>{label}</label>
                 <input id=id type=kind name=name class=FIELD value=value(name) prop:value=value(name) />
             </div>
         }
     };
+    // A text field rather than `type=number`, so that a malformed amount in
+    // the URL stays visible beside the message that names it; phones still
+    // show their decimal keypad.
     let price = move |name: &'static str, label: &'static str| {
         let id = format!("filter-{name}");
         view! {
             <div>
                 <label for=id.clone() class=LABEL>{label}</label>
-                <input id=id type="number" name=name min="0" max="100000000" step="any" inputmode="decimal"
+                <input id=id type="text" name=name inputmode="decimal" pattern=PRICE_PATTERN
+                    title="An amount such as 900 or 12.50" autocomplete="off"
                     class=FIELD value=value(name) prop:value=value(name) />
             </div>
         }
     };
-    let choice = move |name: &'static str, label: &'static str, options: Choices| {
+    let choice = move |name: &'static str, label: &'static str, options: Choices, span: &'static str| {
         let id = format!("filter-{name}");
         // Written once: in the browser the selection then follows `prop:value`.
         let options = params.with_untracked(|p| options_html(options, p.get(name).unwrap_or_default()));
         view! {
-            <div>
+            <div class=span>
                 <label for=id.clone() class=LABEL>{label}</label>
                 <select id=id name=name class=FIELD prop:value=value(name) inner_html=options></select>
             </div>
         }
     };
     let per_page = move || params.with(|p| p.per_page.clone());
+    // The less used filters fold away; they are unfolded when the page
+    // arrives with one of them set, and the fold says how many are.
+    let more_set = |p: &SearchParams| MORE_FILTERS.iter().filter(|k| p.get(k).is_some()).count();
+    let more_open = params.with_untracked(more_set) > 0;
+    let more_summary = move || match params.with(more_set) {
+        0 => String::new(),
+        n => format!(" ({n} set)"),
+    };
     view! {
         <div role="search" aria-label="Filter properties" class="mt-6 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-            <form method="get" action="/properties" on:submit=on_submit>
-                <div class="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" on:change=submit_on_change>
-                    {text("q", "Keywords", "search")}
-                    {text("city", "City", "text")}
-                    {choice("term", "Term", TERMS)}
-                    {text("currency", "Currency (e.g. EUR, JPY)", "text")}
+            <form method="get" action="/properties" on:submit=on_submit on:change=submit_on_change>
+                <div class="grid grid-cols-2 gap-4 lg:grid-cols-3">
+                    {text("q", "Keywords", "search", "")}
+                    {text("city", "City", "text", "")}
+                    {choice("term", "Term", TERMS, "col-span-2 lg:col-span-1")}
+                    {choice("sort", "Sort by", SORTS, "col-span-2 lg:col-span-1")}
                     {price("min_price", "Minimum price")}
                     {price("max_price", "Maximum price")}
-                    {choice("bedrooms", "Bedrooms", BEDROOMS)}
-                    {choice("type", "Type", TYPES)}
-                    {text("available_from", "Available by", "date")}
-                    {choice("source", "Listed on", SOURCES)}
-                    {choice("sort", "Sort by", SORTS)}
                 </div>
+                <details class="mt-4" open=more_open data-testid="more-filters">
+                    <summary class="cursor-pointer text-sm font-medium text-emerald-800 hover:text-emerald-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600">
+                        "More filters"{more_summary}
+                    </summary>
+                    <div class="mt-3 grid grid-cols-2 gap-4 lg:grid-cols-5">
+                        {choice("bedrooms", "Bedrooms", BEDROOMS, "")}
+                        {choice("type", "Type", TYPES, "")}
+                        {text("available_from", "Available by", "date", "")}
+                        {choice("source", "Listed on", SOURCES, "")}
+                        {text("currency", "Currency (e.g. EUR, JPY)", "text", "col-span-2 lg:col-span-1")}
+                    </div>
+                </details>
                 {move || per_page().map(|n| view! { <input type="hidden" name="per_page" value=n /> })}
                 <div class="mt-4 flex flex-wrap items-center gap-3">
                     <button type="submit" class="rounded-md bg-emerald-700 px-4 py-2 text-sm font-semibold text-white hover:bg-emerald-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600 focus-visible:ring-offset-2">
@@ -236,6 +256,13 @@ fn FilterForm(params: Memo<SearchParams>) -> impl IntoView {
         </div>
     }
 }
+
+/// The filters folded under "More filters".
+const MORE_FILTERS: [&str; 5] = ["bedrooms", "type", "available_from", "source", "currency"];
+
+/// What the price fields take: the amounts `Money::parse_major` reads (the
+/// currency's decimals are checked by the search, which names the field).
+const PRICE_PATTERN: &str = r"[0-9]+(\.[0-9]+)?";
 
 /// The choices of each list: (value in the URL, what the visitor reads).
 type Choices = &'static [(&'static str, &'static str)];
