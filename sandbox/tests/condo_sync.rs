@@ -5,7 +5,9 @@
 mod condo_support;
 
 use condo_support::{Client, start, start_with, tickets_query};
-use sandbox::condo::{CondoConfig, DataConfig, NewTickets, TicketEdit};
+use sandbox::condo::{
+    ApiClient, CommentEdit, CondoConfig, Credentials, DataConfig, EditError, NewTickets, TicketEdit,
+};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -108,6 +110,72 @@ async fn edits_deletions_and_new_tickets_show_up_in_the_next_incremental_import(
     assert_eq!(seen[edited.id.to_string().as_str()]["status"]["type"], "completed");
     assert!(seen[removed.id.to_string().as_str()]["deletedAt"].is_string());
     assert!(added.iter().all(|t| seen.contains_key(t.id.to_string().as_str())));
+}
+
+const COMMENTS_QUERY: &str = "query C($where: TicketCommentWhereInput!, $first: Int!, $skip: Int!) {
+  comments: allTicketComments(where: $where, sortBy: [updatedAt_ASC, id_ASC], first: $first, skip: $skip) {
+    id content updatedAt deletedAt v ticket { id updatedAt } }
+}";
+
+#[tokio::test]
+async fn comment_edits_and_deletions_change_the_comment_alone_and_are_found_by_updated_at() {
+    let condo = start().await;
+    let client = Client::signed_in(&condo).await;
+    let comments = |filter: Value| {
+        let client = &client;
+        async move {
+            let variables = json!({ "where": filter, "first": 1000, "skip": 0 });
+            client.data("", COMMENTS_QUERY, variables).await["comments"].as_array().unwrap().clone()
+        }
+    };
+    let staff = ApiClient::staff(&condo.base_url(), &Credentials::default()).await.unwrap();
+    let live: Vec<_> = condo.handle().tickets().into_iter().filter(|t| t.deleted_at.is_none()).take(3).collect();
+    for (ticket, text) in live.iter().zip(["On our way", "Parts ordered", "Done"]) {
+        staff.comment(&ticket.id.to_string(), "organization", text).await.unwrap();
+    }
+    let all = comments(json!({})).await;
+    assert!(all.len() >= 3, "the comments are listed: {all:?}");
+    let mark = all.iter().map(|c| c["updatedAt"].as_str().unwrap().to_owned()).max().unwrap();
+    let (edit, drop) = (&all[0], &all[1]);
+    let id = |c: &Value| c["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap();
+    let tickets_before = condo.handle().tickets();
+
+    let handle = condo.handle();
+    let edited = handle.edit_comment(id(edit), &CommentEdit { content: "Fixed the tap".into() }).unwrap();
+    assert_eq!((edited.v, edited.content.as_str()), (2, "Fixed the tap"));
+    let dropped = handle.delete_comment(id(drop)).unwrap();
+    assert!(dropped.deleted_at.is_some());
+    assert!(matches!(handle.delete_comment(id(drop)), Err(EditError::CommentDeleted(_))));
+    assert!(matches!(
+        handle.edit_comment(uuid::Uuid::nil(), &CommentEdit { content: "x".into() }),
+        Err(EditError::CommentNotFound(_))
+    ));
+    assert_eq!(condo.handle().tickets(), tickets_before, "no ticket changed: not its v, not its updatedAt");
+
+    // Only the edit is newer than the mark; the deleted comment shows only when asked for.
+    let since = comments(json!({ "updatedAt_gt": mark })).await;
+    assert_eq!(since.len(), 1, "{since:?}");
+    assert_eq!((since[0]["id"].as_str(), since[0]["content"].as_str()), (edit["id"].as_str(), Some("Fixed the tap")));
+    assert_eq!(since[0]["v"], 2);
+    let with_deleted = comments(json!({ "updatedAt_gt": mark, "deletedAt_not": null })).await;
+    assert_eq!(with_deleted.len(), 1, "a deletedAt condition reveals the deleted one: {with_deleted:?}");
+    assert_eq!(with_deleted[0]["id"], drop["id"]);
+    let by_param = client
+        .data("?deleted=true", COMMENTS_QUERY, json!({ "where": { "updatedAt_gt": mark }, "first": 10, "skip": 0 }))
+        .await;
+    assert_eq!(by_param["comments"].as_array().unwrap().len(), 2, "{by_param}");
+    assert!(comments(json!({})).await.iter().all(|c| c["id"] != drop["id"]), "hidden from a plain read");
+
+    // Over HTTP too.
+    let http = reqwest::Client::new();
+    let url = format!("{}/__sandbox/comments/{}", condo.base_url(), id(edit));
+    let patched = http.patch(&url).json(&json!({ "content": "Again" })).send().await.unwrap();
+    assert_eq!(patched.status(), 200);
+    assert_eq!(patched.json::<Value>().await.unwrap()["v"], 3);
+    let gone = format!("{}/__sandbox/comments/{}", condo.base_url(), id(drop));
+    assert_eq!(http.delete(&gone).send().await.unwrap().status(), 409);
+    let nil = format!("{}/__sandbox/comments/{}", condo.base_url(), uuid::Uuid::nil());
+    assert_eq!(http.delete(&nil).send().await.unwrap().status(), 404);
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! [`CondoHandle`]: direct, in-process control of a running emulator (also behind `/__sandbox`).
 
-use super::data::{EditError, NewTickets, ResidentAccount, ResidentLogin, Summary, TicketEdit, TicketInfo};
+use super::data::{
+    CommentEdit, CommentInfo, EditError, NewTickets, ResidentAccount, ResidentLogin, Summary, TicketEdit, TicketInfo,
+};
 use super::faults::Faults;
 use super::state::{Shared, lock};
 use super::stats::Stats;
@@ -41,6 +43,16 @@ impl CondoHandle {
     /// Soft-deletes a ticket; `deletedAt`, `updatedAt` and `v` change.
     pub fn delete_ticket(&self, id: Uuid) -> Result<TicketInfo, EditError> {
         self.0.store_mut().delete_ticket(id)
+    }
+
+    /// Changes a comment's text; its `v` and `updatedAt` are bumped, its ticket's are not.
+    pub fn edit_comment(&self, id: Uuid, edit: &CommentEdit) -> Result<CommentInfo, EditError> {
+        self.0.store_mut().edit_comment(id, edit)
+    }
+
+    /// Soft-deletes a comment; its `deletedAt`, `updatedAt` and `v` change, its ticket's do not.
+    pub fn delete_comment(&self, id: Uuid) -> Result<CommentInfo, EditError> {
+        self.0.store_mut().delete_comment(id)
     }
 
     /// Creates tickets with new numbers and fresh `updatedAt` values.

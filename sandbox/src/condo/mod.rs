@@ -35,7 +35,9 @@ pub use client::ApiClient;
 pub use config::{CondoConfig, Credentials, DataConfig};
 pub use data::catalog::Locale;
 pub use data::generate::{EXAMPLE_ORGANIZATION_ID, EXAMPLE_PROPERTY_ID, EXAMPLE_STAFF_USER_ID};
-pub use data::{EditError, NewTickets, PropertySummary, Summary, TicketCounts, TicketEdit, TicketInfo};
+pub use data::{
+    CommentEdit, CommentInfo, EditError, NewTickets, PropertySummary, Summary, TicketCounts, TicketEdit, TicketInfo,
+};
 pub use faults::Faults;
 pub use handle::CondoHandle;
 pub use stats::{FaultCounts, Stats};

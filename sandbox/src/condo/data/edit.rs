@@ -1,7 +1,10 @@
-//! Changes made through the sandbox control API: edits, soft deletion and new tickets.
+//! Changes made through the sandbox control API: edits, soft deletion and new tickets; edits
+//! and soft deletion of comments.
 //!
 //! Every change bumps `v` and sets `updatedAt` to a time later than any existing row, so an
-//! incremental import that remembers its high-water mark sees exactly the changed tickets.
+//! incremental import that remembers its high-water mark sees exactly the changed tickets. A
+//! comment's edit or deletion changes the comment alone, not its ticket, as in Condo (only a
+//! new comment updates the ticket's `lastCommentAt`).
 
 use super::catalog::{self, STATUSES};
 use super::model::TicketChange;
@@ -65,6 +68,32 @@ pub struct TicketInfo {
     pub deleted_at: Option<String>,
 }
 
+/// A comment's new text.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CommentEdit {
+    /// The new content.
+    pub content: String,
+}
+
+/// A compact view of one comment, returned by the control API.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CommentInfo {
+    /// Comment id.
+    pub id: Uuid,
+    /// Its ticket's id.
+    pub ticket_id: Uuid,
+    /// Its text.
+    pub content: String,
+    /// Version.
+    pub v: i64,
+    /// Last update time (ISO-8601).
+    pub updated_at: String,
+    /// Soft-deletion time, if deleted.
+    pub deleted_at: Option<String>,
+}
+
 /// Why a control-API change was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
@@ -74,6 +103,12 @@ pub enum EditError {
     /// The ticket is soft-deleted and can no longer change.
     #[error("ticket {0} is already deleted")]
     AlreadyDeleted(Uuid),
+    /// No comment has this id.
+    #[error("no comment with id {0}")]
+    CommentNotFound(Uuid),
+    /// The comment is soft-deleted and can no longer change.
+    #[error("comment {0} is already deleted")]
+    CommentDeleted(Uuid),
     /// The status type is not one of Condo's.
     #[error("unknown status type {0:?}")]
     UnknownStatus(String),
@@ -167,6 +202,46 @@ impl Store {
         let at = self.touch(index);
         self.tickets[index as usize].deleted_at = Some(at);
         Ok(self.ticket_info(index))
+    }
+
+    /// The compact view of comment `index`.
+    fn comment_info(&self, index: usize) -> CommentInfo {
+        let c = &self.comments[index];
+        CommentInfo {
+            id: c.id,
+            ticket_id: self.tickets[c.ticket as usize].id,
+            content: c.content.clone(),
+            v: c.v,
+            updated_at: time::iso(c.updated_at),
+            deleted_at: c.deleted_at.map(time::iso),
+        }
+    }
+
+    /// Bumps `v` and `updatedAt` of the live comment `id`; its index and the new time.
+    fn touch_comment(&mut self, id: Uuid) -> Result<(usize, Millis), EditError> {
+        let index = self.comments.iter().position(|c| c.id == id).ok_or(EditError::CommentNotFound(id))?;
+        if self.comments[index].deleted_at.is_some() {
+            return Err(EditError::CommentDeleted(id));
+        }
+        let at = self.tick();
+        let comment = &mut self.comments[index];
+        comment.updated_at = at;
+        comment.v += 1;
+        Ok((index, at))
+    }
+
+    /// Changes a comment's text, bumping its `v` and `updatedAt` (its ticket does not change).
+    pub fn edit_comment(&mut self, id: Uuid, edit: &CommentEdit) -> Result<CommentInfo, EditError> {
+        let (index, _) = self.touch_comment(id)?;
+        self.comments[index].content = edit.content.clone();
+        Ok(self.comment_info(index))
+    }
+
+    /// Soft-deletes a comment: `deletedAt` and `updatedAt` become now, `v` is bumped.
+    pub fn delete_comment(&mut self, id: Uuid) -> Result<CommentInfo, EditError> {
+        let (index, at) = self.touch_comment(id)?;
+        self.comments[index].deleted_at = Some(at);
+        Ok(self.comment_info(index))
     }
 
     /// Bumps `v` and `updatedAt` of ticket `index`, keeping the index in step.

@@ -14,7 +14,7 @@ mod tickets;
 pub mod time;
 mod write;
 
-pub use edit::{EditError, NewTickets, TicketEdit, TicketInfo};
+pub use edit::{CommentEdit, CommentInfo, EditError, NewTickets, TicketEdit, TicketInfo};
 pub use summary::{PropertySummary, Summary, TicketCounts};
 pub use write::{NewComment, NewFile, ResidentAccount, ResidentLogin};
 

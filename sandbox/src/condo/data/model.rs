@@ -293,6 +293,12 @@ pub struct TicketComment {
     pub fingerprint: String,
     /// Creation time.
     pub created_at: Millis,
+    /// Version: 1 when written, bumped by each edit.
+    pub v: i64,
+    /// Last change (creation, an edit, the soft deletion).
+    pub updated_at: Millis,
+    /// Soft deletion time.
+    pub deleted_at: Option<Millis>,
 }
 
 /// The stored content of an upload.

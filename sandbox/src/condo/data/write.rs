@@ -124,6 +124,9 @@ impl Store {
             user: new.user,
             fingerprint: new.fingerprint,
             created_at: at,
+            v: 1,
+            updated_at: at,
+            deleted_at: None,
         };
         self.comments.push(comment);
         self.comments.len() as u32 - 1

@@ -7,13 +7,14 @@
 //! | `POST /__sandbox/tokens/expire` | end every session |
 //! | `GET`, `POST /__sandbox/tickets` | list tickets; create tickets |
 //! | `PATCH`, `DELETE /__sandbox/tickets/{id}` | edit; soft-delete |
+//! | `PATCH`, `DELETE /__sandbox/comments/{id}` | change a comment's `content`; soft-delete it |
 //! | `POST /__sandbox/webhooks` | deliver tickets to a subscriber URL |
 //! | `POST /__sandbox/residents` | add a resident of a unit; answers `{userId, phone, token}` |
 //! | `GET`, `DELETE /__sandbox/stats` | read; zero the counters |
 //! | `GET /__sandbox/summary` | tickets by status type, units per property |
 //! | `POST /__sandbox/reset` | regenerate the data set |
 
-use crate::condo::data::{EditError, NewTickets, ResidentLogin, TicketEdit};
+use crate::condo::data::{CommentEdit, EditError, NewTickets, ResidentLogin, TicketEdit};
 use crate::condo::faults::Faults;
 use crate::condo::handle::CondoHandle;
 use crate::condo::state::Shared;
@@ -41,6 +42,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/__sandbox/tokens/expire", post(expire_tokens))
         .route("/__sandbox/tickets", get(list_tickets).post(add_tickets))
         .route("/__sandbox/tickets/{id}", patch(edit_ticket).delete(delete_ticket))
+        .route("/__sandbox/comments/{id}", patch(edit_comment).delete(delete_comment))
         .route("/__sandbox/webhooks", post(deliver_webhook))
         .route("/__sandbox/residents", post(add_resident))
         .route("/__sandbox/stats", get(get_stats).delete(reset_stats))
@@ -92,10 +94,24 @@ async fn delete_ticket(state: Handle, Path(id): Path<Uuid>) -> Response {
     }
 }
 
+async fn edit_comment(state: Handle, Path(id): Path<Uuid>, Json(edit): Json<CommentEdit>) -> Response {
+    match handle(state).edit_comment(id, &edit) {
+        Ok(comment) => Json(comment).into_response(),
+        Err(error) => edit_error(&error),
+    }
+}
+
+async fn delete_comment(state: Handle, Path(id): Path<Uuid>) -> Response {
+    match handle(state).delete_comment(id) {
+        Ok(comment) => Json(comment).into_response(),
+        Err(error) => edit_error(&error),
+    }
+}
+
 fn edit_error(error: &EditError) -> Response {
     let status = match error {
-        EditError::NotFound(_) => StatusCode::NOT_FOUND,
-        EditError::AlreadyDeleted(_) => StatusCode::CONFLICT,
+        EditError::NotFound(_) | EditError::CommentNotFound(_) => StatusCode::NOT_FOUND,
+        EditError::AlreadyDeleted(_) | EditError::CommentDeleted(_) => StatusCode::CONFLICT,
         EditError::UnknownStatus(_) | EditError::NoProperty => StatusCode::BAD_REQUEST,
     };
     (status, Json(json!({ "error": error.to_string() }))).into_response()

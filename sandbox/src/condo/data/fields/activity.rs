@@ -19,7 +19,7 @@ impl Store {
             "user" | "createdBy" | "updatedBy" => relation(Some(Rec::User(c.user))),
             "content" => text(c.content.clone()),
             "sender" => sender(Some(&c.fingerprint)),
-            _ => Tracked::of(c.id, 1, c.created_at, c.created_at).field(name),
+            _ => Tracked { deleted_at: c.deleted_at, ..Tracked::of(c.id, c.v, c.created_at, c.updated_at) }.field(name),
         }
     }
 

@@ -196,8 +196,12 @@ impl Store {
         }
     }
 
-    /// Whether the row is soft-deleted (only tickets can be).
+    /// Whether the row is soft-deleted (tickets and comments can be).
     pub fn is_deleted(&self, rec: Rec) -> bool {
-        matches!(rec, Rec::Ticket(i) if self.tickets[i as usize].deleted_at.is_some())
+        match rec {
+            Rec::Ticket(i) => self.tickets[i as usize].deleted_at.is_some(),
+            Rec::Comment(i) => self.comments[i as usize].deleted_at.is_some(),
+            _ => false,
+        }
     }
 }
