@@ -12,7 +12,9 @@ use app::server::jobs::condo::mapping::ticket_id;
 use app::server::jobs::condo::run;
 use app::server::webhooks::condo::{parse_delivery, process_pending, store_delivery};
 use condo_common::*;
-use sandbox::condo::{ApiClient, Credentials, EXAMPLE_ORGANIZATION_ID, EXAMPLE_PROPERTY_ID, RunningCondo, TicketEdit};
+use sandbox::condo::{
+    ApiClient, CommentEdit, Credentials, EXAMPLE_ORGANIZATION_ID, EXAMPLE_PROPERTY_ID, Faults, RunningCondo, TicketEdit,
+};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -166,7 +168,11 @@ async fn a_ticket_comes_with_its_people_classifier_comments_files_and_history_on
     condo.handle().reset_stats();
     run(&ctx, "cli").await.unwrap();
 
-    assert_eq!(requests(&condo), (3, 0), "nothing changed: properties, classifiers and files, one empty page");
+    assert_eq!(
+        requests(&condo),
+        (4, 0),
+        "nothing changed: properties, classifiers and files, one empty page, comments"
+    );
     assert_eq!(count(&pool, "maintenance_comment", ours).await, 2, "no duplicate");
     assert_eq!(count(&pool, "maintenance_file", ours).await, 2);
     assert_eq!(count(&pool, "maintenance_status_change", ours).await, 1);
@@ -289,7 +295,11 @@ async fn new_comments_and_files_reach_us_on_the_next_runs_at_a_few_requests_each
         .await
         .unwrap();
     assert_eq!(bytes, b"a crack", "a file on a ticket that did not change");
-    assert_eq!(requests(&condo), (4, 1), "properties, classifiers and files, one page, its detail; one download");
+    assert_eq!(
+        requests(&condo),
+        (5, 1),
+        "properties, classifiers and files, one page, its detail, comments; one download"
+    );
 
     for ticket in &live[2..122] {
         client.comment(&ticket.to_string(), "organization", "Checked").await.unwrap();
@@ -298,7 +308,7 @@ async fn new_comments_and_files_reach_us_on_the_next_runs_at_a_few_requests_each
     let summary = run(&ctx, "cli").await.unwrap();
     let properties = condo.handle().summary().properties.len() as i32;
     assert_eq!(summary.records_in - properties, 120);
-    assert_eq!(requests(&condo), (8, 0), "120 changed tickets: 2 + 3 pages + 3 detail requests");
+    assert_eq!(requests(&condo), (9, 0), "120 changed tickets: 2 + 3 pages + 3 detail requests + comments");
     let checked: i64 = sqlx::query_scalar("SELECT count(*) FROM maintenance_comment WHERE content = 'Checked'")
         .fetch_one(&pool)
         .await
@@ -307,7 +317,69 @@ async fn new_comments_and_files_reach_us_on_the_next_runs_at_a_few_requests_each
 
     condo.handle().reset_stats();
     run(&ctx, "cli").await.unwrap();
-    assert_eq!(requests(&condo), (3, 0), "nothing changed");
+    assert_eq!(requests(&condo), (4, 0), "nothing changed");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_comment_edited_or_deleted_on_an_unchanged_ticket_follows_on_the_next_run(pool: PgPool) {
+    let condo = start_condo().await;
+    create_and_link(&pool, &condo, |_| true).await;
+    let ctx = context(&pool, settings(&condo));
+    let condo_ticket = live_tickets(&condo)[0].to_string();
+    let client = staff(&condo).await;
+    client.comment(&condo_ticket, "resident", "We come on Monday").await.unwrap();
+    client.comment(&condo_ticket, "organization", "Ask the owner about the boiler").await.unwrap();
+    run(&ctx, "cli").await.unwrap();
+    let ticket = ticket_id(&condo_ticket);
+    let version: i32 = sqlx::query_scalar("SELECT source_version FROM maintenance_ticket WHERE id = $1")
+        .bind(ticket)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let comments_of = || {
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT external_id, content FROM maintenance_comment WHERE ticket_id = $1 ORDER BY created_at, id",
+        )
+        .bind(ticket)
+        .fetch_all(&pool)
+    };
+    let before = comments_of().await.unwrap();
+    let (edited, deleted) = (before[0].0.clone(), before[1].0.clone());
+    let tickets = condo.handle().tickets();
+    let new_text = "The plumber comes on Tuesday instead";
+    condo.handle().edit_comment(edited.parse().unwrap(), &CommentEdit { content: new_text.into() }).unwrap();
+    condo.handle().delete_comment(deleted.parse().unwrap()).unwrap();
+    assert_eq!(condo.handle().tickets(), tickets, "no ticket changed in Condo");
+
+    // A run that dies reading their ticket again writes nothing and keeps its mark.
+    let detail_request = condo.handle().stats().requests + 5;
+    condo.handle().set_faults(Faults { fail_nth: vec![detail_request], ..Faults::default() });
+    run(&ctx, "cli").await.unwrap_err();
+    assert_eq!(comments_of().await.unwrap(), before, "nothing written");
+    condo.handle().set_faults(Faults::default());
+    condo.handle().reset_stats();
+
+    run(&ctx, "cli").await.unwrap();
+
+    let after = comments_of().await.unwrap();
+    assert!(after.contains(&(edited.clone(), new_text.to_owned())), "the edit is here: {after:?}");
+    assert!(after.iter().all(|(id, _)| *id != deleted), "the deleted comment is gone: {after:?}");
+    assert_eq!(after.len(), before.len() - 1, "nothing else changed");
+    let now: i32 = sqlx::query_scalar("SELECT source_version FROM maintenance_ticket WHERE id = $1")
+        .bind(ticket)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(now, version, "the ticket itself is as it was");
+    assert_eq!(requests(&condo), (5, 0), "properties, classifiers and files, an empty page, comments, one detail");
+    let journal = journal(&ctx);
+    let step = journal.iter().rev().find(|l| l["event"] == "comment_changes").expect("the step is journaled");
+    assert_eq!((&step["comments_read"], &step["tickets_read_again"]), (&json!(2), &json!(1)), "{step}");
+    assert_eq!(step["comments_removed"], 1, "{step}");
+
+    condo.handle().reset_stats();
+    run(&ctx, "cli").await.unwrap();
+    assert_eq!(requests(&condo), (4, 0), "read once: the next run finds nothing changed");
 }
 
 #[sqlx::test(migrations = "../migrations")]

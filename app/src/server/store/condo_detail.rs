@@ -96,6 +96,21 @@ pub async fn claim_marked_tickets(conn: &mut PgConnection, claims: &[MarkedClaim
     Ok(Claimed { claimed: result.rows_affected(), ours })
 }
 
+/// The comments watermark: the `updatedAt` of the newest changed comment the import read.
+pub async fn read_condo_comment_watermark(db: impl PgExecutor<'_>) -> Result<Option<String>, sqlx::Error> {
+    let row =
+        sqlx::query_scalar!("SELECT comment_watermark FROM sync_state WHERE job = 'condo'").fetch_optional(db).await?;
+    Ok(row.flatten())
+}
+
+/// Stores the comments watermark.
+pub async fn save_condo_comment_watermark(db: impl PgExecutor<'_>, watermark: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE sync_state SET comment_watermark = $1, updated_at = now() WHERE job = 'condo'", watermark)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Our ticket ids of these Condo tickets.
 pub async fn ticket_ids_of(
     db: impl PgExecutor<'_>,

@@ -15,8 +15,8 @@
 //! the one stored changes nothing. So whoever knows the URL token can at most make us read
 //! tickets again: a forged body (content, a huge `v`) writes nothing, and a ticket Condo does
 //! not show us is recorded as `absent`. A new comment bumps its ticket's version in Condo, so
-//! it arrives with the hint; files do not, and the nightly import reads those since its last
-//! run.
+//! it arrives with the hint; files and comment edits or deletions do not, and the nightly
+//! import reads those since its last run.
 //!
 //! The subscription should select at least `id` and `v` ([`FIELDS`] is a good choice).
 

@@ -7,8 +7,8 @@ mod detail;
 
 use super::settings::CondoSettings;
 use super::wire::{
-    Envelope, GraphqlError, PropertiesData, ReferenceDataData, SignInData, TicketDetailData, TicketsData, WireProperty,
-    WireTicket,
+    Envelope, GraphqlError, PropertiesData, ReferenceDataData, SignInData, TicketDetailData, TicketsData,
+    WireCommentChange, WireProperty, WireTicket,
 };
 use super::{
     CondoClient, CondoError, Download, PROPERTIES_OPERATION, PROPERTIES_PER_PAGE, SIGN_IN_OPERATION, TICKETS_OPERATION,
@@ -301,6 +301,10 @@ impl CondoClient for HttpCondoClient {
     /// [Condo: `allTicketClassifiers`, `allTicketFiles` with `createdAt_gte`]
     async fn reference_data(&self, files_since: &str) -> Result<ReferenceDataData, CondoError> {
         self.read_reference_data(files_since).await
+    }
+
+    async fn comments_changed_since(&self, since: &str) -> Result<Vec<WireCommentChange>, CondoError> {
+        self.read_comments_changed(since).await
     }
 
     /// [Condo: `File.publicUrl`, served with the API's session]

@@ -16,7 +16,7 @@ pub use settings::{CondoSettings, CondoWebhookSettings};
 pub use write::CondoWriter;
 
 use std::future::Future;
-use wire::{ReferenceDataData, TicketDetailData, WireProperty, WireTicket};
+use wire::{ReferenceDataData, TicketDetailData, WireCommentChange, WireProperty, WireTicket};
 
 /// The sign-in mutations (`SignInStaffByPhone`, `SignInServiceByEmail`).
 pub const SIGN_IN_OPERATION: &str = include_str!("operations/sign_in.graphql");
@@ -31,14 +31,17 @@ pub const WHO_AM_I_OPERATION: &str = include_str!("operations/who_am_i.graphql")
 pub const TICKET_DETAIL_OPERATION: &str = include_str!("operations/ticket_detail.graphql");
 /// `ReferenceData` (and its single-list operations): classifiers and the files created since.
 pub const REFERENCE_OPERATION: &str = include_str!("operations/reference.graphql");
+/// `CommentsChangedSince`: one page of the comments edited or deleted since a time.
+pub const COMMENTS_CHANGED_OPERATION: &str = include_str!("operations/comments_changed.graphql");
 /// Every operation file, by name, for the schema checks.
-pub const OPERATIONS: [(&str, &str); 6] = [
+pub const OPERATIONS: [(&str, &str); 7] = [
     ("sign_in.graphql", SIGN_IN_OPERATION),
     ("properties.graphql", PROPERTIES_OPERATION),
     ("tickets.graphql", TICKETS_OPERATION),
     ("who_am_i.graphql", WHO_AM_I_OPERATION),
     ("ticket_detail.graphql", TICKET_DETAIL_OPERATION),
     ("reference.graphql", REFERENCE_OPERATION),
+    ("comments_changed.graphql", COMMENTS_CHANGED_OPERATION),
 ];
 /// Tickets per page: up to 9 objects each (the ticket, its status, property, assignee,
 /// executor, and classifier with place, category and problem) keeps a page under Condo's 1000.
@@ -59,6 +62,8 @@ pub mod page_sizes {
     pub const FILES: usize = 100;
     /// Statuses per page (1 object each).
     pub const STATUSES: usize = 100;
+    /// Changed comments per page (2 objects each: the comment, its ticket).
+    pub const CHANGED_COMMENTS: usize = 400;
     /// Classifiers per page (4 objects each: the rule, its place, category and problem).
     pub const CLASSIFIERS: usize = 150;
     /// Condo's limit of objects in one answer, relations included (NOTES.md §4.4).
@@ -71,6 +76,7 @@ const _: () = {
     assert!(TICKETS_PER_PAGE * 9 <= OBJECTS_PER_REQUEST);
     assert!(COMMENTS * 3 + CHANGES * 3 + FILES * 2 + STATUSES <= OBJECTS_PER_REQUEST);
     assert!(CLASSIFIERS * 4 + FILES * 2 <= OBJECTS_PER_REQUEST);
+    assert!(CHANGED_COMMENTS * 2 <= OBJECTS_PER_REQUEST);
 };
 
 /// A file read from Condo: its bytes, unless it is larger than the limit asked for.
@@ -120,6 +126,12 @@ pub trait CondoClient: Send + Sync {
     /// Every ticket classifier, and the ticket files created at or after `files_since`
     /// (ISO-8601), oldest first (all pages).
     fn reference_data(&self, files_since: &str) -> impl Future<Output = Result<ReferenceDataData, CondoError>> + Send;
+    /// The comments updated (edited or soft-deleted) at or after `since` (ISO-8601), deleted
+    /// ones included, oldest first (all pages).
+    fn comments_changed_since(
+        &self,
+        since: &str,
+    ) -> impl Future<Output = Result<Vec<WireCommentChange>, CondoError>> + Send;
     /// Reads a file at a `publicUrl`, keeping at most `max_bytes` of it. Our session goes
     /// only to Condo's own origin; a file kept elsewhere (a storage bucket) is read without it.
     fn download(&self, url: &str, max_bytes: u64) -> impl Future<Output = Result<Download, CondoError>> + Send;

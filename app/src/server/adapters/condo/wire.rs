@@ -14,8 +14,8 @@ use serde::Deserialize;
 mod detail;
 
 pub use detail::{
-    ReferenceDataData, TicketDetailData, WireChange, WireClassifier, WireComment, WireFile, WireFileObject, WireName,
-    WireStatusRef,
+    CommentsChangedData, ReferenceDataData, TicketDetailData, WireChange, WireClassifier, WireComment,
+    WireCommentChange, WireFile, WireFileObject, WireName, WireStatusRef, WireTicketStamp,
 };
 
 /// A GraphQL response envelope: `data` and/or `errors`.

@@ -1,5 +1,6 @@
 //! One Condo import: property maps to units; classifiers and the files added since the last
-//! run; then tickets page by page, each page with its comments, status changes and files.
+//! run; then tickets page by page, each page with its comments, status changes and files;
+//! then the comments of unchanged tickets edited or deleted since the last run.
 //! A page's tickets, comments and changes are committed in one transaction, its files one by
 //! one after, and only then its watermark, so a run killed at any point reads the page again
 //! and finishes it without a gap or a duplicate.
@@ -16,11 +17,14 @@ use super::detail::{DetailTally, apply_records, store_files};
 use super::mapping::{categories_of, map_ticket, map_units, parse_time};
 use super::tickets::{ReadTicket, write_tickets};
 use super::watermark::Watermark;
-use crate::server::adapters::condo::wire::{TicketDetailData, WireTicket};
+use crate::server::adapters::condo::wire::{TicketDetailData, WireCommentChange, WireTicket};
 use crate::server::adapters::condo::{CondoClient, TICKETS_PER_PAGE, TicketCursor};
 use crate::server::jobs::journal::Journal;
 use crate::server::jobs::progress::Progress;
-use crate::server::store::condo_detail::{read_condo_file_watermark, save_condo_file_watermark, upsert_categories};
+use crate::server::store::condo_detail::{
+    read_condo_comment_watermark, read_condo_file_watermark, save_condo_comment_watermark, save_condo_file_watermark,
+    ticket_ids_of, upsert_categories,
+};
 use crate::server::store::condo_import as store;
 use crate::server::store::sync_run::RunCounts;
 
@@ -81,6 +85,7 @@ impl<'a, C: CondoClient> Import<'a, C> {
         let stored = store::read_condo_watermark(self.pool).await.context("cannot read the Condo watermark")?;
         self.watermark = stored.as_deref().and_then(Watermark::parse);
         self.import_tickets().await?;
+        self.import_comment_changes().await?;
         if !self.unmatched_tickets.is_empty() {
             self.journal
                 .record("tickets_of_unlinked_properties", json!({ "by_condo_property": self.unmatched_tickets }));
@@ -220,6 +225,55 @@ impl<'a, C: CondoClient> Import<'a, C> {
         Ok(())
     }
 
+    /// The comments edited or deleted since the comments watermark (less the overlap). Neither
+    /// changes its ticket in Condo, so the ticket pages did not bring them: the comments of
+    /// their tickets (those we have) are read again whole, which writes the edits and removes
+    /// the deleted ones, and only then the watermark moves, so a run stopped on the way reads
+    /// them again. Within the overlap, the newest changes are read again on the next run: a
+    /// detail request for their tickets, which writes nothing new.
+    async fn import_comment_changes(&mut self) -> anyhow::Result<()> {
+        let stored = read_condo_comment_watermark(self.pool).await.context("cannot read the comments watermark")?;
+        let mark = stored.as_deref().and_then(|m| parse_time(m).ok());
+        let start = match mark {
+            Some(at) => at - chrono::Duration::from_std(self.overlap).unwrap_or_default(),
+            // A first run: the tickets it just read came with their comments whole.
+            None => Utc::now() - FIRST_FILES_MARGIN,
+        };
+        let since = start.to_rfc3339_opts(SecondsFormat::Millis, true);
+        let mut changed =
+            self.client.comments_changed_since(&since).await.context("cannot read Condo's changed comments")?;
+        // Without an overlap, what the last run read (up to the mark) is not read again.
+        if let Some(mark) = mark.filter(|_| self.overlap.is_zero()) {
+            changed.retain(|c| parse_time(&c.updated_at).is_ok_and(|at| at > mark));
+        }
+        let mut condo_tickets: Vec<String> = changed.iter().filter_map(edited_alone).map(str::to_owned).collect();
+        condo_tickets.sort();
+        condo_tickets.dedup();
+        let ours = ticket_ids_of(self.pool, &condo_tickets).await.context("cannot find the comments' tickets")?;
+        let tickets: Vec<String> = condo_tickets.into_iter().filter(|id| ours.contains_key(id)).collect();
+        let mut tally = DetailTally::default();
+        for chunk in tickets.chunks(TICKETS_PER_PAGE) {
+            let detail = self.client.ticket_detail(chunk).await.context("cannot read the tickets' comments again")?;
+            let mut tx = self.pool.begin().await.context("cannot open a transaction")?;
+            tally.add(apply_records(&mut tx, &detail, chunk).await.context("cannot write comments")?);
+            tx.commit().await.context("cannot commit the changed comments")?;
+        }
+        let newest = changed.iter().filter_map(|c| parse_time(&c.updated_at).ok()).max();
+        let newest = match mark {
+            Some(mark) => newest.filter(|n| *n > mark),
+            None => Some(newest.unwrap_or(start)),
+        };
+        if let Some(newest) = newest {
+            let newest = newest.to_rfc3339_opts(SecondsFormat::Millis, true);
+            save_condo_comment_watermark(self.pool, &newest).await.context("cannot save the comments watermark")?;
+        }
+        let fields = json!({ "since": since, "comments_read": changed.len(), "tickets_read_again": tickets.len(),
+            "comments_written": tally.comments, "comments_removed": tally.removed });
+        self.journal.record("comment_changes", fields);
+        self.tally_detail(tally);
+        Ok(())
+    }
+
     /// Maps a page; tickets of unlinked properties are skipped, unmappable ones failed.
     fn map_page(&mut self, page: &[WireTicket]) -> Vec<ReadTicket> {
         let mut rows = Vec::with_capacity(page.len());
@@ -244,6 +298,19 @@ impl<'a, C: CondoClient> Import<'a, C> {
 
     fn draw_progress(&self) {
         self.bar.set_done(u64::try_from(self.counts.records_in).unwrap_or(0));
+    }
+}
+
+/// The Condo id of the ticket of a comment changed after its ticket last did: an edit or a
+/// deletion, which leaves the ticket as it was. A comment changed at or before its ticket's
+/// last change (a new comment, which changes the ticket) was, or will be, read with the
+/// ticket by the ticket pages.
+fn edited_alone(comment: &WireCommentChange) -> Option<&str> {
+    let ticket = comment.ticket.as_ref()?;
+    let at = parse_time(&comment.updated_at).ok()?;
+    match ticket.updated_at.as_deref().map(parse_time) {
+        Some(Ok(ticket_at)) if ticket_at >= at => None,
+        _ => Some(&ticket.id),
     }
 }
 

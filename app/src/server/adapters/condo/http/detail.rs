@@ -8,9 +8,12 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-use super::super::page_sizes::{CHANGES, CLASSIFIERS, COMMENTS, FILES, STATUSES};
-use super::super::wire::{ReferenceDataData, TicketDetailData};
-use super::super::{CondoError, DETAIL_TICKETS_PER_REQUEST, Download, REFERENCE_OPERATION, TICKET_DETAIL_OPERATION};
+use super::super::page_sizes::{CHANGED_COMMENTS, CHANGES, CLASSIFIERS, COMMENTS, FILES, STATUSES};
+use super::super::wire::{CommentsChangedData, ReferenceDataData, TicketDetailData, WireCommentChange};
+use super::super::{
+    COMMENTS_CHANGED_OPERATION, CondoError, DETAIL_TICKETS_PER_REQUEST, Download, REFERENCE_OPERATION,
+    TICKET_DETAIL_OPERATION,
+};
 use super::HttpCondoClient;
 use crate::server::adapters::retry::{RetryPolicy, retry, retry_after_of};
 
@@ -57,6 +60,39 @@ impl HttpCondoClient {
         let files =
             self.read_on(first.files, FILES, "FilesSince", &files_filter, |d: ReferenceDataData| d.files).await?;
         Ok(ReferenceDataData { classifiers, files })
+    }
+
+    /// [Condo: `allTicketComments` with `updatedAt_gte` and `?deleted=true`] Pages on
+    /// (`updatedAt`, `id`): Condo has no `id_gt`, so the next page asks for `updatedAt_gte` the
+    /// last row's time without the ids already read at that time.
+    pub(super) async fn read_comments_changed(&self, since: &str) -> Result<Vec<WireCommentChange>, CondoError> {
+        let organization = self.organization_filter();
+        let mut rows: Vec<WireCommentChange> = Vec::new();
+        let (mut from, mut read_at_from) = (since.to_owned(), Vec::<String>::new());
+        loop {
+            let mut filter = json!({ "updatedAt_gte": from });
+            if organization.as_object().is_some_and(|o| !o.is_empty()) {
+                filter["ticket"] = organization.clone();
+            }
+            if !read_at_from.is_empty() {
+                filter["id_not_in"] = json!(read_at_from);
+            }
+            let variables = json!({ "where": filter, "first": CHANGED_COMMENTS });
+            let page: CommentsChangedData =
+                self.query("?deleted=true", COMMENTS_CHANGED_OPERATION, "CommentsChangedSince", variables).await?;
+            let full = page.comments.len() == CHANGED_COMMENTS;
+            for comment in page.comments {
+                if comment.updated_at != from {
+                    from.clone_from(&comment.updated_at);
+                    read_at_from.clear();
+                }
+                read_at_from.push(comment.id.clone());
+                rows.push(comment);
+            }
+            if !full {
+                return Ok(rows);
+            }
+        }
     }
 
     /// Reads the next pages of one list while the last one came back full: `operation` (of

@@ -89,6 +89,31 @@ pub struct TicketDetailData {
     pub statuses: Vec<WireStatusRef>,
 }
 
+/// A comment changed since a time: which ticket's comments to read again.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WireCommentChange {
+    pub id: String,
+    pub ticket: Option<WireTicketStamp>,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+}
+
+/// A ticket's id and last change.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WireTicketStamp {
+    pub id: String,
+    pub updated_at: Option<String>,
+}
+
+/// `data` of `CommentsChangedSince`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct CommentsChangedData {
+    #[serde(default)]
+    pub comments: Vec<WireCommentChange>,
+}
+
 /// `data` of `ReferenceData` and of its single-list operations (absent lists are empty).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 pub struct ReferenceDataData {
