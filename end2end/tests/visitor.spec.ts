@@ -70,6 +70,9 @@ test('a visitor filters by city and price, pages through and sees a Cocorico lis
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page).toHaveURL(new RegExp(`city=${encodeURIComponent(city).replace(/%20/g, '\\+')}`));
   await expect(page).toHaveURL(new RegExp(`min_price=${minPrice}&max_price=${maxPrice}`));
+  expect(new URL(page.url()).search, 'the address keeps the filters set, not the empty fields').not.toMatch(
+    /=(&|$)/,
+  );
   const summary = page.getByTestId('result-summary');
   await expect(summary).toHaveText(`${expected.length} ${expected.length === 1 ? 'property' : 'properties'} found`);
   await expect(summary).toHaveAttribute('aria-live', 'polite');

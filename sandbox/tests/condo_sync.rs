@@ -5,9 +5,7 @@
 mod condo_support;
 
 use condo_support::{Client, start, start_with, tickets_query};
-use sandbox::condo::{
-    ApiClient, CommentEdit, CondoConfig, Credentials, DataConfig, EditError, NewTickets, TicketEdit,
-};
+use sandbox::condo::{ApiClient, CommentEdit, CondoConfig, Credentials, DataConfig, EditError, NewTickets, TicketEdit};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 

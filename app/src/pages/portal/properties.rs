@@ -140,7 +140,8 @@ const FIELD: &str = "filter-field";
 const LABEL: &str = "block text-sm font-medium text-slate-700";
 
 /// The filter form. Without JavaScript it is an ordinary GET form; hydrated,
-/// it navigates without reloading, on submit and whenever a field changes.
+/// it navigates without reloading, on submit and whenever a field changes, to
+/// the address of the filters set (empty fields left out).
 ///
 /// It is a plain `<form>` with its own submit handler rather than the
 /// router's `<Form>` (which also handles POSTs, versions and errors this
@@ -158,9 +159,10 @@ fn FilterForm(params: Memo<SearchParams>) -> impl IntoView {
             let Ok(data) = leptos::form::form_data_from_event(&ev) else { return };
             let Ok(query) = leptos::web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else { return };
             ev.prevent_default();
-            let query = String::from(query.to_string());
+            // The address keeps the filters set, not every empty field, as pagination does.
+            let wanted = SearchParams::from_lookup(|k| query.get(k));
             let options = leptos_router::NavigateOptions { scroll: false, ..Default::default() };
-            navigate(&format!("/properties?{query}"), options);
+            navigate(&wanted.properties_href(1), options);
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
