@@ -6,7 +6,7 @@
 //! and finishes it without a gap or a duplicate.
 
 use anyhow::Context as _;
-use chrono::{SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
 use sqlx::PgPool;
 use std::collections::{BTreeMap, HashMap};
@@ -28,10 +28,10 @@ use crate::server::store::condo_detail::{
 use crate::server::store::condo_import as store;
 use crate::server::store::sync_run::RunCounts;
 
-/// Where the first files watermark starts, before now on our clock: files are read from
-/// there on every run, so a file added while the first run read its ticket is not missed even
-/// when Condo's clock is this much behind ours.
-const FIRST_FILES_MARGIN: chrono::Duration = chrono::Duration::hours(1);
+/// Where the first files and comments watermarks start, before now on our clock: files and
+/// changed comments are read from there on every run, so one added or changed while the first
+/// run read its ticket is not missed even when Condo's clock is this much behind ours.
+const FIRST_MARGIN: chrono::Duration = chrono::Duration::hours(1);
 
 /// The state of one run: counts so far and the last committed watermark.
 pub struct Import<'a, C> {
@@ -124,12 +124,8 @@ impl<'a, C: CondoClient> Import<'a, C> {
     /// tickets we do not have yet come with those tickets' detail when they are read.
     async fn import_reference(&mut self) -> anyhow::Result<()> {
         let stored = read_condo_file_watermark(self.pool).await.context("cannot read the files watermark")?;
-        let mark = stored.as_deref().and_then(|m| parse_time(m).ok());
-        let since = match mark {
-            Some(at) => at - chrono::Duration::from_std(self.overlap).unwrap_or_default(),
-            None => Utc::now() - FIRST_FILES_MARGIN,
-        };
-        let since = since.to_rfc3339_opts(SecondsFormat::Millis, true);
+        let (mark, start) = self.window(stored.as_deref());
+        let since = start.to_rfc3339_opts(SecondsFormat::Millis, true);
         if mark.is_none() {
             save_condo_file_watermark(self.pool, &since).await.context("cannot save the files watermark")?;
         }
@@ -149,6 +145,17 @@ impl<'a, C: CondoClient> Import<'a, C> {
         self.journal.record("reference", fields);
         self.tally_detail(files);
         Ok(())
+    }
+
+    /// A stored watermark (`None` when unreadable or not stored yet) and where the records
+    /// changed since it are read from: the mark less the overlap, or [`FIRST_MARGIN`] before now.
+    fn window(&self, stored: Option<&str>) -> (Option<DateTime<Utc>>, DateTime<Utc>) {
+        let mark = stored.and_then(|m| parse_time(m).ok());
+        let start = match mark {
+            Some(at) => at - chrono::Duration::from_std(self.overlap).unwrap_or_default(),
+            None => Utc::now() - FIRST_MARGIN,
+        };
+        (mark, start)
     }
 
     fn tally_detail(&mut self, tally: DetailTally) {
@@ -233,12 +240,8 @@ impl<'a, C: CondoClient> Import<'a, C> {
     /// detail request for their tickets, which writes nothing new.
     async fn import_comment_changes(&mut self) -> anyhow::Result<()> {
         let stored = read_condo_comment_watermark(self.pool).await.context("cannot read the comments watermark")?;
-        let mark = stored.as_deref().and_then(|m| parse_time(m).ok());
-        let start = match mark {
-            Some(at) => at - chrono::Duration::from_std(self.overlap).unwrap_or_default(),
-            // A first run: the tickets it just read came with their comments whole.
-            None => Utc::now() - FIRST_FILES_MARGIN,
-        };
+        // On a first run, the tickets just read came with their comments whole.
+        let (mark, start) = self.window(stored.as_deref());
         let since = start.to_rfc3339_opts(SecondsFormat::Millis, true);
         let mut changed =
             self.client.comments_changed_since(&since).await.context("cannot read Condo's changed comments")?;
